@@ -1,0 +1,118 @@
+package record
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+	"time"
+)
+
+// Writer appends a run record to an io.Writer, one JSON line per call,
+// flushed before the call returns. It is safe for concurrent use.
+type Writer struct {
+	mu    sync.Mutex
+	w     *bufio.Writer
+	enc   *json.Encoder
+	start time.Time
+	err   error
+}
+
+// NewWriter writes the header at once and returns a Writer for the events.
+// An empty h.Schema is set to Schema; a zero h.Start is set to now.
+func NewWriter(w io.Writer, h Header) (*Writer, error) {
+	if h.Schema == "" {
+		h.Schema = Schema
+	}
+	if h.Start.IsZero() {
+		h.Start = time.Now()
+	}
+	bw := bufio.NewWriter(w)
+	rw := &Writer{w: bw, enc: json.NewEncoder(bw), start: h.Start}
+	rw.enc.SetEscapeHTML(false)
+	if err := rw.write(h); err != nil {
+		return nil, err
+	}
+	return rw, nil
+}
+
+// Start is the header's start time, which event offsets are measured from.
+func (w *Writer) Start() time.Time { return w.start }
+
+// Since returns the offset of t from the header's start, in seconds.
+func (w *Writer) Since(t time.Time) float64 { return t.Sub(w.start).Seconds() }
+
+// Write appends one event. If e.T is zero it is set to the time since start.
+// After the first error every later Write returns it.
+func (w *Writer) Write(e Event) error {
+	if e.T == 0 {
+		e.T = w.Since(time.Now())
+	}
+	sanitize(&e)
+	return w.write(e)
+}
+
+// Note appends a note event at the current time.
+func (w *Writer) Note(level, format string, args ...any) error {
+	return w.Write(Event{Note: &Note{Level: level, Message: fmt.Sprintf(format, args...)}})
+}
+
+func (w *Writer) write(v any) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	if err := w.enc.Encode(v); err != nil {
+		w.err = fmt.Errorf("writing run record: %w", err)
+		return w.err
+	}
+	if err := w.w.Flush(); err != nil {
+		w.err = fmt.Errorf("writing run record: %w", err)
+	}
+	return w.err
+}
+
+// sanitize replaces values JSON cannot hold: +Inf bucket bounds become 0 (see
+// Bucket), and NaN or infinite measurements become 0 (not measured).
+func sanitize(e *Event) {
+	fix := func(f *float64) {
+		if math.IsNaN(*f) || math.IsInf(*f, 0) {
+			*f = 0
+		}
+	}
+	fixBuckets := func(bs []Bucket) {
+		for i := range bs {
+			fix(&bs[i].Lo)
+			fix(&bs[i].Hi)
+		}
+	}
+	fix(&e.T)
+	if s := e.Sample; s != nil {
+		fix(&s.CPUSecondsTotal)
+		fix(&s.GCCPUSecondsTotal)
+		fix(&s.TotalCPUSecondsTotal)
+		fix(&s.GCCPUFraction)
+	}
+	if g := e.GC; g != nil {
+		for _, f := range []*float64{&g.StartSeconds, &g.EndSeconds, &g.PauseSeconds, &g.PauseMaxSeconds,
+			&g.AssistCPUSeconds, &g.BackgroundCPUSeconds, &g.IdleCPUSeconds, &g.GCCPUSeconds,
+			&g.IntervalCPUSeconds, &g.CumulativeGCCPUFraction} {
+			fix(f)
+		}
+	}
+	if p := e.Pauses; p != nil {
+		fixBuckets(p.Buckets)
+	}
+	if l := e.Latency; l != nil {
+		fix(&l.IntervalSeconds)
+		fix(&l.MaxSeconds)
+		fix(&l.SumSeconds)
+		fixBuckets(l.Buckets)
+	}
+	if p := e.Profile; p != nil {
+		fix(&p.DurationSeconds)
+	}
+}

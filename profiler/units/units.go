@@ -1,0 +1,150 @@
+// Package units parses and formats the quantities gcprobe shows a person:
+// byte sizes (512MiB, 2GiB, 1e9), durations, percentages, and the GOGC and
+// GOMEMLIMIT settings. Every number a user reads is formatted here, so that
+// reports agree with each other.
+package units
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Off is the spelling of a disabled GOGC or GOMEMLIMIT.
+const Off = "off"
+
+var sizeSuffixes = []struct {
+	suffix string
+	mult   float64
+}{
+	// Longest first, so "KiB" is not read as "B".
+	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+	{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40},
+	{"B", 1},
+}
+
+// ParseSize reads a byte size: a plain or scientific number of bytes ("1e9",
+// "1048576"), or a number with a unit (512MiB, 2GiB, 1.5GB, 64K; K, M, G
+// and T are binary, as in GOMEMLIMIT).
+func ParseSize(s string) (uint64, error) {
+	t := strings.TrimSpace(s)
+	mult := 1.0
+	for _, u := range sizeSuffixes {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || t == "" || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%q is not a size (examples: 512MiB, 2GiB, 1e9)", s)
+	}
+	b := f * mult
+	if b < 0 || b >= math.MaxUint64 {
+		return 0, fmt.Errorf("size %q is out of range", s)
+	}
+	return uint64(b), nil
+}
+
+// ParseMemLimit reads a GOMEMLIMIT setting for a flag: "off" or a size. It
+// returns the value to put in the GOMEMLIMIT environment variable, in the
+// runtime's own syntax (bytes with a unit it accepts).
+func ParseMemLimit(s string) (string, error) {
+	if strings.EqualFold(strings.TrimSpace(s), Off) {
+		return Off, nil
+	}
+	n, err := ParseSize(s)
+	if err != nil {
+		return "", err
+	}
+	if n == 0 {
+		return "", errors.New("a memory limit of 0 would make the GC run constantly; use off for none")
+	}
+	return strconv.FormatUint(n, 10), nil
+}
+
+// ParseGOGC reads a GOGC setting: "off" or a non-negative integer percentage.
+func ParseGOGC(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	if strings.EqualFold(t, Off) {
+		return Off, nil
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < 0 {
+		return "", fmt.Errorf("%q is neither a non-negative integer nor off", s)
+	}
+	return strconv.Itoa(n), nil
+}
+
+// Bytes formats a byte count with a binary unit and three significant
+// digits: "512 B", "1.50 KiB", "23.4 MiB", "1.00 GiB".
+func Bytes(b float64) string {
+	if math.IsNaN(b) {
+		return "-"
+	}
+	neg := b < 0
+	a := math.Abs(b)
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
+	i := 0
+	for a >= 1024 && i < len(units)-1 {
+		a /= 1024
+		i++
+	}
+	s := sig3(a) + " " + units[i]
+	if i == 0 {
+		s = strconv.FormatFloat(a, 'f', 0, 64) + " B"
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// Seconds formats a duration given in seconds with three significant digits
+// and the unit a person would pick: "850 ns", "12.3 µs", "1.05 ms", "4.20 s",
+// "2m05s".
+func Seconds(s float64) string {
+	if math.IsNaN(s) {
+		return "-"
+	}
+	if s < 0 {
+		return "-" + Seconds(-s)
+	}
+	switch {
+	case s == 0:
+		return "0 s"
+	case s < 1e-6:
+		return sig3(s*1e9) + " ns"
+	case s < 1e-3:
+		return sig3(s*1e6) + " µs"
+	case s < 1:
+		return sig3(s*1e3) + " ms"
+	case s < 100:
+		return sig3(s) + " s"
+	}
+	return time.Duration(math.Round(s) * float64(time.Second)).String()
+}
+
+// Percent formats a fraction (0.231) as a percentage ("23.1%").
+func Percent(f float64) string {
+	if math.IsNaN(f) {
+		return "-"
+	}
+	return sig3(f*100) + "%"
+}
+
+// sig3 formats v with three significant digits, at most.
+func sig3(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 100 || a == 0:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	default:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+}
