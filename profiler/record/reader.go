@@ -165,6 +165,16 @@ func jsonReason(err error) error {
 	return err
 }
 
+// DecodeEvent decodes one event line, as written by an event stream (see
+// NewEventWriter).
+func DecodeEvent(line []byte) (Event, error) {
+	var e Event
+	if err := json.Unmarshal(line, &e); err != nil {
+		return Event{}, jsonReason(err)
+	}
+	return e, nil
+}
+
 // Run is a whole record in memory.
 type Run struct {
 	// File is the path the record was read from.

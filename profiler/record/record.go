@@ -235,6 +235,17 @@ type Latency struct {
 	// because every worker was busy; their latency still counts from their
 	// intended start.
 	Dropped uint64 `json:"dropped,omitempty"`
+	// Slowest are the slowest requests of the interval (a bounded number,
+	// slowest first), with their own start times, so that a reader can tell
+	// exactly whether a slow request overlapped a GC cycle.
+	Slowest []Request `json:"slowest,omitempty"`
+}
+
+// Request is one request: its intended start on the record's clock and its
+// latency measured from that start.
+type Request struct {
+	StartSeconds   float64 `json:"start_seconds"`
+	LatencySeconds float64 `json:"latency_seconds"`
 }
 
 // Profile is a pprof profile captured during the run and stored beside the

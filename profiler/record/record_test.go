@@ -232,3 +232,24 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+func TestEventStream(t *testing.T) {
+	var buf bytes.Buffer
+	start := time.Now().Add(-time.Second)
+	w := NewEventWriter(&buf, start)
+	w.Write(Event{Latency: &Latency{Count: 2, Slowest: []Request{{StartSeconds: 0.5, LatencySeconds: 0.2}}}})
+	line := bytes.TrimSpace(buf.Bytes())
+	if bytes.Contains(line, []byte("schema")) {
+		t.Fatal("event stream wrote a header")
+	}
+	e, err := DecodeEvent(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.T < 1 || e.Latency == nil || e.Latency.Slowest[0].LatencySeconds != 0.2 {
+		t.Fatalf("decoded %+v", e)
+	}
+	if _, err := DecodeEvent([]byte("{")); err == nil {
+		t.Fatal("DecodeEvent accepted garbage")
+	}
+}

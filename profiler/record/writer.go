@@ -38,6 +38,21 @@ func NewWriter(w io.Writer, h Header) (*Writer, error) {
 	return rw, nil
 }
 
+// NewEventWriter returns a Writer for events only, with no header line: the
+// stream a child process sends to the gcprobe that started it (see
+// EventsFDEnv), which owns the header. Offsets are measured from start.
+func NewEventWriter(w io.Writer, start time.Time) *Writer {
+	bw := bufio.NewWriter(w)
+	rw := &Writer{w: bw, enc: json.NewEncoder(bw), start: start}
+	rw.enc.SetEscapeHTML(false)
+	return rw
+}
+
+// EventsFDEnv names the environment variable through which gcprobe run tells
+// a child the number of an inherited file descriptor on which it may write
+// events (JSON Lines, no header, offsets from the child's own start).
+const EventsFDEnv = "GCPROBE_EVENTS_FD"
+
 // Start is the header's start time, which event offsets are measured from.
 func (w *Writer) Start() time.Time { return w.start }
 
@@ -111,6 +126,10 @@ func sanitize(e *Event) {
 		fix(&l.MaxSeconds)
 		fix(&l.SumSeconds)
 		fixBuckets(l.Buckets)
+		for i := range l.Slowest {
+			fix(&l.Slowest[i].StartSeconds)
+			fix(&l.Slowest[i].LatencySeconds)
+		}
 	}
 	if p := e.Profile; p != nil {
 		fix(&p.DurationSeconds)
