@@ -1,0 +1,217 @@
+// Package loadgen drives a handler at a fixed arrival rate (open loop) and
+// measures each request's latency from the time it was meant to start, into
+// a histogram with bounded relative error whose per-interval deltas go to the
+// run record as Latency events.
+//
+// Open loop means the schedule does not wait for the system: request i is
+// due at start + i/rate whatever happened to request i-1. A handler that
+// stalls for 200 ms therefore shows as up to 200 ms of latency on every
+// request due during the stall, not only on the one that stalled — the
+// coordinated omission that a closed-loop generator (send, wait, send) makes.
+//
+// The dispatcher sleeps until the next request is due and hands every due
+// request to a pool of workers. Go's timers wake it with up to about a
+// millisecond of delay when the process is idle; the requests it then
+// dispatches late count that delay as latency, since it is measured from the
+// schedule, so the generator's own error is an upper bound of about 1 ms.
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// Config sets up one run of the generator.
+type Config struct {
+	// Rate is the arrival rate in requests per second; it must be above 0.
+	Rate float64
+	// Workers is how many requests may run at once (default 4).
+	Workers int
+	// Warmup runs requests without measuring them; Duration is the
+	// measured time after it. The run lasts Warmup+Duration.
+	Warmup, Duration time.Duration
+	// Interval is the length of each Latency event (default 100 ms).
+	Interval time.Duration
+	// Op names the operation in the Latency events ("" for all requests).
+	Op string
+	// Record receives the Latency events and a note when measurement
+	// starts; its start time is the clock of the events. Nil records
+	// nothing (the histogram is still filled).
+	Record *record.Writer
+}
+
+// Request is one request handed to the handler.
+type Request struct {
+	// Seq numbers requests from 0 in the order they were due.
+	Seq uint64
+	// Intended is when the schedule meant it to start.
+	Intended time.Time
+	// Worker is the worker running it, 0 <= Worker < Config.Workers.
+	Worker int
+}
+
+// Result sums up a run.
+type Result struct {
+	// Sent counts every request run, warmup included; Measured those
+	// recorded in the histogram.
+	Sent, Measured uint64
+	// Late counts requests that found every worker busy when they were due
+	// (their wait counts as latency).
+	Late uint64
+	// Hist holds the measured latencies.
+	Hist *Histogram
+}
+
+// Run runs the schedule until Warmup+Duration has passed or ctx is done,
+// waits for the requests in flight, and returns what it measured. The error
+// is the record writer's, if it failed; a cancelled ctx is not an error.
+func Run(ctx context.Context, cfg Config, handle func(Request)) (Result, error) {
+	if !(cfg.Rate > 0) {
+		return Result{}, errors.New("loadgen: rate must be above 0")
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.Interval <= 0 {
+		cfg.Interval = 100 * time.Millisecond
+	}
+	g := &gen{cfg: cfg, hist: new(Histogram), queue: make(chan Request, cfg.Workers)}
+	g.start = time.Now()
+	g.measureFrom = g.start.Add(cfg.Warmup)
+	g.epoch = g.start
+	if cfg.Record != nil {
+		g.epoch = cfg.Record.Start()
+	}
+
+	var workers sync.WaitGroup
+	for w := range cfg.Workers {
+		workers.Go(func() { g.work(w, handle) })
+	}
+	stop := make(chan struct{})
+	reported := make(chan error, 1)
+	go func() { reported <- g.report(stop) }()
+
+	g.dispatch(ctx)
+	close(g.queue)
+	workers.Wait()
+	close(stop)
+	err := <-reported
+	return Result{Sent: g.sent, Measured: g.measured.Load(), Late: g.late.Load(), Hist: g.hist}, err
+}
+
+type gen struct {
+	cfg         Config
+	hist        *Histogram
+	queue       chan Request
+	start       time.Time // the schedule's origin
+	measureFrom time.Time // end of warmup
+	epoch       time.Time // the record's clock
+	sent        uint64
+	measured    atomic.Uint64
+	late        atomic.Uint64
+	lateSince   atomic.Uint64 // late requests not yet reported
+}
+
+// due returns when request i is due.
+func (g *gen) due(i uint64) time.Time {
+	return g.start.Add(time.Duration(float64(i) * 1e9 / g.cfg.Rate))
+}
+
+func (g *gen) dispatch(ctx context.Context) {
+	end := g.start.Add(g.cfg.Warmup + g.cfg.Duration)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for i := uint64(0); ; i++ {
+		due := g.due(i)
+		if !due.Before(end) {
+			return
+		}
+		if wait := time.Until(due); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+				return
+			}
+		}
+		r := Request{Seq: i, Intended: due}
+		select {
+		case g.queue <- r:
+		default:
+			// Every worker is busy: the request waits, and its wait counts.
+			if !due.Before(g.measureFrom) {
+				g.late.Add(1)
+				g.lateSince.Add(1)
+			}
+			select {
+			case g.queue <- r:
+			case <-ctx.Done():
+				return
+			}
+		}
+		g.sent++
+	}
+}
+
+func (g *gen) work(w int, handle func(Request)) {
+	for r := range g.queue {
+		r.Worker = w
+		handle(r)
+		if r.Intended.Before(g.measureFrom) {
+			continue
+		}
+		g.hist.Record(r.Intended.Sub(g.epoch), time.Since(r.Intended))
+		g.measured.Add(1)
+	}
+}
+
+// report writes a Latency event every Interval once measurement has started,
+// and a last one when stop is closed.
+func (g *gen) report(stop <-chan struct{}) error {
+	w := g.cfg.Record
+	if w == nil {
+		<-stop
+		var l record.Latency
+		g.hist.Delta(&l)
+		return nil
+	}
+	tick := time.NewTicker(g.cfg.Interval)
+	defer tick.Stop()
+	var l record.Latency
+	started := false
+	last := g.measureFrom
+	emit := func(now time.Time) error {
+		if !started {
+			if now.Before(g.measureFrom) {
+				return nil
+			}
+			started = true
+			if err := w.Write(record.Event{T: w.Since(g.measureFrom), Note: &record.Note{Level: record.NoteInfo,
+				Message: "latency measurement started after " + g.cfg.Warmup.String() + " of warmup (GC events before it are warmup)"}}); err != nil {
+				return err
+			}
+		}
+		g.hist.Delta(&l)
+		l.Op = g.cfg.Op
+		l.IntervalSeconds = now.Sub(last).Seconds()
+		l.Dropped = g.lateSince.Swap(0)
+		last = now
+		return w.Write(record.Event{T: w.Since(now), Latency: &l})
+	}
+	for {
+		select {
+		case now := <-tick.C:
+			if err := emit(now); err != nil {
+				<-stop
+				return err
+			}
+		case <-stop:
+			return emit(time.Now())
+		}
+	}
+}
