@@ -138,10 +138,10 @@ const slowestN = 32
 // make the list once it is full.
 type slowest struct {
 	floor atomic.Int64 // least latency that can enter: 0 while not full
-	mu        sync.Mutex
-	n         int
-	start     [slowestN]int64
-	lat       [slowestN]int64
+	mu    sync.Mutex
+	n     int
+	start [slowestN]int64
+	lat   [slowestN]int64
 }
 
 func (s *slowest) add(start, lat int64) {
