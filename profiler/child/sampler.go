@@ -1,0 +1,108 @@
+package child
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/shirou/gopsutil/v4/process"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// sampler reads the RSS, peak RSS and CPU time of one process. It holds one
+// *process.Process for the whole run: creating one costs far more than a
+// reading (see BenchmarkSample).
+type sampler struct {
+	proc   *process.Process
+	status *os.File // /proc/PID/status, kept open; nil where there is none
+	buf    []byte
+}
+
+func newSampler(pid int) (*sampler, error) {
+	p, err := process.NewProcess(int32(pid))
+	if err != nil {
+		return nil, err
+	}
+	s := &sampler{proc: p, buf: make([]byte, 4096)}
+	s.status, _ = os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	return s, nil
+}
+
+// sample reads the process now. It fails once the process is gone.
+func (s *sampler) sample(ctx context.Context) (record.Sample, error) {
+	var smp record.Sample
+	mi, err := s.proc.MemoryInfoWithContext(ctx)
+	if err != nil {
+		return smp, err
+	}
+	smp.RSSBytes = mi.RSS
+	smp.RSSPeakBytes = mi.HWM // 0 on Linux; see peakRSS
+	if hwm := s.peakRSS(); hwm > 0 {
+		smp.RSSPeakBytes = hwm
+	}
+	if t, err := s.proc.TimesWithContext(ctx); err == nil {
+		smp.CPUSecondsTotal = t.User + t.System
+	}
+	return smp, nil
+}
+
+// peakRSS reads VmHWM from /proc/PID/status, 0 when it cannot.
+func (s *sampler) peakRSS() uint64 {
+	if s.status == nil {
+		return 0
+	}
+	n, err := s.status.ReadAt(s.buf, 0)
+	if n == 0 && err != nil {
+		return 0
+	}
+	return parseVmHWM(s.buf[:n])
+}
+
+// parseVmHWM finds "VmHWM:   1234 kB" in a /proc/PID/status text.
+func parseVmHWM(status []byte) uint64 {
+	i := bytes.Index(status, []byte("VmHWM:"))
+	if i < 0 {
+		return 0
+	}
+	line := status[i+len("VmHWM:"):]
+	if j := bytes.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	f := bytes.Fields(line)
+	if len(f) == 0 {
+		return 0
+	}
+	kb, err := strconv.ParseUint(string(f[0]), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return kb << 10
+}
+
+func (s *sampler) close() {
+	if s.status != nil {
+		s.status.Close()
+	}
+}
+
+// sampleLoop writes a Sample event now and then every interval until ctx is
+// done or the process is gone.
+func sampleLoop(ctx context.Context, s *sampler, interval time.Duration, w *record.Writer) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		smp, err := s.sample(ctx)
+		if err != nil || smp.RSSBytes == 0 { // gone, or a zombie
+			return
+		}
+		w.Write(record.Event{Sample: &smp})
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

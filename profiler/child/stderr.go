@@ -1,0 +1,87 @@
+package child
+
+import (
+	"bufio"
+	"errors"
+	"io"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// lineKind is what a line of the child's stderr is to gcprobe.
+type lineKind uint8
+
+const (
+	lineOther lineKind = iota // the program's own output: passed through
+	lineCycle                 // a gctrace GC cycle: recorded, not shown
+	lineTrace                 // other runtime trace output gcprobe turned on: not shown
+)
+
+// classifier tells what a stderr line is, and parses a GC cycle; the GC's
+// StartSeconds and EndSeconds are seconds since the child started.
+type classifier func(line []byte) (record.GC, lineKind)
+
+// maxStderrLine is the longest stderr line given to the classifier; longer
+// lines pass through in pieces, unparsed.
+const maxStderrLine = 64 << 10
+
+// readStderr reads the child's stderr line by line: GC cycles become GC
+// events (their bounds moved by offset seconds onto the record's clock),
+// other trace lines are dropped unless show is set, and every other line
+// is written to out unchanged, newline included.
+func readStderr(r io.Reader, out io.Writer, classify classifier, show bool, offset float64, gcs *gcSource) {
+	br := bufio.NewReaderSize(r, maxStderrLine)
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			out.Write(line) // a very long line: pass it through as it comes
+			passRest(br, out)
+			continue
+		}
+		if len(line) > 0 {
+			gc, kind := classify(trimEOL(line))
+			if kind == lineCycle {
+				gcs.fromTrace(gcEvent(gc, offset))
+			}
+			if kind == lineOther || show {
+				out.Write(line)
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// passRest copies the rest of an over-long line to out.
+func passRest(br *bufio.Reader, out io.Writer) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		out.Write(chunk)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return
+		}
+	}
+}
+
+func trimEOL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// gcEvent places a gctrace cycle on the record's clock: offset is the
+// child's start in seconds since the record's start. The event's time is the
+// cycle's end when known.
+func gcEvent(gc record.GC, offset float64) record.Event {
+	if gc.StartSeconds != 0 || gc.EndSeconds != 0 {
+		gc.StartSeconds += offset
+		gc.EndSeconds += offset
+	}
+	e := record.Event{GC: &gc}
+	if gc.EndSeconds > 0 {
+		e.T = gc.EndSeconds
+	}
+	return e
+}
