@@ -2,10 +2,152 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"io"
+	"regexp"
+
+	"github.com/gcprobe/gcprobe/analyze/profiles"
+	"github.com/gcprobe/gcprobe/profiler/units"
 )
 
-// cmdAnalyze is not built yet (issue #5).
+const analyzeHelp = `Summarizes a pprof profile: the top functions (or packages, files, lines)
+by flat and cumulative value, the churn of a heap profile (what each site
+allocated against what it still holds), or the growth since a base profile.
+
+PROFILE is a file (gzipped or raw protobuf, or legacy text), - for stdin, or
+an http(s) URL such as http://localhost:6060/debug/pprof/heap. For heap
+profiles the default sample index is alloc_space: the garbage.
+
+Examples:
+  gcprobe analyze heap.pb.gz
+  gcprobe analyze --sample-index inuse_space --by package heap.pb.gz
+  gcprobe analyze --churn --markdown heap.pb.gz
+  gcprobe analyze --base before.pb.gz after.pb.gz
+  gcprobe analyze --types cpu.pprof`
+
 func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
-	return errors.New("analyze is not built yet (issue #5)")
+	fs := newFlags(io, "analyze", "[flags] PROFILE|URL|-", analyzeHelp)
+	sampleIndex := fs.String("sample-index", "", "sample type to show, by name or number (default: alloc_space for heap profiles)")
+	by := fs.String("by", "function", "group by function, package, file or line")
+	top := fs.Int("top", 20, "number of rows to show; 0 shows all")
+	sortBy := fs.String("sort", "flat", "order rows by flat or cum")
+	focus := fs.String("focus", "", "keep only samples with a frame whose function or file matches this regexp")
+	ignore := fs.String("ignore", "", "drop samples with a frame whose function or file matches this regexp")
+	churn := fs.Bool("churn", false, "show alloc_space against inuse_space per site (heap profiles)")
+	base := fs.String("base", "", "show the change from this base profile (the base scaled by -1 and merged)")
+	normalize := fs.Bool("normalize", false, "with --base, scale the base to the profile's totals first")
+	types := fs.Bool("types", false, "list the profile's sample types and their totals")
+	asJSON := fs.Bool("json", false, "write JSON")
+	asMarkdown := fs.Bool("markdown", false, "write a Markdown table")
+	timeout := fs.Duration("timeout", profiles.DefaultTimeout, "time limit for fetching a URL")
+	maxSize := fs.String("max-size", "1GiB", "largest profile to read, compressed or not")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+
+	if fs.NArg() != 1 {
+		return usageErrorf("analyze: want one PROFILE, URL or -, got %d arguments (see gcprobe analyze --help)", fs.NArg())
+	}
+	byKey, err := profiles.ParseBy(*by)
+	if err != nil {
+		return usageErrorf("--by: %v", err)
+	}
+	if *top < 0 {
+		return usageErrorf("--top must not be negative")
+	}
+	if *sortBy != "flat" && *sortBy != "cum" {
+		return usageErrorf("--sort must be flat or cum, not %q", *sortBy)
+	}
+	focusRE, err := compileFlag("focus", *focus)
+	if err != nil {
+		return err
+	}
+	ignoreRE, err := compileFlag("ignore", *ignore)
+	if err != nil {
+		return err
+	}
+	if *asJSON && *asMarkdown {
+		return usageErrorf("--json and --markdown can not be used together")
+	}
+	if *normalize && *base == "" {
+		return usageErrorf("--normalize needs --base")
+	}
+	if *churn && *base != "" {
+		return usageErrorf("--churn and --base can not be used together")
+	}
+	if *types && (*churn || *base != "") {
+		return usageErrorf("--types can not be used with --churn or --base")
+	}
+	if *churn && *sampleIndex != "" {
+		return usageErrorf("--churn always compares alloc_space with inuse_space; drop --sample-index")
+	}
+	if *timeout <= 0 {
+		return usageErrorf("--timeout must be positive")
+	}
+	capBytes, err := units.ParseSize(*maxSize)
+	if err != nil || capBytes == 0 {
+		return usageErrorf("--max-size: want a size such as 512MiB")
+	}
+
+	opts := profiles.LoadOptions{Stdin: io.in, Timeout: *timeout, MaxBytes: int64(min(capBytes, 1<<62))}
+	src := fs.Arg(0)
+	p, err := profiles.Load(ctx, src, opts)
+	if err != nil {
+		return err
+	}
+	if *base != "" {
+		b, err := profiles.Load(ctx, *base, opts)
+		if err != nil {
+			return err
+		}
+		if p, err = profiles.Diff(b, p, *normalize); err != nil {
+			return fmt.Errorf("--base %s: %v", *base, err)
+		}
+	}
+
+	var view profiles.View
+	switch {
+	case *types:
+		view = profiles.ListSampleTypes(p)
+	case *churn:
+		t, err := profiles.Churn(p, profiles.ChurnOptions{By: byKey, Focus: focusRE, Ignore: ignoreRE, N: *top})
+		if err != nil {
+			return fmt.Errorf("%s: %v", src, err)
+		}
+		view = t
+	default:
+		t, err := profiles.Top(p, profiles.TopOptions{
+			SampleIndex: *sampleIndex, By: byKey, Sort: profiles.Sort(*sortBy),
+			Focus: focusRE, Ignore: ignoreRE, N: *top,
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %v", src, err)
+		}
+		view = t
+	}
+	return render(io.out, src, view, *asJSON, *asMarkdown)
 }
+
+func compileFlag(name, expr string) (*regexp.Regexp, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, usageErrorf("--%s: %v", name, err)
+	}
+	return re, nil
+}
+
+func render(w io.Writer, src string, v profiles.View, asJSON, asMarkdown bool) error {
+	switch {
+	case asJSON:
+		return profiles.WriteJSON(w, v)
+	case asMarkdown:
+		fmt.Fprintf(w, "**Profile:** `%s`  \n", src)
+		return profiles.WriteMarkdown(w, v)
+	}
+	fmt.Fprintf(w, "Profile: %s\n", src)
+	return profiles.WriteText(w, v)
+}
+
