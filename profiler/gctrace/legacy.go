@@ -1,0 +1,39 @@
+package gctrace
+
+import "bytes"
+
+// Legacy reports whether line holds a gctrace line of Go 1.4 or older:
+//
+//	gc12(4): 1+2+3+4 us, 8 -> 4 MB, 3 (41-38) objects, 5 goroutines, 27/0/0 sweeps, ...
+//
+// (Go 1.2 and 1.3 printed "ms" and fewer fields.) Parse does not read these
+// lines: they carry no time stamp, so a cycle cannot be placed on a run
+// record's clock. Legacy lets a caller say why a log gave no cycles.
+func Legacy(line []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(line[off:], []byte("gc"))
+		if i < 0 {
+			return false
+		}
+		off += i
+		if legacyAt(line[off:]) {
+			return true
+		}
+		off++
+	}
+}
+
+// legacyAt matches "gcN(P): A+B[+C...] us, " or "... ms, " at b[0].
+func legacyAt(b []byte) bool {
+	s := scanner{b: b, ok: true}
+	s.lit("gc")
+	s.uint()
+	s.lit("(")
+	s.uint()
+	s.lit("): ")
+	s.uint()
+	for s.opt("+") {
+		s.uint()
+	}
+	return s.ok && (s.opt(" us, ") || s.opt(" ms, "))
+}
