@@ -72,7 +72,7 @@ func parseCycle(b []byte) (gc record.GC, f Format, ok bool) {
 	// write barrier,) assist/background/idle, mark termination.
 	seps := "+//+"
 	if n == 5 {
-		seps = "++"+"+//+"
+		seps = "++" + "+//+"
 	}
 	var cpu [7]decimal
 	for i := 0; i <= len(seps); i++ {

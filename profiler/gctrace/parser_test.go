@@ -53,7 +53,7 @@ func TestParseCycle(t *testing.T) {
 		want: record.GC{N: 3, StartSeconds: 5.326, EndSeconds: 5.326 + 0.00123,
 			PauseSeconds: 0.0007, PauseMaxSeconds: 0.00058,
 			AssistCPUSeconds: 0.00036, BackgroundCPUSeconds: 0.00044, IdleCPUSeconds: 0.0003,
-			GCCPUSeconds: 0.00388,
+			GCCPUSeconds:   0.00388,
 			HeapStartBytes: 4 * mib, HeapEndBytes: 4 * mib, HeapLiveBytes: 1 * mib, HeapGoalBytes: 5 * mib, Procs: 4},
 		format: Go17,
 	}, {
