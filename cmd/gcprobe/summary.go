@@ -2,10 +2,51 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+
+	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/profiler/record"
 )
 
-// cmdSummary is not built yet (issue #2).
+const summaryHelp = `Summarize run records: GC cycles (automatic, periodic, forced), GC CPU
+share, stop-the-world pauses, live heap and heap goal, allocation rate, RSS,
+and for scenario runs request latency inside and outside GC cycles. Several
+runs are shown side by side. Footnotes say how each figure was measured.
+
+A file that cannot be read is reported (file:line) and skipped; gcprobe then
+exits with status 1 after summarizing the others.`
+
 func cmdSummary(ctx context.Context, io stdio, args []string) error {
-	return errors.New("summary is not built yet (issue #2)")
+	fs := newFlags(io, "summary", "[flags] RUN...", summaryHelp)
+	asJSON := fs.Bool("json", false, "write JSON (with named metrics) instead of text")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageErrorf("summary: no run record given (see gcprobe summary --help)")
+	}
+	var sums []summary.Summary
+	failed := false
+	for _, path := range fs.Args() {
+		run, err := record.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(io.err, "gcprobe: %v\n", err)
+			failed = true
+			continue
+		}
+		sums = append(sums, summary.Compute(run))
+	}
+	if len(sums) > 0 {
+		write := summary.WriteText
+		if *asJSON {
+			write = summary.WriteJSON
+		}
+		if err := write(io.out, sums); err != nil {
+			return err
+		}
+	}
+	if failed {
+		return exitStatus(1)
+	}
+	return nil
 }

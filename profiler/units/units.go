@@ -148,3 +148,24 @@ func sig3(v float64) string {
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
 }
+
+// Number formats a plain count or rate with three significant digits and an
+// SI suffix past a thousand: "12", "3.50", "20.0k", "1.25M".
+func Number(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	a := math.Abs(v)
+	for _, u := range []struct {
+		suffix string
+		div    float64
+	}{{"G", 1e9}, {"M", 1e6}, {"k", 1e3}} {
+		if a >= u.div {
+			return sig3(v/u.div) + u.suffix
+		}
+	}
+	if v == math.Trunc(v) {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return sig3(v)
+}

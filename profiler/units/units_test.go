@@ -68,3 +68,11 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for in, want := range map[float64]string{12: "12", 3.5: "3.50", 20000: "20.0k", 1.25e6: "1.25M", 999: "999", 0: "0", 0.123: "0.12"} {
+		if got := Number(in); got != want {
+			t.Errorf("Number(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

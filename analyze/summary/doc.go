@@ -1,0 +1,43 @@
+// Package summary reduces a run record to the numbers a person asks for
+// first: GC cycles and their kinds, GC CPU share, stop-the-world pauses, live
+// heap and heap goal, allocation rate, RSS and, for scenario runs, request
+// latency inside and outside GC cycles.
+//
+// Processing goes in two steps, as everywhere in gcprobe: [Compute] builds a
+// [Summary] from a record.Run, then [WriteText] or [WriteJSON] render one or
+// more summaries. [Summary.Metrics] exposes the figures under stable names
+// (gc.cpu, pause.p99, latency.p99_in_gc, ...) for comparisons and checks, and
+// [Summary.Verdict] says in plain words what the figures mean.
+//
+// Where a figure can be measured in more than one way, the summary says which
+// way it took, because sources differ in what they know:
+//
+//   - GC CPU share: the sum of per-cycle GCCPUSeconds over the sum of
+//     IntervalCPUSeconds (GC-bounded intervals; the probe and gctrace record
+//     them); else gctrace's cumulative share at the last cycle; else the
+//     change of GCCPUSecondsTotal over the change of TotalCPUSecondsTotal
+//     between the first and the last sample; else the source's own
+//     since-start fraction (expvar GCCPUFraction).
+//   - Pauses: percentiles of single stop-the-world pauses from the pause
+//     histograms (record.Pauses) when the record has them; else percentiles of
+//     each cycle's total stop-the-world time from its GC event. A histogram's
+//     maximum is its top bucket's upper bound. The longest single pause is
+//     the largest PauseMaxSeconds of the GC events when they have one (exact
+//     for gctrace), else that maximum. Total
+//     stop-the-world time sums the GC events' PauseSeconds, else estimates
+//     from histogram bucket midpoints.
+//   - Live heap and heap goal: per cycle from GC events, else from samples.
+//   - Allocation rate: from AllocBytesTotal between the first and last
+//     samples; else estimated from gctrace's heap sizes, cycle by cycle
+//     (heap at the end of a cycle minus the live heap of the one before).
+//   - RSS over live heap is median RSS over median live heap.
+//
+// Latency inside and outside GC: a latency interval [T-IntervalSeconds, T]
+// counts as inside GC when it overlaps a GC cycle [StartSeconds, EndSeconds];
+// cycles whose bounds the source did not record (runtime/metrics only sees
+// that a cycle ended) cannot be used, and the summary then says so instead of
+// guessing. A slow request is one above the overall p99; it overlaps GC when
+// [start, start+latency] overlaps a cycle. Slow requests come from the
+// intervals' Slowest lists, which are bounded, so the summary also reports
+// how many of the estimated slow requests were listed.
+package summary

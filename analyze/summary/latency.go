@@ -1,0 +1,190 @@
+package summary
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// Latency summarises request latency, in seconds, overall and split by
+// whether a latency interval overlapped a GC cycle.
+type Latency struct {
+	Requests uint64 `json:"requests"`
+	// Dropped requests could not start on time; their latency still
+	// counts from their intended start.
+	Dropped    uint64  `json:"dropped,omitempty"`
+	Throughput float64 `json:"throughput_per_second"`
+	P50        float64 `json:"p50_seconds"`
+	P99        float64 `json:"p99_seconds"`
+	P999       float64 `json:"p999_seconds"`
+	Max        float64 `json:"max_seconds"`
+	// Split reports whether InGC and OutGC could be computed: it needs GC
+	// cycles with a known start and end.
+	Split bool `json:"split"`
+	InGC  Part `json:"in_gc"`
+	OutGC Part `json:"out_gc"`
+	Slow  Slow `json:"slow"`
+	// LongestPause is the longest stop-the-world pause of the run, beside
+	// InGC.P99 so that a reader can tell pauses from GC CPU use.
+	LongestPause float64 `json:"longest_pause_seconds"`
+
+	warnings []string
+}
+
+// Part is the latency of the intervals inside (or outside) GC cycles.
+type Part struct {
+	Intervals int     `json:"intervals"`
+	Requests  uint64  `json:"requests"`
+	P50       float64 `json:"p50_seconds"`
+	P99       float64 `json:"p99_seconds"`
+	Max       float64 `json:"max_seconds"`
+}
+
+// Slow describes the requests slower than the overall p99.
+type Slow struct {
+	Threshold float64 `json:"threshold_seconds"`
+	// Estimated is how many requests the histograms put above Threshold;
+	// Listed how many of them the Slowest lists hold; InGC how many listed
+	// ones overlap a GC cycle, and Share = InGC/Listed.
+	Estimated float64 `json:"estimated"`
+	Listed    int     `json:"listed"`
+	InGC      int     `json:"in_gc"`
+	Share     float64 `json:"share"`
+}
+
+// span is a closed interval on the record's clock.
+type span struct{ lo, hi float64 }
+
+// cycleSpans returns the bounded GC cycles, sorted by start.
+func cycleSpans(gcs []timed[record.GC]) []span {
+	var sp []span
+	for _, g := range gcs {
+		if bounded(g.V) {
+			sp = append(sp, span{g.V.StartSeconds, g.V.EndSeconds})
+		}
+	}
+	sort.Slice(sp, func(i, j int) bool { return sp[i].lo < sp[j].lo })
+	return sp
+}
+
+// overlaps reports whether [lo, hi] shares more than an end point with one
+// of the cycles (sorted by start; cycles never overlap each other, so their
+// ends are sorted too).
+func overlaps(cycles []span, lo, hi float64) bool {
+	i := sort.Search(len(cycles), func(i int) bool { return cycles[i].hi > lo })
+	return i < len(cycles) && cycles[i].lo < hi
+}
+
+func computeLatency(ev events, pauses Pauses) *Latency {
+	lat := selectOps(ev.latency)
+	cycles := cycleSpans(ev.gcs)
+	l := &Latency{Split: len(cycles) > 0, LongestPause: pauses.Longest}
+	var all, in, out hist
+	var secs float64
+	for _, x := range lat {
+		v := x.V
+		l.Requests += v.Count
+		l.Dropped += v.Dropped
+		secs += v.IntervalSeconds
+		l.Max = math.Max(l.Max, v.MaxSeconds)
+		all.add(v.Buckets)
+		if !l.Split {
+			continue
+		}
+		p, h := &l.OutGC, &out
+		if overlaps(cycles, x.T-v.IntervalSeconds, x.T) {
+			p, h = &l.InGC, &in
+		}
+		p.Intervals++
+		p.Requests += v.Count
+		p.Max = math.Max(p.Max, v.MaxSeconds)
+		h.add(v.Buckets)
+	}
+	if secs > 0 {
+		l.Throughput = float64(l.Requests) / secs
+	}
+	l.P50, l.P99, l.P999 = clamp(all.quantile(0.5), l.Max), clamp(all.quantile(0.99), l.Max), clamp(all.quantile(0.999), l.Max)
+	for _, pp := range []struct {
+		p *Part
+		h *hist
+	}{{&l.InGC, &in}, {&l.OutGC, &out}} {
+		pp.p.P50, pp.p.P99 = clamp(pp.h.quantile(0.5), pp.p.Max), clamp(pp.h.quantile(0.99), pp.p.Max)
+	}
+	l.slow(lat, cycles, &all)
+	l.warn(len(ev.gcs))
+	return l
+}
+
+// selectOps keeps the all-requests intervals (Op "") when there are any,
+// else every operation's intervals (which then add up to all requests).
+func selectOps(ls []timed[record.Latency]) []timed[record.Latency] {
+	var all []timed[record.Latency]
+	for _, x := range ls {
+		if x.V.Op == "" {
+			all = append(all, x)
+		}
+	}
+	if len(all) > 0 {
+		return all
+	}
+	return ls
+}
+
+func (l *Latency) slow(lat []timed[record.Latency], cycles []span, all *hist) {
+	s := &l.Slow
+	s.Threshold = l.P99
+	if l.Requests == 0 {
+		return
+	}
+	s.Estimated = all.above(s.Threshold)
+	for _, x := range lat {
+		for _, r := range x.V.Slowest {
+			if r.LatencySeconds <= s.Threshold {
+				continue
+			}
+			s.Listed++
+			if overlaps(cycles, r.StartSeconds, r.StartSeconds+r.LatencySeconds) {
+				s.InGC++
+			}
+		}
+	}
+	if s.Listed > 0 {
+		s.Share = float64(s.InGC) / float64(s.Listed)
+	}
+}
+
+func (l *Latency) warn(gcs int) {
+	switch {
+	case l.Requests == 0:
+		l.warnings = append(l.warnings, "the latency intervals hold no requests")
+		return
+	case gcs > 0 && !l.Split:
+		l.warnings = append(l.warnings, "the source did not record when GC cycles started and ended, so latency inside and outside GC cycles is not computed")
+	case l.Split && l.InGC.Intervals == 0:
+		l.warnings = append(l.warnings, "no latency interval overlapped a GC cycle")
+	case l.Split && l.InGC.Intervals < 5:
+		l.warnings = append(l.warnings, fmt.Sprintf("only %d latency intervals overlapped a GC cycle: latency inside GC is rough", l.InGC.Intervals))
+	}
+	if l.Split && l.Slow.Listed == 0 && l.Slow.Estimated >= 1 {
+		l.warnings = append(l.warnings, "the record lists no slow requests (no Slowest lists), so their overlap with GC cycles is unknown")
+	} else if l.Slow.Listed > 0 && float64(l.Slow.Listed) < 0.5*l.Slow.Estimated {
+		l.warnings = append(l.warnings, fmt.Sprintf("the slowest-request lists hold %d of about %.0f requests above p99: the share in GC is over those listed", l.Slow.Listed, l.Slow.Estimated))
+	}
+	if l.Dropped > 0 {
+		l.warnings = append(l.warnings, fmt.Sprintf("%d requests could not start on time (all workers busy); their latency counts from their intended start", l.Dropped))
+	}
+}
+
+// clamp bounds an estimate from a histogram by the exact maximum, and turns
+// NaN into 0.
+func clamp(x, max float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	if max > 0 && x > max {
+		return max
+	}
+	return x
+}

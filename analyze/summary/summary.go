@@ -1,0 +1,451 @@
+package summary
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// Summary is what one run record says about the GC. Figures that the record
+// could not give are zero with an empty Method (or a zero N for a Dist);
+// renderers show them as "-".
+type Summary struct {
+	File     string            `json:"file"`
+	Source   string            `json:"source"`
+	Command  []string          `json:"command,omitempty"`
+	Scenario string            `json:"scenario,omitempty"`
+	Params   map[string]string `json:"params,omitempty"`
+	Settings Settings          `json:"settings"`
+	// GoVersion and GCImpl ("greentea", "classic") of the observed program.
+	GoVersion string      `json:"go_version,omitempty"`
+	GCImpl    string      `json:"gc_impl,omitempty"`
+	Host      record.Host `json:"host"`
+	Start     time.Time   `json:"start"`
+
+	// DurationSeconds is the time covered by the record: its last event.
+	DurationSeconds float64 `json:"duration_seconds"`
+	// Ended says in words how the run ended; CutShort is set when the record
+	// has no end event or its last line was cut (the writer was killed).
+	Ended    string      `json:"ended"`
+	CutShort bool        `json:"cut_short,omitempty"`
+	End      *record.End `json:"end,omitempty"`
+
+	Cycles Cycles `json:"cycles"`
+	GCCPU  GCCPU  `json:"gc_cpu"`
+	Pauses Pauses `json:"pauses"`
+
+	// HeapLive and HeapGoal in bytes; HeapFrom says where they came from
+	// ("gc events" or "samples").
+	HeapLive Dist   `json:"heap_live_bytes"`
+	HeapGoal Dist   `json:"heap_goal_bytes"`
+	HeapFrom string `json:"heap_from,omitempty"`
+
+	Alloc Alloc `json:"alloc"`
+
+	// RSS in bytes over the samples; RSSPeak is the high-water mark (the
+	// larger of VmHWM and the largest sample). RSSOverLive is median RSS
+	// over median live heap (0 when either is unknown).
+	RSS         Dist    `json:"rss_bytes"`
+	RSSPeak     float64 `json:"rss_peak_bytes,omitempty"`
+	RSSOverLive float64 `json:"rss_over_live,omitempty"`
+
+	// Latency is set for runs with latency events (scenarios).
+	Latency *Latency `json:"latency,omitempty"`
+
+	Profiles []record.Profile `json:"profiles,omitempty"`
+	// Notes are the record's own notes ("warning: lost 3 pauses").
+	Notes []string `json:"notes,omitempty"`
+	// Warnings are doubts about the figures found while summarising; they
+	// render as footnotes.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Settings are the GC-relevant environment variables; "" means not set.
+type Settings struct {
+	GOGC         string `json:"GOGC,omitempty"`
+	GOMEMLIMIT   string `json:"GOMEMLIMIT,omitempty"`
+	GOMAXPROCS   string `json:"GOMAXPROCS,omitempty"`
+	GODEBUG      string `json:"GODEBUG,omitempty"`
+	GOEXPERIMENT string `json:"GOEXPERIMENT,omitempty"`
+}
+
+// Dist is the minimum, median and maximum of N values; N is 0 when nothing
+// was measured.
+type Dist struct {
+	N      int     `json:"n"`
+	Min    float64 `json:"min"`
+	Median float64 `json:"median"`
+	Max    float64 `json:"max"`
+}
+
+// Cycles counts GC cycles. Automatic follows the runtime's own counting
+// (/gc/cycles/automatic): it includes the Periodic cycles, the forced GC
+// after two minutes without one. Forced cycles are runtime.GC calls.
+type Cycles struct {
+	Total     int     `json:"total"`
+	Automatic int     `json:"automatic"`
+	Periodic  int     `json:"periodic"`
+	Forced    int     `json:"forced"`
+	PerMinute float64 `json:"per_minute"`
+	// From is "gc events", or "samples" when only the samples' cycle
+	// counter was available (the kinds are then unknown).
+	From string `json:"from,omitempty"`
+	// Bounded counts cycles whose start and end are known.
+	Bounded int `json:"bounded"`
+}
+
+// GCCPU is the GC's share of available CPU and how it was measured.
+type GCCPU struct {
+	Share  float64 `json:"share"`
+	Method string  `json:"method,omitempty"`
+}
+
+// Methods of GCCPU.
+const (
+	CPUPerCycle  = "per-cycle GC CPU over GC-bounded intervals"
+	CPUGCTrace   = "gctrace's cumulative share at the last cycle"
+	CPUSamples   = "runtime/metrics /cpu/classes change between first and last sample"
+	CPUFraction  = "the source's since-start GC CPU fraction"
+	PauseHist    = "single pauses, from pause histograms"
+	PauseCycles  = "per-cycle stop-the-world time, from GC events"
+	AllocSamples = "heap allocation counter between first and last sample"
+	AllocGCTrace = "estimated from gctrace heap sizes"
+)
+
+// Pauses summarises stop-the-world pauses, in seconds.
+type Pauses struct {
+	// Count is the number of pauses (Method PauseHist) or cycles
+	// (PauseCycles) that P50, P99 and Max are over.
+	Count  int     `json:"count"`
+	P50    float64 `json:"p50_seconds"`
+	P99    float64 `json:"p99_seconds"`
+	Max    float64 `json:"max_seconds"`
+	Method string  `json:"method,omitempty"`
+	// Longest is the longest single pause: the GC events' largest
+	// PauseMaxSeconds when they have one, else Max.
+	Longest float64 `json:"longest_seconds"`
+	// Total is all stop-the-world time of the run.
+	Total float64 `json:"total_seconds"`
+}
+
+// Alloc is the heap allocation rate.
+type Alloc struct {
+	BytesPerSecond float64 `json:"bytes_per_second"`
+	Method         string  `json:"method,omitempty"`
+}
+
+// Compute summarises run. It never fails: what the record lacks is left
+// unknown and, where a reader would wonder, explained in Warnings.
+func Compute(run *record.Run) Summary {
+	h := run.Header
+	s := Summary{
+		File: run.File, Source: h.Source, Command: h.Command, Scenario: h.Scenario, Params: h.Params,
+		Settings: Settings{
+			GOGC: h.Env["GOGC"], GOMEMLIMIT: h.Env["GOMEMLIMIT"], GOMAXPROCS: h.Env["GOMAXPROCS"],
+			GODEBUG: h.Env["GODEBUG"], GOEXPERIMENT: h.Env["GOEXPERIMENT"],
+		},
+		GoVersion: h.GoVersion, GCImpl: h.GC, Host: h.Host, Start: h.Start,
+	}
+	ev := split(run.Events)
+	s.DurationSeconds = ev.last
+	s.ending(run)
+	s.cycles(ev)
+	s.gcCPU(ev)
+	s.pauses(ev)
+	s.heap(ev)
+	s.alloc(ev)
+	s.rss(ev)
+	if len(ev.latency) > 0 {
+		s.Latency = computeLatency(ev, s.Pauses)
+		s.Warnings = append(s.Warnings, s.Latency.warnings...)
+	}
+	for _, n := range ev.notes {
+		s.Notes = append(s.Notes, n.Level+": "+n.Message)
+	}
+	s.Profiles = ev.profiles
+	s.warn(ev)
+	return s
+}
+
+// events holds a record's events by kind, each with its time.
+type events struct {
+	samples  []timed[record.Sample]
+	gcs      []timed[record.GC]
+	pauses   []record.Pauses
+	latency  []timed[record.Latency]
+	notes    []record.Note
+	profiles []record.Profile
+	last     float64 // the latest time of any event
+}
+
+type timed[T any] struct {
+	T float64
+	V T
+}
+
+func split(es []record.Event) events {
+	var ev events
+	for _, e := range es {
+		ev.last = math.Max(ev.last, e.T)
+		switch {
+		case e.Sample != nil:
+			ev.samples = append(ev.samples, timed[record.Sample]{e.T, *e.Sample})
+		case e.GC != nil:
+			ev.gcs = append(ev.gcs, timed[record.GC]{e.T, *e.GC})
+			ev.last = math.Max(ev.last, e.GC.EndSeconds)
+		case e.Pauses != nil:
+			ev.pauses = append(ev.pauses, *e.Pauses)
+		case e.Latency != nil:
+			ev.latency = append(ev.latency, timed[record.Latency]{e.T, *e.Latency})
+		case e.Note != nil:
+			ev.notes = append(ev.notes, *e.Note)
+		case e.Profile != nil:
+			ev.profiles = append(ev.profiles, *e.Profile)
+		}
+	}
+	sort.SliceStable(ev.samples, func(i, j int) bool { return ev.samples[i].T < ev.samples[j].T })
+	sort.SliceStable(ev.gcs, func(i, j int) bool { return ev.gcs[i].T < ev.gcs[j].T })
+	return ev
+}
+
+func (s *Summary) ending(run *record.Run) {
+	end := run.End()
+	s.End = end
+	switch {
+	case end == nil || run.Truncated:
+		s.CutShort = true
+		s.Ended = "cut short (the record has no end event: gcprobe or the machine stopped mid-run)"
+		if run.Truncated {
+			s.Ended = "cut short (the last line was incomplete: the writer was killed mid-run)"
+		}
+	default:
+		s.Ended = endWords(end)
+	}
+}
+
+func endWords(e *record.End) string {
+	switch e.Reason {
+	case record.EndExit:
+		return "exited with status " + itoa(e.ExitCode)
+	case record.EndSignal:
+		if e.Signal != "" {
+			return "killed by " + e.Signal
+		}
+		return "killed by a signal"
+	case record.EndDuration:
+		return "stopped after --duration"
+	case record.EndInterrupted:
+		return "interrupted by the user"
+	case record.EndLost:
+		return "the observed process went away"
+	case record.EndError:
+		return "gcprobe failed: " + e.Error
+	}
+	return e.Reason
+}
+
+func (s *Summary) cycles(ev events) {
+	c := &s.Cycles
+	if len(ev.gcs) > 0 {
+		c.From = "gc events"
+		for _, g := range ev.gcs {
+			c.Total++
+			switch {
+			case g.V.Forced:
+				c.Forced++
+			case g.V.Periodic:
+				c.Periodic++
+				c.Automatic++
+			default:
+				c.Automatic++
+			}
+			if bounded(g.V) {
+				c.Bounded++
+			}
+		}
+	} else if first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.GCCyclesTotal > 0 }); ok {
+		c.From = "samples"
+		c.Total = int(last.V.GCCyclesTotal - first.V.GCCyclesTotal)
+		c.Automatic = c.Total
+	}
+	if s.DurationSeconds > 0 {
+		c.PerMinute = float64(c.Total) / (s.DurationSeconds / 60)
+	}
+}
+
+func bounded(g record.GC) bool { return g.StartSeconds > 0 && g.EndSeconds >= g.StartSeconds }
+
+// sampleSpan returns the first and last samples for which ok holds.
+func sampleSpan(ss []timed[record.Sample], ok func(record.Sample) bool) (first, last timed[record.Sample], found bool) {
+	n := 0
+	for _, x := range ss {
+		if ok(x.V) {
+			if n == 0 {
+				first = x
+			}
+			last = x
+			n++
+		}
+	}
+	return first, last, n >= 2
+}
+
+func (s *Summary) gcCPU(ev events) {
+	var gc, total float64
+	for _, g := range ev.gcs {
+		if g.V.IntervalCPUSeconds > 0 {
+			gc += g.V.GCCPUSeconds
+			total += g.V.IntervalCPUSeconds
+		}
+	}
+	if total > 0 {
+		s.GCCPU = GCCPU{gc / total, CPUPerCycle}
+		return
+	}
+	for i := len(ev.gcs) - 1; i >= 0; i-- {
+		if f := ev.gcs[i].V.CumulativeGCCPUFraction; f > 0 {
+			s.GCCPU = GCCPU{f, CPUGCTrace}
+			return
+		}
+	}
+	first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.TotalCPUSecondsTotal > 0 })
+	if d := last.V.TotalCPUSecondsTotal - first.V.TotalCPUSecondsTotal; ok && d > 0 {
+		s.GCCPU = GCCPU{(last.V.GCCPUSecondsTotal - first.V.GCCPUSecondsTotal) / d, CPUSamples}
+		return
+	}
+	for i := len(ev.samples) - 1; i >= 0; i-- {
+		if f := ev.samples[i].V.GCCPUFraction; f > 0 {
+			s.GCCPU = GCCPU{f, CPUFraction}
+			return
+		}
+	}
+}
+
+func (s *Summary) pauses(ev events) {
+	p := &s.Pauses
+	var h hist
+	for _, x := range ev.pauses {
+		h.add(x.Buckets)
+	}
+	var perCycle []float64
+	var total, maxPause float64
+	for _, g := range ev.gcs {
+		if g.V.PauseSeconds > 0 {
+			perCycle = append(perCycle, g.V.PauseSeconds)
+			total += g.V.PauseSeconds
+		}
+		maxPause = math.Max(maxPause, g.V.PauseMaxSeconds)
+	}
+	switch {
+	case h.n > 0:
+		p.Method, p.Count = PauseHist, int(h.n)
+		p.Max, p.Total = h.max(), h.sum()
+		p.P50, p.P99 = math.Min(h.quantile(0.5), p.Max), math.Min(h.quantile(0.99), p.Max)
+	case len(perCycle) > 0:
+		p.Method, p.Count = PauseCycles, len(perCycle)
+		p.P50, p.P99 = quantileOf(perCycle, 0.5), quantileOf(perCycle, 0.99)
+		p.Max = perCycle[len(perCycle)-1] // sorted by quantileOf
+	default:
+		return
+	}
+	if total > 0 {
+		p.Total = total
+	}
+	p.Longest = p.Max
+	if maxPause > 0 {
+		p.Longest = maxPause
+	}
+}
+
+func (s *Summary) heap(ev events) {
+	var live, goal []float64
+	for _, g := range ev.gcs {
+		if g.V.HeapLiveBytes > 0 {
+			live = append(live, float64(g.V.HeapLiveBytes))
+		}
+		if g.V.HeapGoalBytes > 0 {
+			goal = append(goal, float64(g.V.HeapGoalBytes))
+		}
+	}
+	s.HeapFrom = "gc events"
+	if len(live) == 0 && len(goal) == 0 {
+		s.HeapFrom = "samples"
+		for _, x := range ev.samples {
+			if x.V.HeapLiveBytes > 0 {
+				live = append(live, float64(x.V.HeapLiveBytes))
+			}
+			if x.V.HeapGoalBytes > 0 {
+				goal = append(goal, float64(x.V.HeapGoalBytes))
+			}
+		}
+	}
+	if len(live) == 0 && len(goal) == 0 {
+		s.HeapFrom = ""
+	}
+	s.HeapLive, s.HeapGoal = dist(live), dist(goal)
+}
+
+func (s *Summary) alloc(ev events) {
+	first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.AllocBytesTotal > 0 })
+	if dt := last.T - first.T; ok && dt > 0 {
+		s.Alloc = Alloc{float64(last.V.AllocBytesTotal-first.V.AllocBytesTotal) / dt, AllocSamples}
+		return
+	}
+	// gctrace: between the end of cycle i-1 and the end of cycle i the
+	// program allocated about HeapEnd(i) - HeapLive(i-1).
+	var bytes, secs float64
+	for i := 1; i < len(ev.gcs); i++ {
+		prev, cur := ev.gcs[i-1], ev.gcs[i]
+		if prev.V.HeapLiveBytes == 0 || cur.V.HeapEndBytes == 0 {
+			continue
+		}
+		bytes += math.Max(0, float64(cur.V.HeapEndBytes)-float64(prev.V.HeapLiveBytes))
+		secs += endTime(cur) - endTime(prev)
+	}
+	if secs > 0 {
+		s.Alloc = Alloc{bytes / secs, AllocGCTrace}
+	}
+}
+
+// endTime is when a cycle ended, or when it was noticed.
+func endTime(g timed[record.GC]) float64 {
+	if g.V.EndSeconds > 0 {
+		return g.V.EndSeconds
+	}
+	return g.T
+}
+
+func (s *Summary) rss(ev events) {
+	var rss []float64
+	for _, x := range ev.samples {
+		if x.V.RSSBytes > 0 {
+			rss = append(rss, float64(x.V.RSSBytes))
+		}
+		s.RSSPeak = math.Max(s.RSSPeak, float64(x.V.RSSPeakBytes))
+	}
+	s.RSS = dist(rss)
+	s.RSSPeak = math.Max(s.RSSPeak, s.RSS.Max)
+	if s.RSS.N > 0 && s.HeapLive.N > 0 && s.HeapLive.Median > 0 {
+		s.RSSOverLive = s.RSS.Median / s.HeapLive.Median
+	}
+}
+
+func (s *Summary) warn(ev events) {
+	c := s.Cycles
+	switch {
+	case c.Total == 0 && c.From == "" && len(ev.samples) == 0:
+		s.Warnings = append(s.Warnings, "the record has no samples and no GC events: nothing was measured")
+	case c.Total == 0:
+		s.Warnings = append(s.Warnings, "no GC cycles observed")
+	case c.Periodic == c.Total:
+		s.Warnings = append(s.Warnings, "all cycles were periodic 2-minute GCs — the heap is not growing fast enough to trigger the pacer")
+	}
+	if s.Pauses.Method == PauseCycles && s.Pauses.Count < 100 && s.Pauses.Count > 1 {
+		s.Warnings = append(s.Warnings, "pause p99 is over only "+itoa(s.Pauses.Count)+" cycles: it is close to the maximum")
+	}
+	if s.Pauses.Method == PauseHist && s.Pauses.Count < 100 && s.Pauses.Count > 1 {
+		s.Warnings = append(s.Warnings, "pause p99 is over only "+itoa(s.Pauses.Count)+" pauses: it is close to the maximum")
+	}
+}

@@ -1,0 +1,284 @@
+package summary
+
+import (
+	"bytes"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata records and golden files")
+
+// TestGolden summarises every generated record and compares text and JSON
+// with the golden files beside it.
+func TestGolden(t *testing.T) {
+	recs := genRecords(t)
+	if *update {
+		for name, data := range recs {
+			if err := os.WriteFile(filepath.Join("testdata", name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for name := range recs {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join("testdata", name)
+			run, err := record.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sums := []Summary{Compute(run)}
+			var text, js bytes.Buffer
+			if err := WriteText(&text, sums); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteJSON(&js, sums); err != nil {
+				t.Fatal(err)
+			}
+			base := strings.TrimSuffix(path, ".jsonl")
+			golden(t, base+".txt", text.Bytes())
+			golden(t, base+".json", js.Bytes())
+		})
+	}
+}
+
+// TestGeneratedUpToDate fails when the generator and testdata disagree.
+func TestGeneratedUpToDate(t *testing.T) {
+	for name, data := range genRecords(t) {
+		got, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("testdata/%s is out of date with gen_test.go: run go test -update", name)
+		}
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run go test -update to accept):\n%s", path, lineDiff(string(want), string(got)))
+	}
+}
+
+// lineDiff shows the lines that differ, numbered.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var a, c string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			c = g[i]
+		}
+		if a != c {
+			b.WriteString("line " + itoa(i+1) + ":\n  want: " + a + "\n  got:  " + c + "\n")
+		}
+	}
+	return b.String()
+}
+
+func computeGen(t *testing.T, r rec) Summary {
+	t.Helper()
+	run, err := record.Read(bytes.NewReader(encode(t, r)), "x.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Compute(run)
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+
+func TestGCTraceFigures(t *testing.T) {
+	r := genGCTrace()
+	s := computeGen(t, r)
+	c := s.Cycles
+	if c.Total != 8 || c.Forced != 1 || c.Periodic != 1 || c.Automatic != 7 || c.Bounded != 8 {
+		t.Errorf("cycles = %+v", c)
+	}
+	if s.GCCPU.Method != CPUGCTrace || !near(s.GCCPU.Share, 0.08) {
+		t.Errorf("GC CPU = %+v, want gctrace's 8%%", s.GCCPU)
+	}
+	if s.Pauses.Method != PauseCycles || !near(s.Pauses.Max, 0.0004) || !near(s.Pauses.Longest, 0.00024) || !near(s.Pauses.Total, 0.00005*36) {
+		t.Errorf("pauses = %+v", s.Pauses)
+	}
+	// Each second the heap ends at live*1.5+2MiB having been live
+	// (live-1MiB) a cycle before: 1.5*live+2MiB-(live-1MiB) = live/2+3MiB.
+	if s.Alloc.Method != AllocGCTrace || s.Alloc.BytesPerSecond < 7<<20 || s.Alloc.BytesPerSecond > 9<<20 {
+		t.Errorf("alloc = %+v", s.Alloc)
+	}
+	if s.End == nil || s.CutShort || !strings.Contains(s.Ended, "status 3") {
+		t.Errorf("ended = %q", s.Ended)
+	}
+	if s.RSSPeak != 29<<20 {
+		t.Errorf("RSS peak = %v", s.RSSPeak)
+	}
+}
+
+func TestProbeFigures(t *testing.T) {
+	s := computeGen(t, genProbe())
+	// GC CPU per cycle: (0.05+0.01*(i%4)) for even i over 2 s each.
+	if s.GCCPU.Method != CPUPerCycle || !near(s.GCCPU.Share, (5*0.05+5*0.07)/20) {
+		t.Errorf("GC CPU = %+v", s.GCCPU)
+	}
+	if s.Pauses.Method != PauseHist || s.Pauses.Count != 21 || s.Pauses.Max != 2e-3 {
+		t.Errorf("pauses = %+v (want 21 from histograms, max at the open bucket's lower bound)", s.Pauses)
+	}
+	if s.Alloc.Method != AllocSamples || !near(s.Alloc.BytesPerSecond, 100<<20) {
+		t.Errorf("alloc = %+v, want 100 MiB/s", s.Alloc)
+	}
+	if s.HeapFrom != "gc events" || s.HeapLive.Min != 38<<20+1<<20*0 && s.HeapLive.N != 10 {
+		t.Errorf("heap = %+v from %s", s.HeapLive, s.HeapFrom)
+	}
+	if len(s.Notes) != 1 || !strings.Contains(s.Ended, "SIGKILL") {
+		t.Errorf("notes %q, ended %q", s.Notes, s.Ended)
+	}
+}
+
+func TestScenarioLatency(t *testing.T) {
+	s := computeGen(t, genScenario())
+	l := s.Latency
+	if l == nil {
+		t.Fatal("no latency summary")
+	}
+	if l.Requests != 40000 || !near(l.Throughput, 1000) {
+		t.Errorf("requests %d throughput %v", l.Requests, l.Throughput)
+	}
+	// Cycles [10.2, 11.7] ... overlap the intervals ending at 11 and 12.
+	if !l.Split || l.InGC.Intervals != 6 || l.OutGC.Intervals != 34 {
+		t.Errorf("split %v: in %d out %d intervals", l.Split, l.InGC.Intervals, l.OutGC.Intervals)
+	}
+	if l.InGC.P99 < 20*l.OutGC.P99 || l.OutGC.P99 > 0.005 {
+		t.Errorf("p99 in GC %v, outside %v: want the generated tail inside GC", l.InGC.P99, l.OutGC.P99)
+	}
+	if l.Slow.Listed == 0 || l.Slow.Share != 1 {
+		t.Errorf("slow = %+v: every generated slow request is inside a cycle", l.Slow)
+	}
+	if l.LongestPause != 0.0011 {
+		t.Errorf("longest pause %v", l.LongestPause)
+	}
+	v := strings.Join(s.Verdict(), "; ")
+	if !strings.Contains(v, "GC CPU use") || !strings.Contains(v, "not from pauses") {
+		t.Errorf("verdict %q does not blame GC CPU", v)
+	}
+	if m, ok := s.Metric("latency.p99_in_gc"); !ok || m.Value != l.InGC.P99 || !m.LowerIsBetter {
+		t.Errorf("metric latency.p99_in_gc = %+v, %v", m, ok)
+	}
+	if m, ok := s.Metric("throughput"); !ok || m.LowerIsBetter {
+		t.Errorf("throughput metric %+v", m)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	tests := []struct {
+		name string
+		gen  func() rec
+		want string
+	}{
+		{"periodic", genPeriodic, "all cycles were periodic 2-minute GCs"},
+		{"no gc", func() rec {
+			return rec{record.Header{Source: record.SourceRun}, []record.Event{{T: 1, Sample: &record.Sample{RSSBytes: 1 << 20}}}}
+		}, "no GC cycles observed"},
+		{"unbounded cycles", func() rec {
+			return rec{record.Header{Source: record.SourceScenario}, []record.Event{
+				{T: 1, GC: &record.GC{N: 1}},
+				{T: 1, Latency: &record.Latency{IntervalSeconds: 1, Count: 10, MaxSeconds: 0.001, Buckets: []record.Bucket{{Lo: 0.0009, Hi: 0.001, Count: 10}}}},
+			}}
+		}, "did not record when GC cycles started and ended"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := computeGen(t, tt.gen())
+			if !strings.Contains(strings.Join(s.Warnings, "\n"), tt.want) {
+				t.Errorf("warnings %q lack %q", s.Warnings, tt.want)
+			}
+		})
+	}
+}
+
+func TestEmptyRecordIsSafe(t *testing.T) {
+	s := computeGen(t, rec{record.Header{Source: record.SourceRun}, nil})
+	if !s.CutShort || len(s.Metrics()) != 0 {
+		t.Errorf("cut short %v, metrics %v", s.CutShort, s.Metrics())
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, []Summary{s}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteText(&b, []Summary{s}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMetricNamesStable(t *testing.T) {
+	s := computeGen(t, genScenario())
+	known := map[string]int{}
+	for i, n := range MetricNames {
+		known[n] = i
+	}
+	last := -1
+	for _, m := range s.Metrics() {
+		i, ok := known[m.Name]
+		if !ok {
+			t.Errorf("metric %s is not in MetricNames", m.Name)
+		}
+		if i <= last {
+			t.Errorf("metric %s out of MetricNames order", m.Name)
+		}
+		last = i
+		if m.Unit == "" || m.Format() == "" {
+			t.Errorf("metric %s has no unit", m.Name)
+		}
+	}
+	for _, want := range []string{"gc.cpu", "gc.cycles_per_min", "pause.p99", "pause.max", "heap.goal", "rss.peak", "rss.median", "throughput", "latency.p50", "latency.p99", "latency.p999", "latency.p99_in_gc"} {
+		if _, ok := s.Metric(want); !ok {
+			t.Errorf("scenario summary lacks metric %s", want)
+		}
+	}
+}
+
+func TestHistQuantile(t *testing.T) {
+	var h hist
+	h.add([]record.Bucket{{Lo: 1, Hi: 2, Count: 50}, {Lo: 2, Hi: 4, Count: 50}})
+	h.add([]record.Bucket{{Lo: 1, Hi: 2, Count: 0}, {Lo: 8, Hi: 0, Count: 1}})
+	if h.n != 101 || len(h.buckets) != 3 {
+		t.Fatalf("merged %d in %d buckets", h.n, len(h.buckets))
+	}
+	if q := h.quantile(0.25); !near(q, 1.505) {
+		t.Errorf("p25 = %v", q)
+	}
+	if q := h.quantile(1); q != 8 || h.max() != 8 {
+		t.Errorf("p100 = %v, max %v: the open bucket gives its lower bound", q, h.max())
+	}
+	var empty hist
+	if !math.IsNaN(empty.quantile(0.5)) {
+		t.Error("empty quantile is not NaN")
+	}
+}
+
+func TestOverlaps(t *testing.T) {
+	cycles := []span{{1, 2}, {5, 6}}
+	for _, tt := range []struct {
+		lo, hi float64
+		want   bool
+	}{{0, 1, false}, {0, 1.1, true}, {2, 5, false}, {1.5, 1.5, true}, {5.5, 9, true}, {6, 7, false}, {3, 4, false}} {
+		if got := overlaps(cycles, tt.lo, tt.hi); got != tt.want {
+			t.Errorf("overlaps(%v, %v) = %v", tt.lo, tt.hi, got)
+		}
+	}
+}

@@ -1,0 +1,318 @@
+package summary
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gcprobe/gcprobe/analyze/texttab"
+	"github.com/gcprobe/gcprobe/profiler/units"
+)
+
+// WriteText renders summaries as one table, a column per run, followed by
+// numbered footnotes (how figures were measured), each run's warnings and
+// notes, and its verdict.
+func WriteText(w io.Writer, sums []Summary) error {
+	var fn footnotes
+	tb := texttab.Table{}
+	head := []string{""}
+	for _, s := range sums {
+		head = append(head, s.File)
+	}
+	tb.Row(head...)
+	for _, sec := range sections(sums) {
+		tb.Title("")
+		tb.Title(sec.title)
+		for _, r := range sec.rows {
+			cells := []string{"  " + r.name}
+			for _, s := range sums {
+				cells = append(cells, r.cell(s, &fn))
+			}
+			tb.Row(cells...)
+		}
+	}
+	var b strings.Builder
+	tb.WriteTo(&b)
+	for i, f := range fn.texts {
+		fmt.Fprintf(&b, "[%d] %s\n", i+1, f)
+	}
+	for _, s := range sums {
+		label := ""
+		if len(sums) > 1 {
+			label = s.File + ": "
+		}
+		for _, x := range s.Warnings {
+			fmt.Fprintf(&b, "%swarning: %s\n", label, x)
+		}
+		for _, x := range s.Notes {
+			fmt.Fprintf(&b, "%snote from the record: %s\n", label, x)
+		}
+		if v := s.Verdict(); len(v) > 0 {
+			fmt.Fprintf(&b, "\n%sverdict: %s.\n", label, strings.Join(v, "; "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// footnotes numbers distinct texts in the order they are first cited.
+type footnotes struct{ texts []string }
+
+func (f *footnotes) cite(text string) string {
+	for i, t := range f.texts {
+		if t == text {
+			return fmt.Sprintf(" [%d]", i+1)
+		}
+	}
+	f.texts = append(f.texts, text)
+	return fmt.Sprintf(" [%d]", len(f.texts))
+}
+
+type section struct {
+	title string
+	rows  []textRow
+}
+
+type textRow struct {
+	name string
+	cell func(Summary, *footnotes) string
+}
+
+func sections(sums []Summary) []section {
+	secs := []section{
+		{"run", []textRow{
+			{"what", func(s Summary, _ *footnotes) string { return What(s) }},
+			{"source", func(s Summary, _ *footnotes) string { return s.Source }},
+			{"Go", func(s Summary, _ *footnotes) string { return GoLine(s) }},
+			{"settings", func(s Summary, _ *footnotes) string { return SettingsLine(s) }},
+			{"host", func(s Summary, _ *footnotes) string { return HostLine(s) }},
+			{"started", func(s Summary, _ *footnotes) string { return s.Start.UTC().Format(time.RFC3339) }},
+			{"duration", func(s Summary, _ *footnotes) string { return units.Seconds(s.DurationSeconds) }},
+			{"ended", func(s Summary, _ *footnotes) string { return s.Ended }},
+		}},
+		{"GC", []textRow{
+			{"cycles", func(s Summary, _ *footnotes) string { return CyclesLine(s.Cycles) }},
+			{"cycles per minute", func(s Summary, _ *footnotes) string {
+				return known(s.Cycles.From != "" && s.DurationSeconds > 0, units.Number(s.Cycles.PerMinute))
+			}},
+			{"GC CPU share", func(s Summary, f *footnotes) string {
+				if s.GCCPU.Method == "" {
+					return "-"
+				}
+				return units.Percent(s.GCCPU.Share) + f.cite("GC CPU share: "+s.GCCPU.Method)
+			}},
+			{"pause p50 / p99 / max", func(s Summary, f *footnotes) string {
+				p := s.Pauses
+				if p.Method == "" {
+					return "-"
+				}
+				return fmt.Sprintf("%s / %s / %s", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Max)) +
+					f.cite("pauses: "+p.Method)
+			}},
+			{"longest single pause", func(s Summary, _ *footnotes) string {
+				return known(s.Pauses.Method != "", units.Seconds(s.Pauses.Longest))
+			}},
+			{"stop-the-world total", func(s Summary, _ *footnotes) string {
+				return known(s.Pauses.Method != "", units.Seconds(s.Pauses.Total))
+			}},
+		}},
+		{"memory", []textRow{
+			{"heap live min / median / max", func(s Summary, f *footnotes) string { return bytesDist(s.HeapLive) }},
+			{"heap goal min / median / max", func(s Summary, f *footnotes) string { return bytesDist(s.HeapGoal) }},
+			{"allocation rate", func(s Summary, f *footnotes) string {
+				if s.Alloc.Method == "" {
+					return "-"
+				}
+				return units.Bytes(s.Alloc.BytesPerSecond) + "/s" + f.cite("allocation rate: "+s.Alloc.Method)
+			}},
+			{"RSS median / peak", func(s Summary, _ *footnotes) string {
+				if s.RSS.N == 0 && s.RSSPeak == 0 {
+					return "-"
+				}
+				med := "-"
+				if s.RSS.N > 0 {
+					med = units.Bytes(s.RSS.Median)
+				}
+				return med + " / " + units.Bytes(s.RSSPeak)
+			}},
+			{"RSS / live heap", func(s Summary, f *footnotes) string {
+				if s.RSSOverLive == 0 {
+					return "-"
+				}
+				return times(s.RSSOverLive) + f.cite("RSS / live heap: median RSS over median live heap")
+			}},
+		}},
+	}
+	hasLatency := false
+	for _, s := range sums {
+		hasLatency = hasLatency || s.Latency != nil
+	}
+	if hasLatency {
+		secs = append(secs, latencySection())
+	}
+	return secs
+}
+
+func latencySection() section {
+	lat := func(f func(*Latency, *footnotes) string) func(Summary, *footnotes) string {
+		return func(s Summary, fn *footnotes) string {
+			if s.Latency == nil || s.Latency.Requests == 0 {
+				return "-"
+			}
+			return f(s.Latency, fn)
+		}
+	}
+	split := func(f func(*Latency, *footnotes) string) func(Summary, *footnotes) string {
+		return lat(func(l *Latency, fn *footnotes) string {
+			if !l.Split {
+				return "-"
+			}
+			return f(l, fn)
+		})
+	}
+	part := func(p Part) string {
+		if p.Requests == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%s / %s / %s (%d intervals)", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Max), p.Intervals)
+	}
+	const inside = "inside GC: a latency interval [T-interval, T] that overlaps a GC cycle [start, end]"
+	return section{"latency", []textRow{
+		{"requests", lat(func(l *Latency, _ *footnotes) string {
+			s := units.Number(float64(l.Requests))
+			if l.Dropped > 0 {
+				s += fmt.Sprintf(" (%s started late)", units.Number(float64(l.Dropped)))
+			}
+			return s
+		})},
+		{"throughput", lat(func(l *Latency, _ *footnotes) string { return units.Number(l.Throughput) + "/s" })},
+		{"p50 / p99 / p99.9 / max", lat(func(l *Latency, _ *footnotes) string {
+			return fmt.Sprintf("%s / %s / %s / %s", units.Seconds(l.P50), units.Seconds(l.P99), units.Seconds(l.P999), units.Seconds(l.Max))
+		})},
+		{"inside GC p50 / p99 / max", split(func(l *Latency, f *footnotes) string { return part(l.InGC) + f.cite(inside) })},
+		{"outside GC p50 / p99 / max", split(func(l *Latency, _ *footnotes) string { return part(l.OutGC) })},
+		{"slow requests in GC", split(func(l *Latency, f *footnotes) string {
+			if l.Slow.Listed == 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%s of %d above p99 (%s)", units.Percent(l.Slow.Share), l.Slow.Listed, units.Seconds(l.Slow.Threshold)) +
+				f.cite("slow requests in GC: requests above the overall p99 whose [start, start+latency] overlaps a GC cycle, from the slowest-request lists")
+		})},
+		{"longest pause / p99 in GC", split(func(l *Latency, _ *footnotes) string {
+			if l.InGC.Requests == 0 || l.LongestPause == 0 {
+				return "-"
+			}
+			return units.Seconds(l.LongestPause) + " / " + units.Seconds(l.InGC.P99)
+		})},
+	}}
+}
+
+func known(ok bool, s string) string {
+	if !ok {
+		return "-"
+	}
+	return s
+}
+
+func bytesDist(d Dist) string {
+	if d.N == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%s / %s / %s", units.Bytes(d.Min), units.Bytes(d.Median), units.Bytes(d.Max))
+}
+
+// What names what was run: the scenario and its parameters, the command, or
+// the source.
+func What(s Summary) string {
+	switch {
+	case s.Scenario != "":
+		keys := make([]string, 0, len(s.Params))
+		for k := range s.Params {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := []string{"scenario " + s.Scenario}
+		for _, k := range keys {
+			parts = append(parts, k+"="+s.Params[k])
+		}
+		return strings.Join(parts, " ")
+	case len(s.Command) > 0:
+		return strings.Join(s.Command, " ")
+	}
+	return s.Source
+}
+
+// GoLine is the Go version and GC implementation.
+func GoLine(s Summary) string {
+	v := s.GoVersion
+	if v == "" {
+		v = "Go version unknown"
+	}
+	if s.GCImpl != "" {
+		v += ", " + s.GCImpl + " GC"
+	}
+	return v
+}
+
+// SettingsLine shows GOGC, GOMEMLIMIT and GOMAXPROCS, and GODEBUG and
+// GOEXPERIMENT when they are set.
+func SettingsLine(s Summary) string {
+	or := func(v, def string) string {
+		if v == "" {
+			return def
+		}
+		return v
+	}
+	x := s.Settings
+	parts := []string{
+		"GOGC=" + or(x.GOGC, "default"),
+		"GOMEMLIMIT=" + or(x.GOMEMLIMIT, "default"),
+		"GOMAXPROCS=" + or(x.GOMAXPROCS, "default"),
+	}
+	if x.GODEBUG != "" {
+		parts = append(parts, "GODEBUG="+x.GODEBUG)
+	}
+	if x.GOEXPERIMENT != "" {
+		parts = append(parts, "GOEXPERIMENT="+x.GOEXPERIMENT)
+	}
+	return strings.Join(parts, " ")
+}
+
+// HostLine describes the machine.
+func HostLine(s Summary) string {
+	h := s.Host
+	var parts []string
+	if h.OS != "" {
+		parts = append(parts, h.OS+"/"+h.Arch)
+	}
+	if h.CPUs > 0 {
+		parts = append(parts, fmt.Sprintf("%d CPUs", h.CPUs))
+	}
+	if h.MemoryBytes > 0 {
+		parts = append(parts, units.Bytes(float64(h.MemoryBytes))+" memory")
+	}
+	if h.CgroupMemoryLimitBytes > 0 {
+		parts = append(parts, "container limit "+units.Bytes(float64(h.CgroupMemoryLimitBytes)))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CyclesLine counts cycles by kind.
+func CyclesLine(c Cycles) string {
+	switch c.From {
+	case "":
+		return "-"
+	case "samples":
+		return fmt.Sprintf("%d (kinds unknown: counted from samples)", c.Total)
+	}
+	s := fmt.Sprintf("%d: %d automatic", c.Total, c.Automatic)
+	if c.Periodic > 0 {
+		s += fmt.Sprintf(" (%d periodic 2-minute)", c.Periodic)
+	}
+	return s + fmt.Sprintf(", %d forced", c.Forced)
+}

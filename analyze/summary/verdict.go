@@ -1,0 +1,58 @@
+package summary
+
+import (
+	"fmt"
+
+	"github.com/gcprobe/gcprobe/profiler/units"
+)
+
+// Verdict says in plain words what the summary shows, one clause per
+// finding, most important first: GC CPU use, latency inside GC against
+// outside, the longest pause, and whether pauses or GC CPU use cause the
+// latency tail.
+func (s Summary) Verdict() []string {
+	var v []string
+	c := s.Cycles
+	switch {
+	case c.From == "":
+		return []string{"the record holds no GC measurements"}
+	case c.Total == 0:
+		v = append(v, "no GC cycle ran")
+	case c.Periodic == c.Total:
+		v = append(v, fmt.Sprintf("all %d GC cycles were the periodic 2-minute GC: the heap does not grow fast enough to trigger the pacer", c.Total))
+	}
+	if s.GCCPU.Method != "" {
+		v = append(v, fmt.Sprintf("GC used %s of CPU", units.Percent(s.GCCPU.Share)))
+	}
+	l := s.Latency
+	if l != nil && l.Split && l.InGC.Requests > 0 && l.OutGC.Requests > 0 && l.OutGC.P99 > 0 {
+		ratio := l.InGC.P99 / l.OutGC.P99
+		v = append(v, fmt.Sprintf("p99 latency inside GC cycles was %s that outside (%s against %s)",
+			times(ratio), units.Seconds(l.InGC.P99), units.Seconds(l.OutGC.P99)))
+		if s.Pauses.Method != "" {
+			v = append(v, "the longest pause was "+units.Seconds(s.Pauses.Longest))
+		}
+		if l.Slow.Listed > 0 {
+			v = append(v, fmt.Sprintf("%s of the requests slower than p99 overlapped a GC cycle", units.Percent(l.Slow.Share)))
+		}
+		switch {
+		case ratio < 1.5:
+			v = append(v, "GC cycles do not make the latency tail noticeably worse")
+		case s.Pauses.Method != "" && s.Pauses.Longest*10 <= l.InGC.P99:
+			v = append(v, "the tail comes from GC CPU use (mark workers and assists starving requests), not from pauses")
+		case s.Pauses.Method != "" && s.Pauses.Longest*2 >= l.InGC.P99:
+			v = append(v, "stop-the-world pauses account for much of the tail")
+		}
+		return v
+	}
+	if s.Pauses.Method != "" {
+		v = append(v, "the longest pause was "+units.Seconds(s.Pauses.Longest))
+	}
+	if s.RSSOverLive > 0 {
+		v = append(v, fmt.Sprintf("RSS was %s the live heap", times(s.RSSOverLive)))
+	}
+	return v
+}
+
+// times formats a ratio as "40x" or "1.5x".
+func times(r float64) string { return units.Number(r) + "x" }
