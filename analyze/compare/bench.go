@@ -1,0 +1,82 @@
+package compare
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// WriteBench writes every run in the Go benchmark format, so that benchstat
+// (and anything else that reads `go test -bench` output) can analyse them:
+//
+//	Unit gc-cpu-% better=lower
+//	BenchmarkGC/gogc=100/memlimit=off 1 7.91 gc-cpu-% 3.12e-04 pause-p99-sec 8.5e+08 rss-peak-B
+//
+// One line per run; the configuration is in sub-benchmark keys, so
+// `benchstat -col /gogc FILE` puts GOGC settings side by side. Units carry the
+// metric's name and a unit benchstat scales: B (binary), sec, and % for
+// fractions.
+func WriteBench(w io.Writer, c *Comparison) error {
+	var b strings.Builder
+	b.WriteString("pkg: gcprobe\n")
+	for _, m := range c.Metrics {
+		better := "lower"
+		if !m.LowerIsBetter {
+			better = "higher"
+		}
+		fmt.Fprintf(&b, "Unit %s better=%s\n", BenchUnit(m), better)
+	}
+	for _, g := range c.Groups {
+		name := "BenchmarkGC"
+		for _, d := range c.Dims {
+			name += "/" + d + "=" + benchToken(Display(d, g.Config.Get(d)))
+		}
+		for _, r := range g.runs {
+			b.WriteString(name + " 1")
+			for _, m := range r.Metrics {
+				if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
+					continue
+				}
+				i := c.Metric(m.Name)
+				v := m.Value
+				if c.Metrics[i].Unit == UnitFraction {
+					v *= 100
+				}
+				fmt.Fprintf(&b, " %s %s", strconv.FormatFloat(v, 'g', 10, 64), BenchUnit(c.Metrics[i]))
+			}
+			b.WriteString("\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// BenchUnit is the benchmark-format unit of a metric: its name with dots as
+// dashes, and a unit suffix ("pause-p99-sec", "rss-peak-B", "gc-cpu-%").
+func BenchUnit(m MetricInfo) string {
+	name := benchToken(strings.ReplaceAll(m.Name, ".", "-"))
+	switch m.Unit {
+	case UnitBytes:
+		return name + "-B"
+	case UnitSeconds:
+		return name + "-sec"
+	case UnitFraction:
+		return name + "-%"
+	case "":
+		return name
+	}
+	return name + "-" + benchToken(m.Unit)
+}
+
+// benchToken removes what the benchmark format cannot hold in a name or
+// unit: spaces become underscores.
+func benchToken(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\n' {
+			return '_'
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,283 @@
+package compare
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/profiler/units"
+)
+
+// Config is the configuration a run was measured under: what runs are
+// grouped by. Two runs with equal configurations are repeats of each other.
+type Config struct {
+	// GOGC is "100" when the variable was not set, or "off".
+	GOGC string
+	// MemLimit is the GOMEMLIMIT in bytes (decimal), or "off" when there
+	// was none.
+	MemLimit string
+	// GOMAXPROCS is as set in the environment, "" when it was not set.
+	GOMAXPROCS string
+	// Workload is the scenario's name, or the base name of the command.
+	Workload string
+	// Params are the scenario's parameters (data layout, cache size, ...).
+	Params map[string]string
+}
+
+// Dimensions of a configuration, as named in --baseline selectors and
+// labels. A scenario parameter is a dimension under its own name.
+const (
+	DimGOGC       = "gogc"
+	DimMemLimit   = "memlimit"
+	DimGOMAXPROCS = "gomaxprocs"
+	DimWorkload   = "workload"
+)
+
+var fixedDims = []string{DimGOGC, DimMemLimit, DimGOMAXPROCS, DimWorkload}
+
+// ConfigOf reads a run's configuration from its header. Absent variables take
+// the runtime's defaults (GOGC=100, no memory limit); a value that does not
+// parse is kept as written, so that it still groups with its repeats.
+func ConfigOf(h record.Header) Config {
+	c := Config{GOGC: "100", MemLimit: units.Off, GOMAXPROCS: h.Env["GOMAXPROCS"], Params: h.Params}
+	if v, ok := h.Env["GOGC"]; ok && v != "" {
+		c.GOGC = normalize(DimGOGC, v)
+	}
+	if v, ok := h.Env["GOMEMLIMIT"]; ok && v != "" {
+		c.MemLimit = normalize(DimMemLimit, v)
+	}
+	switch {
+	case h.Scenario != "":
+		c.Workload = h.Scenario
+	case len(h.Command) > 0:
+		c.Workload = filepath.Base(h.Command[0])
+	}
+	return c
+}
+
+// normalize puts a dimension's value in one spelling, so that "512MiB" and
+// "536870912" are the same memory limit.
+func normalize(dim, v string) string {
+	switch dim {
+	case DimGOGC:
+		if g, err := units.ParseGOGC(v); err == nil {
+			return g
+		}
+	case DimMemLimit:
+		if strings.TrimSpace(v) == strconv.FormatInt(1<<63-1, 10) {
+			return units.Off // math.MaxInt64 is the runtime's "no limit"
+		}
+		if m, err := units.ParseMemLimit(v); err == nil {
+			return m
+		}
+	}
+	return strings.TrimSpace(v)
+}
+
+// Get returns the value of a dimension ("" when it has none).
+func (c Config) Get(dim string) string {
+	switch dim {
+	case DimGOGC:
+		return c.GOGC
+	case DimMemLimit:
+		return c.MemLimit
+	case DimGOMAXPROCS:
+		return c.GOMAXPROCS
+	case DimWorkload:
+		return c.Workload
+	}
+	return c.Params[dim]
+}
+
+// dims lists every dimension the config has a value for, fixed ones first
+// and then parameters by name.
+func (c Config) dims() []string {
+	d := slices.Clone(fixedDims)
+	for _, k := range slices.Sorted(mapKeys(c.Params)) {
+		if !slices.Contains(fixedDims, k) {
+			d = append(d, k)
+		}
+	}
+	return d
+}
+
+// key identifies the configuration: equal keys, equal configurations.
+func (c Config) key() string {
+	var b strings.Builder
+	for _, d := range c.dims() {
+		fmt.Fprintf(&b, "%s=%q;", d, c.Get(d))
+	}
+	return b.String()
+}
+
+// Label names the configuration by the given dimensions, as
+// "gogc=100 memlimit=512MiB".
+func (c Config) Label(dims []string) string {
+	parts := make([]string, 0, len(dims))
+	for _, d := range dims {
+		parts = append(parts, d+"="+Display(d, c.Get(d)))
+	}
+	return strings.Join(parts, " ")
+}
+
+// Display spells a dimension's value for people: memory limits with a binary
+// unit when they have an exact one, "default" for an unset GOMAXPROCS.
+func Display(dim, v string) string {
+	switch {
+	case dim == DimMemLimit && v != units.Off:
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return v
+		}
+		for _, u := range []struct {
+			s string
+			m uint64
+		}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+			if n >= u.m && n%u.m == 0 {
+				return strconv.FormatUint(n/u.m, 10) + u.s
+			}
+		}
+		return v + "B"
+	case dim == DimGOMAXPROCS && v == "":
+		return "default"
+	case v == "":
+		return "-"
+	}
+	return v
+}
+
+// less orders configurations for tables: by workload, parameters,
+// GOMAXPROCS, memory limit (no limit last) and GOGC (off last).
+func less(a, b Config) int {
+	for _, d := range []string{DimWorkload} {
+		if c := strings.Compare(a.Get(d), b.Get(d)); c != 0 {
+			return c
+		}
+	}
+	for _, d := range slices.Sorted(mapKeys(merge(a.Params, b.Params))) {
+		if c := numCompare(a.Get(d), b.Get(d)); c != 0 {
+			return c
+		}
+	}
+	for _, d := range []string{DimGOMAXPROCS, DimMemLimit, DimGOGC} {
+		if c := numCompare(a.Get(d), b.Get(d)); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// numCompare compares numerically when both parse, with "off" after every
+// number, and as strings otherwise.
+func numCompare(a, b string) int {
+	fa, ea := strconv.ParseFloat(a, 64)
+	fb, eb := strconv.ParseFloat(b, 64)
+	switch {
+	case ea == nil && eb == nil:
+		if fa < fb {
+			return -1
+		} else if fa > fb {
+			return 1
+		}
+		return 0
+	case ea == nil && b == units.Off:
+		return -1
+	case eb == nil && a == units.Off:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+func mapKeys(m map[string]string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func merge(a, b map[string]string) map[string]string {
+	m := make(map[string]string, len(a)+len(b))
+	for k, v := range a {
+		m[k] = v
+	}
+	for k, v := range b {
+		m[k] = v
+	}
+	return m
+}
+
+// Selector picks configurations by some of their dimensions, as in
+// --baseline 'gogc=100,memlimit=off'.
+type Selector []Term
+
+// Term is one dimension=value of a Selector, the value normalized.
+type Term struct{ Dim, Value string }
+
+// DefaultBaseline is GOGC=100 with no memory limit: Go's defaults.
+var DefaultBaseline = Selector{{DimGOGC, "100"}, {DimMemLimit, units.Off}}
+
+// ParseSelector reads "dim=value,dim=value". Dimensions are gogc, memlimit,
+// gomaxprocs, workload, or a scenario parameter's name.
+func ParseSelector(s string) (Selector, error) {
+	var sel Selector
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		dim, val, ok := strings.Cut(part, "=")
+		if !ok || strings.TrimSpace(dim) == "" {
+			return nil, fmt.Errorf("%q is not dimension=value (example: gogc=100,memlimit=off)", part)
+		}
+		dim = strings.ToLower(strings.TrimSpace(dim))
+		val = strings.TrimSpace(val)
+		switch dim {
+		case DimGOGC:
+			g, err := units.ParseGOGC(val)
+			if err != nil {
+				return nil, fmt.Errorf("gogc: %v", err)
+			}
+			val = g
+		case DimMemLimit:
+			m, err := units.ParseMemLimit(val)
+			if err != nil {
+				return nil, fmt.Errorf("memlimit: %v", err)
+			}
+			val = m
+		}
+		sel = append(sel, Term{dim, val})
+	}
+	if len(sel) == 0 {
+		return nil, fmt.Errorf("empty selector (example: gogc=100,memlimit=off)")
+	}
+	return sel, nil
+}
+
+// Match reports whether c has every value the selector names.
+func (s Selector) Match(c Config) bool {
+	for _, t := range s {
+		if c.Get(t.Dim) != t.Value {
+			return false
+		}
+	}
+	return true
+}
+
+// names reports whether the selector constrains dim.
+func (s Selector) names(dim string) bool {
+	return slices.ContainsFunc(s, func(t Term) bool { return t.Dim == dim })
+}
+
+func (s Selector) String() string {
+	parts := make([]string, len(s))
+	for i, t := range s {
+		parts[i] = t.Dim + "=" + Display(t.Dim, t.Value)
+	}
+	return strings.Join(parts, ",")
+}

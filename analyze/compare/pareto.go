@@ -1,0 +1,320 @@
+package compare
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/profiler/units"
+)
+
+// Frontier is the Pareto frontier of a comparison: the configurations no
+// other one beats on every axis at once (memory, latency, GC CPU), judged by
+// their medians.
+type Frontier struct {
+	// Axes are the metrics used, one per axis that the runs measured:
+	// rss.peak (else heap.goal), latency.p99 (else pause.p99), gc.cpu.
+	Axes []string
+	// Groups are the configurations on the frontier, in table order.
+	Groups []*Group
+}
+
+var axisChoices = [][]string{
+	{"rss.peak", "rss.median", "heap.goal"},
+	{"latency.p99", "pause.p99"},
+	{"gc.cpu"},
+}
+
+// Pareto computes the frontier; nil when the runs measured fewer than two
+// axes or there is only one configuration.
+func Pareto(c *Comparison) *Frontier {
+	var axes []int
+	f := &Frontier{}
+	for _, choice := range axisChoices {
+		for _, name := range choice {
+			if i := c.Metric(name); i >= 0 && c.Metrics[i].LowerIsBetter {
+				axes = append(axes, i)
+				f.Axes = append(f.Axes, name)
+				break
+			}
+		}
+	}
+	if len(axes) < 2 || len(c.Groups) < 2 {
+		return nil
+	}
+	point := func(g *Group) ([]float64, bool) {
+		p := make([]float64, len(axes))
+		for j, i := range axes {
+			p[j] = g.Stats[i].Center
+			if math.IsNaN(p[j]) {
+				return nil, false
+			}
+		}
+		return p, true
+	}
+	for _, g := range c.Groups {
+		pg, ok := point(g)
+		if !ok {
+			continue
+		}
+		dominated := false
+		for _, h := range c.Groups {
+			if ph, ok := point(h); ok && h != g && dominates(ph, pg) {
+				dominated = true
+				break
+			}
+		}
+		if !dominated {
+			f.Groups = append(f.Groups, g)
+		}
+	}
+	return f
+}
+
+// dominates reports whether a is no worse than b everywhere and better
+// somewhere (lower is better on every axis).
+func dominates(a, b []float64) bool {
+	better := false
+	for i := range a {
+		if a[i] > b[i] {
+			return false
+		}
+		if a[i] < b[i] {
+			better = true
+		}
+	}
+	return better
+}
+
+// Budget is a limit a recommended configuration must respect, as in
+// --budget rss=1GiB or --budget gc-cpu=10%.
+type Budget struct {
+	// Metric is the metric's full name (aliases resolved).
+	Metric string
+	// Value is the limit as written; it is read in the metric's unit
+	// when the comparison is known.
+	Value string
+}
+
+// budgetAliases are the short names --budget accepts besides metric names.
+var budgetAliases = map[string]string{
+	"rss":     "rss.peak",
+	"memory":  "rss.peak",
+	"gc-cpu":  "gc.cpu",
+	"gccpu":   "gc.cpu",
+	"latency": "latency.p99",
+	"pause":   "pause.p99",
+}
+
+// ParseBudgets reads "name=value,name=value".
+func ParseBudgets(s string) ([]Budget, error) {
+	var bs []Budget
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, val, ok := strings.Cut(part, "=")
+		name, val = strings.TrimSpace(name), strings.TrimSpace(val)
+		if !ok || name == "" || val == "" {
+			return nil, fmt.Errorf("%q is not metric=value (examples: rss=1GiB, gc-cpu=10%%)", part)
+		}
+		if full, ok := budgetAliases[strings.ToLower(name)]; ok {
+			name = full
+		}
+		if err := knownMetric("--budget", name); err != nil {
+			return nil, err
+		}
+		bs = append(bs, Budget{Metric: name, Value: val})
+	}
+	if len(bs) == 0 {
+		return nil, fmt.Errorf("empty budget (examples: rss=1GiB, gc-cpu=10%%)")
+	}
+	return bs, nil
+}
+
+// ParseValue reads a number in a metric's unit: a size for bytes, a
+// duration or seconds for seconds, a percentage or fraction for fractions.
+func ParseValue(unit, s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	switch unit {
+	case UnitBytes:
+		n, err := units.ParseSize(s)
+		return float64(n), err
+	case UnitSeconds:
+		if d, err := time.ParseDuration(s); err == nil {
+			return d.Seconds(), nil
+		}
+	case UnitFraction:
+		if p, ok := strings.CutSuffix(s, "%"); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+			if err != nil {
+				return 0, fmt.Errorf("%q is not a percentage", s)
+			}
+			return f / 100, nil
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number in %s", s, unit)
+	}
+	return f, nil
+}
+
+// Recommendation is the configuration to run under a budget, with why.
+type Recommendation struct {
+	// Group is nil when no configuration fits the budget.
+	Group *Group
+	// Objective is the metric the choice minimized among those in budget.
+	Objective string
+	// Fits counts the configurations within budget.
+	Fits int
+	// Sentence says what to run and why, in one sentence.
+	Sentence string
+}
+
+// objectives are the metrics a recommendation minimizes, in order of
+// preference: the first one the runs measured and no budget limits. Under
+// a memory budget the choice is the one that costs the least GC CPU; under a
+// GC CPU budget, the one that needs the least memory.
+var objectives = []string{"gc.cpu", "rss.peak", "latency.p99", "pause.p99", "heap.goal"}
+
+// UnknownMetricError names a metric the runs do not have, and lists the ones
+// they do.
+type UnknownMetricError struct {
+	Flag, Metric string
+	Known        []string
+}
+
+func (e *UnknownMetricError) Error() string {
+	return fmt.Sprintf("%s: unknown metric %q (known: %s)", e.Flag, e.Metric, strings.Join(e.Known, ", "))
+}
+
+// knownMetric checks a metric name against every metric a summary can
+// have.
+func knownMetric(flag, name string) error {
+	if slices.Contains(summary.MetricNames, name) {
+		return nil
+	}
+	return &UnknownMetricError{flag, name, summary.MetricNames}
+}
+
+// Recommend picks, among the configurations whose medians are within every
+// budget, the one with the best median of the objective metric.
+func Recommend(c *Comparison, budgets []Budget) (*Recommendation, error) {
+	type limit struct {
+		i    int
+		max  float64
+		text string
+	}
+	var lims []limit
+	budgeted := map[string]bool{}
+	for _, b := range budgets {
+		if err := knownMetric("--budget", b.Metric); err != nil {
+			return nil, err
+		}
+		i := c.Metric(b.Metric)
+		if i < 0 {
+			return nil, fmt.Errorf("--budget: %s is not among the compared metrics (%s)", b.Metric, strings.Join(c.MetricNames(), ", "))
+		}
+		v, err := ParseValue(c.Metrics[i].Unit, b.Value)
+		if err != nil {
+			return nil, fmt.Errorf("--budget %s: %v", b.Metric, err)
+		}
+		op := "≤"
+		if !c.Metrics[i].LowerIsBetter {
+			op = "≥"
+		}
+		lims = append(lims, limit{i, v, fmt.Sprintf("%s %s %s", b.Metric, op, FormatValue(c.Metrics[i].Unit, v))})
+		budgeted[b.Metric] = true
+	}
+	obj := -1
+	for _, name := range objectives {
+		if i := c.Metric(name); i >= 0 && !budgeted[name] {
+			obj = i
+			break
+		}
+	}
+	within := func(g *Group, l limit) bool {
+		v := g.Stats[l.i].Center
+		if c.Metrics[l.i].LowerIsBetter {
+			return v <= l.max
+		}
+		return v >= l.max
+	}
+	var texts []string
+	for _, l := range lims {
+		texts = append(texts, l.text)
+	}
+	budgetText := strings.Join(texts, " and ")
+	r := &Recommendation{}
+	var fit []*Group
+	for _, g := range c.Groups {
+		if !slices.ContainsFunc(lims, func(l limit) bool { return !within(g, l) }) {
+			fit = append(fit, g)
+		}
+	}
+	r.Fits = len(fit)
+	if len(fit) == 0 {
+		l := lims[0]
+		best := c.Groups[0]
+		for _, g := range c.Groups {
+			if better(c.Metrics[l.i], g.Stats[l.i].Center, best.Stats[l.i].Center) {
+				best = g
+			}
+		}
+		r.Sentence = fmt.Sprintf("No configuration fits %s: the best median of %s is %s, with %s.",
+			budgetText, c.Metrics[l.i].Name, FormatValue(c.Metrics[l.i].Unit, best.Stats[l.i].Center), best.Label)
+		return r, nil
+	}
+	if obj < 0 {
+		r.Group = fit[0]
+		r.Sentence = fmt.Sprintf("Run %s: it fits %s, and the budget leaves no other metric to choose by.", r.Group.Label, budgetText)
+		return r, nil
+	}
+	m := c.Metrics[obj]
+	r.Objective = m.Name
+	best := fit[0]
+	for _, g := range fit[1:] {
+		if better(m, g.Stats[obj].Center, best.Stats[obj].Center) {
+			best = g
+		}
+	}
+	r.Group = best
+	st := best.Stats[obj]
+	var why string
+	switch {
+	case best.IsBaseline():
+		why = fmt.Sprintf("it has the best %s (%s), so keep it", m.Name, FormatValue(m.Unit, st.Center))
+	case st.Significant:
+		why = fmt.Sprintf("it has the best %s, %s against %s for %s (%s, p=%.3f)", m.Name,
+			FormatValue(m.Unit, st.Center), FormatValue(m.Unit, best.Baseline.Stats[obj].Center), best.Baseline.Label,
+			FormatDelta(st.Delta), st.P)
+	default:
+		why = fmt.Sprintf("it has the best median %s, %s, though not significantly better than %s's %s (p=%.3f)", m.Name,
+			FormatValue(m.Unit, st.Center), best.Baseline.Label, FormatValue(m.Unit, best.Baseline.Stats[obj].Center), st.P)
+	}
+	scope := fmt.Sprintf("of the %d configurations within %s", len(fit), budgetText)
+	if len(fit) == 1 {
+		scope = fmt.Sprintf("it is the only configuration within %s, and", budgetText)
+		r.Sentence = fmt.Sprintf("Run %s: %s %s.", best.Label, scope, why)
+		return r, nil
+	}
+	r.Sentence = fmt.Sprintf("Run %s: %s, %s.", best.Label, scope, why)
+	return r, nil
+}
+
+// better reports whether a is a better median than b for metric m.
+func better(m MetricInfo, a, b float64) bool {
+	if math.IsNaN(b) {
+		return !math.IsNaN(a)
+	}
+	if m.LowerIsBetter {
+		return a < b
+	}
+	return a > b
+}

@@ -1,0 +1,263 @@
+package compare
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/analyze/texttab"
+)
+
+// direction is "lower is better" or "higher is better".
+func direction(m MetricInfo) string {
+	if m.LowerIsBetter {
+		return "lower is better"
+	}
+	return "higher is better"
+}
+
+// WriteText writes the comparison as plain-text tables, one per metric,
+// then the Pareto frontier, the recommendation, warnings and footnotes.
+func WriteText(w io.Writer, c *Comparison) error {
+	var t texttab.Table
+	t.Indent = ""
+	t.Align(1, texttab.Right)
+	t.Title(runsLine(c))
+	for i, m := range c.Metrics {
+		t.Title("")
+		t.Title(fmt.Sprintf("%s (%s)", m.Name, direction(m)))
+		for _, g := range c.Groups {
+			st := g.Stats[i]
+			if st.N == 0 {
+				t.Row("  "+g.Label, "-")
+				continue
+			}
+			vs := "baseline"
+			if !g.IsBaseline() {
+				vs = FormatVsBase(st, g.Baseline.Stats[i])
+			}
+			t.Row("  "+g.Label, FormatValue(m.Unit, st.Center), FormatSpread(st)+noteMarks(st), vs)
+		}
+	}
+	if _, err := t.WriteTo(w); err != nil {
+		return err
+	}
+	if f := c.Frontier; f != nil {
+		var p texttab.Table
+		p.Title("")
+		p.Title(fmt.Sprintf("Pareto frontier (medians; no other configuration has lower %s at once):", strings.Join(f.Axes, ", ")))
+		head := []string{""}
+		for i, a := range f.Axes {
+			head = append(head, a)
+			p.Align(i+1, texttab.Right)
+		}
+		p.Row(head...)
+		for _, g := range f.Groups {
+			cells := []string{"  " + g.Label}
+			for _, a := range f.Axes {
+				i := c.Metric(a)
+				cells = append(cells, FormatValue(c.Metrics[i].Unit, g.Stats[i].Center))
+			}
+			p.Row(cells...)
+		}
+		if _, err := p.WriteTo(w); err != nil {
+			return err
+		}
+	}
+	return writeEnd(w, c, "")
+}
+
+// runsLine says how many runs each configuration has and which is the
+// baseline.
+func runsLine(c *Comparison) string {
+	var parts []string
+	for _, g := range c.Groups {
+		s := fmt.Sprintf("%s: %d run%s", g.Label, len(g.Files), plural(len(g.Files)))
+		if g.IsBaseline() {
+			s += " (baseline)"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// writeEnd writes the recommendation, warnings and footnotes; prefix starts
+// each line (Markdown needs none, but a blank line before lists).
+func writeEnd(w io.Writer, c *Comparison, prefix string) error {
+	var b strings.Builder
+	if r := c.Recommendation; r != nil {
+		fmt.Fprintf(&b, "\n%s%s\n", prefix, r.Sentence)
+	}
+	if len(c.Warnings) > 0 {
+		b.WriteString("\n")
+		for _, wr := range c.Warnings {
+			fmt.Fprintf(&b, "%swarning: %s\n", prefix, wr)
+		}
+	}
+	if len(c.Notes) > 0 {
+		b.WriteString("\n")
+		for i, n := range c.Notes {
+			fmt.Fprintf(&b, "%s%s %s\n", prefix, superscript(i+1), n)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteMarkdown writes the comparison as GitHub-flavoured Markdown tables.
+func WriteMarkdown(w io.Writer, c *Comparison) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", runsLine(c))
+	for i, m := range c.Metrics {
+		fmt.Fprintf(&b, "\n### %s (%s)\n\n", m.Name, direction(m))
+		fmt.Fprintf(&b, "| configuration | median | %.0f%% CI | vs baseline |\n|---|---:|---|---|\n", c.Confidence*100)
+		for _, g := range c.Groups {
+			st := g.Stats[i]
+			vs := "baseline"
+			if !g.IsBaseline() {
+				vs = FormatVsBase(st, g.Baseline.Stats[i])
+			}
+			if st.N == 0 {
+				vs = ""
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", g.Label, FormatValue(m.Unit, st.Center), mdSpread(st), vs)
+		}
+	}
+	if f := c.Frontier; f != nil {
+		fmt.Fprintf(&b, "\n### Pareto frontier\n\nMedians; no other configuration has lower %s at once.\n\n", strings.Join(f.Axes, ", "))
+		fmt.Fprintf(&b, "| configuration | %s |\n|---|%s\n", strings.Join(f.Axes, " | "), strings.Repeat("---:|", len(f.Axes)))
+		for _, g := range f.Groups {
+			var cells []string
+			for _, a := range f.Axes {
+				i := c.Metric(a)
+				cells = append(cells, FormatValue(c.Metrics[i].Unit, g.Stats[i].Center))
+			}
+			fmt.Fprintf(&b, "| %s | %s |\n", g.Label, strings.Join(cells, " | "))
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	return writeEnd(w, c, "")
+}
+
+func mdSpread(st Stat) string {
+	if st.N == 0 {
+		return ""
+	}
+	return FormatSpread(st) + noteMarks(st)
+}
+
+// jsonComparison is the JSON form of a Comparison. Infinite or missing
+// numbers are null.
+type jsonComparison struct {
+	Baseline       []string         `json:"baselines"`
+	Dims           []string         `json:"dimensions"`
+	Alpha          float64          `json:"alpha"`
+	Confidence     float64          `json:"confidence"`
+	Configurations []jsonGroup      `json:"configurations"`
+	Metrics        []jsonMetric     `json:"metrics"`
+	Frontier       *jsonFrontier    `json:"pareto_frontier,omitempty"`
+	Recommendation *jsonRecommended `json:"recommendation,omitempty"`
+	Warnings       []string         `json:"warnings,omitempty"`
+	Notes          []string         `json:"notes,omitempty"`
+}
+
+type jsonGroup struct {
+	Label    string            `json:"label"`
+	Config   map[string]string `json:"config"`
+	Baseline string            `json:"baseline"`
+	Files    []string          `json:"files"`
+	Stats    []jsonStat        `json:"stats"`
+}
+
+type jsonMetric struct {
+	Name          string `json:"name"`
+	Unit          string `json:"unit"`
+	LowerIsBetter bool   `json:"lower_is_better"`
+}
+
+type jsonStat struct {
+	Metric      string    `json:"metric"`
+	N           int       `json:"n"`
+	Values      []float64 `json:"values,omitempty"`
+	Median      *float64  `json:"median"`
+	Lo          *float64  `json:"ci_lo"`
+	Hi          *float64  `json:"ci_hi"`
+	Delta       *float64  `json:"delta,omitempty"`
+	P           *float64  `json:"p,omitempty"`
+	Significant bool      `json:"significant,omitempty"`
+	Notes       []int     `json:"notes,omitempty"`
+}
+
+type jsonFrontier struct {
+	Axes           []string `json:"axes"`
+	Configurations []string `json:"configurations"`
+}
+
+type jsonRecommended struct {
+	Configuration string `json:"configuration,omitempty"`
+	Objective     string `json:"objective,omitempty"`
+	Fits          int    `json:"fits"`
+	Sentence      string `json:"sentence"`
+}
+
+func num(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// WriteJSON writes the comparison as one indented JSON object.
+func WriteJSON(w io.Writer, c *Comparison) error {
+	j := jsonComparison{Dims: c.Dims, Alpha: c.Alpha, Confidence: c.Confidence, Warnings: c.Warnings, Notes: c.Notes}
+	for _, m := range c.Metrics {
+		j.Metrics = append(j.Metrics, jsonMetric(m))
+	}
+	for _, g := range c.Groups {
+		if g.IsBaseline() {
+			j.Baseline = append(j.Baseline, g.Label)
+		}
+		jg := jsonGroup{Label: g.Label, Config: map[string]string{}, Baseline: g.Baseline.Label, Files: g.Files}
+		for _, d := range g.Config.dims() {
+			if v := g.Config.Get(d); v != "" {
+				jg.Config[d] = v
+			}
+		}
+		for i, st := range g.Stats {
+			jg.Stats = append(jg.Stats, jsonStat{
+				Metric: c.Metrics[i].Name, N: st.N, Values: st.Values,
+				Median: num(st.Center), Lo: num(st.Lo), Hi: num(st.Hi),
+				Delta: num(st.Delta), P: num(st.P), Significant: st.Significant, Notes: st.Notes,
+			})
+		}
+		j.Configurations = append(j.Configurations, jg)
+	}
+	if f := c.Frontier; f != nil {
+		jf := &jsonFrontier{Axes: f.Axes, Configurations: []string{}}
+		for _, g := range f.Groups {
+			jf.Configurations = append(jf.Configurations, g.Label)
+		}
+		j.Frontier = jf
+	}
+	if r := c.Recommendation; r != nil {
+		jr := &jsonRecommended{Objective: r.Objective, Fits: r.Fits, Sentence: r.Sentence}
+		if r.Group != nil {
+			jr.Configuration = r.Group.Label
+		}
+		j.Recommendation = jr
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(j)
+}
