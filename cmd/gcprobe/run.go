@@ -1,11 +1,214 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/profiler/child"
+	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/profiler/units"
 )
 
-// cmdRun is not built yet (issue #2).
+const runHelp = `Run a Go program and record its GC, heap and RSS.
+
+CMD starts directly (no shell) with GODEBUG=gctrace=1 added to any GODEBUG
+already set. Each GC cycle that gctrace prints is recorded and not shown;
+every other line of the program's stderr and stdout passes through
+unchanged. The program's RSS, peak RSS and CPU time are sampled every
+--interval. A program that embeds gcprobe's probe also sends its events to
+the record (through the descriptor named by GCPROBE_EVENTS_FD).
+
+The record is written as the run goes, so it survives a crash or kill -9 of
+gcprobe or of the program. At the end gcprobe prints a summary to stderr and
+exits with the program's exit status (128+N if signal N killed it), or 0
+when --duration stopped it. Ctrl-C is passed to the program; a second one
+kills it.
+
+Examples:
+  gcprobe run -- ./server -port 8080
+  gcprobe run --gogc 200 --memlimit 2GiB --duration 30s -o base.jsonl -- ./server
+  gcprobe run -o - -- ./batch > run.jsonl`
+
 func cmdRun(ctx context.Context, io stdio, args []string) error {
-	return errors.New("run is not built yet (issue #2)")
+	fs := newFlags(io, "run", "[flags] -- CMD [ARGS...]", runHelp)
+	gogc := fs.String("gogc", "", "the program's GOGC: a percentage or off (default: inherited)")
+	memLimit := fs.String("memlimit", "", "the program's GOMEMLIMIT: a size (512MiB, 2GiB, 1e9) or off (default: inherited)")
+	duration := fs.Duration("duration", 0, "stop the program after this long (SIGTERM, then SIGKILL 10s later); 0 waits for it to exit")
+	interval := fs.Duration("interval", 250*time.Millisecond, "how often to sample the program's RSS and CPU")
+	output := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-CMD-YYYYMMDD-HHMMSS.jsonl)")
+	quiet := fs.Bool("quiet", false, "print no summary at the end")
+	showTrace := fs.Bool("show-gctrace", false, "also pass gctrace lines through to stderr")
+	fs.SetInterspersed(false) // flags after CMD are CMD's
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	command := fs.Args()
+	if len(command) == 0 {
+		return usageErrorf("run: no command given after -- (see gcprobe run --help)")
+	}
+	if *gogc != "" {
+		if _, err := units.ParseGOGC(*gogc); err != nil {
+			return usageErrorf("run: --gogc: %v", err)
+		}
+	}
+	if *memLimit != "" {
+		if _, err := units.ParseMemLimit(*memLimit); err != nil {
+			return usageErrorf("run: --memlimit: %v", err)
+		}
+	}
+	if *duration < 0 {
+		return usageErrorf("run: --duration must not be negative")
+	}
+	if *interval < 10*time.Millisecond {
+		return usageErrorf("run: --interval must be at least 10ms")
+	}
+	if _, err := child.LookPath(command[0]); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+
+	opts := child.Options{
+		Command:     command,
+		GOGC:        *gogc,
+		MemLimit:    *memLimit,
+		Duration:    *duration,
+		Interval:    *interval,
+		Header:      record.Header{GCProbeVersion: version()},
+		Stdout:      io.out,
+		Stderr:      io.err,
+		ShowGCTrace: *showTrace,
+	}
+	out, err := openRecord(*output, command[0], io.out)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	opts.Record = out
+	if out.name == "-" {
+		opts.Stdout = io.err // keep the record on stdout clean
+	}
+	res, err := child.Run(ctx, opts)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		if !out.written() {
+			out.remove()
+		}
+		return fmt.Errorf("run: %w", err)
+	}
+	if !*quiet {
+		printRunSummary(io.err, out)
+	}
+	if res.Reason == record.EndDuration || res.ExitCode == 0 {
+		return nil
+	}
+	return exitStatus(res.ExitCode)
+}
+
+// printRunSummary reads the record back and prints its summary.
+func printRunSummary(w io.Writer, out *recordOut) {
+	var run *record.Run
+	var err error
+	if out.name == "-" {
+		run, err = record.Read(bytes.NewReader(out.copy.Bytes()), "<stdout>")
+	} else {
+		run, err = record.ReadFile(out.name)
+	}
+	if err != nil {
+		fmt.Fprintf(w, "gcprobe: reading the record back: %v\n", err)
+		return
+	}
+	fmt.Fprintln(w)
+	if err := summary.WriteText(w, []summary.Summary{summary.Compute(run)}); err != nil {
+		fmt.Fprintf(w, "gcprobe: %v\n", err)
+	}
+	if out.name != "-" {
+		fmt.Fprintf(w, "gcprobe: record written to %s\n", out.name)
+	}
+}
+
+// recordOut is where the record goes: a file, or stdout (name "-"), of which
+// a copy is kept for the summary.
+type recordOut struct {
+	name string
+	file *os.File  // nil for stdout
+	w    io.Writer // what the record is written to
+	copy bytes.Buffer
+	n    int64
+}
+
+// openRecord opens the record's destination: path, "-" for stdout, or a new
+// file named after the command and the time when path is "".
+func openRecord(path, cmd string, stdout io.Writer) (*recordOut, error) {
+	if path == "-" {
+		o := &recordOut{name: "-"}
+		o.w = io.MultiWriter(stdout, &o.copy)
+		return o, nil
+	}
+	if path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		return &recordOut{name: path, file: f, w: f}, nil
+	}
+	base := "gcprobe-" + safeName(filepath.Base(cmd)) + "-" + time.Now().Format("20060102-150405")
+	for i := 1; ; i++ {
+		name := base + ".jsonl"
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d.jsonl", base, i)
+		}
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, os.ErrExist) && i < 100 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &recordOut{name: name, file: f, w: f}, nil
+	}
+}
+
+func (o *recordOut) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	o.n += int64(n)
+	return n, err
+}
+
+func (o *recordOut) Close() error {
+	if o.file == nil {
+		return nil
+	}
+	return o.file.Close()
+}
+
+func (o *recordOut) written() bool { return o.n > 0 }
+
+// remove deletes a record file that got nothing.
+func (o *recordOut) remove() {
+	if o.file != nil {
+		os.Remove(o.name)
+	}
+}
+
+// safeName keeps a command's name usable in a file name.
+func safeName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, s)
+	if s == "" || s == "." || s == ".." {
+		return "cmd"
+	}
+	return s
 }

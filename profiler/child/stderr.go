@@ -17,9 +17,12 @@ const (
 	lineTrace                 // other runtime trace output gcprobe turned on: not shown
 )
 
-// classifier tells what a stderr line is, and parses a GC cycle; the GC's
-// StartSeconds and EndSeconds are seconds since the child started.
-type classifier func(line []byte) (record.GC, lineKind)
+// classifier tells what a stderr line (without its newline) is, and parses
+// a GC cycle; the GC's StartSeconds and EndSeconds are seconds since the
+// child started. For a trace line it also returns any program output that
+// came before the trace on the same line (written without a newline), which
+// is passed through.
+type classifier func(line []byte) (gc record.GC, kind lineKind, before []byte)
 
 // maxStderrLine is the longest stderr line given to the classifier; longer
 // lines pass through in pieces, unparsed.
@@ -39,12 +42,15 @@ func readStderr(r io.Reader, out io.Writer, classify classifier, show bool, offs
 			continue
 		}
 		if len(line) > 0 {
-			gc, kind := classify(trimEOL(line))
+			gc, kind, before := classify(trimEOL(line))
 			if kind == lineCycle {
 				gcs.fromTrace(gcEvent(gc, offset))
 			}
-			if kind == lineOther || show {
+			switch {
+			case kind == lineOther || show:
 				out.Write(line)
+			case len(before) > 0:
+				out.Write(before)
 			}
 		}
 		if err != nil {
