@@ -2,10 +2,150 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/attach"
+	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/profiler/units"
 )
 
-// cmdAttach is not built yet (issue #3).
+const attachHelp = `Record the GC, heap, RSS and CPU of a Go program that is already running.
+
+RSS, peak RSS and CPU come from the operating system (--pid). GC cycles,
+pauses and heap come from what the program serves at --url, tried in this
+order unless --source names one: the gcprobe agent (/debug/gcprobe/), expvar
+(/debug/vars), Prometheus client_golang (/metrics). Profiles come from
+net/http/pprof (/debug/pprof/) and are written beside the record.
+
+Ctrl-C ends the session with a complete record. When the target exits, the
+record ends with a note saying when.
+
+Examples:
+  gcprobe attach --url http://127.0.0.1:8080 --duration 1m
+  gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --profiles heap,allocs --cpu-profile 30s
+  gcprobe attach --pid 4242 -o rss.jsonl`
+
 func cmdAttach(ctx context.Context, io stdio, args []string) error {
-	return errors.New("attach is not built yet (issue #3)")
+	fs := newFlags(io, "attach", "--pid N | --url URL [flags]", attachHelp)
+	pid := fs.Int("pid", 0, "process ID of the Go program (RSS, peak RSS, CPU)")
+	url := fs.String("url", "", "base URL of the program's HTTP endpoints, such as http://127.0.0.1:8080")
+	source := fs.String("source", attach.SourceAuto, "runtime data source: auto, agent, expvar or prometheus")
+	duration := fs.Duration("duration", 0, "how long to record (0: until Ctrl-C or the target exits)")
+	interval := fs.Duration("interval", time.Second, "time between polls")
+	timeout := fs.Duration("timeout", 5*time.Second, "bound on each HTTP request")
+	out := fs.StringP("output", "o", "", "run record to write (default gcprobe-attach-TARGET-TIME.jsonl)")
+	profiles := fs.StringSlice("profiles", nil, "pprof profiles to capture at the start and the end: "+strings.Join(attach.ProfileKinds, ","))
+	cpuProfile := fs.Duration("cpu-profile", 0, "capture a CPU profile this long from the start (whole seconds)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	o := attach.Options{PID: *pid, URL: *url, Source: *source, Interval: *interval, Duration: *duration,
+		Timeout: *timeout, Profiles: *profiles, CPUProfile: *cpuProfile, Version: version()}
+	if err := checkAttachFlags(fs.Args(), o); err != nil {
+		return err
+	}
+	path := *out
+	if path == "" {
+		target := fmt.Sprintf("pid%d", o.PID)
+		if o.PID == 0 {
+			target = strings.NewReplacer(":", "-", "/", "-").Replace(strings.TrimPrefix(strings.TrimPrefix(o.URL, "http://"), "https://"))
+		}
+		path = fmt.Sprintf("gcprobe-attach-%s-%s.jsonl", strings.Trim(target, "-"), time.Now().Format("20060102-150405"))
+	}
+	o.ProfileBase = strings.TrimSuffix(path, filepath.Ext(path))
+
+	s, err := attach.Open(ctx, o)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	h := s.Header()
+	fmt.Fprintf(io.err, "gcprobe: attached to %s via %s; recording to %s\n", attachTarget(h), h.Attach.Via, path)
+	res, err := s.Record(ctx, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return printAttachSummary(io.out, path, res)
+}
+
+// checkAttachFlags validates the flags, naming the one at fault.
+func checkAttachFlags(args []string, o attach.Options) error {
+	switch {
+	case len(args) > 0:
+		return usageErrorf("attach takes no arguments (got %q): use --pid and --url", args[0])
+	case o.PID == 0 && o.URL == "":
+		return usageErrorf("attach needs --pid, --url or both")
+	case o.PID < 0:
+		return usageErrorf("--pid must be a positive process ID")
+	case o.Source != attach.SourceAuto && !slices.Contains(attach.Sources, o.Source):
+		return usageErrorf("--source must be auto, %s (got %q)", strings.Join(attach.Sources, ", "), o.Source)
+	case o.Source != attach.SourceAuto && o.URL == "":
+		return usageErrorf("--source needs --url")
+	case o.Interval < 10*time.Millisecond:
+		return usageErrorf("--interval must be at least 10ms")
+	case o.Timeout <= 0:
+		return usageErrorf("--timeout must be positive")
+	case o.Duration < 0:
+		return usageErrorf("--duration must not be negative")
+	case (len(o.Profiles) > 0 || o.CPUProfile != 0) && o.URL == "":
+		return usageErrorf("--profiles and --cpu-profile need --url (they come from net/http/pprof)")
+	case o.CPUProfile != 0 && (o.CPUProfile < time.Second || o.CPUProfile%time.Second != 0):
+		return usageErrorf("--cpu-profile must be a whole number of seconds, at least 1s")
+	case o.CPUProfile > o.Duration && o.Duration > 0:
+		return usageErrorf("--cpu-profile (%v) must not be longer than --duration (%v)", o.CPUProfile, o.Duration)
+	}
+	for _, k := range o.Profiles {
+		if !slices.Contains(attach.ProfileKinds, k) {
+			return usageErrorf("--profiles: unknown profile %q (want %s)", k, strings.Join(attach.ProfileKinds, ", "))
+		}
+	}
+	return nil
+}
+
+func attachTarget(h record.Header) string {
+	switch {
+	case h.PID != 0 && h.Attach.URL != "":
+		return fmt.Sprintf("PID %d at %s", h.PID, h.Attach.URL)
+	case h.PID != 0:
+		return fmt.Sprintf("PID %d", h.PID)
+	}
+	return h.Attach.URL
+}
+
+// printAttachSummary prints a few lines on what the record holds.
+func printAttachSummary(w io.Writer, path string, res attach.Result) error {
+	run, err := record.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var samples, cycles int
+	var pause, peak float64
+	for _, e := range run.Events {
+		switch {
+		case e.Sample != nil:
+			samples++
+			peak = max(peak, float64(e.Sample.RSSPeakBytes), float64(e.Sample.RSSBytes))
+		case e.GC != nil:
+			cycles++
+			pause += e.GC.PauseSeconds
+		}
+	}
+	fmt.Fprintf(w, "%s: %d samples, %d GC cycles, pauses %s in all, peak RSS %s; ended: %s\n",
+		path, samples, cycles, units.Seconds(pause), units.Bytes(peak), res.End.Reason)
+	for _, p := range res.Profiles {
+		fmt.Fprintf(w, "  profile %s\n", filepath.Join(filepath.Dir(path), p))
+	}
+	return nil
 }

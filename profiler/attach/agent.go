@@ -1,0 +1,123 @@
+package attach
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// agentState is the agent's GET /debug/gcprobe/ answer.
+type agentState struct {
+	Header *record.Header `json:"header"`
+	Sample *record.Sample `json:"sample"`
+	Next   *uint64        `json:"next"`
+}
+
+// agentEvents is the agent's GET /debug/gcprobe/events?since=N answer.
+type agentEvents struct {
+	Next   uint64         `json:"next"`
+	Lost   uint64         `json:"lost"`
+	Events []record.Event `json:"events"`
+}
+
+// agent polls the gcprobe agent mounted in the target. The agent's probe
+// samples the runtime itself and keeps its events in a ring; each poll asks
+// for the events since the previous one's cursor, so that nothing is lost
+// while the ring holds them. Its events are passed through, moved from the
+// agent's clock to the record's.
+type agent struct {
+	f     *fetcher
+	url   string
+	start time.Time
+
+	started bool
+	cursor  uint64
+	// shift moves an agent time offset to the record's clock.
+	shift float64
+}
+
+func newAgent(f *fetcher, url string, start time.Time) *agent {
+	return &agent{f: f, url: url, start: start}
+}
+
+func (*agent) name() string { return SourceAgent }
+
+func (a *agent) poll(ctx context.Context, now float64) (reading, error) {
+	if !a.started {
+		return a.baseline(ctx)
+	}
+	url := fmt.Sprintf("%sevents?since=%d", a.url, a.cursor)
+	body, err := a.f.get(ctx, url, "application/json", maxMetricsBody, 0)
+	if err != nil {
+		return reading{}, err
+	}
+	// A fresh value each time: decoding into a used one would keep payload
+	// pointers of earlier events.
+	var evs agentEvents
+	if err := decodeJSON(url, "gcprobe agent", body, &evs); err != nil {
+		return reading{}, err
+	}
+	var r reading
+	if evs.Lost > 0 {
+		r.events = append(r.events, record.Event{T: now, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
+			"agent: %d events between %d and %d were overwritten in the agent's buffer before this poll at %.3fs; poll more often (--interval)",
+			evs.Lost, a.cursor, a.cursor+evs.Lost, now)}})
+	}
+	for _, e := range evs.Events {
+		e.T += a.shift
+		if g := e.GC; g != nil {
+			if g.StartSeconds != 0 {
+				g.StartSeconds += a.shift
+			}
+			if g.EndSeconds != 0 {
+				g.EndSeconds += a.shift
+			}
+		}
+		switch e.Kind() {
+		case record.KindSample, record.KindGC, record.KindPauses, record.KindNote:
+			r.events = append(r.events, e)
+		}
+	}
+	a.cursor = evs.Next
+	return r, nil
+}
+
+// baseline reads the agent's state: its header (what the program is) and
+// the cursor to poll from.
+func (a *agent) baseline(ctx context.Context) (reading, error) {
+	body, err := a.f.get(ctx, a.url, "application/json", maxMetricsBody, 0)
+	if err != nil {
+		return reading{}, err
+	}
+	var st agentState
+	if err := decodeJSON(a.url, "gcprobe agent", body, &st); err != nil {
+		return reading{}, err
+	}
+	if st.Header == nil || st.Next == nil || !strings.HasPrefix(st.Header.Schema, "gcprobe.run/") {
+		return reading{}, fmt.Errorf("GET %s: JSON without a gcprobe header and cursor: not the gcprobe agent", a.url)
+	}
+	a.started, a.cursor = true, *st.Next
+	if !st.Header.Start.IsZero() {
+		a.shift = st.Header.Start.Sub(a.start).Seconds()
+	}
+	r := reading{header: st.Header}
+	if st.Sample != nil {
+		r.sample, r.sampleOK = *st.Sample, true
+	}
+	return r, nil
+}
+
+// decodeJSON decodes body into v, with one-line errors for HTML and garbage.
+func decodeJSON(url, what string, body []byte, v any) error {
+	if looksLikeHTML(body) {
+		return fmt.Errorf("GET %s: answered an HTML page, not %s JSON (wrong URL, or a login page?)", url, what)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("GET %s: not %s JSON: %v", url, what, err)
+	}
+	return nil
+}

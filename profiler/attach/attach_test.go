@@ -1,0 +1,323 @@
+package attach
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// server starts an httptest server on 127.0.0.1 serving h.
+func server(t *testing.T, h http.HandlerFunc) string {
+	t.Helper()
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	return s.URL
+}
+
+// memstatsJSON builds an expvar body whose ring holds cycles first..numGC,
+// cycle n with a pause of n µs ending at start + n ms.
+func memstatsJSON(start time.Time, numGC, forced uint32) []byte {
+	var ms memStats
+	ms.NumGC, ms.NumForcedGC, ms.HeapAlloc, ms.NextGC = numGC, forced, 3<<20, 4<<20
+	for n := max(1, int64(numGC)-ringSize+1); n <= int64(numGC); n++ {
+		i := (n - 1) % ringSize
+		ms.PauseNs[i] = uint64(n) * 1000
+		ms.PauseEnd[i] = uint64(start.Add(time.Duration(n) * time.Millisecond).UnixNano())
+	}
+	b, _ := json.Marshal(map[string]any{"cmdline": []string{"svc"}, "memstats": ms})
+	return b
+}
+
+func TestExpvarRing(t *testing.T) {
+	start := time.Now()
+	var body []byte
+	url := server(t, func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
+	e := newExpvar(newFetcher(time.Second), url, start)
+	poll := func(numGC, forced uint32, now float64) []record.Event {
+		t.Helper()
+		body = memstatsJSON(start, numGC, forced)
+		r, err := e.poll(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.sampleOK || r.sample.GCCyclesTotal != uint64(numGC) || r.sample.HeapObjectsBytes != 3<<20 {
+			t.Fatalf("sample %+v", r.sample)
+		}
+		return r.events
+	}
+	if evs := poll(10, 0, 0); len(evs) != 0 {
+		t.Fatalf("baseline gave events: %v", evs)
+	}
+	t.Run("every cycle recovered", func(t *testing.T) {
+		evs := poll(15, 5, 1)
+		if len(evs) != 5 {
+			t.Fatalf("got %d events, want 5", len(evs))
+		}
+		for k, ev := range evs {
+			n := uint64(11 + k)
+			g := ev.GC
+			if g == nil || g.N != n || !near(g.PauseSeconds, float64(n)*1e-6) || !g.Forced {
+				t.Errorf("event %d: %+v", k, g)
+			}
+			if d := g.EndSeconds - float64(n)/1000; d > 1e-6 || d < -1e-6 {
+				t.Errorf("cycle %d ended at %v, want %v", n, g.EndSeconds, float64(n)/1000)
+			}
+		}
+	})
+	t.Run("more than the ring holds", func(t *testing.T) {
+		evs := poll(15+300, 5, 2)
+		if len(evs) != 1+ringSize {
+			t.Fatalf("got %d events, want a note and 256 cycles", len(evs))
+		}
+		if evs[0].Note == nil || !strings.Contains(evs[0].Note.Message, "44 cycles (16 to 59) are lost") {
+			t.Errorf("note: %+v", evs[0].Note)
+		}
+		if g := evs[1].GC; g.N != 60 || !near(g.PauseSeconds, 60e-6) || g.Forced {
+			t.Errorf("first kept cycle: %+v", g)
+		}
+		if g := evs[len(evs)-1].GC; g.N != 315 {
+			t.Errorf("last cycle: %+v", g)
+		}
+	})
+	t.Run("restarted target", func(t *testing.T) {
+		evs := poll(3, 0, 3)
+		if len(evs) != 1 || evs[0].Note == nil || !strings.Contains(evs[0].Note.Message, "restarted") {
+			t.Fatalf("events: %+v", evs)
+		}
+		if evs := poll(4, 0, 4); len(evs) != 1 || evs[0].GC.N != 4 {
+			t.Fatalf("after restart: %+v", evs)
+		}
+	})
+}
+
+const promText = `# TYPE go_gc_duration_seconds summary
+go_gc_duration_seconds{quantile="0"} 1e-05
+go_gc_duration_seconds{quantile="1"} 0.001
+go_gc_duration_seconds_sum %g
+go_gc_duration_seconds_count %d
+# TYPE go_memstats_heap_alloc_bytes gauge
+go_memstats_heap_alloc_bytes 3.145728e+06
+# TYPE go_memstats_last_gc_time_seconds gauge
+go_memstats_last_gc_time_seconds %.9f
+# TYPE go_sched_pauses_total_gc_seconds histogram
+go_sched_pauses_total_gc_seconds_bucket{le="1e-05"} 0
+go_sched_pauses_total_gc_seconds_bucket{le="0.0001"} %d
+go_sched_pauses_total_gc_seconds_bucket{le="+Inf"} %d
+go_sched_pauses_total_gc_seconds_sum NaN
+go_sched_pauses_total_gc_seconds_count %d
+# TYPE process_resident_memory_bytes gauge
+process_resident_memory_bytes 1.2e+07
+`
+
+func TestPrometheusCycles(t *testing.T) {
+	start := time.Now()
+	var body string
+	url := server(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+	p := newPrometheus(newFetcher(time.Second), url, start)
+	poll := func(n int, sum float64, lastGC float64, now float64) []record.Event {
+		t.Helper()
+		last := float64(start.UnixNano())/1e9 + lastGC
+		body = fmt.Sprintf(promText, sum, n, last, 2*n, 2*n, 2*n)
+		r, err := p.poll(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.sample.GCCyclesTotal != uint64(n) || r.sample.RSSBytes != 12e6 || r.sample.HeapObjectsBytes != 3<<20 {
+			t.Fatalf("sample %+v", r.sample)
+		}
+		return r.events
+	}
+	poll(3, 0.003, 0, 0)
+	evs := poll(4, 0.0035, 0.5, 1)
+	if len(evs) != 2 || evs[0].GC == nil || evs[0].GC.N != 4 || !near(evs[0].GC.PauseSeconds, 0.0005) || !near(evs[0].GC.EndSeconds, 0.5) {
+		t.Fatalf("one cycle: %+v", evs)
+	}
+	if ps := evs[1].Pauses; ps == nil || len(ps.Buckets) != 1 || ps.Buckets[0].Count != 2 || ps.Buckets[0].Hi != 1e-4 {
+		t.Fatalf("pauses: %+v", evs[1].Pauses)
+	}
+	evs = poll(7, 0.0065, 1.9, 2)
+	var cycles []*record.GC
+	var note *record.Note
+	for _, e := range evs {
+		if e.GC != nil {
+			cycles = append(cycles, e.GC)
+		}
+		if e.Note != nil {
+			note = e.Note
+		}
+	}
+	if len(cycles) != 3 || note == nil {
+		t.Fatalf("three cycles: %+v", evs)
+	}
+	total := 0.0
+	for _, g := range cycles {
+		total += g.PauseSeconds
+	}
+	if !near(total, 0.003) || cycles[2].N != 7 || !near(cycles[2].EndSeconds, 1.9) {
+		t.Fatalf("three cycles: total pause %v, %+v", total, cycles[2])
+	}
+}
+
+func near(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
+
+// TestFaults checks that every bad endpoint gives one clear line, quickly.
+func TestFaults(t *testing.T) {
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	refused := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln.Close()
+		return "http://" + ln.Addr().String()
+	}()
+	html := server(t, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<!DOCTYPE html><html><body>Please log in</body></html>")
+	})
+	garbage := server(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "\x00\x01garbage{{{ not metrics") })
+	hangs := server(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	})
+	endless := server(t, func(w http.ResponseWriter, r *http.Request) {
+		buf := []byte(strings.Repeat(`{"memstats":`, 1024))
+		for {
+			if _, err := w.Write(buf); err != nil {
+				return
+			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	})
+	notFound := server(t, http.NotFound)
+	notGo := server(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"cmdline":["x"]}`) })
+	for _, tc := range []struct {
+		name, url, source string
+		want              []string
+		timeout           time.Duration
+	}{
+		{"refused", refused, SourceAuto, []string{"connection refused"}, 0},
+		{"hangs", hangs, SourceExpvar, []string{"no complete answer within 300ms (--timeout)"}, 0},
+		{"HTML", html, SourceAuto, []string{"no Go runtime data", "agent: GET", "HTML page", "expvar: GET", "prometheus: GET"}, 0},
+		{"garbage JSON", garbage, SourceExpvar, []string{"not expvar JSON"}, 0},
+		{"garbage metrics", garbage, SourcePrometheus, []string{"not Prometheus text exposition"}, 0},
+		{"endless body", endless, SourceExpvar, []string{"body larger than 16.0 MiB"}, 5 * time.Second},
+		{"404", notFound, SourceAgent, []string{"404 Not Found"}, 0},
+		{"expvar of no Go program", notGo, SourceExpvar, []string{`without "memstats"`}, 0},
+		{"bad URL", "ftp://x", SourceAuto, []string{"want http://HOST:PORT"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.timeout == 0 {
+				tc.timeout = 300 * time.Millisecond
+			}
+			begin := time.Now()
+			_, err := Open(context.Background(), Options{URL: tc.url, Source: tc.source, Timeout: tc.timeout})
+			if err == nil {
+				t.Fatal("Open succeeded")
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error is not one line: %q", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not say %q", msg, w)
+				}
+			}
+			if d := time.Since(begin); d > tc.timeout+2*time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+}
+
+func TestOpenProcess(t *testing.T) {
+	ctx := context.Background()
+	t.Run("self", func(t *testing.T) {
+		p, err := OpenProcess(ctx, os.Getpid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Build.GoVersion == "" {
+			t.Error("no Go version")
+		}
+		r, err := p.Read(ctx)
+		if err != nil || r.RSSBytes == 0 || r.RSSPeakBytes < r.RSSBytes || r.CPUSecondsTotal <= 0 {
+			t.Errorf("Read = %+v, %v", r, err)
+		}
+	})
+	t.Run("no such process", func(t *testing.T) {
+		_, err := OpenProcess(ctx, 1<<30)
+		if err == nil || !strings.Contains(err.Error(), "no such process") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("permission denied", func(t *testing.T) {
+		denied := func(string) ([]byte, error) {
+			return nil, &fs.PathError{Op: "open", Path: "/proc/x/status", Err: fs.ErrPermission}
+		}
+		_, err := openProcess(ctx, os.Getpid(), denied)
+		if err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep program")
+	}
+	cmd := exec.Command(sleep, "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	t.Run("not a Go program", func(t *testing.T) {
+		_, err := OpenProcess(ctx, cmd.Process.Pid)
+		if err == nil || !strings.Contains(err.Error(), "is not a Go program") || !strings.Contains(err.Error(), "(sleep)") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("exited, not reaped", func(t *testing.T) {
+		p, err := openProcess(ctx, os.Getpid(), os.ReadFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.PID = cmd.Process.Pid // a handle on a process that is about to exit
+		if _, err := p.Read(ctx); err != nil {
+			t.Fatalf("alive: %v", err)
+		}
+		cmd.Process.Kill()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			if _, err = p.Read(ctx); err != nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !errors.Is(err, ErrGone) {
+			t.Fatalf("after kill: %v", err)
+		}
+		cmd.Wait()
+		if _, err := p.Read(ctx); !errors.Is(err, ErrGone) {
+			t.Fatalf("after reaping: %v", err)
+		}
+	})
+}

@@ -1,0 +1,122 @@
+package attach
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// ringSize is the length of MemStats' PauseNs and PauseEnd rings.
+const ringSize = 256
+
+// memStats is the part of runtime.MemStats (as expvar publishes it) that
+// attach reads.
+type memStats struct {
+	TotalAlloc    uint64
+	Sys           uint64
+	HeapAlloc     uint64
+	NextGC        uint64
+	PauseTotalNs  uint64
+	PauseNs       [ringSize]uint64
+	PauseEnd      [ringSize]uint64
+	NumGC         uint32
+	NumForcedGC   uint32
+	GCCPUFraction float64
+}
+
+// expvar polls /debug/vars. Each poll costs the target a
+// runtime.ReadMemStats (a stop-the-world) — that is what expvar does.
+type expvar struct {
+	f     *fetcher
+	url   string
+	start time.Time
+
+	started    bool
+	prevN      uint32
+	prevForced uint32
+	prevT      float64
+	lostTotal  uint64
+	vars       struct{ Memstats *memStats }
+}
+
+func newExpvar(f *fetcher, url string, start time.Time) *expvar {
+	return &expvar{f: f, url: url, start: start}
+}
+
+func (*expvar) name() string { return SourceExpvar }
+
+func (e *expvar) poll(ctx context.Context, now float64) (reading, error) {
+	body, err := e.f.get(ctx, e.url, "application/json", maxMetricsBody, 0)
+	if err != nil {
+		return reading{}, err
+	}
+	ms, err := decodeExpvar(e.url, body, &e.vars)
+	if err != nil {
+		return reading{}, err
+	}
+	r := reading{sampleOK: true, sample: record.Sample{
+		HeapObjectsBytes: ms.HeapAlloc,
+		HeapGoalBytes:    ms.NextGC,
+		GoTotalBytes:     ms.Sys,
+		AllocBytesTotal:  ms.TotalAlloc,
+		GCCyclesTotal:    uint64(ms.NumGC),
+		GCCPUFraction:    ms.GCCPUFraction,
+	}}
+	if e.started {
+		r.events = e.cycles(ms, now)
+	}
+	e.started, e.prevN, e.prevForced, e.prevT = true, ms.NumGC, ms.NumForcedGC, now
+	return r, nil
+}
+
+// decodeExpvar decodes a /debug/vars body into v, reusing its memstats.
+func decodeExpvar(url string, body []byte, v *struct{ Memstats *memStats }) (*memStats, error) {
+	if err := decodeJSON(url, "expvar", body, v); err != nil {
+		return nil, err
+	}
+	if v.Memstats == nil {
+		return nil, fmt.Errorf("GET %s: JSON without \"memstats\": not a Go program's expvar (import _ \"expvar\")", url)
+	}
+	return v.Memstats, nil
+}
+
+// cycles returns one GC event for every cycle completed since the previous
+// poll that the ring still holds: cycle n (counting from 1) is at index
+// (n-1)%256, its pause in PauseNs and the pause's end in PauseEnd (Unix ns).
+// A note counts the cycles the ring no longer holds.
+func (e *expvar) cycles(ms *memStats, now float64) []record.Event {
+	d := ms.NumGC - e.prevN // uint32 arithmetic survives wrap-around
+	if d == 0 {
+		return nil
+	}
+	if int32(d) < 0 {
+		return []record.Event{{T: now, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
+			"expvar: NumGC went back from %d to %d at %.3fs: a different process answers at the URL now (restarted?)", e.prevN, ms.NumGC, now)}}}
+	}
+	var evs []record.Event
+	first := e.prevN + 1
+	if d > ringSize {
+		lost := d - ringSize
+		first += lost
+		e.lostTotal += uint64(lost)
+		evs = append(evs, record.Event{T: now, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
+			"expvar: %d GC cycles between polls at %.3fs and %.3fs, more than the 256 that MemStats.PauseNs holds: %d cycles (%d to %d) are lost; poll more often (--interval)",
+			d, e.prevT, now, lost, e.prevN+1, first-1)}})
+	}
+	allForced := ms.NumForcedGC-e.prevForced == d
+	for n := first; n != ms.NumGC+1; n++ {
+		i := (n - 1) % ringSize
+		g := &record.GC{N: uint64(n), PauseSeconds: float64(ms.PauseNs[i]) / 1e9, Forced: allForced}
+		t := now
+		if end := ms.PauseEnd[i]; end > 0 {
+			g.EndSeconds = time.Unix(0, int64(end)).Sub(e.start).Seconds()
+			// Keep events in order on the record's clock even if the
+			// target's clock differs from ours.
+			t = min(max(g.EndSeconds, e.prevT), now)
+		}
+		evs = append(evs, record.Event{T: t, GC: g})
+	}
+	return evs
+}

@@ -1,0 +1,158 @@
+package attach
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/gcprobe/gcprobe/profiler/host"
+	"github.com/shirou/gopsutil/v4/process"
+)
+
+// ErrGone reports that the observed process is no longer running.
+var ErrGone = errors.New("process is gone")
+
+// Process reads the RSS, peak RSS and CPU time of another process through
+// one gopsutil handle, created once (creating one costs ~70µs).
+type Process struct {
+	PID   int
+	Name  string
+	Build host.Build
+	// Env is the GC-relevant environment, when /proc/PID/environ is readable.
+	Env map[string]string
+
+	p *process.Process
+	// readFile reads /proc files; tests replace it.
+	readFile func(string) ([]byte, error)
+}
+
+// ProcessReading is one reading of a process's resources.
+type ProcessReading struct {
+	RSSBytes, RSSPeakBytes uint64
+	CPUSecondsTotal        float64
+}
+
+// OpenProcess checks that pid is a running Go program this user may observe,
+// and returns a handle for the whole session. Its errors are one line each.
+func OpenProcess(ctx context.Context, pid int) (*Process, error) {
+	return openProcess(ctx, pid, os.ReadFile)
+}
+
+func openProcess(ctx context.Context, pid int, readFile func(string) ([]byte, error)) (*Process, error) {
+	if pid <= 0 {
+		return nil, fmt.Errorf("PID %d: a process ID is a positive number", pid)
+	}
+	p, err := process.NewProcessWithContext(ctx, int32(pid))
+	if errors.Is(err, process.ErrorProcessNotRunning) {
+		return nil, fmt.Errorf("PID %d: no such process", pid)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("PID %d: %v", pid, err)
+	}
+	pr := &Process{PID: pid, p: p, readFile: readFile}
+	pr.Name, _ = p.NameWithContext(ctx)
+	who := fmt.Sprintf("PID %d (%s)", pid, pr.Name)
+	exe := fmt.Sprintf("/proc/%d/exe", pid)
+	// Permission first: on /proc/PID/exe a foreign process gives EACCES,
+	// which debug/buildinfo would report as an unreadable file.
+	if _, err := readFile(fmt.Sprintf("/proc/%d/status", pid)); err != nil {
+		return nil, procError(who, err)
+	}
+	if _, err := os.Stat(exe); err != nil {
+		return nil, procError(who, err)
+	}
+	b, err := host.ReadBuild(exe)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) {
+			return nil, procError(who, err)
+		}
+		return nil, fmt.Errorf("%s is not a Go program: its executable has no Go build info (%v)", who, err)
+	}
+	pr.Build = b
+	if env, err := readFile(fmt.Sprintf("/proc/%d/environ", pid)); err == nil {
+		pr.Env = host.GCEnv(strings.Split(string(env), "\x00"))
+	}
+	if _, err := pr.Read(ctx); err != nil {
+		return nil, procError(who, err)
+	}
+	return pr, nil
+}
+
+func procError(who string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%s: permission denied reading /proc (attach as the target's user, or as root)", who)
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, ErrGone), errors.Is(err, process.ErrorProcessNotRunning):
+		return fmt.Errorf("%s: the process has exited", who)
+	}
+	return fmt.Errorf("%s: %v", who, err)
+}
+
+// Read reads RSS (gopsutil), peak RSS (VmHWM from /proc/PID/status, which
+// gopsutil leaves 0 on Linux) and user+system CPU time. A process that has
+// exited, including a zombie not yet reaped by its parent, gives ErrGone.
+func (p *Process) Read(ctx context.Context) (ProcessReading, error) {
+	var r ProcessReading
+	status, err := p.readFile(fmt.Sprintf("/proc/%d/status", p.PID))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
+			return r, ErrGone
+		}
+		return r, err
+	}
+	state, hwm := parseStatus(status)
+	if state == "Z" || state == "X" {
+		return r, fmt.Errorf("%w (state %s: exited, not yet reaped)", ErrGone, state)
+	}
+	r.RSSPeakBytes = hwm
+	mem, err := p.p.MemoryInfoWithContext(ctx)
+	if err != nil {
+		return r, p.readErr(err)
+	}
+	r.RSSBytes = mem.RSS
+	r.RSSPeakBytes = max(r.RSSPeakBytes, r.RSSBytes) // read a moment apart
+	times, err := p.p.TimesWithContext(ctx)
+	if err != nil {
+		return r, p.readErr(err)
+	}
+	r.CPUSecondsTotal = times.User + times.System
+	return r, nil
+}
+
+func (p *Process) readErr(err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, process.ErrorProcessNotRunning) {
+		return ErrGone
+	}
+	return err
+}
+
+// parseStatus reads the state letter and VmHWM (in bytes) from a
+// /proc/PID/status file.
+func parseStatus(b []byte) (state string, hwm uint64) {
+	for len(b) > 0 {
+		var line []byte
+		line, b, _ = bytes.Cut(b, []byte("\n"))
+		k, v, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			continue
+		}
+		switch string(k) {
+		case "State":
+			if f := strings.Fields(string(v)); len(f) > 0 {
+				state = f[0]
+			}
+		case "VmHWM":
+			if f := strings.Fields(string(v)); len(f) > 0 {
+				kb, _ := strconv.ParseUint(f[0], 10, 64)
+				hwm = kb << 10
+			}
+		}
+	}
+	return state, hwm
+}

@@ -1,0 +1,214 @@
+package attach
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// Metric names read from a client_golang /metrics. The go_gc_cycles_* and
+// go_sched_* ones are exported only when the service enables runtime/metrics
+// collection (collectors.WithGoCollectorRuntimeMetrics).
+const (
+	promPauses       = "go_gc_duration_seconds" // summary: count = NumGC, sum = PauseTotal
+	promCycles       = "go_gc_cycles_total_gc_cycles_total"
+	promPauseHist    = "go_sched_pauses_total_gc_seconds"
+	promLastGC       = "go_memstats_last_gc_time_seconds"
+	promHeapAlloc    = "go_memstats_heap_alloc_bytes"
+	promNextGC       = "go_memstats_next_gc_bytes"
+	promSys          = "go_memstats_sys_bytes"
+	promAllocTotal   = "go_memstats_alloc_bytes_total"
+	promGoroutines   = "go_goroutines"
+	promHeapLive     = "go_gc_heap_live_bytes"
+	promHeapGoal     = "go_gc_heap_goal_bytes"
+	promGCCPU        = "go_cpu_classes_gc_total_cpu_seconds_total"
+	promTotalCPU     = "go_cpu_classes_total_cpu_seconds_total"
+	promRSS          = "process_resident_memory_bytes"
+	promCPU          = "process_cpu_seconds_total"
+	promAcceptHeader = "text/plain;version=0.0.4;q=1"
+)
+
+// prometheus polls a client_golang /metrics in the text exposition format,
+// parsed with the Prometheus project's own parser.
+type prometheus struct {
+	f     *fetcher
+	url   string
+	start time.Time
+
+	started  bool
+	prevN    uint64
+	prevSum  float64
+	prevT    float64
+	prevHist []*dto.Bucket
+	noted    bool
+}
+
+func newPrometheus(f *fetcher, url string, start time.Time) *prometheus {
+	return &prometheus{f: f, url: url, start: start}
+}
+
+func (*prometheus) name() string { return SourcePrometheus }
+
+func (p *prometheus) poll(ctx context.Context, now float64) (reading, error) {
+	body, err := p.f.get(ctx, p.url, promAcceptHeader, maxMetricsBody, 0)
+	if err != nil {
+		return reading{}, err
+	}
+	fams, err := parseProm(p.url, body)
+	if err != nil {
+		return reading{}, err
+	}
+	n, sum, ok := gcCount(fams)
+	if !ok {
+		return reading{}, fmt.Errorf("GET %s: Prometheus metrics without %s: not a Go program's client_golang /metrics", p.url, promPauses)
+	}
+	r := reading{sampleOK: true, sample: promSample(fams)}
+	r.sample.GCCyclesTotal = n
+	hist := histBuckets(fams[promPauseHist])
+	if p.started {
+		r.events = p.cycles(fams, n, sum, hist, now)
+	}
+	p.started, p.prevN, p.prevSum, p.prevT, p.prevHist = true, n, sum, now, hist
+	return r, nil
+}
+
+// parseProm parses a text exposition body.
+func parseProm(url string, body []byte) (map[string]*dto.MetricFamily, error) {
+	if looksLikeHTML(body) {
+		return nil, fmt.Errorf("GET %s: answered an HTML page, not Prometheus metrics (wrong URL, or a login page?)", url)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: not Prometheus text exposition: %v", url, err)
+	}
+	return fams, nil
+}
+
+// gcCount reads the cycle count and pause total: go_gc_duration_seconds'
+// count and sum (runtime/debug.GCStats NumGC and PauseTotal), or the
+// runtime/metrics cycle counter when the summary is absent.
+func gcCount(fams map[string]*dto.MetricFamily) (n uint64, sum float64, ok bool) {
+	if f := fams[promPauses]; f != nil && len(f.Metric) > 0 && f.Metric[0].Summary != nil {
+		s := f.Metric[0].Summary
+		return s.GetSampleCount(), s.GetSampleSum(), true
+	}
+	if v, ok := value(fams, promCycles); ok {
+		return uint64(v), math.NaN(), true
+	}
+	return 0, 0, false
+}
+
+// value reads the first sample of a counter, gauge or untyped family.
+func value(fams map[string]*dto.MetricFamily, name string) (float64, bool) {
+	f := fams[name]
+	if f == nil || len(f.Metric) == 0 {
+		return 0, false
+	}
+	m := f.Metric[0]
+	switch {
+	case m.Counter != nil:
+		return m.Counter.GetValue(), true
+	case m.Gauge != nil:
+		return m.Gauge.GetValue(), true
+	case m.Untyped != nil:
+		return m.Untyped.GetValue(), true
+	}
+	return 0, false
+}
+
+func promSample(fams map[string]*dto.MetricFamily) record.Sample {
+	u := func(name string) uint64 {
+		v, _ := value(fams, name)
+		if v < 0 || math.IsNaN(v) {
+			return 0
+		}
+		return uint64(v)
+	}
+	f := func(name string) float64 { v, _ := value(fams, name); return v }
+	return record.Sample{
+		RSSBytes:             u(promRSS),
+		HeapLiveBytes:        u(promHeapLive),
+		HeapGoalBytes:        max(u(promHeapGoal), u(promNextGC)),
+		HeapObjectsBytes:     u(promHeapAlloc),
+		GoTotalBytes:         u(promSys),
+		AllocBytesTotal:      u(promAllocTotal),
+		Goroutines:           u(promGoroutines),
+		CPUSecondsTotal:      f(promCPU),
+		GCCPUSecondsTotal:    f(promGCCPU),
+		TotalCPUSecondsTotal: f(promTotalCPU),
+	}
+}
+
+func histBuckets(f *dto.MetricFamily) []*dto.Bucket {
+	if f == nil || len(f.Metric) == 0 || f.Metric[0].Histogram == nil {
+		return nil
+	}
+	return f.Metric[0].Histogram.Bucket
+}
+
+// cycles returns one GC event per cycle since the previous poll. With one
+// cycle its pause is exact (the sum's delta); with several each gets the
+// average, so that the total stays exact. The last cycle ended at
+// go_memstats_last_gc_time_seconds. A pause histogram, when exported, gives
+// a Pauses event with the bucket deltas.
+func (p *prometheus) cycles(fams map[string]*dto.MetricFamily, n uint64, sum float64, hist []*dto.Bucket, now float64) []record.Event {
+	var evs []record.Event
+	if n < p.prevN {
+		return []record.Event{{T: now, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
+			"prometheus: the GC count went back from %d to %d at %.3fs: a different process answers at the URL now (restarted?)", p.prevN, n, now)}}}
+	}
+	d := n - p.prevN
+	if d > 1 && !p.noted {
+		p.noted = true
+		evs = append(evs, record.Event{T: now, Note: &record.Note{Level: record.NoteInfo, Message: fmt.Sprintf(
+			"prometheus: %s gives the pause total per poll; cycles that share a poll (%d between %.3fs and %.3fs) each get their average pause", promPauses, d, p.prevT, now)}})
+	}
+	lastEnd := math.NaN()
+	if v, ok := value(fams, promLastGC); ok && v > 0 {
+		lastEnd = time.Unix(0, int64(v*1e9)).Sub(p.start).Seconds()
+	}
+	for k := uint64(1); k <= d; k++ {
+		g := &record.GC{N: p.prevN + k}
+		if !math.IsNaN(sum) {
+			g.PauseSeconds = (sum - p.prevSum) / float64(d)
+		}
+		t := now
+		if k == d && !math.IsNaN(lastEnd) {
+			g.EndSeconds = lastEnd
+			t = min(max(lastEnd, p.prevT), now)
+		}
+		evs = append(evs, record.Event{T: t, GC: g})
+	}
+	if b := bucketDeltas(p.prevHist, hist); len(b) > 0 {
+		evs = append(evs, record.Event{T: now, Pauses: &record.Pauses{Buckets: b}})
+	}
+	return evs
+}
+
+// bucketDeltas turns two readings of a cumulative Prometheus histogram into
+// the non-empty per-bucket counts between them.
+func bucketDeltas(prev, cur []*dto.Bucket) []record.Bucket {
+	if len(cur) == 0 || len(prev) != len(cur) {
+		return nil
+	}
+	var out []record.Bucket
+	lo, prevCum, curCum := 0.0, uint64(0), uint64(0)
+	for i, b := range cur {
+		c := b.GetCumulativeCount() - curCum
+		pc := prev[i].GetCumulativeCount() - prevCum
+		curCum, prevCum = b.GetCumulativeCount(), prev[i].GetCumulativeCount()
+		if c > pc {
+			out = append(out, record.Bucket{Lo: lo, Hi: b.GetUpperBound(), Count: c - pc})
+		}
+		lo = b.GetUpperBound()
+	}
+	return out
+}
