@@ -215,3 +215,30 @@ func (g *gen) report(stop <-chan struct{}) error {
 		}
 	}
 }
+
+// Report writes h's deltas to w as Latency events for op every interval,
+// and a last one when stop is closed: for latencies measured outside Run,
+// such as a closed-loop benchmark's or a consumer's.
+func Report(w *record.Writer, h *Histogram, op string, interval time.Duration, stop <-chan struct{}) error {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	var l record.Latency
+	last := time.Now()
+	emit := func(now time.Time) error {
+		h.Delta(&l)
+		l.Op, l.IntervalSeconds = op, now.Sub(last).Seconds()
+		last = now
+		return w.Write(record.Event{T: w.Since(now), Latency: &l})
+	}
+	for {
+		select {
+		case now := <-tick.C:
+			if err := emit(now); err != nil {
+				<-stop
+				return err
+			}
+		case <-stop:
+			return emit(time.Now())
+		}
+	}
+}
