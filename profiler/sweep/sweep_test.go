@@ -1,0 +1,199 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPlanIsRoundRobin(t *testing.T) {
+	g := Grid{GOGC: []string{"50", "100"}, MemLimit: []string{"off", "536870912"}}
+	var got []string
+	for _, j := range Plan(g, 2) {
+		got = append(got, j.File)
+	}
+	want := []string{
+		"gogc-50_memlimit-off_r1.jsonl", "gogc-100_memlimit-off_r1.jsonl",
+		"gogc-50_memlimit-512MiB_r1.jsonl", "gogc-100_memlimit-512MiB_r1.jsonl",
+		"gogc-50_memlimit-off_r2.jsonl", "gogc-100_memlimit-off_r2.jsonl",
+		"gogc-50_memlimit-512MiB_r2.jsonl", "gogc-100_memlimit-512MiB_r2.jsonl",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("plan\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestParseLists(t *testing.T) {
+	if g, err := ParseGOGCs([]string{"50", "OFF", "050", " 200"}); err != nil || !slices.Equal(g, []string{"50", "off", "200"}) {
+		t.Errorf("ParseGOGCs = %v, %v", g, err)
+	}
+	if m, err := ParseMemLimits([]string{"off", "512MiB", "536870912"}); err != nil || !slices.Equal(m, []string{"off", "536870912"}) {
+		t.Errorf("ParseMemLimits = %v, %v", m, err)
+	}
+	for _, tc := range []struct {
+		parse func([]string) ([]string, error)
+		in    []string
+		want  string
+	}{
+		{ParseGOGCs, nil, "--gogc: empty grid"},
+		{ParseGOGCs, []string{""}, "--gogc: empty grid"},
+		{ParseGOGCs, []string{"-1"}, "--gogc:"},
+		{ParseMemLimits, []string{"lots"}, "--memlimit:"},
+		{ParseProcs, []string{"0"}, "--gomaxprocs:"},
+	} {
+		if _, err := tc.parse(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestTargetArgs(t *testing.T) {
+	p := Point{GOGC: "50", MemLimit: "off"}
+	got := strings.Join(Target{Command: []string{"./app", "-x"}, Duration: 2 * time.Second}.Args(p, "o.part"), " ")
+	if want := "run --quiet --gogc 50 --memlimit off -o o.part --duration 2s -- ./app -x"; got != want {
+		t.Errorf("command args: %s\nwant %s", got, want)
+	}
+	got = strings.Join(Target{Scenario: "lru", ScenarioArgs: []string{"--layout", "flat"}}.Args(p, "o.part"), " ")
+	if want := "scenario run lru --gogc 50 --memlimit off -o o.part --layout flat"; got != want {
+		t.Errorf("scenario args: %s\nwant %s", got, want)
+	}
+}
+
+// fakeGCProbe writes a shell script that acts as gcprobe run: it records
+// its settings and environment in the -o file after a short sleep, and
+// fails for GOGC=13.
+func fakeGCProbe(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("needs /bin/sh")
+	}
+	exe := filepath.Join(t.TempDir(), "gcprobe")
+	script := `#!/bin/sh
+out=""; gogc=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -o) out="$2"; shift;;
+    --gogc) gogc="$2"; shift;;
+  esac
+  shift
+done
+echo "fake run gogc=$gogc procs=$GOMAXPROCS"
+sleep 0.2
+[ "$gogc" = 13 ] && exit 3
+echo "{\"gogc\":\"$gogc\",\"procs\":\"$GOMAXPROCS\"}" > "$out"
+`
+	if err := os.WriteFile(exe, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return exe
+}
+
+func TestRunInterruptResume(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	o := Options{
+		Dir: dir, Exe: fakeGCProbe(t), Env: os.Environ(),
+		Target: Target{Command: []string{"app"}},
+		Grid:   Grid{GOGC: []string{"50", "100"}, MemLimit: []string{"off"}, GOMAXPROCS: []string{"1", "2"}},
+		Repeat: 2,
+	}
+	// Interrupt once three runs are done.
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for ctx.Err() == nil {
+			if m, _ := filepath.Glob(filepath.Join(dir, "*.jsonl")); len(m) >= 3 {
+				cancel()
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	var progress bytes.Buffer
+	res, err := Run(ctx, o)
+	cancel()
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted sweep: %v", err)
+	}
+	m, err := LoadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doneBefore := map[string]time.Time{}
+	for _, e := range m.Runs {
+		if e.Status == StatusDone {
+			doneBefore[e.File] = e.Finished
+		}
+		if e.Status == StatusFailed {
+			t.Errorf("%s failed: %s", e.File, e.Error)
+		}
+	}
+	if len(doneBefore) < 3 || len(doneBefore) == len(m.Runs) || res.Ran != len(doneBefore) {
+		t.Fatalf("after interrupt: %d of %d done, ran %d", len(doneBefore), len(m.Runs), res.Ran)
+	}
+	if parts, _ := filepath.Glob(filepath.Join(dir, "*.part")); len(parts) > 0 {
+		t.Errorf("partial records left: %v", parts)
+	}
+
+	// A new sweep into the same directory is refused; --resume finishes.
+	if _, err := Run(context.Background(), o); !errors.Is(err, ErrExists) {
+		t.Errorf("second sweep into %s: %v", dir, err)
+	}
+	o.Resume, o.Progress = true, &progress
+	o.Target, o.Grid, o.Repeat = Target{}, Grid{}, 0 // taken from the manifest
+	res, err = Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Skipped != len(doneBefore) || res.Ran != 8-len(doneBefore) {
+		t.Errorf("resume: skipped %d, ran %d; %d were done", res.Skipped, res.Ran, len(doneBefore))
+	}
+	for _, e := range res.Manifest.Runs {
+		if e.Status != StatusDone {
+			t.Errorf("%s: %s", e.File, e.Status)
+		}
+		if before, ok := doneBefore[e.File]; ok && !e.Finished.Equal(before) {
+			t.Errorf("%s ran again", e.File)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.File))
+		if err != nil || !strings.Contains(string(b), `"procs":"`+e.GOMAXPROCS+`"`) {
+			t.Errorf("%s: %q, %v: GOMAXPROCS=%s not in the child's environment", e.File, b, err, e.GOMAXPROCS)
+		}
+	}
+	if !strings.Contains(progress.String(), "already done") || !strings.Contains(progress.String(), "[8/8]") {
+		t.Errorf("progress:\n%s", progress.String())
+	}
+
+	// Resuming with another grid is refused.
+	o.Grid, o.Target, o.Repeat = Grid{GOGC: []string{"75"}, MemLimit: []string{"off"}}, Target{Command: []string{"app"}}, 2
+	if _, err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "different sweep") {
+		t.Errorf("resume with another grid: %v", err)
+	}
+}
+
+func TestFailuresAndGiveUp(t *testing.T) {
+	dir := t.TempDir()
+	o := Options{Dir: filepath.Join(dir, "a"), Exe: fakeGCProbe(t), Target: Target{Command: []string{"app"}},
+		Grid: Grid{GOGC: []string{"13", "50"}, MemLimit: []string{"off"}}, Repeat: 1}
+	res, err := Run(context.Background(), o)
+	if err != nil || res.Failed != 1 || res.Ran != 2 {
+		t.Fatalf("one bad configuration: %+v, %v", res, err)
+	}
+	e := res.Manifest.Runs[0]
+	if e.Status != StatusFailed || !strings.Contains(e.Error, "exit status 3") {
+		t.Errorf("failed entry %+v", e)
+	}
+	if log, _ := os.ReadFile(filepath.Join(o.Dir, e.Log)); !strings.Contains(string(log), "fake run gogc=13") {
+		t.Errorf("log %q", log)
+	}
+	o = Options{Dir: filepath.Join(dir, "b"), Exe: fakeGCProbe(t), Target: Target{Command: []string{"app"}},
+		Grid: Grid{GOGC: []string{"13"}, MemLimit: []string{"off"}}, Repeat: 5, MaxFailures: 2}
+	if res, err := Run(context.Background(), o); err == nil || res.Ran != 2 || !strings.Contains(err.Error(), "giving up") {
+		t.Errorf("always failing: %+v, %v", res, err)
+	}
+}
