@@ -1,0 +1,390 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+const servicePkg = "../../testdata/progs/service"
+
+// service is the test service running as a real process on 127.0.0.1.
+type service struct {
+	url string
+	cmd *exec.Cmd
+}
+
+// startService builds and starts the test service with the given endpoints
+// mounted, and stops it when the test ends.
+func startService(t *testing.T, endpoints string) *service {
+	t.Helper()
+	bin := buildBinary(t, servicePkg)
+	cmd := exec.Command(bin, "-endpoints", endpoints)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Scan()
+		line <- sc.Text()
+	}()
+	select {
+	case l := <-line:
+		url, ok := strings.CutPrefix(l, "listening on ")
+		if !ok {
+			t.Fatalf("service said %q", l)
+		}
+		return &service{url: url, cmd: cmd}
+	case <-time.After(10 * time.Second):
+		t.Fatal("service did not start within 10s")
+	}
+	return nil
+}
+
+// gcStats is the service's own count of GC cycles and their pause total.
+type gcStats struct {
+	NumGC        int64 `json:"num_gc"`
+	PauseTotalNs int64 `json:"pause_total_ns"`
+}
+
+func (s *service) gcStats(t *testing.T) gcStats {
+	t.Helper()
+	resp, err := http.Get(s.url + "/gcstats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st gcStats
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// load sends allocating requests from two clients until d has passed or max
+// requests were sent, and returns how many were.
+func (s *service) load(d time.Duration, max int64) int64 {
+	var sent atomic.Int64
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for time.Now().Before(deadline) && sent.Add(1) <= max {
+				resp, err := http.Get(s.url + "/work?kib=256")
+				if err != nil {
+					return
+				}
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	return min(sent.Load(), max)
+}
+
+// gcprobeCtx is gcprobe with a context, for interrupting a command.
+func gcprobeCtx(ctx context.Context, args ...string) result {
+	var out, errb bytes.Buffer
+	err := run(ctx, stdio{in: strings.NewReader(""), out: &out, err: &errb}, args)
+	code := exitCode(&errb, err)
+	return result{out.String(), errb.String(), code}
+}
+
+func readRun(t *testing.T, path string) (*record.Run, map[string][]record.Event) {
+	t.Helper()
+	run, err := record.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string][]record.Event{}
+	for _, e := range run.Events {
+		by[e.Kind()] = append(by[e.Kind()], e)
+	}
+	if run.End() == nil {
+		t.Fatalf("%s has no end event", path)
+	}
+	return run, by
+}
+
+// TestAttachSources attaches to the service through each source while the
+// test loads it, and checks the cycles and pauses against the service's own
+// count over the same window.
+func TestAttachSources(t *testing.T) {
+	for _, tc := range []struct {
+		source string
+		// pauseTol is how far the recorded pause total may be from the
+		// service's, relative: expvar and Prometheus carry exact
+		// nanoseconds; the agent has bucket midpoints of runtime/metrics'
+		// pause histogram, whose buckets are a quarter of a power of two
+		// wide: a midpoint is within 12.5% of the pause it stands for.
+		pauseTol float64
+		extra    []string
+	}{
+		{"agent", 0.125, []string{"--profiles", "heap,allocs", "--cpu-profile", "1s"}},
+		{"expvar", 1e-6, nil},
+		{"prometheus", 1e-6, nil},
+	} {
+		t.Run(tc.source, func(t *testing.T) {
+			t.Parallel()
+			svc := startService(t, tc.source+",pprof")
+			out := filepath.Join(t.TempDir(), "run.jsonl")
+			before := svc.gcStats(t)
+			done := make(chan result, 1)
+			go func() {
+				args := append([]string{"attach", "--pid", fmt.Sprint(svc.cmd.Process.Pid), "--url", svc.url,
+					"--source", tc.source, "--duration", "2500ms", "--interval", "100ms", "-o", out}, tc.extra...)
+				done <- gcprobe(t, args...)
+			}()
+			time.Sleep(300 * time.Millisecond) // attach takes its baseline
+			sent := svc.load(1500*time.Millisecond, 20000)
+			r := <-done
+			after := svc.gcStats(t)
+			if r.code != 0 {
+				t.Fatalf("attach: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			run, by := readRun(t, out)
+			if h := run.Header; h.Source != record.SourceAttach || h.Attach == nil || h.Attach.Via != tc.source ||
+				h.PID != svc.cmd.Process.Pid || h.GoVersion == "" {
+				t.Errorf("header: %+v %+v", h, h.Attach)
+			}
+			if e := run.End(); e.Reason != record.EndDuration {
+				t.Errorf("end: %+v", e)
+			}
+			if n := len(by[record.KindSample]); n < 5 {
+				t.Errorf("%d samples", n)
+			}
+			for _, e := range by[record.KindSample] {
+				if s := e.Sample; s.RSSBytes == 0 || s.RSSPeakBytes < s.RSSBytes {
+					t.Fatalf("sample without RSS: %+v", s)
+				}
+			}
+			if s := by[record.KindSample][len(by[record.KindSample])-1].Sample; s.CPUSecondsTotal <= 0 || s.GCCyclesTotal == 0 {
+				t.Errorf("last sample without CPU or GC count: %+v", s)
+			}
+			gcs := by[record.KindGC]
+			var pause, maxPause float64
+			for _, e := range gcs {
+				pause += e.GC.PauseSeconds
+				maxPause = max(maxPause, e.GC.PauseSeconds)
+			}
+			wantN := after.NumGC - before.NumGC
+			wantPause := float64(after.PauseTotalNs-before.PauseTotalNs) / 1e9
+			t.Logf("%s: %d requests; service: %d cycles, pauses %.6fs; attach: %d cycles, pauses %.6fs (%+.2f%%)",
+				tc.source, sent, wantN, wantPause, len(gcs), pause, 100*(pause-wantPause)/wantPause)
+			if wantN < 5 {
+				t.Fatalf("the load caused only %d GC cycles", wantN)
+			}
+			if d := int64(len(gcs)) - wantN; d < -1 || d > 1 {
+				t.Errorf("attach recorded %d cycles, the service counted %d", len(gcs), wantN)
+			}
+			tol := tc.pauseTol * wantPause
+			if int64(len(gcs)) != wantN {
+				tol += maxPause // one cycle more or less
+			}
+			if math.Abs(pause-wantPause) > tol+1e-6 {
+				t.Errorf("pause total %.6fs, the service's %.6fs: off by more than %.6fs", pause, wantPause, tol)
+			}
+			for i, e := range gcs {
+				if i > 0 && e.GC.N != gcs[i-1].GC.N+1 {
+					t.Errorf("cycle %d follows %d", e.GC.N, gcs[i-1].GC.N)
+				}
+			}
+			if len(tc.extra) > 0 {
+				checkProfiles(t, out, by[record.KindProfile], "heap.start", "allocs.start", "heap.end", "allocs.end", "cpu")
+			}
+		})
+	}
+}
+
+// checkProfiles checks that the record references the profiles and that
+// each file beside it is a gzipped profile.
+func checkProfiles(t *testing.T, out string, evs []record.Event, want ...string) {
+	t.Helper()
+	got := map[string]bool{}
+	for _, e := range evs {
+		p := e.Profile
+		name := p.Kind
+		if p.When != "" {
+			name += "." + p.When
+		}
+		got[name] = true
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(out), p.Path))
+		if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+			t.Errorf("profile %s: %v, %d bytes", p.Path, err, len(b))
+		}
+	}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("no %s profile in %v", w, got)
+		}
+	}
+}
+
+// TestAttachTargetKilled kills the service in the middle of an attach: the
+// record must end (reason lost) with a note, keeping what was captured.
+func TestAttachTargetKilled(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		pid  bool
+		want string
+	}{
+		{"pid and url", true, "exited between"},
+		{"url only", false, "stopped accepting connections"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc := startService(t, "expvar")
+			out := filepath.Join(t.TempDir(), "run.jsonl")
+			args := []string{"attach", "--url", svc.url, "--duration", "20s", "--interval", "100ms", "-o", out}
+			if tc.pid {
+				args = append(args, "--pid", fmt.Sprint(svc.cmd.Process.Pid))
+			}
+			done := make(chan result, 1)
+			go func() { done <- gcprobe(t, args...) }()
+			time.Sleep(time.Second)
+			svc.cmd.Process.Kill() // not reaped yet: a zombie, for the pid case
+			var r result
+			select {
+			case r = <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("attach did not notice the target was gone within 5s")
+			}
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			run, by := readRun(t, out)
+			if e := run.End(); e.Reason != record.EndLost {
+				t.Errorf("end %+v, want lost", e)
+			}
+			if len(by[record.KindSample]) < 3 {
+				t.Errorf("only %d samples kept", len(by[record.KindSample]))
+			}
+			notes := ""
+			for _, e := range by[record.KindNote] {
+				notes += e.Note.Message + "\n"
+			}
+			if !strings.Contains(notes, tc.want) {
+				t.Errorf("notes do not say %q:\n%s", tc.want, notes)
+			}
+		})
+	}
+}
+
+// TestAttachPIDOnly records RSS and CPU of a process with no endpoint.
+func TestAttachPIDOnly(t *testing.T) {
+	svc := startService(t, "")
+	out := filepath.Join(t.TempDir(), "run.jsonl")
+	r := gcprobe(t, "attach", "--pid", fmt.Sprint(svc.cmd.Process.Pid), "--duration", "700ms", "--interval", "100ms", "-o", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	run, by := readRun(t, out)
+	if run.Header.Attach.Via != "none" || run.Header.GoVersion == "" {
+		t.Errorf("header: %+v %+v", run.Header, run.Header.Attach)
+	}
+	if len(by[record.KindSample]) < 4 || len(by[record.KindGC]) != 0 {
+		t.Errorf("%d samples, %d cycles", len(by[record.KindSample]), len(by[record.KindGC]))
+	}
+	for _, e := range by[record.KindSample] {
+		if s := e.Sample; s.RSSBytes == 0 || s.RSSPeakBytes < s.RSSBytes || s.GCCyclesTotal != 0 {
+			t.Errorf("sample %+v", s)
+		}
+	}
+	if n := by[record.KindNote]; len(n) == 0 || !strings.Contains(n[0].Note.Message, "gctrace") || !strings.Contains(n[0].Note.Message, "agent") {
+		t.Errorf("notes: %+v", n)
+	}
+	if !strings.Contains(r.stdout, "samples") {
+		t.Errorf("no summary: %q", r.stdout)
+	}
+}
+
+// TestAttachInterrupted cancels an attach (Ctrl-C): complete record, end
+// profiles taken.
+func TestAttachInterrupted(t *testing.T) {
+	svc := startService(t, "prometheus,pprof")
+	out := filepath.Join(t.TempDir(), "run.jsonl")
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	r := gcprobeCtx(ctx, "attach", "--url", svc.url, "--interval", "100ms", "--profiles", "heap", "-o", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	run, by := readRun(t, out)
+	if e := run.End(); e.Reason != record.EndInterrupted {
+		t.Errorf("end %+v", e)
+	}
+	checkProfiles(t, out, by[record.KindProfile], "heap.start", "heap.end")
+}
+
+// TestAttachBadInput checks that each mistake gives one clear line and the
+// right exit status.
+func TestAttachBadInput(t *testing.T) {
+	refused := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln.Close()
+		return "http://" + ln.Addr().String()
+	}()
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"nothing to attach to", nil, 2, "needs --pid, --url or both"},
+		{"argument", []string{"--pid", "1", "extra"}, 2, "takes no arguments"},
+		{"interval", []string{"--url", refused, "--interval", "1ms"}, 2, "--interval must be at least 10ms"},
+		{"source", []string{"--url", refused, "--source", "statsd"}, 2, "--source must be"},
+		{"profile kind", []string{"--url", refused, "--profiles", "cpu"}, 2, `unknown profile "cpu"`},
+		{"profiles without url", []string{"--pid", "1", "--profiles", "heap"}, 2, "need --url"},
+		{"cpu profile too long", []string{"--url", refused, "--duration", "1s", "--cpu-profile", "2s"}, 2, "must not be longer than --duration"},
+		{"no such PID", []string{"--pid", fmt.Sprint(1 << 30)}, 1, "no such process"},
+		{"refused", []string{"--url", refused}, 1, "connection refused"},
+	}
+	if sleep, err := exec.LookPath("sleep"); err == nil {
+		cmd := exec.Command(sleep, "30")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { cmd.Process.Kill(); cmd.Wait() }()
+		cases = append(cases, struct {
+			name string
+			args []string
+			code int
+			want string
+		}{"not a Go program", []string{"--pid", fmt.Sprint(cmd.Process.Pid)}, 1, "is not a Go program"})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"attach", "-o", filepath.Join(t.TempDir(), "x.jsonl")}, tc.args...)
+			r := gcprobe(t, args...)
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("exit %d (want %d), stderr %q (want one line with %q)", r.code, tc.code, r.stderr, tc.want)
+			}
+		})
+	}
+}
