@@ -72,10 +72,10 @@ func TestRunAllocator(t *testing.T) {
 			if !strings.Contains(r.stderr, "record written to "+path) {
 				t.Errorf("no summary on stderr:\n%s", r.stderr)
 			}
-			// gcprobe summary agrees on the number of cycles.
-			s := gcprobe(t, "summary", "--json", path)
-			if s.code != 0 {
-				t.Errorf("summary: exit %d: %s", s.code, s.stderr)
+			// gcprobe summary of the file says what run printed.
+			s := gcprobe(t, "summary", path)
+			if s.code != 0 || !strings.Contains(r.stderr, s.stdout) {
+				t.Errorf("gcprobe summary (exit %d) disagrees with run's summary\nsummary:\n%s\nrun:\n%s", s.code, s.stdout, r.stderr)
 			}
 		})
 	}
@@ -238,4 +238,36 @@ func alive(pid int) bool {
 	// "pid (comm) S ..."
 	i := bytes.LastIndexByte(stat, ')')
 	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
+}
+
+// TestRunForwardsInterrupt sends SIGINT to a gcprobe binary, as a terminal's
+// Ctrl-C would: the child gets it once, through gcprobe, and gcprobe exits
+// as the child did, with an End saying the run was interrupted.
+func TestRunForwardsInterrupt(t *testing.T) {
+	gcprobeBin := buildBinary(t, ".")
+	bin := buildBinary(t, allocatorPkg)
+	path := filepath.Join(t.TempDir(), "r.jsonl")
+	cmd := exec.Command(gcprobeBin, "run", "-o", path, "--quiet", "--", bin, "-hang")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	for i := 0; ; i++ {
+		if r, err := record.ReadFile(path); err == nil && countKind(r, record.KindSample) > 0 {
+			break
+		}
+		if i == 200 {
+			t.Fatal("no sample after 10s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 128+2 {
+		t.Errorf("gcprobe exited with %d (%v), want 130", code, err)
+	}
+	want := record.End{Reason: record.EndInterrupted, ExitCode: 130, Signal: "SIGINT"}
+	if end := readRecord(t, path).End(); end == nil || *end != want {
+		t.Errorf("end = %+v, want %+v", end, want)
+	}
 }
