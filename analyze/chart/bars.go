@@ -1,0 +1,155 @@
+package chart
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// Bin is one histogram bin: Count observations in [Lo, Hi) (base unit).
+// Hi is +Inf for an open-ended bin.
+type Bin struct {
+	Lo, Hi float64
+	Count  float64
+}
+
+// Histogram is a histogram of durations, rebinned on 1-2-5 steps so that
+// bins are readable ("100–200 µs") whatever the source's buckets were.
+type Histogram struct {
+	Title string
+	X     string // what is counted ("pause")
+	Bins  []Bin
+}
+
+// edges125 are 1-2-5 bin edges from 1 µs to 500 s.
+func edges125() []float64 {
+	var e []float64
+	for d := 1e-6; d < 1000; d *= 10 {
+		e = append(e, d, 2*d, 5*d)
+	}
+	return e
+}
+
+// Plot builds the chart.
+func (h Histogram) Plot() (*plot.Plot, error) {
+	edges := edges125()
+	counts := make([]float64, len(edges)+1) // counts[i]: [edges[i-1], edges[i])
+	for _, b := range h.Bins {
+		x := b.Lo
+		if !math.IsInf(b.Hi, 1) && b.Hi > b.Lo {
+			x = math.Sqrt(math.Max(b.Lo, 1e-9) * b.Hi) // geometric middle
+		}
+		i := 0
+		for i < len(edges) && x >= edges[i] {
+			i++
+		}
+		counts[i] += b.Count
+	}
+	first, last := -1, -1
+	for i, c := range counts {
+		if c > 0 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	p := newPlot(h.Title)
+	p.Y.Label.Text = "count"
+	p.X.Label.Text = h.X
+	if first < 0 {
+		return p, nil
+	}
+	var vals plotter.Values
+	var names []string
+	for i := first; i <= last; i++ {
+		vals = append(vals, counts[i])
+		switch {
+		case i == 0:
+			names = append(names, "<"+shortDur(edges[0]))
+		case i == len(edges):
+			names = append(names, "≥"+shortDur(edges[i-1]))
+		default:
+			names = append(names, shortDur(edges[i-1])+"–"+shortDur(edges[i]))
+		}
+	}
+	bars, err := plotter.NewBarChart(vals, vg.Points(math.Max(4, 420/float64(len(vals)))))
+	if err != nil {
+		return nil, err
+	}
+	bars.Color = Palette[0]
+	bars.LineStyle.Width = 0
+	p.Add(plotter.NewGrid(), bars)
+	p.NominalX(names...)
+	p.Y.Min = 0
+	return p, nil
+}
+
+// shortDur is a compact duration for a bin label: "2µs", "500µs", "1ms".
+func shortDur(s float64) string {
+	switch {
+	case s < 1e-3:
+		return fmt.Sprintf("%gµs", math.Round(s*1e6))
+	case s < 1:
+		return fmt.Sprintf("%gms", math.Round(s*1e3))
+	}
+	return fmt.Sprintf("%gs", math.Round(s))
+}
+
+// Bars shows one metric by configuration: a bar per configuration at its
+// center (median), with its interval [Lo, Hi] as an error bar when finite.
+type Bars struct {
+	Title  string
+	Y      string
+	Unit   Unit
+	Labels []string
+	Center []float64
+	Lo, Hi []float64 // may be nil
+}
+
+// Plot builds the chart.
+func (b Bars) Plot() (*plot.Plot, error) {
+	p := newPlot(b.Title)
+	p.Y.Label.Text = axisLabel(b.Y, b.Unit)
+	vals := make(plotter.Values, len(b.Center))
+	for i, v := range b.Center {
+		if !math.IsNaN(v) {
+			vals[i] = b.Unit.scale(v)
+		}
+	}
+	if len(vals) == 0 {
+		return p, nil
+	}
+	w := vg.Points(math.Min(60, 360/float64(len(vals))))
+	bars, err := plotter.NewBarChart(vals, w)
+	if err != nil {
+		return nil, err
+	}
+	bars.Color = Palette[0]
+	bars.LineStyle.Width = 0
+	p.Add(plotter.NewGrid(), bars)
+	if b.Lo != nil && b.Hi != nil {
+		var errs plotter.YErrors
+		var xys plotter.XYs
+		for i := range vals {
+			lo, hi := b.Lo[i], b.Hi[i]
+			if math.IsInf(lo, 0) || math.IsInf(hi, 0) || math.IsNaN(lo) || math.IsNaN(hi) {
+				continue
+			}
+			xys = append(xys, plotter.XY{X: float64(i), Y: vals[i]})
+			errs = append(errs, struct{ Low, High float64 }{vals[i] - b.Unit.scale(lo), b.Unit.scale(hi) - vals[i]})
+		}
+		if len(xys) > 0 {
+			eb := &plotter.YErrorBars{XYs: xys, YErrors: errs, LineStyle: plotter.DefaultLineStyle, CapWidth: vg.Points(8)}
+			p.Add(eb)
+			p.Legend.Add("median, with its confidence interval", bars)
+		}
+	}
+	p.NominalX(b.Labels...)
+	p.Y.Min = 0
+	headroom(p, false)
+	return p, nil
+}

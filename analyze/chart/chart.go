@@ -1,0 +1,182 @@
+// Package chart draws gcprobe's charts with gonum.org/v1/plot: time series
+// with GC cycles shaded, histograms, bars by configuration with their
+// intervals, and Pareto charts. It knows units, not run records: values come
+// in base units (bytes, seconds, fractions) and axes show MiB, ms and %.
+//
+// Each chart type builds a *plot.Plot; SVG and PNG render it at the size a
+// ticket shows (Width x Height unless told otherwise).
+package chart
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/vg"
+)
+
+// Default size of a chart: 768x336 pixels in PNG (96 dpi).
+const (
+	Width  = 8 * vg.Inch
+	Height = 3.5 * vg.Inch
+	// DPI of PNG output.
+	DPI = 96
+)
+
+// Unit says how values are scaled on an axis.
+type Unit int
+
+const (
+	Count   Unit = iota // shown as is
+	Bytes               // shown in MiB
+	Seconds             // shown in ms
+	Ratio               // a fraction shown in %
+)
+
+// scale converts a value in the base unit to the axis unit.
+func (u Unit) scale(v float64) float64 {
+	switch u {
+	case Bytes:
+		return v / (1 << 20)
+	case Seconds:
+		return v * 1e3
+	case Ratio:
+		return v * 100
+	}
+	return v
+}
+
+// Label is the axis unit's name.
+func (u Unit) Label() string {
+	switch u {
+	case Bytes:
+		return "MiB"
+	case Seconds:
+		return "ms"
+	case Ratio:
+		return "%"
+	}
+	return ""
+}
+
+// axisLabel is "name (unit)", or the name for counts.
+func axisLabel(name string, u Unit) string {
+	if u.Label() == "" {
+		return name
+	}
+	return fmt.Sprintf("%s (%s)", name, u.Label())
+}
+
+// Chart is anything that builds a plot.
+type Chart interface {
+	Plot() (*plot.Plot, error)
+}
+
+// Palette colours series in order.
+var Palette = []color.Color{
+	color.RGBA{0x1f, 0x77, 0xb4, 0xff}, // blue
+	color.RGBA{0x2c, 0xa0, 0x2c, 0xff}, // green
+	color.RGBA{0xff, 0x7f, 0x0e, 0xff}, // orange
+	color.RGBA{0x94, 0x67, 0xbd, 0xff}, // purple
+	color.RGBA{0x8c, 0x56, 0x4b, 0xff}, // brown
+	color.RGBA{0x17, 0xbe, 0xcf, 0xff}, // cyan
+}
+
+var (
+	gcShade = color.NRGBA{0xd6, 0x27, 0x28, 0x38} // translucent red
+	gcMark  = color.NRGBA{0xd6, 0x27, 0x28, 0xa0}
+	accent  = color.RGBA{0xd6, 0x27, 0x28, 0xff}
+	grid    = color.Gray{0xdd}
+)
+
+// newPlot returns a plot with gcprobe's fonts (sans serif) and title.
+func newPlot(title string) *plot.Plot {
+	p := plot.New()
+	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	p.Title.Text = title
+	p.Title.TextStyle.Font = font.From(sans, 13)
+	p.Title.Padding = vg.Points(6)
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = font.From(sans, 11)
+		a.Tick.Label.Font = font.From(sans, 9)
+	}
+	p.Legend.TextStyle.Font = font.From(sans, 10)
+	p.Legend.Top = true
+	p.X.Tick.Marker = plainTicks{}
+	p.Y.Tick.Marker = plainTicks{}
+	return p
+}
+
+// plainTicks are plot's default ticks labelled without trailing zeros
+// ("25", not "25.00").
+type plainTicks struct{}
+
+func (plainTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+		}
+	}
+	return ts
+}
+
+// headroom raises the top of the Y axis so that the legend, drawn in the
+// top right corner, does not hide the data.
+func headroom(p *plot.Plot, log bool) {
+	if log {
+		p.Y.Max *= 4
+		return
+	}
+	p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)*1.3
+}
+
+// SVG renders p as an SVG document of size w x h (zero for the default).
+func SVG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	return render(p, w, h, "svg")
+}
+
+// PNG renders p as a PNG image of size w x h (zero for the default) at DPI.
+func PNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	return render(p, w, h, "png")
+}
+
+func render(p *plot.Plot, w, h vg.Length, format string) ([]byte, error) {
+	if w == 0 {
+		w, h = Width, Height
+	}
+	wt, err := p.WriterTo(w, h, format)
+	if err != nil {
+		return nil, fmt.Errorf("chart %q: %w", p.Title.Text, err)
+	}
+	var b bytes.Buffer
+	if _, err := wt.WriteTo(&b); err != nil {
+		return nil, fmt.Errorf("chart %q: %w", p.Title.Text, err)
+	}
+	return b.Bytes(), nil
+}
+
+// InlineSVG renders p as an <svg> element to put inside an HTML page: no
+// XML prolog, and a width of 100% so it scales with the page.
+func InlineSVG(p *plot.Plot, w, h vg.Length) (string, error) {
+	b, err := SVG(p, w, h)
+	if err != nil {
+		return "", err
+	}
+	s := string(b)
+	i := strings.Index(s, "<svg")
+	if i < 0 {
+		return "", fmt.Errorf("chart %q: the SVG renderer wrote no <svg> element", p.Title.Text)
+	}
+	s = s[i:]
+	// Replace the fixed size with a responsive one; viewBox keeps the
+	// aspect ratio.
+	if j := strings.Index(s, "viewBox="); j > 0 {
+		s = `<svg role="img" width="100%"` + " " + s[j:]
+	}
+	return s, nil
+}

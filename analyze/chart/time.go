@@ -1,0 +1,137 @@
+package chart
+
+import (
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Series is one line of a time chart: Y (base unit) at X (seconds).
+type Series struct {
+	Name string
+	X, Y []float64
+	// Points draws a marker at every value, for sparse series (one value
+	// per GC cycle).
+	Points bool
+	// Dashed draws a dashed line (for a goal or limit).
+	Dashed bool
+}
+
+// Span is a closed interval of time in seconds: a GC cycle.
+type Span struct{ Lo, Hi float64 }
+
+// Time is a chart of values over time with GC cycles shown: shaded where
+// their start and end are known (Cycles), a thin line where only the time
+// they were noticed is (Marks).
+type Time struct {
+	Title  string
+	Y      string // what the Y axis shows ("memory")
+	Unit   Unit
+	Series []Series
+	Cycles []Span
+	Marks  []float64
+	// LogY draws the Y axis in log scale (zero values are left out).
+	LogY bool
+}
+
+// Plot builds the chart.
+func (t Time) Plot() (*plot.Plot, error) {
+	p := newPlot(t.Title)
+	p.X.Label.Text = "time since start (s)"
+	p.Y.Label.Text = axisLabel(t.Y, t.Unit)
+	p.Add(plotter.NewGrid())
+	if len(t.Cycles) > 0 || len(t.Marks) > 0 {
+		g := gcSpans{spans: t.Cycles, marks: t.Marks}
+		p.Add(g)
+		p.Legend.Add("GC cycle", g)
+	}
+	ymin := math.Inf(1)
+	for i, s := range t.Series {
+		xys := make(plotter.XYs, 0, len(s.X))
+		for j := range s.X {
+			y := t.Unit.scale(s.Y[j])
+			if t.LogY && y <= 0 {
+				continue
+			}
+			xys = append(xys, plotter.XY{X: s.X[j], Y: y})
+			ymin = math.Min(ymin, y)
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		c := Palette[i%len(Palette)]
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = c, vg.Points(1.5)
+		if s.Dashed {
+			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		}
+		p.Add(l)
+		if s.Points {
+			sc, err := plotter.NewScatter(xys)
+			if err != nil {
+				return nil, err
+			}
+			sc.Color, sc.Shape, sc.Radius = c, draw.CircleGlyph{}, vg.Points(2.5)
+			p.Add(sc)
+			p.Legend.Add(s.Name, l, sc)
+		} else {
+			p.Legend.Add(s.Name, l)
+		}
+	}
+	if t.LogY {
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		if !math.IsInf(ymin, 1) {
+			p.Y.Min = ymin / 1.5
+		}
+	} else {
+		p.Y.Min = 0
+	}
+	if p.X.Min > 0 {
+		p.X.Min = 0
+	}
+	headroom(p, t.LogY)
+	return p, nil
+}
+
+// gcSpans shades GC cycles across the whole height of the plot.
+type gcSpans struct {
+	spans []Span
+	marks []float64
+}
+
+func (g gcSpans) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	for _, s := range g.spans {
+		x0, x1 := trX(s.Lo), trX(s.Hi)
+		if x1-x0 < 1 { // a 4 ms cycle on a minute's chart stays visible
+			x1 = x0 + 1
+		}
+		pts := c.ClipPolygonX([]vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+		if len(pts) > 0 {
+			c.FillPolygon(gcShade, pts)
+		}
+	}
+	sty := draw.LineStyle{Color: gcMark, Width: vg.Points(0.75), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
+	for _, m := range g.marks {
+		x := trX(m)
+		if x >= c.Min.X && x <= c.Max.X {
+			c.StrokeLine2(sty, x, c.Min.Y, x, c.Max.Y)
+		}
+	}
+}
+
+// Thumbnail draws the legend's swatch.
+func (g gcSpans) Thumbnail(c *draw.Canvas) {
+	var col color.Color = gcShade
+	if len(g.spans) == 0 {
+		col = gcMark
+	}
+	c.FillPolygon(col, []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}})
+}
