@@ -19,7 +19,7 @@ func testCharts() map[string]Chart {
 	return map[string]Chart{
 		"time": Time{Title: "Memory", Y: "memory", Unit: Bytes, Series: []Series{{Name: "RSS", X: xs, Y: rss}},
 			Cycles: []Span{{10, 11.5}, {20, 20.004}}, Marks: []float64{30}},
-		"log": Time{Title: "Latency", Y: "latency", Unit: Seconds, LogY: true, Series: []Series{{Name: "p99", X: xs, Y: lat, Points: true}}},
+		"log":  Time{Title: "Latency", Y: "latency", Unit: Seconds, LogY: true, Series: []Series{{Name: "p99", X: xs, Y: lat, Points: true}}},
 		"hist": Histogram{Title: "Pauses", X: "pause", Bins: []Bin{{50e-6, 60e-6, 3}, {1e-3, 1.1e-3, 1}, {2e-3, math.Inf(1), 1}}},
 		"bars": Bars{Title: "GC CPU", Y: "GC CPU", Unit: Ratio, Labels: []string{"gogc=50", "gogc=100"},
 			Center: []float64{0.2, 0.1}, Lo: []float64{0.18, math.Inf(-1)}, Hi: []float64{0.22, math.Inf(1)}},
