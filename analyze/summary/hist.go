@@ -125,3 +125,11 @@ func dist(xs []float64) Dist {
 	med := quantileOf(xs, 0.5) // sorts
 	return Dist{N: len(xs), Min: xs[0], Median: med, Max: xs[len(xs)-1]}
 }
+
+// Quantile estimates the q-quantile (0..1) of a histogram given as record
+// buckets, interpolating inside the bucket that holds it; NaN when empty.
+func Quantile(buckets []record.Bucket, q float64) float64 {
+	var h hist
+	h.add(buckets)
+	return h.quantile(q)
+}

@@ -15,27 +15,23 @@ import (
 // numbered footnotes (how figures were measured), each run's warnings and
 // notes, and its verdict.
 func WriteText(w io.Writer, sums []Summary) error {
-	var fn footnotes
+	secs, notes := Table(sums)
 	tb := texttab.Table{}
 	head := []string{""}
 	for _, s := range sums {
 		head = append(head, s.File)
 	}
 	tb.Row(head...)
-	for _, sec := range sections(sums) {
+	for _, sec := range secs {
 		tb.Title("")
-		tb.Title(sec.title)
-		for _, r := range sec.rows {
-			cells := []string{"  " + r.name}
-			for _, s := range sums {
-				cells = append(cells, r.cell(s, &fn))
-			}
-			tb.Row(cells...)
+		tb.Title(sec.Title)
+		for _, r := range sec.Rows {
+			tb.Row(append([]string{"  " + r.Name}, r.Cells...)...)
 		}
 	}
 	var b strings.Builder
 	tb.WriteTo(&b)
-	for i, f := range fn.texts {
+	for i, f := range notes {
 		fmt.Fprintf(&b, "[%d] %s\n", i+1, f)
 	}
 	for _, s := range sums {
@@ -57,10 +53,42 @@ func WriteText(w io.Writer, sums []Summary) error {
 	return err
 }
 
-// footnotes numbers distinct texts in the order they are first cited.
-type footnotes struct{ texts []string }
+// Section is a titled group of rows of the summary table.
+type Section struct {
+	Title string
+	Rows  []Row
+}
 
-func (f *footnotes) cite(text string) string {
+// Row is one figure: its name and a formatted cell per summary. A cell may
+// end in a footnote mark " [n]", n counting from 1 in Table's footnotes.
+type Row struct {
+	Name  string
+	Cells []string
+}
+
+// Table lays out summaries side by side, as every renderer shows them
+// (text here; HTML and Markdown in reports), with the footnotes that say how
+// figures were measured.
+func Table(sums []Summary) (secs []Section, footnotes []string) {
+	var fn footnoter
+	for _, sec := range sections(sums) {
+		out := Section{Title: sec.title}
+		for _, r := range sec.rows {
+			row := Row{Name: r.name}
+			for _, s := range sums {
+				row.Cells = append(row.Cells, r.cell(s, &fn))
+			}
+			out.Rows = append(out.Rows, row)
+		}
+		secs = append(secs, out)
+	}
+	return secs, fn.texts
+}
+
+// footnotes numbers distinct texts in the order they are first cited.
+type footnoter struct{ texts []string }
+
+func (f *footnoter) cite(text string) string {
 	for i, t := range f.texts {
 		if t == text {
 			return fmt.Sprintf(" [%d]", i+1)
@@ -77,33 +105,33 @@ type section struct {
 
 type textRow struct {
 	name string
-	cell func(Summary, *footnotes) string
+	cell func(Summary, *footnoter) string
 }
 
 func sections(sums []Summary) []section {
 	secs := []section{
 		{"run", []textRow{
-			{"what", func(s Summary, _ *footnotes) string { return What(s) }},
-			{"source", func(s Summary, _ *footnotes) string { return s.Source }},
-			{"Go", func(s Summary, _ *footnotes) string { return GoLine(s) }},
-			{"settings", func(s Summary, _ *footnotes) string { return SettingsLine(s) }},
-			{"host", func(s Summary, _ *footnotes) string { return HostLine(s) }},
-			{"started", func(s Summary, _ *footnotes) string { return s.Start.UTC().Format(time.RFC3339) }},
-			{"duration", func(s Summary, _ *footnotes) string { return units.Seconds(s.DurationSeconds) }},
-			{"ended", func(s Summary, _ *footnotes) string { return s.Ended }},
+			{"what", func(s Summary, _ *footnoter) string { return What(s) }},
+			{"source", func(s Summary, _ *footnoter) string { return s.Source }},
+			{"Go", func(s Summary, _ *footnoter) string { return GoLine(s) }},
+			{"settings", func(s Summary, _ *footnoter) string { return SettingsLine(s) }},
+			{"host", func(s Summary, _ *footnoter) string { return HostLine(s) }},
+			{"started", func(s Summary, _ *footnoter) string { return s.Start.UTC().Format(time.RFC3339) }},
+			{"duration", func(s Summary, _ *footnoter) string { return units.Seconds(s.DurationSeconds) }},
+			{"ended", func(s Summary, _ *footnoter) string { return s.Ended }},
 		}},
 		{"GC", []textRow{
-			{"cycles", func(s Summary, _ *footnotes) string { return CyclesLine(s.Cycles) }},
-			{"cycles per minute", func(s Summary, _ *footnotes) string {
+			{"cycles", func(s Summary, _ *footnoter) string { return CyclesLine(s.Cycles) }},
+			{"cycles per minute", func(s Summary, _ *footnoter) string {
 				return known(s.Cycles.From != "" && s.DurationSeconds > 0, units.Number(s.Cycles.PerMinute))
 			}},
-			{"GC CPU share", func(s Summary, f *footnotes) string {
+			{"GC CPU share", func(s Summary, f *footnoter) string {
 				if s.GCCPU.Method == "" {
 					return "-"
 				}
 				return units.Percent(s.GCCPU.Share) + f.cite("GC CPU share: "+s.GCCPU.Method)
 			}},
-			{"pause p50 / p99 / max", func(s Summary, f *footnotes) string {
+			{"pause p50 / p99 / max", func(s Summary, f *footnoter) string {
 				p := s.Pauses
 				if p.Method == "" {
 					return "-"
@@ -111,23 +139,23 @@ func sections(sums []Summary) []section {
 				return fmt.Sprintf("%s / %s / %s", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Max)) +
 					f.cite("pauses: "+p.Method)
 			}},
-			{"longest single pause", func(s Summary, _ *footnotes) string {
+			{"longest single pause", func(s Summary, _ *footnoter) string {
 				return known(s.Pauses.Method != "", units.Seconds(s.Pauses.Longest))
 			}},
-			{"stop-the-world total", func(s Summary, _ *footnotes) string {
+			{"stop-the-world total", func(s Summary, _ *footnoter) string {
 				return known(s.Pauses.Method != "", units.Seconds(s.Pauses.Total))
 			}},
 		}},
 		{"memory", []textRow{
-			{"heap live min / median / max", func(s Summary, f *footnotes) string { return bytesDist(s.HeapLive) }},
-			{"heap goal min / median / max", func(s Summary, f *footnotes) string { return bytesDist(s.HeapGoal) }},
-			{"allocation rate", func(s Summary, f *footnotes) string {
+			{"heap live min / median / max", func(s Summary, f *footnoter) string { return bytesDist(s.HeapLive) }},
+			{"heap goal min / median / max", func(s Summary, f *footnoter) string { return bytesDist(s.HeapGoal) }},
+			{"allocation rate", func(s Summary, f *footnoter) string {
 				if s.Alloc.Method == "" {
 					return "-"
 				}
 				return units.Bytes(s.Alloc.BytesPerSecond) + "/s" + f.cite("allocation rate: "+s.Alloc.Method)
 			}},
-			{"RSS median / peak", func(s Summary, _ *footnotes) string {
+			{"RSS median / peak", func(s Summary, _ *footnoter) string {
 				if s.RSS.N == 0 && s.RSSPeak == 0 {
 					return "-"
 				}
@@ -137,7 +165,7 @@ func sections(sums []Summary) []section {
 				}
 				return med + " / " + units.Bytes(s.RSSPeak)
 			}},
-			{"RSS / live heap", func(s Summary, f *footnotes) string {
+			{"RSS / live heap", func(s Summary, f *footnoter) string {
 				if s.RSSOverLive == 0 {
 					return "-"
 				}
@@ -156,16 +184,16 @@ func sections(sums []Summary) []section {
 }
 
 func latencySection() section {
-	lat := func(f func(*Latency, *footnotes) string) func(Summary, *footnotes) string {
-		return func(s Summary, fn *footnotes) string {
+	lat := func(f func(*Latency, *footnoter) string) func(Summary, *footnoter) string {
+		return func(s Summary, fn *footnoter) string {
 			if s.Latency == nil || s.Latency.Requests == 0 {
 				return "-"
 			}
 			return f(s.Latency, fn)
 		}
 	}
-	split := func(f func(*Latency, *footnotes) string) func(Summary, *footnotes) string {
-		return lat(func(l *Latency, fn *footnotes) string {
+	split := func(f func(*Latency, *footnoter) string) func(Summary, *footnoter) string {
+		return lat(func(l *Latency, fn *footnoter) string {
 			if !l.Split {
 				return "-"
 			}
@@ -180,27 +208,27 @@ func latencySection() section {
 	}
 	const inside = "inside GC: a latency interval [T-interval, T] that overlaps a GC cycle [start, end]"
 	return section{"latency", []textRow{
-		{"requests", lat(func(l *Latency, _ *footnotes) string {
+		{"requests", lat(func(l *Latency, _ *footnoter) string {
 			s := units.Number(float64(l.Requests))
 			if l.Dropped > 0 {
 				s += fmt.Sprintf(" (%s started late)", units.Number(float64(l.Dropped)))
 			}
 			return s
 		})},
-		{"throughput", lat(func(l *Latency, _ *footnotes) string { return units.Number(l.Throughput) + "/s" })},
-		{"p50 / p99 / p99.9 / max", lat(func(l *Latency, _ *footnotes) string {
+		{"throughput", lat(func(l *Latency, _ *footnoter) string { return units.Number(l.Throughput) + "/s" })},
+		{"p50 / p99 / p99.9 / max", lat(func(l *Latency, _ *footnoter) string {
 			return fmt.Sprintf("%s / %s / %s / %s", units.Seconds(l.P50), units.Seconds(l.P99), units.Seconds(l.P999), units.Seconds(l.Max))
 		})},
-		{"inside GC p50 / p99 / max", split(func(l *Latency, f *footnotes) string { return part(l.InGC) + f.cite(inside) })},
-		{"outside GC p50 / p99 / max", split(func(l *Latency, _ *footnotes) string { return part(l.OutGC) })},
-		{"slow requests in GC", split(func(l *Latency, f *footnotes) string {
+		{"inside GC p50 / p99 / max", split(func(l *Latency, f *footnoter) string { return part(l.InGC) + f.cite(inside) })},
+		{"outside GC p50 / p99 / max", split(func(l *Latency, _ *footnoter) string { return part(l.OutGC) })},
+		{"slow requests in GC", split(func(l *Latency, f *footnoter) string {
 			if l.Slow.Listed == 0 {
 				return "-"
 			}
 			return fmt.Sprintf("%s of %d above p99 (%s)", units.Percent(l.Slow.Share), l.Slow.Listed, units.Seconds(l.Slow.Threshold)) +
 				f.cite("slow requests in GC: requests above the overall p99 whose [start, start+latency] overlaps a GC cycle, from the slowest-request lists")
 		})},
-		{"longest pause / p99 in GC", split(func(l *Latency, _ *footnotes) string {
+		{"longest pause / p99 in GC", split(func(l *Latency, _ *footnoter) string {
 			if l.InGC.Requests == 0 || l.LongestPause == 0 {
 				return "-"
 			}
