@@ -1,0 +1,108 @@
+package profiler
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// AgentPrefix is where Handler expects to be mounted.
+const AgentPrefix = "/debug/gcprobe/"
+
+// Status is the agent's answer at /debug/gcprobe/: who the process is, its
+// latest sample (taken at T seconds after Header.Start), and the cursor of
+// the next event.
+type Status struct {
+	Header record.Header `json:"header"`
+	T      float64       `json:"t"`
+	Sample record.Sample `json:"sample"`
+	Next   uint64        `json:"next"`
+}
+
+// EventPage is the agent's answer at /debug/gcprobe/events?since=N: the
+// events from cursor N on, the cursor to ask for next, and how many events
+// from N on were no longer kept (see Options.Keep).
+type EventPage struct {
+	Next   uint64         `json:"next"`
+	Lost   uint64         `json:"lost"`
+	Events []record.Event `json:"events"`
+}
+
+// Status returns what the agent serves at /debug/gcprobe/.
+func (p *Probe) Status() Status {
+	st := Status{Header: p.Header()}
+	p.mu.Lock()
+	st.T, st.Sample, st.Next = p.latestT, p.latest, p.ring.next
+	p.mu.Unlock()
+	return st
+}
+
+// Handler returns the agent, to be mounted at AgentPrefix the way
+// net/http/pprof is:
+//
+//	mux.Handle("/debug/gcprobe/", p.Handler())
+//
+// It serves
+//
+//	GET /debug/gcprobe/                 Status as JSON
+//	GET /debug/gcprobe/events?since=N   EventPage as JSON: every event from cursor N on
+//	GET /debug/gcprobe/metrics          Prometheus text exposition (format 0.0.4)
+//
+// A poller that passes each answer's next as the following since loses no
+// event unless more than Options.Keep events happen between two polls, and
+// then lost says how many. The handler also works behind http.StripPrefix.
+func (p *Probe) Handler() http.Handler {
+	return http.HandlerFunc(p.serveHTTP)
+}
+
+func (p *Probe) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "gcprobe agent: method "+r.Method+" not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	path := r.URL.Path
+	if i := strings.Index(path, strings.TrimSuffix(AgentPrefix, "/")); i >= 0 {
+		path = path[i+len(AgentPrefix)-1:]
+	}
+	switch strings.TrimSuffix(path, "/") {
+	case "":
+		writeJSON(w, p.Status())
+	case "/events":
+		p.serveEvents(w, r)
+	case "/metrics":
+		p.serveMetrics(w)
+	default:
+		http.Error(w, "gcprobe agent: no such page; try "+AgentPrefix+", "+AgentPrefix+"events?since=0 or "+AgentPrefix+"metrics", http.StatusNotFound)
+	}
+}
+
+func (p *Probe) serveEvents(w http.ResponseWriter, r *http.Request) {
+	var since uint64
+	if v := r.URL.Query().Get("since"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			http.Error(w, fmt.Sprintf("gcprobe agent: since=%q is not an event cursor (a non-negative integer: 0, or the next of the previous answer)", v), http.StatusBadRequest)
+			return
+		}
+		since = n
+	}
+	var page EventPage
+	page.Events, page.Next, page.Lost = p.EventsSince(since)
+	writeJSON(w, page)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Headers are gone; the truncated body tells the client.
+		return
+	}
+}

@@ -1,0 +1,81 @@
+// Package profiler is gcprobe's in-process probe: a program embeds it to
+// record what its own garbage collector does, and mounts its HTTP agent so
+// that gcprobe attach and Prometheus can read it.
+//
+// A [Probe] reads runtime/metrics on an interval (Options.Interval, 250ms by
+// default) and produces run-record events (package record):
+//
+//  1. a Sample per tick: heap live and goal, heap objects, all memory the Go
+//     runtime mapped, cumulative allocation, GC cycles, goroutines, GC and
+//     available CPU time (/cpu/classes), the process's CPU time, and on
+//     Linux its own RSS and peak RSS;
+//  2. a GC event per cycle that ended since the previous tick, told from
+//     /gc/cycles/total:gc-cycles;
+//  3. a Pauses event with the change of the stop-the-world pause histogram
+//     (/sched/pauses/total/gc:seconds), non-empty buckets only, when it
+//     changed.
+//
+// Events are kept in memory (the last Options.Keep of them) for
+// [Probe.EventsSince] and the agent, and written to Options.Record as they
+// are produced when it is set.
+//
+// # What a GC event holds
+//
+// runtime/metrics says that cycles ended, not when. A GC event's N is the
+// cycle's number; Forced comes from /gc/cycles/forced (runtime.GC and
+// debug.FreeOSMemory: the periodic two-minute GC counts as automatic and
+// cannot be told apart here, so Periodic is never set). Its figures cover
+// the tick in which the cycle ended:
+//
+//   - PauseSeconds is the pauses of the histogram delta, each counted at its
+//     bucket's midpoint (an estimate; the runtime's buckets are narrow), and
+//     PauseMaxSeconds is the upper bound of the highest non-empty bucket of
+//     the delta (a bound, not a measurement). A cycle has two pauses; the
+//     first pause of a cycle still running at the tick is counted with the
+//     cycle that ended before it.
+//   - GCCPUSeconds and IntervalCPUSeconds are the changes of
+//     /cpu/classes/gc/total and /cpu/classes/total:cpu-seconds. The runtime
+//     updates those only at the end of a cycle, so the change between two
+//     ticks around one cycle's end is exactly the change between the end of
+//     the previous cycle and the end of this one: their ratio is the GC's
+//     CPU share over an interval bounded by GC cycles.
+//   - HeapLiveBytes is /gc/heap/live:bytes after the cycle, and HeapGoalBytes
+//     the goal read at the previous tick, the one the cycle was paced
+//     against.
+//
+// When several cycles end within one tick, the shared figures are attached
+// to the last of them and the earlier ones carry only N and Forced (the
+// first ones of the tick are marked forced; the order is unknown); the heap
+// goal is then left out, since the last cycle's goal was set by a cycle the
+// probe did not see end. A Note event says so the first time it happens. A
+// shorter Interval separates cycles.
+//
+// # Cost
+//
+// The names are resolved and the []metrics.Sample is built once, in [New];
+// every tick reads into it. On Linux the probe keeps /proc/self/statm and
+// /proc/self/status open and re-reads them from offset 0 into one buffer. A
+// tick allocates nothing unless Options.Record is set (encoding JSON does);
+// a test asserts it, and BenchmarkSample measures it. The probe never calls
+// runtime.ReadMemStats, which stops the world, nor runtime.GC.
+//
+// Outside Linux, RSS and peak RSS are not read and stay 0 (not measured);
+// Sample.GoTotalBytes (/memory/classes/total:bytes) is then the best figure,
+// an upper bound on the memory the Go runtime has mapped. CPU time comes
+// from getrusage on Unix systems.
+//
+// # The agent
+//
+// [Probe.Handler] serves the probe over HTTP, mounted like net/http/pprof:
+//
+//	mux.Handle("/debug/gcprobe/", p.Handler())
+//
+// GET /debug/gcprobe/ answers a [Status] (header, latest sample, next
+// cursor); GET /debug/gcprobe/events?since=N an [EventPage] with every event
+// from cursor N on; GET /debug/gcprobe/metrics the Prometheus text format
+// with a gcprobe_ prefix. Bind what serves it to 127.0.0.1 unless it must be
+// reached from elsewhere.
+//
+// A program started by `gcprobe run` can stream its events to gcprobe: see
+// [StreamFromEnv].
+package profiler

@@ -1,0 +1,121 @@
+package profiler
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+)
+
+// pauseLe are the upper bounds of the Prometheus pause histogram, in seconds:
+// the runtime's fine buckets coarsened to a range that covers GC pauses, from
+// 10µs to 10s.
+var pauseLe = [...]float64{
+	10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6,
+	1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3,
+	0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+}
+
+// serveMetrics writes the probe's latest reading in the Prometheus text
+// exposition format 0.0.4.
+func (p *Probe) serveMetrics(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(p.appendMetrics(make([]byte, 0, 4096)))
+}
+
+// appendMetrics appends the exposition of the latest reading to b.
+func (p *Probe) appendMetrics(b []byte) []byte {
+	p.mu.Lock()
+	s, r := p.latest, p.prev
+	var le [len(pauseLe) + 1]uint64 // cumulative; the last is +Inf
+	var sum float64
+	for i, c := range p.pauseCounts {
+		if c == 0 {
+			continue
+		}
+		lo, hi := p.pauseBounds[i], p.pauseBounds[i+1]
+		sum += float64(c) * midpoint(lo, hi)
+		// Count the bucket under the first bound at or above its upper
+		// edge: a bucket that straddles a bound is counted above it.
+		j := 0
+		for j < len(pauseLe) && pauseLe[j] < hi {
+			j++
+		}
+		le[j] += c
+	}
+	p.mu.Unlock()
+	for j := 1; j < len(le); j++ {
+		le[j] += le[j-1]
+	}
+
+	if s.RSSBytes > 0 {
+		b = gauge(b, "gcprobe_rss_bytes", "Resident set size of the process.", float64(s.RSSBytes))
+		b = gauge(b, "gcprobe_rss_peak_bytes", "Peak resident set size of the process (VmHWM).", float64(s.RSSPeakBytes))
+	}
+	b = gauge(b, "gcprobe_heap_live_bytes", "Heap marked live by the last GC cycle (/gc/heap/live:bytes).", float64(s.HeapLiveBytes))
+	b = gauge(b, "gcprobe_heap_goal_bytes", "Heap size the current GC cycle aims to finish under (/gc/heap/goal:bytes).", float64(s.HeapGoalBytes))
+	b = gauge(b, "gcprobe_heap_objects_bytes", "Memory in live and not yet swept heap objects (/memory/classes/heap/objects:bytes).", float64(s.HeapObjectsBytes))
+	b = gauge(b, "gcprobe_go_memory_bytes", "All memory mapped by the Go runtime (/memory/classes/total:bytes).", float64(s.GoTotalBytes))
+	b = gauge(b, "gcprobe_goroutines", "Live goroutines.", float64(s.Goroutines))
+	b = counter(b, "gcprobe_heap_alloc_bytes_total", "Bytes allocated on the heap (/gc/heap/allocs:bytes).", float64(s.AllocBytesTotal))
+	b = counter(b, "gcprobe_gc_cycles_total", "Completed GC cycles (/gc/cycles/total:gc-cycles).", float64(r.cycles))
+	b = counter(b, "gcprobe_gc_forced_cycles_total", "Completed GC cycles forced by runtime.GC or debug.FreeOSMemory (/gc/cycles/forced:gc-cycles).", float64(r.forced))
+	b = counter(b, "gcprobe_gc_cpu_seconds_total", "CPU time spent by the GC, updated at the end of each cycle (/cpu/classes/gc/total:cpu-seconds).", r.gcCPU)
+	b = counter(b, "gcprobe_available_cpu_seconds_total", "CPU time available to Go (GOMAXPROCS x wall time), updated at the end of each GC cycle (/cpu/classes/total:cpu-seconds); the GC's CPU share is the ratio of gcprobe_gc_cpu_seconds_total to it.", r.totalCPU)
+	if s.CPUSecondsTotal > 0 {
+		b = counter(b, "gcprobe_process_cpu_seconds_total", "User and system CPU time of the process (getrusage).", s.CPUSecondsTotal)
+	}
+
+	const pause = "gcprobe_gc_pause_seconds"
+	b = header(b, pause, "histogram", "Stop-the-world GC pauses since the process started (/sched/pauses/total/gc:seconds), coarsened from the runtime's buckets: a runtime bucket is counted under the first le at or above its upper edge; the sum is a bucket-midpoint estimate.")
+	for j, c := range le {
+		b = append(b, pause+`_bucket{le="`...)
+		if j < len(pauseLe) {
+			b = strconv.AppendFloat(b, pauseLe[j], 'g', -1, 64)
+		} else {
+			b = append(b, "+Inf"...)
+		}
+		b = append(b, `"} `...)
+		b = strconv.AppendUint(b, c, 10)
+		b = append(b, '\n')
+	}
+	b = sample(b, pause+"_sum", sum)
+	b = sample(b, pause+"_count", float64(le[len(le)-1]))
+	return b
+}
+
+func header(b []byte, name, typ, help string) []byte {
+	b = append(b, "# HELP "...)
+	b = append(b, name...)
+	b = append(b, ' ')
+	b = append(b, help...) // help texts contain no backslash or newline
+	b = append(b, "\n# TYPE "...)
+	b = append(b, name...)
+	b = append(b, ' ')
+	b = append(b, typ...)
+	return append(b, '\n')
+}
+
+func sample(b []byte, name string, v float64) []byte {
+	b = append(b, name...)
+	b = append(b, ' ')
+	switch {
+	case math.IsInf(v, 1):
+		b = append(b, "+Inf"...)
+	case math.IsInf(v, -1):
+		b = append(b, "-Inf"...)
+	case math.IsNaN(v):
+		b = append(b, "NaN"...)
+	default:
+		b = strconv.AppendFloat(b, v, 'g', -1, 64)
+	}
+	return append(b, '\n')
+}
+
+func gauge(b []byte, name, help string, v float64) []byte {
+	return sample(header(b, name, "gauge", help), name, v)
+}
+
+func counter(b []byte, name, help string, v float64) []byte {
+	return sample(header(b, name, "counter", help), name, v)
+}
