@@ -166,7 +166,7 @@ func periodicNote(before, after heapReading) string {
 	rate := float64(after.allocs-before.allocs) / secs
 	fill := float64(after.goal-after.live) / rate
 	if rate > 0 && fill < 120 {
-		return fmt.Sprintf("allocating %.1f MB/s, the heap reaches its goal every %.0fs: GC cycles are driven by GOGC", rate/1e6, fill)
+		return fmt.Sprintf("allocating %.1f MB/s, the heap reaches its goal every %.1fs: GC cycles are driven by GOGC", rate/1e6, fill)
 	}
 	return fmt.Sprintf("allocating %.2f MB/s, the heap would take %.0fs to reach its goal: the GC cycles are the runtime's periodic 2-minute GC (forcegcperiod), each scanning the whole cache", rate/1e6, fill)
 }

@@ -254,8 +254,9 @@ func (p *Params) Load(s Scenario) Load {
 	if _, ok := s.Param(ParamWarmup); ok {
 		l.Warmup = p.Duration(ParamWarmup)
 		def, _ := s.Param(ParamWarmup)
-		if p.values[ParamWarmup] == def.Default {
+		if p.values[ParamWarmup] == def.Default && p.err == nil {
 			l.Warmup = min(l.Warmup, l.Duration/4)
+			p.values[ParamWarmup] = l.Warmup.String() // the header records what ran
 		}
 		if p.err == nil && (l.Warmup < 0 || l.Warmup >= l.Duration) {
 			p.Errorf(ParamWarmup, "%v must be at least 0 and shorter than --duration %v", l.Warmup, l.Duration)
