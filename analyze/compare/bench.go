@@ -40,6 +40,9 @@ func WriteBench(w io.Writer, c *Comparison) error {
 					continue
 				}
 				i := c.Metric(m.Name)
+				if i < 0 {
+					continue // not among the compared metrics
+				}
 				v := m.Value
 				if c.Metrics[i].Unit == UnitFraction {
 					v *= 100

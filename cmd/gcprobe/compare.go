@@ -3,9 +3,108 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/analyze/compare"
 )
 
-// cmdCompare is not built yet (issue #6).
+const compareHelp = `Compare GC settings across runs, with confidence intervals and significance.
+
+Runs are grouped by configuration: GOGC, GOMEMLIMIT and GOMAXPROCS as the
+record's environment had them (unset GOGC is 100, unset GOMEMLIMIT is off),
+the workload, and every scenario parameter that differs between runs (a data
+layout, a cache size). A directory stands for every record directly inside it
+(a sweep's --out).
+
+For each metric: the median over the runs of a configuration with its 95%
+confidence interval, and the change against the baseline with the
+Mann–Whitney U test's p-value, or ~ when the difference is not significant
+(p > 0.05) — as benchstat shows them, computed with benchstat's own library.
+Doubts (too few runs, noisy runs) are footnotes. Then the Pareto frontier
+over memory, latency and GC CPU, and with --budget the configuration to run.
+
+Examples:
+  gcprobe compare sweep1
+  gcprobe compare --baseline gogc=200,memlimit=off --budget rss=1GiB sweep1
+  gcprobe compare --format bench sweep1 > sweep1.txt && benchstat -col /gogc sweep1.txt`
+
 func cmdCompare(ctx context.Context, io stdio, args []string) error {
-	return errors.New("compare is not built yet (issue #6)")
+	fs := newFlags(io, "compare", "[flags] RUN|DIR...", compareHelp)
+	baseline := fs.String("baseline", "", "the configuration to compare with, as dim=value,... over gogc, memlimit, gomaxprocs, workload and scenario parameters (default gogc=100,memlimit=off)")
+	budget := fs.String("budget", "", "recommend the best configuration within limits, as metric=value,... (rss=1GiB, gc-cpu=10%, latency.p99=50ms)")
+	format := fs.String("format", "text", "output: text, json, markdown or bench (Go benchmark format, for benchstat)")
+	asJSON := fs.Bool("json", false, "same as --format json")
+	asMD := fs.Bool("markdown", false, "same as --format markdown")
+	alpha := fs.Float64("alpha", 0.05, "significance level of the U-test")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *asJSON && *asMD:
+		return usageErrorf("compare: --json and --markdown exclude each other")
+	case *asJSON:
+		*format = "json"
+	case *asMD:
+		*format = "markdown"
+	}
+	write, ok := map[string]func(*compare.Comparison) error{
+		"text":     func(c *compare.Comparison) error { return compare.WriteText(io.out, c) },
+		"json":     func(c *compare.Comparison) error { return compare.WriteJSON(io.out, c) },
+		"markdown": func(c *compare.Comparison) error { return compare.WriteMarkdown(io.out, c) },
+		"md":       func(c *compare.Comparison) error { return compare.WriteMarkdown(io.out, c) },
+		"bench":    func(c *compare.Comparison) error { return compare.WriteBench(io.out, c) },
+	}[*format]
+	if !ok {
+		return usageErrorf("compare: --format %q: want text, json, markdown or bench", *format)
+	}
+	if *alpha <= 0 || *alpha >= 1 {
+		return usageErrorf("compare: --alpha must be between 0 and 1")
+	}
+	opts := compare.Options{Alpha: *alpha}
+	var err error
+	if *baseline != "" {
+		if opts.Baseline, err = compare.ParseSelector(*baseline); err != nil {
+			return usageErrorf("compare: --baseline: %v", err)
+		}
+	}
+	if *budget != "" {
+		if opts.Budgets, err = compare.ParseBudgets(*budget); err != nil {
+			return usageErrorf("compare: %v", budgetErr(err))
+		}
+	}
+	if fs.NArg() == 0 {
+		return usageErrorf("compare: no runs given (RUN.jsonl files or directories)")
+	}
+	runs, err := loadRuns(io, fs.Args())
+	if err != nil {
+		return fmt.Errorf("compare: %w", err)
+	}
+	c, err := compare.Compute(runs, opts)
+	if err != nil {
+		return fmt.Errorf("compare: %w", err)
+	}
+	return write(c)
+}
+
+// budgetErr prefixes a flag name when the error has none.
+func budgetErr(err error) error {
+	var u *compare.UnknownMetricError
+	if errors.As(err, &u) || strings.HasPrefix(err.Error(), "--") {
+		return err
+	}
+	return fmt.Errorf("--budget: %w", err)
+}
+
+// loadRuns reads records from files and directories, naming each one that
+// cannot be read on stderr and going on with the rest.
+func loadRuns(io stdio, paths []string) ([]compare.Run, error) {
+	runs, problems := compare.Load(paths)
+	for _, p := range problems {
+		fmt.Fprintf(io.err, "gcprobe: skipping %v\n", p)
+	}
+	if len(runs) == 0 {
+		return nil, errors.New("no readable run records")
+	}
+	return runs, nil
 }

@@ -3,9 +3,137 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/sweep"
 )
 
-// cmdSweep is not built yet (issue #6).
+const sweepHelp = `Run every combination of GC settings, repeated, and keep each run's record.
+
+Each run is its own child process, gcprobe run (for -- CMD) or gcprobe
+scenario run (for scenario NAME), with GOGC, GOMEMLIMIT and GOMAXPROCS in its
+environment from its first instruction. Runs go one at a time, round-robin
+over the configurations (A B C A B C ...), so that the machine's drift spreads
+evenly over them. Records go to --out DIR as NAME.jsonl, each child's output to
+DIR/logs, and DIR/manifest.json lists every run and its state.
+
+Ctrl-C stops the current run and discards it; the finished ones stay usable.
+Run the same command with --resume (or just --resume --out DIR) to finish.
+
+The default --repeat is 6, the fewest runs for which the median has a finite
+95% confidence interval; five runs already let the U-test tell two
+configurations apart.
+
+Then compare the runs: gcprobe compare DIR
+
+Examples:
+  gcprobe sweep --gogc 50,100,200,off --memlimit off,512MiB --out sweep1 -- ./server
+  gcprobe sweep --gogc 50,100,200 --repeat 5 --duration 20s --out rs scenario readstates --layout pointers
+  gcprobe sweep --resume --out rs`
+
 func cmdSweep(ctx context.Context, io stdio, args []string) error {
-	return errors.New("sweep is not built yet (issue #6)")
+	fs := newFlags(io, "sweep", "[flags] (scenario NAME [flags] | -- CMD [ARGS...])", sweepHelp)
+	gogc := fs.StringSlice("gogc", []string{"100"}, "GOGC values to try, comma-separated (percentages or off)")
+	memlimit := fs.StringSlice("memlimit", []string{"off"}, "GOMEMLIMIT values to try, comma-separated (sizes such as 512MiB, or off)")
+	procs := fs.StringSlice("gomaxprocs", nil, "GOMAXPROCS values to try, comma-separated (default: as inherited)")
+	repeat := fs.Int("repeat", 6, "runs of each configuration")
+	duration := fs.Duration("duration", 0, "stop each run after this long (default: the program exits, or the scenario's own duration)")
+	out := fs.String("out", "", "directory for the records and the manifest (default gcprobe-sweep-YYYYMMDD-HHMMSS)")
+	resume := fs.Bool("resume", false, "finish the sweep in --out, skipping the runs already done")
+	fs.SetInterspersed(false) // the scenario's flags and CMD's are theirs
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	target, err := sweepTarget(fs.Args(), fs.ArgsLenAtDash())
+	if err != nil {
+		return err
+	}
+	target.Duration = *duration
+	opts := sweep.Options{Dir: *out, Target: target, Resume: *resume, Env: os.Environ(), Progress: io.err, Terminal: isTerminal(io.err)}
+	if opts.Dir == "" {
+		if *resume {
+			return usageErrorf("sweep: --resume needs --out DIR, the sweep to finish")
+		}
+		opts.Dir = "gcprobe-sweep-" + time.Now().Format("20060102-150405")
+	}
+	if *duration < 0 {
+		return usageErrorf("sweep: --duration must not be negative")
+	}
+	if *repeat < 1 {
+		return usageErrorf("sweep: --repeat must be at least 1")
+	}
+	resumeOnly := *resume && target.Scenario == "" && len(target.Command) == 0
+	if !resumeOnly {
+		if target.Scenario == "" && len(target.Command) == 0 {
+			return usageErrorf("sweep: nothing to run: give scenario NAME [flags] or -- CMD [ARGS...] (see gcprobe sweep --help)")
+		}
+		if opts.Grid.GOGC, err = sweep.ParseGOGCs(*gogc); err != nil {
+			return usageErrorf("sweep: %v", err)
+		}
+		if opts.Grid.MemLimit, err = sweep.ParseMemLimits(*memlimit); err != nil {
+			return usageErrorf("sweep: %v", err)
+		}
+		if fs.Changed("gomaxprocs") {
+			if opts.Grid.GOMAXPROCS, err = sweep.ParseProcs(*procs); err != nil {
+				return usageErrorf("sweep: %v", err)
+			}
+		}
+		opts.Repeat = *repeat
+	}
+	if opts.Exe, err = os.Executable(); err != nil {
+		return fmt.Errorf("sweep: cannot find gcprobe's own executable to run: %v", err)
+	}
+	res, err := sweep.Run(ctx, opts)
+	if err != nil {
+		if errors.Is(err, sweep.ErrExists) || errors.Is(err, sweep.ErrNoManifest) {
+			return usageErrorf("sweep: %v", err)
+		}
+		return fmt.Errorf("sweep: %w", err)
+	}
+	done := 0
+	for _, e := range res.Manifest.Runs {
+		if e.Status == sweep.StatusDone {
+			done++
+		}
+	}
+	fmt.Fprintf(io.out, "%d of %d runs in %s", done, len(res.Manifest.Runs), opts.Dir)
+	if res.Failed > 0 {
+		fmt.Fprintf(io.out, " (%d failed: see %s; --resume retries them)", res.Failed, filepath.Join(opts.Dir, "logs"))
+	}
+	fmt.Fprintf(io.out, "\ncompare them with: gcprobe compare %s\n", opts.Dir)
+	if res.Failed > 0 {
+		return exitStatus(1)
+	}
+	return nil
+}
+
+// sweepTarget reads what follows the flags: scenario NAME [flags], or the
+// command after --.
+func sweepTarget(rest []string, dash int) (sweep.Target, error) {
+	switch {
+	case len(rest) == 0:
+		return sweep.Target{}, nil
+	case dash == 0:
+		return sweep.Target{Command: rest}, nil
+	case rest[0] == "scenario":
+		if len(rest) < 2 {
+			return sweep.Target{}, usageErrorf("sweep: scenario needs a NAME (see gcprobe scenario list)")
+		}
+		return sweep.Target{Scenario: rest[1], ScenarioArgs: rest[2:]}, nil
+	}
+	return sweep.Target{}, usageErrorf("sweep: unexpected %q: give scenario NAME [flags] or -- CMD [ARGS...]", rest[0])
+}
+
+// isTerminal reports whether w is a terminal (a character device), where a
+// progress bar may redraw itself.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
