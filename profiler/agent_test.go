@@ -1,0 +1,262 @@
+package profiler
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// serve mounts the agent as the docs say, on a 127.0.0.1 test server.
+func serve(t *testing.T, p *Probe) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("/debug/gcprobe/", p.Handler())
+	srv := httptest.NewServer(mux) // listens on 127.0.0.1
+	t.Cleanup(srv.Close)
+	return srv.URL + "/debug/gcprobe/"
+}
+
+func get(t *testing.T, url string) (int, string, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(body)
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	code, ctype, body := get(t, url)
+	if code != http.StatusOK || ctype != "application/json" {
+		t.Fatalf("GET %s: %d %s: %s", url, code, ctype, body)
+	}
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		t.Fatalf("GET %s: %v in %s", url, err, body)
+	}
+}
+
+func TestAgentStatus(t *testing.T) {
+	p := newProbe(t, Options{})
+	p.sample()
+	url := serve(t, p)
+	var st Status
+	getJSON(t, url, &st)
+	if st.Header.Source != record.SourceProbe || st.Header.PID == 0 || st.Header.GoVersion != runtime.Version() {
+		t.Errorf("header: %+v", st.Header)
+	}
+	if st.Sample.HeapGoalBytes == 0 || st.Sample.Goroutines == 0 || st.Next == 0 {
+		t.Errorf("status: %+v", st)
+	}
+	// The shape pollers decode, by name.
+	var raw map[string]json.RawMessage
+	getJSON(t, url, &raw)
+	for _, k := range []string{"header", "sample", "next"} {
+		if raw[k] == nil {
+			t.Errorf("status has no %q: %v", k, raw)
+		}
+	}
+}
+
+func TestAgentEvents(t *testing.T) {
+	p := newProbe(t, Options{})
+	p.sample()
+	url := serve(t, p)
+	var page EventPage
+	getJSON(t, url+"events?since=0", &page)
+	if page.Next == 0 || page.Lost != 0 || uint64(len(page.Events)) != page.Next {
+		t.Fatalf("events since 0: next %d, lost %d, %d events", page.Next, page.Lost, len(page.Events))
+	}
+	// A poller that passes next loses nothing and sees nothing twice.
+	seen := page.Next
+	cycles := 0
+	for range 3 {
+		runtime.GC()
+		p.sample()
+		var more EventPage
+		getJSON(t, fmt.Sprintf("%sevents?since=%d", url, seen), &more)
+		if more.Lost != 0 || more.Next != seen+uint64(len(more.Events)) {
+			t.Fatalf("since %d: next %d, lost %d, %d events", seen, more.Next, more.Lost, len(more.Events))
+		}
+		for _, e := range more.Events {
+			if e.GC != nil {
+				cycles++
+			}
+			if e.Kind() == "" {
+				t.Errorf("event of no kind: %+v", e)
+			}
+		}
+		seen = more.Next
+	}
+	if cycles < 3 {
+		t.Errorf("%d GC events polled for 3 runtime.GC calls", cycles)
+	}
+	// Without since: everything kept.
+	getJSON(t, url+"events", &page)
+	if page.Next != seen || uint64(len(page.Events)) != seen {
+		t.Errorf("events without since: next %d, %d events; want %d", page.Next, len(page.Events), seen)
+	}
+}
+
+func TestAgentLost(t *testing.T) {
+	p := newProbe(t, Options{Keep: 2})
+	for range 5 {
+		p.sample()
+	}
+	var page EventPage
+	getJSON(t, serve(t, p)+"events?since=1", &page)
+	if len(page.Events) != 2 || page.Lost != page.Next-2-1 {
+		t.Errorf("since 1 with Keep 2: %d events, next %d, lost %d", len(page.Events), page.Next, page.Lost)
+	}
+}
+
+func TestAgentErrors(t *testing.T) {
+	p := newProbe(t, Options{})
+	url := serve(t, p)
+	for _, tc := range []struct {
+		url, method string
+		code        int
+		want        string
+	}{
+		{url + "events?since=-1", "GET", 400, "since"},
+		{url + "events?since=abc", "GET", 400, "cursor"},
+		{url + "events?since=1.5", "GET", 400, "since"},
+		{url + "nope", "GET", 404, "/debug/gcprobe/metrics"},
+		{url, "POST", 405, "POST"},
+	} {
+		req, _ := http.NewRequest(tc.method, tc.url, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.code || !strings.Contains(string(body), tc.want) {
+			t.Errorf("%s %s: %d %q; want %d and %q", tc.method, tc.url, resp.StatusCode, body, tc.code, tc.want)
+		}
+	}
+}
+
+func TestAgentStripPrefix(t *testing.T) {
+	p := newProbe(t, Options{})
+	mux := http.NewServeMux()
+	mux.Handle("/probe/", http.StripPrefix("/probe", p.Handler()))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	var page EventPage
+	getJSON(t, srv.URL+"/probe/events?since=0", &page)
+}
+
+func TestAgentMetrics(t *testing.T) {
+	p := newProbe(t, Options{})
+	runtime.GC()
+	runtime.GC()
+	p.sample()
+	code, ctype, body := get(t, serve(t, p)+"metrics")
+	if code != 200 || !strings.HasPrefix(ctype, "text/plain; version=0.0.4") {
+		t.Fatalf("metrics: %d %s", code, ctype)
+	}
+	// The Prometheus project's own parser reads it.
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := parser.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("%v in\n%s", err, body)
+	}
+	value := func(name string) float64 {
+		t.Helper()
+		f := fams[name]
+		if f == nil || len(f.Metric) != 1 {
+			t.Fatalf("no %s in\n%s", name, body)
+		}
+		m := f.Metric[0]
+		switch {
+		case m.Gauge != nil:
+			return m.Gauge.GetValue()
+		case m.Counter != nil:
+			return m.Counter.GetValue()
+		}
+		t.Fatalf("%s is neither gauge nor counter", name)
+		return 0
+	}
+	if v := value("gcprobe_gc_cycles_total"); v < 2 || uint64(v) != p.latest.GCCyclesTotal {
+		t.Errorf("gcprobe_gc_cycles_total %v, probe %d", v, p.latest.GCCyclesTotal)
+	}
+	if v := value("gcprobe_gc_forced_cycles_total"); v < 2 {
+		t.Errorf("gcprobe_gc_forced_cycles_total %v after two runtime.GC", v)
+	}
+	for _, name := range []string{"gcprobe_heap_live_bytes", "gcprobe_heap_goal_bytes", "gcprobe_gc_cpu_seconds_total", "gcprobe_available_cpu_seconds_total"} {
+		if v := value(name); v <= 0 {
+			t.Errorf("%s = %v", name, v)
+		}
+	}
+	if runtime.GOOS == "linux" {
+		if v := value("gcprobe_rss_bytes"); v <= 0 || value("gcprobe_rss_peak_bytes") < v {
+			t.Errorf("rss %v, peak %v", v, value("gcprobe_rss_peak_bytes"))
+		}
+	}
+	h := fams["gcprobe_gc_pause_seconds"].GetMetric()[0].GetHistogram()
+	if h == nil || h.GetSampleCount() < 4 || h.GetSampleSum() <= 0 || len(h.Bucket) != len(pauseLe)+1 {
+		t.Fatalf("pause histogram: %v", h)
+	}
+	prev := uint64(0)
+	for _, b := range h.Bucket {
+		if b.GetCumulativeCount() < prev || b.GetCumulativeCount() > h.GetSampleCount() {
+			t.Errorf("bucket le=%v count %d after %d (total %d)", b.GetUpperBound(), b.GetCumulativeCount(), prev, h.GetSampleCount())
+		}
+		prev = b.GetCumulativeCount()
+	}
+	for _, f := range fams {
+		if !strings.HasPrefix(f.GetName(), "gcprobe_") || f.GetHelp() == "" {
+			t.Errorf("metric %s: needs the gcprobe_ prefix and a HELP line", f.GetName())
+		}
+	}
+}
+
+func BenchmarkAgentEvents(b *testing.B) {
+	p, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	for range 40 { // 40 samples (10s at the default interval), with cycles
+		runtime.GC()
+		p.sample()
+	}
+	_, next, _ := p.EventsSince(0)
+	h := p.Handler()
+	req := httptest.NewRequest("GET", fmt.Sprintf("/debug/gcprobe/events?since=%d", next-12), nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+	}
+}
+
+func BenchmarkAgentMetrics(b *testing.B) {
+	p, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	p.sample()
+	h := p.Handler()
+	req := httptest.NewRequest("GET", "/debug/gcprobe/metrics", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+}
