@@ -209,7 +209,7 @@ func TestAgentMetrics(t *testing.T) {
 		}
 	}
 	h := fams["gcprobe_gc_pause_seconds"].GetMetric()[0].GetHistogram()
-	if h == nil || h.GetSampleCount() < 4 || h.GetSampleSum() <= 0 || len(h.Bucket) != len(pauseLe)+1 {
+	if h == nil || h.GetSampleCount() < 4 || h.GetSampleSum() <= 0 || len(h.Bucket) != numPauseLe+1 {
 		t.Fatalf("pause histogram: %v", h)
 	}
 	prev := uint64(0)
@@ -258,5 +258,20 @@ func BenchmarkAgentMetrics(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+}
+
+// Every Prometheus bound is an edge of the runtime's pause histogram, so no
+// runtime bucket straddles one and the coarsened counts are exact.
+func TestPauseLeAreRuntimeEdges(t *testing.T) {
+	p := newProbe(t, Options{})
+	edges := map[float64]bool{}
+	for _, b := range p.pauseBounds {
+		edges[b] = true
+	}
+	for _, le := range pauseLe() {
+		if !edges[le] {
+			t.Errorf("le=%g is not an edge of the runtime's buckets", le)
+		}
 	}
 }

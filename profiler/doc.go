@@ -27,18 +27,21 @@
 // cannot be told apart here, so Periodic is never set). Its figures cover
 // the tick in which the cycle ended:
 //
-//   - PauseSeconds is the pauses of the histogram delta, each counted at its
-//     bucket's midpoint (an estimate; the runtime's buckets are narrow), and
-//     PauseMaxSeconds is the upper bound of the highest non-empty bucket of
-//     the delta (a bound, not a measurement). A cycle has two pauses; the
-//     first pause of a cycle still running at the tick is counted with the
-//     cycle that ended before it.
+//   - PauseSeconds is the sum of the pauses in the histogram's change since
+//     the previous tick at which a cycle had ended, each counted at its
+//     bucket's midpoint (an estimate within about 12%: the runtime's
+//     buckets are 14-25% wide), and PauseMaxSeconds is the upper bound of the
+//     highest non-empty bucket of that change (a bound, not a measurement).
+//     A cycle has two pauses (sweep termination, mark termination); if the
+//     next cycle has already started at the tick, its first pause is counted
+//     with this one. Every pause lands in exactly one GC event, but those
+//     after the last cycle ended; the Pauses events hold them all.
 //   - GCCPUSeconds and IntervalCPUSeconds are the changes of
-//     /cpu/classes/gc/total and /cpu/classes/total:cpu-seconds. The runtime
-//     updates those only at the end of a cycle, so the change between two
-//     ticks around one cycle's end is exactly the change between the end of
-//     the previous cycle and the end of this one: their ratio is the GC's
-//     CPU share over an interval bounded by GC cycles.
+//     /cpu/classes/gc/total and /cpu/classes/total:cpu-seconds since that
+//     same tick. The runtime updates those only at the end of a cycle (and
+//     the GC's at its pauses), so the change is exactly the change between
+//     the end of the previous cycle and the end of this one: their ratio is
+//     the GC's CPU share over an interval bounded by GC cycles.
 //   - HeapLiveBytes is /gc/heap/live:bytes after the cycle, and HeapGoalBytes
 //     the goal read at the previous tick, the one the cycle was paced
 //     against.

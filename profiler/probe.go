@@ -63,6 +63,13 @@ type Probe struct {
 	pauseBounds []float64 // the pause histogram's bucket bounds, fixed
 	pauseCounts []uint64  // its cumulative counts at the latest read
 
+	// lastEnd is the state at the latest read that saw a cycle end (or
+	// the baseline): a GC event's pauses and CPU time are counted from it.
+	lastEnd struct {
+		gcCPU, totalCPU float64
+		pauses          []uint64
+	}
+
 	// lifeMu guards the life cycle.
 	lifeMu  sync.Mutex
 	started bool
@@ -107,6 +114,8 @@ func New(opts Options) (*Probe, error) {
 	p.pauseBounds = append([]float64(nil), h.Buckets...)
 	p.pauseCounts = append([]uint64(nil), h.Counts...)
 	p.prev = scalars(ms)
+	p.lastEnd.gcCPU, p.lastEnd.totalCPU = p.prev.gcCPU, p.prev.totalCPU
+	p.lastEnd.pauses = append([]uint64(nil), h.Counts...)
 	p.os = newOSStats()
 	p.latest = p.fill(p.prev)
 	p.latestT = time.Since(p.start).Seconds()
@@ -281,15 +290,18 @@ func (p *Probe) sample() {
 
 // addCycles adds one GC event per cycle that ended since the previous read.
 //
-// runtime/metrics only tells that cycles ended, not when: when several ended
-// within one interval, the figures they share (pauses, GC and interval CPU,
-// heap live) are attached to the last of them, and the earlier ones carry
-// only their number and whether they were forced (the first of them are
-// marked forced, as the order is unknown). A note says so the first time.
+// Pauses and CPU time are counted from the previous read that saw a cycle
+// end, so that every pause and every CPU second of the GC lands in exactly
+// one GC event (but those after the last cycle). runtime/metrics only tells
+// that cycles ended, not when: when several ended within one interval, the
+// figures they share (pauses, GC and interval CPU, heap live) are attached
+// to the last of them, and the earlier ones carry only their number and
+// whether they were forced (the first of them are marked forced, as the
+// order is unknown). A note says so the first time.
 func (p *Probe) addCycles(t float64, r reading, pauses []uint64) {
 	n := r.cycles - p.prev.cycles
 	forced := r.forced - min(r.forced, p.prev.forced)
-	_, pauseSum, pauseMax := pauseDelta(p.pauseBounds, p.pauseCounts, pauses)
+	_, pauseSum, pauseMax := pauseDelta(p.pauseBounds, p.lastEnd.pauses, pauses)
 	for i := uint64(1); i <= n; i++ {
 		g := record.GC{N: p.prev.cycles + i, Forced: i <= forced}
 		if i == n {
@@ -301,13 +313,15 @@ func (p *Probe) addCycles(t float64, r reading, pauses []uint64) {
 			}
 			g.PauseSeconds = pauseSum
 			g.PauseMaxSeconds = pauseMax
-			g.GCCPUSeconds = r.gcCPU - p.prev.gcCPU
-			g.IntervalCPUSeconds = r.totalCPU - p.prev.totalCPU
+			g.GCCPUSeconds = r.gcCPU - p.lastEnd.gcCPU
+			g.IntervalCPUSeconds = r.totalCPU - p.lastEnd.totalCPU
 		}
 		sl := p.ring.add(t, record.KindGC)
 		sl.gc = g
 		p.publish(sl)
 	}
+	p.lastEnd.gcCPU, p.lastEnd.totalCPU = r.gcCPU, r.totalCPU
+	copy(p.lastEnd.pauses, pauses)
 	if n > 1 && !p.notedMerge {
 		p.notedMerge = true
 		sl := p.ring.add(t, record.KindNote)

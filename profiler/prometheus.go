@@ -6,13 +6,24 @@ import (
 	"strconv"
 )
 
-// pauseLe are the upper bounds of the Prometheus pause histogram, in seconds:
-// the runtime's fine buckets coarsened to a range that covers GC pauses, from
-// 10µs to 10s.
-var pauseLe = [...]float64{
-	10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6,
-	1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3,
-	0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+// Bounds of the Prometheus pause histogram: powers of two nanoseconds from
+// 2^13ns (8.192µs) to 2^32ns (4.29s), written in seconds. Every power of two
+// of nanoseconds is an edge of the runtime's time histograms, so coarsening
+// the runtime's buckets to these bounds is exact: no bucket straddles one.
+const (
+	pauseLeMinExp = 13
+	pauseLeMaxExp = 32
+	numPauseLe    = pauseLeMaxExp - pauseLeMinExp + 1
+)
+
+// pauseLe returns the bounds, computed as the runtime computes its edges so
+// that equal edges compare equal.
+func pauseLe() [numPauseLe]float64 {
+	var le [numPauseLe]float64
+	for i := range le {
+		le[i] = float64(uint64(1)<<(pauseLeMinExp+i)) / 1e9
+	}
+	return le
 }
 
 // serveMetrics writes the probe's latest reading in the Prometheus text
@@ -25,9 +36,10 @@ func (p *Probe) serveMetrics(w http.ResponseWriter) {
 
 // appendMetrics appends the exposition of the latest reading to b.
 func (p *Probe) appendMetrics(b []byte) []byte {
+	bounds := pauseLe()
 	p.mu.Lock()
 	s, r := p.latest, p.prev
-	var le [len(pauseLe) + 1]uint64 // cumulative; the last is +Inf
+	var le [numPauseLe + 1]uint64 // cumulative; the last is +Inf
 	var sum float64
 	for i, c := range p.pauseCounts {
 		if c == 0 {
@@ -36,9 +48,10 @@ func (p *Probe) appendMetrics(b []byte) []byte {
 		lo, hi := p.pauseBounds[i], p.pauseBounds[i+1]
 		sum += float64(c) * midpoint(lo, hi)
 		// Count the bucket under the first bound at or above its upper
-		// edge: a bucket that straddles a bound is counted above it.
+		// edge (were a bucket to straddle a bound, it would be counted
+		// above it).
 		j := 0
-		for j < len(pauseLe) && pauseLe[j] < hi {
+		for j < numPauseLe && bounds[j] < hi {
 			j++
 		}
 		le[j] += c
@@ -67,11 +80,11 @@ func (p *Probe) appendMetrics(b []byte) []byte {
 	}
 
 	const pause = "gcprobe_gc_pause_seconds"
-	b = header(b, pause, "histogram", "Stop-the-world GC pauses since the process started (/sched/pauses/total/gc:seconds), coarsened from the runtime's buckets: a runtime bucket is counted under the first le at or above its upper edge; the sum is a bucket-midpoint estimate.")
+	b = header(b, pause, "histogram", "Stop-the-world GC pauses since the process started (/sched/pauses/total/gc:seconds), coarsened exactly from the runtime's buckets to powers of two nanoseconds; the sum is a bucket-midpoint estimate.")
 	for j, c := range le {
 		b = append(b, pause+`_bucket{le="`...)
-		if j < len(pauseLe) {
-			b = strconv.AppendFloat(b, pauseLe[j], 'g', -1, 64)
+		if j < numPauseLe {
+			b = strconv.AppendFloat(b, bounds[j], 'g', -1, 64)
 		} else {
 			b = append(b, "+Inf"...)
 		}
@@ -106,6 +119,8 @@ func sample(b []byte, name string, v float64) []byte {
 		b = append(b, "-Inf"...)
 	case math.IsNaN(v):
 		b = append(b, "NaN"...)
+	case v == math.Trunc(v) && math.Abs(v) < 1<<53:
+		b = strconv.AppendInt(b, int64(v), 10) // byte counts read better whole
 	default:
 		b = strconv.AppendFloat(b, v, 'g', -1, 64)
 	}
