@@ -42,69 +42,69 @@ const (
 // phases, the leak token before Go 1.18's fields) are rejected, so that a
 // parsed line has exactly one Format.
 func parseCycle(b []byte) (gc record.GC, f Format, ok bool) {
-	s := scanner{b: b, ok: true}
-	s.lit("gc ")
-	hash := s.opt("#")
-	gc.N = s.uint()
-	s.lit(" @")
-	start := s.decimal()
-	s.lit("s ")
-	util := s.uint()
-	s.lit("%")
-	gc.LeakCheck = s.opt(leakToken)
-	s.lit(": ")
+	i := lit(b, 0, "gc ")
+	i, hash := opt(b, i, "#")
+	gc.N, i = uintAt(b, i)
+	i = lit(b, i, " @")
+	var start float64
+	start, i = secondsAt(b, i, 0)
+	i = lit(b, i, "s ")
+	util, i := uintAt(b, i)
+	i = lit(b, i, "%")
+	i, gc.LeakCheck = opt(b, i, leakToken)
+	i = lit(b, i, ": ")
 
-	var clock [5]decimal
+	var clock [5]float64 // seconds
 	n := 0
-	for s.ok {
-		clock[n] = s.decimal()
+	for i >= 0 {
+		clock[n], i = secondsAt(b, i, 3)
 		n++
-		if n == len(clock) || !s.opt("+") {
+		var more bool
+		if i, more = opt(b, i, "+"); !more || n == len(clock) {
 			break
 		}
 	}
 	if n != 3 && n != 5 {
 		return gc, 0, false
 	}
-	s.lit(" ms clock, ")
+	i = lit(b, i, " ms clock, ")
 
-	// The cpu values: sweep termination, (Go 1.5/1.6: scan, install
+	// The cpu values: sweep termination, (Go 1.5 and 1.6: scan, install
 	// write barrier,) assist/background/idle, mark termination.
 	seps := "+//+"
 	if n == 5 {
-		seps = "++" + "+//+"
+		seps = "+++//+"
 	}
-	var cpu [7]decimal
-	for i := 0; i <= len(seps); i++ {
-		if i > 0 {
-			s.lit(seps[i-1 : i])
-		}
-		cpu[i] = s.decimal()
+	var cpu [7]float64
+	cpu[0], i = secondsAt(b, i, 3)
+	for k := 0; k < len(seps); k++ {
+		i = lit(b, i, seps[k:k+1])
+		cpu[k+1], i = secondsAt(b, i, 3)
 	}
-	s.lit(" ms cpu, ")
+	i = lit(b, i, " ms cpu, ")
 
-	h0 := s.uint()
-	s.lit("->")
-	h1 := s.uint()
-	s.lit("->")
-	h2 := s.uint()
-	s.lit(" MB, ")
-	goal := s.uint()
-	s.lit(" MB goal, ")
+	h0, i := uintAt(b, i)
+	i = lit(b, i, "->")
+	h1, i := uintAt(b, i)
+	i = lit(b, i, "->")
+	h2, i := uintAt(b, i)
+	i = lit(b, i, " MB, ")
+	goal, i := uintAt(b, i)
+	i = lit(b, i, " MB goal, ")
 	var stacks, globals, procs uint64
-	x := s.uint()
-	withStacks := s.opt(" MB stacks, ")
+	x, i := uintAt(b, i)
+	i, withStacks := opt(b, i, " MB stacks, ")
 	if withStacks {
 		stacks = x
-		globals = s.uint()
-		s.lit(" MB globals, ")
-		procs = s.uint()
+		globals, i = uintAt(b, i)
+		i = lit(b, i, " MB globals, ")
+		procs, i = uintAt(b, i)
 	} else {
 		procs = x
 	}
-	s.lit(" P")
-	gc.Forced = s.opt(forced)
-	if !s.ok || (s.i < len(b) && isWordByte(b[s.i])) {
+	i = lit(b, i, " P")
+	i, gc.Forced = opt(b, i, forced)
+	if i < 0 || (i < len(b) && isWordByte(b[i])) {
 		return gc, 0, false
 	}
 
@@ -131,13 +131,13 @@ func parseCycle(b []byte) (gc record.GC, f Format, ok bool) {
 		return gc, 0, false
 	}
 
-	gc.StartSeconds = start.float(b, 0)
+	gc.StartSeconds = start
 	gc.CumulativeGCCPUFraction = float64(util) / 100
 	var total float64
 	concurrentZero := true
-	for i := 0; i < n; i++ {
-		total += clock[i].float(b, 3)
-		if i > 0 && i < n-1 && clock[i].mant != 0 {
+	for k, c := range clock[:n] {
+		total += c
+		if k > 0 && k < n-1 && c != 0 {
 			concurrentZero = false
 		}
 	}
@@ -146,17 +146,15 @@ func parseCycle(b []byte) (gc record.GC, f Format, ok bool) {
 		// Go 1.5 to 1.8: runtime.GC stopped the world for the whole cycle.
 		gc.PauseSeconds, gc.PauseMaxSeconds = total, total
 	} else {
-		sweepTerm, markTerm := clock[0].float(b, 3), clock[n-1].float(b, 3)
+		sweepTerm, markTerm := clock[0], clock[n-1]
 		gc.PauseSeconds = sweepTerm + markTerm
 		gc.PauseMaxSeconds = max(sweepTerm, markTerm)
 	}
-	for i := 0; i <= len(seps); i++ {
-		gc.GCCPUSeconds += cpu[i].float(b, 3)
+	for _, c := range cpu[:len(seps)+1] {
+		gc.GCCPUSeconds += c
 	}
 	mark := len(seps) - 3 // index of the assist time
-	gc.AssistCPUSeconds = cpu[mark].float(b, 3)
-	gc.BackgroundCPUSeconds = cpu[mark+1].float(b, 3)
-	gc.IdleCPUSeconds = cpu[mark+2].float(b, 3)
+	gc.AssistCPUSeconds, gc.BackgroundCPUSeconds, gc.IdleCPUSeconds = cpu[mark], cpu[mark+1], cpu[mark+2]
 
 	// MB are 2^20 bytes, printed rounded down: precision is 1 MiB.
 	gc.HeapStartBytes, gc.HeapEndBytes, gc.HeapLiveBytes = h0<<20, h1<<20, h2<<20

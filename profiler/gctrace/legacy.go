@@ -25,15 +25,21 @@ func Legacy(line []byte) bool {
 
 // legacyAt matches "gcN(P): A+B[+C...] us, " or "... ms, " at b[0].
 func legacyAt(b []byte) bool {
-	s := scanner{b: b, ok: true}
-	s.lit("gc")
-	s.uint()
-	s.lit("(")
-	s.uint()
-	s.lit("): ")
-	s.uint()
-	for s.opt("+") {
-		s.uint()
+	i := lit(b, 0, "gc")
+	_, i = uintAt(b, i)
+	i = lit(b, i, "(")
+	_, i = uintAt(b, i)
+	i = lit(b, i, "): ")
+	_, i = uintAt(b, i)
+	for more := true; more; {
+		if i, more = opt(b, i, "+"); more {
+			_, i = uintAt(b, i)
+		}
 	}
-	return s.ok && (s.opt(" us, ") || s.opt(" ms, "))
+	if i < 0 {
+		return false
+	}
+	_, us := opt(b, i, " us, ")
+	_, ms := opt(b, i, " ms, ")
+	return us || ms
 }

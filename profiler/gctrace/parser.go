@@ -57,18 +57,14 @@ func (p *Parser) Format() Format { return p.format }
 // the previous cycle, and ending after it, gets IntervalCPUSeconds: the
 // wall time between the two ends times this cycle's P count.
 func (p *Parser) Parse(line []byte) (gc record.GC, kind Kind) {
-	line = bytes.TrimRight(line, " \t\r")
+	for len(line) > 0 && isSpace(line[len(line)-1]) {
+		line = line[:len(line)-1]
+	}
 	if gc, f, ok := findCycle(line); ok {
-		p.format = f
-		gc.Periodic, p.periodicNext = p.periodicNext, false
-		if p.prevN != 0 && gc.N == p.prevN+1 && gc.EndSeconds > p.prevEnd {
-			gc.IntervalCPUSeconds = (gc.EndSeconds - p.prevEnd) * float64(gc.Procs)
-		}
-		p.prevN, p.prevEnd = gc.N, gc.EndSeconds
-		return gc, Cycle
+		return p.cycle(gc, f), Cycle
 	}
 	switch {
-	case bytes.HasSuffix(line, []byte("GC forced")):
+	case len(line) >= len(gcForced) && string(line[len(line)-len(gcForced):]) == gcForced:
 		// The runtime prints the notice on its own line (println), so
 		// it ends the line; "GC forced" inside program output does not.
 		p.periodicNext = true
@@ -82,36 +78,81 @@ func (p *Parser) Parse(line []byte) (gc record.GC, kind Kind) {
 }
 
 // findCycle parses the first cycle line found in line, after any prefix.
+// Most lines are program output, so the search must be cheap: it looks for
+// the '@' of "gc N @", a byte rare in logs, with one vectorised scan, and
+// only then looks back for "gc N ".
 func findCycle(line []byte) (record.GC, Format, bool) {
-	for off := 0; ; {
-		i := bytes.Index(line[off:], []byte("gc "))
-		if i < 0 {
-			return record.GC{}, 0, false
+	for off := 0; off < len(line); {
+		j := bytes.IndexByte(line[off:], '@')
+		if j < 0 {
+			break
 		}
-		off += i
-		if gc, f, ok := parseCycle(line[off:]); ok {
+		at := off + j
+		off = at + 1
+		k := at - 1 // the space before '@'
+		if k < 0 || line[k] != ' ' {
+			continue
+		}
+		d := k
+		for d > 0 && k-d <= maxDigits && isDigit(line[d-1]) {
+			d--
+		}
+		if d > 0 && line[d-1] == '#' {
+			d--
+		}
+		if d == k || d < 3 || string(line[d-3:d]) != "gc " {
+			continue
+		}
+		if gc, f, ok := parseCycle(line[d-3:]); ok {
 			return gc, f, true
 		}
-		off++
 	}
+	return record.GC{}, 0, false
+}
+
+const gcForced = "GC forced"
+
+// cycle applies the parser's state to a parsed cycle and updates it.
+func (p *Parser) cycle(gc record.GC, f Format) record.GC {
+	p.format = f
+	gc.Periodic, p.periodicNext = p.periodicNext, false
+	if p.prevN != 0 && gc.N == p.prevN+1 && gc.EndSeconds > p.prevEnd {
+		gc.IntervalCPUSeconds = (gc.EndSeconds - p.prevEnd) * float64(gc.Procs)
+	}
+	p.prevN, p.prevEnd = gc.N, gc.EndSeconds
+	return gc
 }
 
 // isScavenger recognises the scavenger's lines: "scvg12: inuse: ..." and
-// "scvg: 16 KB released" (Go 1.5 to 1.13), "scav 0 KiB work (bg), ..."
-// and "scav 3 1024 KiB work, ..." (later).
+// "scvg: 16 KB released" (Go 1.5 to 1.13), "scav 0 KiB work (bg), ..." and
+// "scav 3 1024 KiB work, ..." (later). Both words have a 'v', rarer than an
+// 's', to search for.
 func isScavenger(line []byte) bool {
-	if i := bytes.Index(line, []byte("scvg")); i >= 0 {
-		rest := line[i+4:]
-		for len(rest) > 0 && isDigit(rest[0]) {
-			rest = rest[1:]
+	for off := 0; off < len(line); {
+		j := bytes.IndexByte(line[off:], 'v')
+		if j < 0 {
+			return false
 		}
-		if len(rest) > 0 && rest[0] == ':' {
+		v := off + j
+		off = v + 1
+		if v >= 2 && hasAt(line, v-2, "scvg") {
+			i := v + 2
+			for i < len(line) && isDigit(line[i]) {
+				i++
+			}
+			if i < len(line) && line[i] == ':' {
+				return true
+			}
+		}
+		if v >= 3 && hasAt(line, v-3, "scav ") && v+2 < len(line) && isDigit(line[v+2]) {
 			return true
 		}
 	}
-	if i := bytes.Index(line, []byte("scav ")); i >= 0 {
-		rest := line[i+5:]
-		return len(rest) > 0 && isDigit(rest[0])
-	}
 	return false
 }
+
+func hasAt(b []byte, i int, x string) bool {
+	return len(b)-i >= len(x) && string(b[i:i+len(x)]) == x
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }

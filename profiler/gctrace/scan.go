@@ -2,119 +2,107 @@ package gctrace
 
 import "strconv"
 
-// scanner reads the fields of one gctrace line left to right. The first
-// mismatch clears ok and every later call is a no-op, so a parse is a
-// straight sequence of calls with one check at the end, and a malformed line
-// costs no allocation.
-type scanner struct {
-	b  []byte
-	i  int
-	ok bool
+// The scanning functions read one field of a line at position i and return
+// the position after it, or -1 on a mismatch; every function passes -1
+// through. So a parse is a straight sequence of calls with one check at the
+// end, keeps its state in registers, and a malformed line costs no
+// allocation.
+
+// lit consumes the literal x.
+func lit(b []byte, i int, x string) int {
+	if i < 0 || len(b)-i < len(x) || string(b[i:i+len(x)]) != x {
+		return -1
+	}
+	return i + len(x)
 }
 
-// lit consumes the literal x or fails.
-func (s *scanner) lit(x string) {
-	if !s.ok {
-		return
+// opt consumes the literal x if it comes next, and reports whether it did.
+func opt(b []byte, i int, x string) (int, bool) {
+	if i >= 0 && len(b)-i >= len(x) && string(b[i:i+len(x)]) == x {
+		return i + len(x), true
 	}
-	if len(s.b)-s.i < len(x) || string(s.b[s.i:s.i+len(x)]) != x {
-		s.ok = false
-		return
-	}
-	s.i += len(x)
-}
-
-// opt consumes the literal x if it comes next and reports whether it did.
-func (s *scanner) opt(x string) bool {
-	if s.ok && len(s.b)-s.i >= len(x) && string(s.b[s.i:s.i+len(x)]) == x {
-		s.i += len(x)
-		return true
-	}
-	return false
+	return i, false
 }
 
 // maxDigits bounds every number so that it fits a uint64 without overflow
 // checks; the runtime never prints numbers this long.
 const maxDigits = 19
 
-// uint reads an unsigned decimal integer.
-func (s *scanner) uint() uint64 {
-	if !s.ok {
-		return 0
+// uintAt reads an unsigned decimal integer.
+func uintAt(b []byte, i int) (uint64, int) {
+	if i < 0 {
+		return 0, -1
 	}
 	var v uint64
-	j := s.i
-	for j < len(s.b) && j-s.i < maxDigits && isDigit(s.b[j]) {
-		v = v*10 + uint64(s.b[j]-'0')
-		j++
-	}
-	if j == s.i || (j < len(s.b) && isDigit(s.b[j])) {
-		s.ok = false
-		return 0
-	}
-	s.i = j
-	return v
-}
-
-// decimal is a number as printed, "12" or "0.218": mant/10^frac. Keeping the
-// digits rather than a float lets the conversion to seconds be exact.
-type decimal struct {
-	mant       uint64
-	frac       int
-	start, end int // the text, for the rare slow path
-}
-
-// decimal reads digits with an optional fraction.
-func (s *scanner) decimal() decimal {
-	if !s.ok {
-		return decimal{}
-	}
-	d := decimal{start: s.i}
-	j, digits, dot := s.i, 0, false
-	for j < len(s.b) {
-		c := s.b[j]
-		switch {
-		case isDigit(c):
-			if digits == maxDigits {
-				s.ok = false
-				return decimal{}
-			}
-			d.mant = d.mant*10 + uint64(c-'0')
-			digits++
-			if dot {
-				d.frac++
-			}
-		case c == '.' && !dot && digits > 0 && j+1 < len(s.b) && isDigit(s.b[j+1]):
-			dot = true
-		default:
-			goto done
+	j := i
+	for ; j < len(b) && isDigit(b[j]); j++ {
+		if j-i == maxDigits {
+			return 0, -1
 		}
-		j++
+		v = v*10 + uint64(b[j]-'0')
 	}
-done:
-	if digits == 0 {
-		s.ok = false
-		return decimal{}
+	if j == i {
+		return 0, -1
 	}
-	s.i, d.end = j, j
-	return d
+	return v, j
 }
 
-// pow10 holds the powers of ten that float64 represents exactly.
+// secondsAt reads a number as the runtime prints it, "12" or "0.218", and
+// returns it times 10^-shift (shift 3 turns milliseconds into seconds).
+//
+// The digits are read as an integer mant and a count of decimals, so the
+// value is mant/10^(decimals+shift), which one IEEE division rounds
+// correctly when mant and the power of ten are both exact in a float64:
+// the result is the float64 nearest to the printed number, as strconv would
+// give. Anything else (never printed by the runtime) goes through strconv,
+// which allocates.
+func secondsAt(b []byte, i, shift int) (float64, int) {
+	if i < 0 {
+		return 0, -1
+	}
+	var mant uint64
+	j := i
+	for ; j < len(b) && isDigit(b[j]); j++ {
+		mant = mant*10 + uint64(b[j]-'0')
+	}
+	if j == i {
+		return 0, -1
+	}
+	digits, decimals := j-i, 0
+	if j+1 < len(b) && b[j] == '.' && isDigit(b[j+1]) {
+		k := j + 1
+		for j = k; j < len(b) && isDigit(b[j]); j++ {
+			mant = mant*10 + uint64(b[j]-'0')
+		}
+		decimals = j - k
+		digits += decimals
+	}
+	if digits > maxDigits && significant(b[i:j]) > maxDigits {
+		return 0, -1 // mant overflowed
+	}
+	if e := decimals + shift; mant <= 1<<53 && e < len(pow10) {
+		return float64(mant) / pow10[e], j
+	}
+	f, _ := strconv.ParseFloat(string(b[i:j])+"e-"+strconv.Itoa(shift), 64)
+	return f, j
+}
+
+// significant counts the digits of a number after its leading zeros, which
+// do not grow the mantissa ("0.00012" has two).
+func significant(num []byte) int {
+	n, lead := 0, true
+	for _, c := range num {
+		if c == '.' || lead && c == '0' {
+			continue
+		}
+		lead = false
+		n++
+	}
+	return n
+}
+
+// pow10 holds the powers of ten that float64 represents exactly (read-only).
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// float returns d/10^shift (shift 3 turns milliseconds into seconds),
-// correctly rounded: when the mantissa and the power of ten are both exact
-// in a float64, one IEEE division rounds correctly. Anything else (never
-// printed by the runtime) goes through strconv, which allocates.
-func (d decimal) float(b []byte, shift int) float64 {
-	e := d.frac + shift
-	if d.mant <= 1<<53 && e < len(pow10) {
-		return float64(d.mant) / pow10[e]
-	}
-	f, _ := strconv.ParseFloat(string(b[d.start:d.end])+"e-"+strconv.Itoa(shift), 64)
-	return f
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isDigit(c byte) bool { return c-'0' < 10 }
