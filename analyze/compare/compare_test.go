@@ -270,10 +270,11 @@ func TestParetoAndBudget(t *testing.T) {
 	for _, tc := range []struct {
 		budget, want, sentence string
 	}{
-		{"rss=500MiB", "gogc=100 memlimit=off", "Run gogc=100 memlimit=off: of the 3 configurations within rss.peak ≤ 500 MiB, it has the best gc.cpu (8.05%), so keep it."},
-		{"rss=1GiB", "gogc=200 memlimit=off", "of the 4 configurations within rss.peak ≤ 1.00 GiB, it has the best gc.cpu, 4.05% against 8.05% for gogc=100 memlimit=off (-49.69%, p=0.002)"},
-		{"gc-cpu=10%", "gogc=100 memlimit=off", "it has the best rss.peak"},
-		{"gc-cpu=5%", "gogc=200 memlimit=off", "it is the only configuration within gc.cpu ≤ 5.00%"},
+		{"rss=500MiB", "gogc=100 memlimit=off", "Run gogc=100 memlimit=off: of the 3 configurations within rss.peak ≤ 500 MiB, it has the lowest gc.cpu (8.05%), significantly better than the next, gogc=100 memlimit=512MiB (9.05%, p=0.002); keep it."},
+		{"rss=1GiB", "gogc=200 memlimit=off", "Run gogc=200 memlimit=off: of the 4 configurations within rss.peak ≤ 1.00 GiB, it has the lowest gc.cpu (4.05%), significantly better than the next, the baseline gogc=100 memlimit=off (8.05%, p=0.002)."},
+		{"gc-cpu=10%", "gogc=100 memlimit=off", "it has the lowest rss.peak (400 MiB)"},
+		{"gc-cpu=5%", "gogc=200 memlimit=off", "Run gogc=200 memlimit=off: it is the only configuration within gc.cpu ≤ 5.00% (rss.peak 700 MiB); the baseline gogc=100 memlimit=off is over budget (gc.cpu 8.05%)."},
+		{"rss=460MiB,gc-cpu=9.5%", "gogc=100 memlimit=off", "of the 2 configurations within rss.peak ≤ 460 MiB and gc.cpu ≤ 9.50%, it has the lowest pause.p99"},
 		{"rss=100MiB", "", "No configuration fits rss.peak ≤ 100 MiB: the best median of rss.peak is 250 MiB, with gogc=50 memlimit=off."},
 	} {
 		bs, err := ParseBudgets(tc.budget)

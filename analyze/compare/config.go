@@ -150,7 +150,8 @@ func Display(dim, v string) string {
 }
 
 // less orders configurations for tables: by workload, parameters,
-// GOMAXPROCS, memory limit (no limit last) and GOGC (off last).
+// GOMAXPROCS, memory limit (no limit first, as Go's default, then
+// ascending) and GOGC (ascending, off last).
 func less(a, b Config) int {
 	for _, d := range []string{DimWorkload} {
 		if c := strings.Compare(a.Get(d), b.Get(d)); c != 0 {
@@ -162,12 +163,19 @@ func less(a, b Config) int {
 			return c
 		}
 	}
-	for _, d := range []string{DimGOMAXPROCS, DimMemLimit, DimGOGC} {
-		if c := numCompare(a.Get(d), b.Get(d)); c != 0 {
-			return c
-		}
+	if c := numCompare(a.GOMAXPROCS, b.GOMAXPROCS); c != 0 {
+		return c
 	}
-	return 0
+	if am, bm := a.MemLimit == units.Off, b.MemLimit == units.Off; am != bm {
+		if am {
+			return -1
+		}
+		return 1
+	}
+	if c := numCompare(a.MemLimit, b.MemLimit); c != 0 {
+		return c
+	}
+	return numCompare(a.GOGC, b.GOGC)
 }
 
 // numCompare compares numerically when both parse, with "off" after every

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"golang.org/x/perf/benchmath"
 	"github.com/gcprobe/gcprobe/profiler/units"
 )
 
@@ -285,27 +286,77 @@ func Recommend(c *Comparison, budgets []Budget) (*Recommendation, error) {
 		}
 	}
 	r.Group = best
+	r.Sentence = sentence(c, best, fit, obj, budgetText, func(g *Group) string {
+		for _, l := range lims {
+			if !within(g, l) {
+				return fmt.Sprintf("%s %s", c.Metrics[l.i].Name, FormatValue(c.Metrics[l.i].Unit, g.Stats[l.i].Center))
+			}
+		}
+		return ""
+	})
+	return r, nil
+}
+
+// sentence says why best is recommended: its objective against the
+// runner-up within budget, and against its baseline (or why the baseline
+// is not an option). over returns what puts a group over budget, "" if
+// nothing does.
+func sentence(c *Comparison, best *Group, fit []*Group, obj int, budget string, over func(*Group) string) string {
+	m := c.Metrics[obj]
+	val := func(g *Group) string { return FormatValue(m.Unit, g.Stats[obj].Center) }
+	word := "lowest"
+	if !m.LowerIsBetter {
+		word = "highest"
+	}
+	var b strings.Builder
+	var runner *Group
+	fmt.Fprintf(&b, "Run %s: ", best.Label)
+	if len(fit) == 1 {
+		fmt.Fprintf(&b, "it is the only configuration within %s (%s %s)", budget, m.Name, val(best))
+	} else {
+		fmt.Fprintf(&b, "of the %d configurations within %s, it has the %s %s (%s)", len(fit), budget, word, m.Name, val(best))
+		for _, g := range fit {
+			if g != best && (runner == nil || better(m, g.Stats[obj].Center, runner.Stats[obj].Center)) {
+				runner = g
+			}
+		}
+		p := uTest(c, best.Stats[obj], runner.Stats[obj])
+		name := runner.Label
+		if runner == best.Baseline {
+			name = "the baseline " + name
+		}
+		if p <= c.Alpha {
+			fmt.Fprintf(&b, ", significantly better than the next, %s (%s, p=%.3f)", name, val(runner), p)
+		} else {
+			fmt.Fprintf(&b, ", though not significantly better than the next, %s (%s, p=%.3f)", name, val(runner), p)
+		}
+	}
+	base := best.Baseline
 	st := best.Stats[obj]
-	var why string
 	switch {
 	case best.IsBaseline():
-		why = fmt.Sprintf("it has the best %s (%s), so keep it", m.Name, FormatValue(m.Unit, st.Center))
+		b.WriteString("; keep it")
+	case runner == base:
+		// Already compared.
+	case over(base) != "":
+		fmt.Fprintf(&b, "; the baseline %s is over budget (%s)", base.Label, over(base))
 	case st.Significant:
-		why = fmt.Sprintf("it has the best %s, %s against %s for %s (%s, p=%.3f)", m.Name,
-			FormatValue(m.Unit, st.Center), FormatValue(m.Unit, best.Baseline.Stats[obj].Center), best.Baseline.Label,
-			FormatDelta(st.Delta), st.P)
-	default:
-		why = fmt.Sprintf("it has the best median %s, %s, though not significantly better than %s's %s (p=%.3f)", m.Name,
-			FormatValue(m.Unit, st.Center), best.Baseline.Label, FormatValue(m.Unit, best.Baseline.Stats[obj].Center), st.P)
+		fmt.Fprintf(&b, "; against the baseline %s (%s) that is %s (p=%.3f)", base.Label, val(base), FormatDelta(st.Delta), st.P)
+	case !math.IsNaN(st.P):
+		fmt.Fprintf(&b, "; against the baseline %s (%s) the difference is not significant (p=%.3f)", base.Label, val(base), st.P)
 	}
-	scope := fmt.Sprintf("of the %d configurations within %s", len(fit), budgetText)
-	if len(fit) == 1 {
-		scope = fmt.Sprintf("it is the only configuration within %s, and", budgetText)
-		r.Sentence = fmt.Sprintf("Run %s: %s %s.", best.Label, scope, why)
-		return r, nil
+	b.WriteString(".")
+	return b.String()
+}
+
+// uTest is the U-test's p-value for two stats' values (NaN when one has
+// none).
+func uTest(c *Comparison, a, b Stat) float64 {
+	if a.N == 0 || b.N == 0 {
+		return math.NaN()
 	}
-	r.Sentence = fmt.Sprintf("Run %s: %s, %s.", best.Label, scope, why)
-	return r, nil
+	th := &benchmath.Thresholds{CompareAlpha: c.Alpha}
+	return benchmath.AssumeNothing.Compare(benchmath.NewSample(slices.Clone(a.Values), th), benchmath.NewSample(slices.Clone(b.Values), th)).P
 }
 
 // better reports whether a is a better median than b for metric m.

@@ -160,7 +160,7 @@ type Target struct {
 func (t Target) Args(p Point, out string) []string {
 	var a []string
 	if t.Scenario != "" {
-		a = []string{"scenario", "run", t.Scenario}
+		a = []string{"scenario", "run", t.Scenario, "--quiet"}
 	} else {
 		a = []string{"run", "--quiet"}
 	}

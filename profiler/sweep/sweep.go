@@ -96,7 +96,7 @@ type Result struct {
 var (
 	ErrExists      = errors.New("already holds a sweep; add --resume to finish it, or choose another --out")
 	ErrNoManifest  = errors.New("holds no sweep to resume (no " + ManifestFile + ")")
-	ErrInterrupted = errors.New("sweep interrupted")
+	ErrInterrupted = errors.New("interrupted")
 )
 
 // Run runs the sweep. When ctx ends it stops the running child (SIGINT,

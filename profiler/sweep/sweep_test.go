@@ -61,7 +61,7 @@ func TestTargetArgs(t *testing.T) {
 		t.Errorf("command args: %s\nwant %s", got, want)
 	}
 	got = strings.Join(Target{Scenario: "lru", ScenarioArgs: []string{"--layout", "flat"}}.Args(p, "o.part"), " ")
-	if want := "scenario run lru --gogc 50 --memlimit off -o o.part --layout flat"; got != want {
+	if want := "scenario run lru --quiet --gogc 50 --memlimit off -o o.part --layout flat"; got != want {
 		t.Errorf("scenario args: %s\nwant %s", got, want)
 	}
 }
