@@ -275,3 +275,19 @@ func TestPauseLeAreRuntimeEdges(t *testing.T) {
 		}
 	}
 }
+
+// Where RSS is not measured (outside Linux), the exposition leaves it out
+// rather than report 0.
+func TestMetricsWithoutRSS(t *testing.T) {
+	p := newProbe(t, Options{})
+	p.os.close()
+	p.os = &cpuStats{}
+	p.sample()
+	if p.latest.RSSBytes != 0 || p.latest.RSSPeakBytes != 0 {
+		t.Fatalf("RSS %d, peak %d without a reader", p.latest.RSSBytes, p.latest.RSSPeakBytes)
+	}
+	_, _, body := get(t, serve(t, p)+"metrics")
+	if strings.Contains(body, "gcprobe_rss") || !strings.Contains(body, "gcprobe_go_memory_bytes") {
+		t.Errorf("exposition without RSS:\n%s", body)
+	}
+}
