@@ -149,6 +149,7 @@ func (b Bars) Plot() (*plot.Plot, error) {
 		}
 	}
 	p.NominalX(b.Labels...)
+	p.X.Min, p.X.Max = -0.6, float64(len(vals))-0.4 // room for the outer labels
 	p.Y.Min = 0
 	headroom(p, false)
 	return p, nil

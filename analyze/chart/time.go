@@ -36,6 +36,9 @@ type Time struct {
 	Marks  []float64
 	// LogY draws the Y axis in log scale (zero values are left out).
 	LogY bool
+	// Until extends the X axis to this time (the run's end), so that the
+	// charts of one run line up.
+	Until float64
 }
 
 // Plot builds the chart.
@@ -96,6 +99,7 @@ func (t Time) Plot() (*plot.Plot, error) {
 	if p.X.Min > 0 {
 		p.X.Min = 0
 	}
+	p.X.Max = math.Max(p.X.Max, t.Until)
 	headroom(p, t.LogY)
 	return p, nil
 }

@@ -2,10 +2,122 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/analyze/compare"
+	"github.com/gcprobe/gcprobe/analyze/report"
+	"github.com/gcprobe/gcprobe/profiler/record"
 )
 
-// cmdReport is not built yet (issue #7).
+const reportHelp = `Write a ticket-ready report of one or more run records (or directories of
+them, such as a sweep's output): what was run, a verdict in plain words,
+charts, the summary tables, top allocators and churn of attached profiles,
+and for several runs the comparison with confidence intervals and a Pareto
+chart of memory against latency.
+
+The format follows -o: FILE.html is one self-contained page (inline SVG, no
+script, nothing fetched from the network); FILE.md is GitHub-flavoured
+Markdown with PNG charts in --charts-dir, linked relatively.
+
+A record that cannot be read is reported (file:line) and left out; gcprobe
+then exits with status 1 after writing the report of the others.`
+
 func cmdReport(ctx context.Context, io stdio, args []string) error {
-	return errors.New("report is not built yet (issue #7)")
+	fs := newFlags(io, "report", "RUN|DIR... -o FILE.html|FILE.md [flags]", reportHelp)
+	out := fs.StringP("output", "o", "", "report file: .html or .md (required)")
+	chartsDir := fs.String("charts-dir", "", "where a Markdown report's PNG charts go (default: FILE_charts beside it)")
+	title := fs.String("title", "", "the report's title (default: what was run)")
+	budget := fs.String("budget", "", "limits for the recommended configuration, as in compare: rss=1GiB,gc-cpu=10%")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	format := strings.ToLower(filepath.Ext(*out))
+	switch {
+	case *out == "":
+		return usageErrorf("report: -o FILE.html or -o FILE.md is required")
+	case format != ".html" && format != ".htm" && format != ".md":
+		return usageErrorf("report: -o %s: the file name must end in .html or .md", *out)
+	case fs.NArg() == 0:
+		return usageErrorf("report: no run record or directory given (see gcprobe report --help)")
+	case *chartsDir != "" && format != ".md":
+		return usageErrorf("report: --charts-dir is for Markdown reports (-o FILE.md)")
+	}
+	var budgets []compare.Budget
+	if *budget != "" {
+		b, err := compare.ParseBudgets(*budget)
+		if err != nil {
+			return usageErrorf("report: --budget: %v", err)
+		}
+		budgets = b
+	}
+	runs, problems := readRuns(fs.Args())
+	for _, p := range problems {
+		fmt.Fprintf(io.err, "gcprobe: %v\n", p)
+	}
+	if len(runs) == 0 {
+		return exitStatus(1)
+	}
+	rep := report.Build(ctx, runs, report.Options{Title: *title, Budgets: budgets})
+	for _, p := range problems {
+		rep.Problems = append(rep.Problems, p.Error())
+	}
+	if err := writeReport(rep, *out, format, *chartsDir); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.err, "gcprobe: wrote %s\n", *out)
+	if len(problems) > 0 {
+		return exitStatus(1)
+	}
+	return nil
+}
+
+// readRuns reads records named directly and every *.jsonl directly inside a
+// directory, in name order.
+func readRuns(args []string) (runs []*record.Run, problems []error) {
+	for _, a := range args {
+		files := []string{a}
+		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
+			files, _ = filepath.Glob(filepath.Join(a, "*.jsonl"))
+			slices.Sort(files)
+			if len(files) == 0 {
+				problems = append(problems, fmt.Errorf("%s: no run records (*.jsonl) in this directory", a))
+			}
+		}
+		for _, f := range files {
+			run, err := record.ReadFile(f)
+			if err != nil {
+				problems = append(problems, err)
+				continue
+			}
+			runs = append(runs, run)
+		}
+	}
+	return runs, problems
+}
+
+func writeReport(rep *report.Report, out, format, chartsDir string) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if format == ".md" {
+		if chartsDir == "" {
+			chartsDir = strings.TrimSuffix(out, filepath.Ext(out)) + "_charts"
+		}
+		link, lerr := filepath.Rel(filepath.Dir(out), chartsDir)
+		if lerr != nil {
+			link = chartsDir
+		}
+		err = report.WriteMarkdown(f, rep, chartsDir, filepath.ToSlash(link))
+	} else {
+		err = report.WriteHTML(f, rep)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

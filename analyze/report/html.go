@@ -1,0 +1,202 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/analyze/chart"
+)
+
+// htmlFigure is a figure with its chart rendered as inline SVG.
+type htmlFigure struct {
+	Figure
+	SVG template.HTML
+	Err string
+}
+
+type htmlRun struct {
+	*Run
+	Figures  []htmlFigure
+	Profiles []htmlProfile
+}
+
+type htmlProfile struct {
+	Profile
+	Grids []*grid
+}
+
+// WriteHTML writes the report as one self-contained HTML page: inline CSS
+// and SVG, no script, and no reference to anything outside the file.
+func WriteHTML(w io.Writer, r *Report) error {
+	data := struct {
+		*Report
+		Runs       []htmlRun
+		Figures    []htmlFigure
+		Comparison []*grid
+		Multi      bool
+	}{Report: r, Figures: svgFigures(r.Figures), Multi: len(r.Runs) > 1}
+	for _, run := range r.Runs {
+		hr := htmlRun{Run: run, Figures: svgFigures(run.Figures)}
+		for _, p := range run.Profiles {
+			hp := htmlProfile{Profile: p}
+			for _, g := range []*grid{topGrid(p), churnGrid(p)} {
+				if g != nil {
+					hp.Grids = append(hp.Grids, g)
+				}
+			}
+			hr.Profiles = append(hr.Profiles, hp)
+		}
+		data.Runs = append(data.Runs, hr)
+	}
+	if r.Comparison != nil {
+		data.Comparison = comparisonGrids(r.Comparison)
+	}
+	var b strings.Builder
+	if err := page.Execute(&b, data); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func svgFigures(figs []Figure) []htmlFigure {
+	var out []htmlFigure
+	for _, f := range figs {
+		hf := htmlFigure{Figure: f}
+		p, err := f.Chart.Plot()
+		if err == nil {
+			var s string
+			s, err = chart.InlineSVG(p, 0, 0)
+			// The SVG comes from gonum's renderer, which escapes every
+			// text it draws (vgsvg uses html.EscapeString).
+			hf.SVG = template.HTML(s)
+		}
+		if err != nil {
+			hf.Err = err.Error()
+		}
+		out = append(out, hf)
+	}
+	return out
+}
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{
+	"inc": func(i int) int { return i + 1 },
+	"cellClass": func(align []string, i int) string {
+		if i < len(align) && align[i] == "r" {
+			return "num"
+		}
+		return ""
+	},
+}).Parse(pageHTML))
+
+const pageHTML = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "Liberation Sans", Arial, sans-serif; color: #222; background: #fff; margin: 0; }
+main { max-width: 1000px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 1.6em; margin: 0 0 .2em; }
+h2 { font-size: 1.3em; border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 1.8em; }
+h3 { font-size: 1.05em; margin: 1.4em 0 .4em; }
+.sub { color: #666; margin: 0 0 1em; }
+.verdict { background: #fff6e5; border-left: 4px solid #e69500; padding: 10px 14px; font-size: 1.08em; }
+.recommend { background: #eaf6ea; border-left: 4px solid #2ca02c; padding: 10px 14px; }
+table { border-collapse: collapse; margin: .4em 0 1em; font-size: .92em; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+th { background: #f5f5f5; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.facts th { background: none; color: #555; font-weight: 600; white-space: nowrap; }
+td.name { font-family: ui-monospace, "Liberation Mono", monospace; word-break: break-all; }
+caption { text-align: left; font-weight: 600; padding: 4px 0; }
+figure { margin: 1.2em 0; page-break-inside: avoid; }
+figure svg { display: block; max-width: 100%; height: auto; }
+figcaption { color: #555; font-size: .9em; }
+.notes { color: #555; font-size: .9em; }
+.warn { color: #8a4b00; }
+.charts { display: block; }
+@media print { main { max-width: none; padding: 0; } h2 { page-break-after: avoid; } }
+</style>
+</head>
+<body>
+<main>
+<h1>{{.Title}}</h1>
+<p class="sub">{{len .Runs}} run record{{if .Multi}}s{{end}}, written by gcprobe report.</p>
+{{range .Problems}}<p class="warn">Skipped: {{.}}</p>
+{{end}}{{range .Notes}}<p class="notes">{{.}}</p>
+{{end}}
+{{- if not .Multi}}{{range .Runs}}{{template "run" .}}{{end}}
+<section id="summary">
+<h2>Summary</h2>
+{{template "summary" .}}
+</section>
+{{- end}}
+{{- if .Multi}}
+<section id="comparison">
+<h2>Comparison</h2>
+{{with .Report.Comparison}}{{with .Recommendation}}<p class="recommend">{{.Sentence}}</p>{{end}}{{end}}
+{{with .ComparisonNote}}<p class="notes">{{.}}</p>{{end}}
+{{range .Figures}}{{template "figure" .}}{{end}}
+{{range .Comparison}}{{template "grid" .}}{{end}}
+{{with .Report.Comparison}}{{range $i, $n := .Notes}}<p class="notes">[{{inc $i}}] {{$n}}</p>{{end}}{{range .Warnings}}<p class="warn">{{.}}</p>{{end}}{{end}}
+</section>
+<section id="summary">
+<h2>Summaries side by side</h2>
+{{template "summary" .}}
+</section>
+{{range $i, $r := .Runs}}<section class="run" id="run{{inc $i}}">
+<h2>Run {{inc $i}}: {{$r.Summary.File}}</h2>
+{{template "runbody" $r}}
+</section>
+{{end}}
+{{- end}}
+</main>
+</body>
+</html>
+{{define "run"}}<section class="run">
+{{template "runbody" .}}
+</section>{{end}}
+{{define "runbody"}}{{with .Verdict}}<p class="verdict"><strong>Verdict:</strong> {{.}}</p>{{end}}
+<h3>What was run</h3>
+<table class="facts">
+{{range .Facts}}<tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>
+{{end}}</table>
+{{range .Summary.Warnings}}<p class="warn">Warning: {{.}}</p>
+{{end}}{{range .Summary.Notes}}<p class="notes">Note from the record: {{.}}</p>
+{{end}}
+<div class="charts">
+{{range .Figures}}{{template "figure" .}}{{end}}
+</div>
+{{range .Profiles}}<h3>Profile: {{.Kind}}</h3>
+{{with .Err}}<p class="warn">{{.}}</p>{{end}}
+{{range .Grids}}{{template "grid" .}}{{end}}
+{{else}}<p class="notes">No profiles are attached to this run.</p>
+{{end}}{{end}}
+{{define "figure"}}<figure id="fig-{{.Name}}">
+{{if .Err}}<p class="warn">chart {{.Title}}: {{.Err}}</p>{{else}}{{.SVG}}{{end}}
+<figcaption>{{.Caption}}</figcaption>
+</figure>
+{{end}}
+{{define "grid"}}<table>
+{{with .Caption}}<caption>{{.}}</caption>{{end}}
+<thead><tr>{{range $i, $h := .Head}}<th class="{{cellClass $.Align $i}}">{{$h}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Rows}}<tr>{{range $i, $c := .}}<td class="{{cellClass $.Align $i}}">{{$c}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>
+{{range .Notes}}<p class="notes">{{.}}</p>{{end}}
+{{end}}
+{{define "summary"}}<table>
+<thead><tr><th></th>{{range .Runs}}<th>{{.Summary.File}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Table}}<tr><th colspan="{{len $.Runs | inc}}">{{.Title}}</th></tr>
+{{range .Rows}}<tr><td>{{.Name}}</td>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>
+{{end}}{{end}}</tbody>
+</table>
+{{range $i, $f := .Footnotes}}<p class="notes">[{{inc $i}}] {{$f}}</p>
+{{end}}{{end}}
+`

@@ -1,0 +1,207 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/analyze/chart"
+	"github.com/gcprobe/gcprobe/analyze/compare"
+)
+
+// WriteMarkdown writes the report as GitHub-flavoured Markdown and its
+// charts as PNG files into chartsDir (created if needed); the Markdown links
+// them as link/NAME.png, so link is chartsDir relative to the Markdown file.
+func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
+	if err := os.MkdirAll(chartsDir, 0o755); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	m := &mdWriter{chartsDir: chartsDir, link: link}
+	m.printf("# %s\n\n", md(r.Title))
+	plural := ""
+	if len(r.Runs) > 1 {
+		plural = "s"
+	}
+	m.printf("_%d run record%s, written by gcprobe report._\n\n", len(r.Runs), plural)
+	for _, p := range r.Problems {
+		m.printf("> Skipped: %s\n\n", md(p))
+	}
+	for _, n := range r.Notes {
+		m.printf("_%s_\n\n", md(n))
+	}
+	if len(r.Runs) == 1 {
+		m.run(r.Runs[0], "##")
+		m.printf("## Summary\n\n")
+		m.summary(r)
+		return m.flush(w)
+	}
+	m.printf("## Comparison\n\n")
+	if c := r.Comparison; c != nil && c.Recommendation != nil {
+		m.printf("**Recommendation:** %s\n\n", md(c.Recommendation.Sentence))
+	}
+	if r.ComparisonNote != "" {
+		m.printf("%s\n\n", md(r.ComparisonNote))
+	}
+	for _, f := range r.Figures {
+		m.figure(f)
+	}
+	if c := r.Comparison; c != nil {
+		var b strings.Builder
+		if err := compare.WriteMarkdown(&b, c); err != nil {
+			return err
+		}
+		m.printf("%s\n", demote(b.String()))
+	}
+	m.printf("## Summaries side by side\n\n")
+	m.summary(r)
+	for i, run := range r.Runs {
+		m.printf("## Run %d: %s\n\n", i+1, md(run.Summary.File))
+		m.run(run, "###")
+	}
+	return m.flush(w)
+}
+
+// demote makes compare's headings fit under the report's "## Comparison".
+func demote(s string) string {
+	return strings.ReplaceAll("\n"+s, "\n### ", "\n#### ")[1:]
+}
+
+type mdWriter struct {
+	b               strings.Builder
+	chartsDir, link string
+	err             error
+}
+
+func (m *mdWriter) printf(format string, args ...any) { fmt.Fprintf(&m.b, format, args...) }
+
+func (m *mdWriter) flush(w io.Writer) error {
+	if m.err != nil {
+		return m.err
+	}
+	_, err := io.WriteString(w, m.b.String())
+	return err
+}
+
+func (m *mdWriter) run(r *Run, h string) {
+	if r.Verdict != "" {
+		m.printf("**Verdict:** %s\n\n", md(r.Verdict))
+	}
+	m.printf("%s What was run\n\n| | |\n|---|---|\n", h)
+	for _, f := range r.Facts() {
+		m.printf("| %s | %s |\n", md(f[0]), md(f[1]))
+	}
+	m.printf("\n")
+	for _, w := range r.Summary.Warnings {
+		m.printf("> **Warning:** %s\n\n", md(w))
+	}
+	for _, n := range r.Summary.Notes {
+		m.printf("> Note from the record: %s\n\n", md(n))
+	}
+	if len(r.Figures) > 0 {
+		m.printf("%s Charts\n\n", h)
+		for _, f := range r.Figures {
+			m.figure(f)
+		}
+	}
+	if len(r.Profiles) == 0 {
+		m.printf("_No profiles are attached to this run._\n\n")
+	}
+	for _, p := range r.Profiles {
+		m.printf("%s Profile: %s\n\n", h, md(p.Kind))
+		if p.Err != "" {
+			m.printf("> %s\n\n", md(p.Err))
+		}
+		for _, g := range []*grid{topGrid(p), churnGrid(p)} {
+			if g != nil {
+				m.grid(g)
+			}
+		}
+	}
+}
+
+// figure writes the chart's PNG and links it.
+func (m *mdWriter) figure(f Figure) {
+	name := f.Name + ".png"
+	p, err := f.Chart.Plot()
+	var png []byte
+	if err == nil {
+		png, err = chart.PNG(p, 0, 0)
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(m.chartsDir, name), png, 0o644)
+	}
+	if err != nil {
+		if m.err == nil {
+			m.err = fmt.Errorf("report: chart %s: %w", f.Name, err)
+		}
+		return
+	}
+	m.printf("![%s](%s)\n\n*%s*\n\n", md(f.Title), path.Join(m.link, name), md(f.Caption))
+}
+
+func (m *mdWriter) grid(g *grid) {
+	if g.Caption != "" {
+		m.printf("**%s**\n\n", md(g.Caption))
+	}
+	m.printf("|")
+	for _, h := range g.Head {
+		m.printf(" %s |", md(h))
+	}
+	m.printf("\n|")
+	for i := range g.Head {
+		if i < len(g.Align) && g.Align[i] == "r" {
+			m.printf("---:|")
+		} else {
+			m.printf("---|")
+		}
+	}
+	m.printf("\n")
+	for _, r := range g.Rows {
+		m.printf("|")
+		for _, c := range r {
+			m.printf(" %s |", md(c))
+		}
+		m.printf("\n")
+	}
+	m.printf("\n")
+	for _, n := range g.Notes {
+		m.printf("- %s\n", md(n))
+	}
+	if len(g.Notes) > 0 {
+		m.printf("\n")
+	}
+}
+
+func (m *mdWriter) summary(r *Report) {
+	m.printf("| |")
+	for _, run := range r.Runs {
+		m.printf(" %s |", md(run.Summary.File))
+	}
+	m.printf("\n|---|%s\n", strings.Repeat("---|", len(r.Runs)))
+	for _, sec := range r.Table {
+		m.printf("| **%s** |%s\n", md(sec.Title), strings.Repeat(" |", len(r.Runs)))
+		for _, row := range sec.Rows {
+			m.printf("| %s |", md(row.Name))
+			for _, c := range row.Cells {
+				m.printf(" %s |", md(c))
+			}
+			m.printf("\n")
+		}
+	}
+	m.printf("\n")
+	for i, f := range r.Footnotes {
+		m.printf("%d. %s\n", i+1, md(f))
+	}
+	if len(r.Footnotes) > 0 {
+		m.printf("\n")
+	}
+}
+
+// md escapes text for Markdown: nothing in it is read as markup or HTML.
+var md = strings.NewReplacer(
+	`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;", "*", `\*`, "_", `\_`,
+	"`", "\\`", "[", `\[`, "]", `\]`, "#", `\#`, "\n", " ",
+).Replace

@@ -1,0 +1,262 @@
+// Package report builds ticket-ready reports from run records: what was
+// run, a verdict in plain words, charts, the summary tables, top allocators
+// and churn from attached profiles, and for several runs the comparison with
+// confidence intervals and a Pareto chart.
+//
+// As elsewhere in gcprobe, [Build] computes a [Report] and the renderers
+// write it: [WriteHTML] one self-contained page (inline SVG and CSS, nothing
+// fetched from the network, every string escaped by html/template), and
+// [WriteMarkdown] GitHub-flavoured Markdown with PNG charts beside it.
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/analyze/chart"
+	"github.com/gcprobe/gcprobe/analyze/compare"
+	"github.com/gcprobe/gcprobe/analyze/profiles"
+	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// Options control Build.
+type Options struct {
+	// Title overrides the report's title.
+	Title string
+	// Budgets ask the comparison for a recommended configuration.
+	Budgets []compare.Budget
+	// TopN is the number of rows of profile tables (default 10).
+	TopN int
+	// MaxRunCharts is the number of runs up to which each run gets its own
+	// charts (default 4); a sweep of more runs shows its comparison charts
+	// and each run's verdict and facts only.
+	MaxRunCharts int
+}
+
+// Report is a computed report, ready for a renderer.
+type Report struct {
+	Title string
+	Runs  []*Run
+	// Table and Footnotes are the summaries side by side.
+	Table     []summary.Section
+	Footnotes []string
+	// Comparison is set for several runs; ComparisonNote says why it is
+	// missing when it could not be computed.
+	Comparison     *compare.Comparison
+	ComparisonNote string
+	// Figures are the charts of the comparison: a metric per configuration,
+	// and memory against latency.
+	Figures []Figure
+	// Problems are inputs that could not be used, one line each.
+	Problems []string
+	// Notes tell the reader what the report leaves out.
+	Notes []string
+}
+
+// Run is the part of a report about one run.
+type Run struct {
+	Header   record.Header
+	Summary  summary.Summary
+	Verdict  string
+	Figures  []Figure
+	Profiles []Profile
+}
+
+// Profile is the tables of one attached pprof profile.
+type Profile struct {
+	Kind, Path string
+	Top        *profiles.Table
+	Churn      *profiles.ChurnTable
+	// Err says why the profile could not be read.
+	Err string
+}
+
+// Build computes a report from run records.
+func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
+	if opts.TopN == 0 {
+		opts.TopN = 10
+	}
+	if opts.MaxRunCharts == 0 {
+		opts.MaxRunCharts = 4
+	}
+	r := &Report{Title: opts.Title}
+	var sums []summary.Summary
+	for i, run := range runs {
+		s := summary.Compute(run)
+		sums = append(sums, s)
+		prefix := ""
+		if len(runs) > 1 {
+			prefix = fmt.Sprintf("run%d-", i+1)
+		}
+		rr := &Run{Header: run.Header, Summary: s, Verdict: Sentence(s.Verdict()), Profiles: runProfiles(ctx, run, opts.TopN)}
+		if len(runs) <= opts.MaxRunCharts {
+			rr.Figures = runFigures(run, prefix)
+		}
+		r.Runs = append(r.Runs, rr)
+	}
+	if len(runs) > opts.MaxRunCharts {
+		r.Notes = append(r.Notes, fmt.Sprintf("Charts of single runs are left out for more than %d runs: run gcprobe report on one record to see its charts.", opts.MaxRunCharts))
+	}
+	r.Table, r.Footnotes = summary.Table(sums)
+	if r.Title == "" {
+		r.Title = "GC report"
+		if len(runs) == 1 {
+			r.Title = "GC report: " + summary.What(sums[0])
+		} else if len(runs) > 1 {
+			r.Title = fmt.Sprintf("GC report: %d runs", len(runs))
+		}
+	}
+	if len(runs) > 1 {
+		r.compare(runs, sums, opts)
+	}
+	return r
+}
+
+// Sentence joins verdict clauses into one sentence.
+func Sentence(clauses []string) string {
+	if len(clauses) == 0 {
+		return ""
+	}
+	s := strings.Join(clauses, "; ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+func runProfiles(ctx context.Context, run *record.Run, n int) []Profile {
+	// The last profile of each kind (the one taken at the end).
+	last := map[string]record.Profile{}
+	var kinds []string
+	for _, e := range run.Events {
+		if p := e.Profile; p != nil {
+			if _, ok := last[p.Kind]; !ok {
+				kinds = append(kinds, p.Kind)
+			}
+			last[p.Kind] = *p
+		}
+	}
+	var out []Profile
+	for _, k := range kinds {
+		rp := last[k]
+		path := rp.Path
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(run.File), path)
+		}
+		pv := Profile{Kind: rp.Kind, Path: rp.Path}
+		prof, err := profiles.Load(ctx, path, profiles.LoadOptions{})
+		if err != nil {
+			pv.Err = err.Error()
+			out = append(out, pv)
+			continue
+		}
+		opts := profiles.TopOptions{N: n}
+		if k == "heap" || k == "allocs" {
+			opts.SampleIndex = "alloc_space"
+			if ch, err := profiles.Churn(prof, profiles.ChurnOptions{N: n}); err == nil {
+				pv.Churn = ch
+			}
+		}
+		top, err := profiles.Top(prof, opts)
+		if err != nil {
+			top, err = profiles.Top(prof, profiles.TopOptions{N: n})
+		}
+		if err != nil {
+			pv.Err = err.Error()
+		}
+		pv.Top = top
+		out = append(out, pv)
+	}
+	return out
+}
+
+// compareMetrics are the metrics drawn per configuration, when measured.
+var compareMetrics = []string{"gc.cpu", "rss.peak", "heap.goal", "pause.p99", "latency.p99", "latency.p99_in_gc"}
+
+func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Options) {
+	in := make([]compare.Run, len(runs))
+	for i, run := range runs {
+		in[i] = compare.Run{File: run.File, Config: compare.ConfigOf(run.Header), Metrics: sums[i].Metrics()}
+	}
+	c, err := compare.Compute(in, compare.Options{Budgets: opts.Budgets})
+	if err != nil {
+		r.ComparisonNote = "no comparison: " + err.Error()
+		return
+	}
+	r.Comparison = c
+	if len(c.Groups) < 2 {
+		r.ComparisonNote = "every run has the same configuration: the comparison has one row per metric"
+	}
+	var labels []string
+	for _, g := range c.Groups {
+		labels = append(labels, g.Label)
+	}
+	for _, name := range compareMetrics {
+		i := c.Metric(name)
+		if i < 0 {
+			continue
+		}
+		m := c.Metrics[i]
+		b := chart.Bars{Title: name + " by configuration", Y: name, Unit: chartUnit(m.Unit), Labels: labels}
+		for _, g := range c.Groups {
+			st := g.Stats[i]
+			b.Center, b.Lo, b.Hi = append(b.Center, st.Center), append(b.Lo, st.Lo), append(b.Hi, st.Hi)
+		}
+		r.Figures = append(r.Figures, Figure{
+			Name: "metric-" + strings.ReplaceAll(name, ".", "-"), Title: name + " by configuration", Chart: b,
+			Caption: fmt.Sprintf("Median of each configuration's runs, with its %.0f%% confidence interval where there are enough runs for one. %s.",
+				c.Confidence*100, direction(m)),
+		})
+	}
+	if f := c.Frontier; f != nil && len(f.Axes) >= 2 {
+		r.Figures = append(r.Figures, r.pareto(c, f))
+	}
+}
+
+func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
+	xi, yi := c.Metric(f.Axes[0]), c.Metric(f.Axes[1])
+	pc := chart.Pareto{Title: "Memory against latency", X: f.Axes[0], Y: f.Axes[1],
+		XUnit: chartUnit(c.Metrics[xi].Unit), YUnit: chartUnit(c.Metrics[yi].Unit)}
+	on := map[*compare.Group]bool{}
+	for _, g := range f.Groups {
+		on[g] = true
+	}
+	var rec *compare.Group
+	if c.Recommendation != nil {
+		rec = c.Recommendation.Group
+	}
+	for _, g := range c.Groups {
+		pc.Points = append(pc.Points, chart.Point{Label: g.Label, X: g.Stats[xi].Center, Y: g.Stats[yi].Center,
+			Frontier: on[g], Recommended: g == rec})
+	}
+	caption := "Medians per configuration; the line joins the Pareto frontier (no other configuration is lower on both axes)."
+	if rec != nil {
+		caption += " Circled: the recommended configuration."
+	} else {
+		caption += " Give --budget (for example rss=1GiB) to have one recommended."
+	}
+	return Figure{Name: "pareto", Title: "Memory against latency", Caption: caption, Chart: pc}
+}
+
+func chartUnit(u string) chart.Unit {
+	switch u {
+	case summary.UnitBytes:
+		return chart.Bytes
+	case summary.UnitSeconds:
+		return chart.Seconds
+	case summary.UnitRatio:
+		return chart.Ratio
+	}
+	return chart.Count
+}
+
+func direction(m compare.MetricInfo) string {
+	if m.LowerIsBetter {
+		return "Lower is better"
+	}
+	return "Higher is better"
+}
+
+// finite reports whether a confidence bound is usable.
+func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }

@@ -1,0 +1,229 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gcprobe/gcprobe/analyze/compare"
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata inputs and golden files")
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if *update {
+		for name, data := range genFiles(nil) {
+			p := filepath.Join("testdata", name)
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				panic(err)
+			}
+		}
+	}
+	os.Exit(m.Run())
+}
+
+func TestGeneratedUpToDate(t *testing.T) {
+	for name, data := range genFiles(t) {
+		got, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("testdata/%s is out of date with gen_test.go: run go test -update", name)
+		}
+	}
+}
+
+// cases are the reports the tests build: a scenario run, an attached run
+// with a heap profile, and a sweep of three GOGC values, six runs each.
+var cached map[string]*Report
+
+func cases(t *testing.T) map[string]*Report {
+	t.Helper()
+	if cached != nil {
+		return cached
+	}
+	read := func(paths ...string) []*record.Run {
+		var runs []*record.Run
+		for _, p := range paths {
+			r, err := record.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runs = append(runs, r)
+		}
+		return runs
+	}
+	sweep, _ := filepath.Glob("testdata/sweep/*.jsonl")
+	slices.Sort(sweep)
+	ctx := context.Background()
+	cached = map[string]*Report{
+		"scenario": Build(ctx, read("testdata/scenario.jsonl"), Options{}),
+		"attached": Build(ctx, read("testdata/attached.jsonl"), Options{}),
+		"sweep":    Build(ctx, read(sweep...), Options{Budgets: []compare.Budget{{Metric: "rss.peak", Value: "700MiB"}}}),
+	}
+	return cached
+}
+
+// TestMarkdown compares each report's Markdown with its golden file, and
+// checks every chart it links is a PNG of the expected size that is not
+// blank.
+func TestMarkdown(t *testing.T) {
+	for name, rep := range cases(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			var b bytes.Buffer
+			if err := WriteMarkdown(&b, rep, filepath.Join(dir, "charts"), "charts"); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("testdata", name+".md"), b.Bytes())
+			links := regexp.MustCompile(`!\[[^\]]*\]\(([^)]+)\)`).FindAllStringSubmatch(b.String(), -1)
+			if len(links) == 0 {
+				t.Fatalf("only %d charts linked", len(links))
+			}
+			for _, l := range links {
+				checkPNG(t, filepath.Join(dir, l[1]))
+			}
+		})
+	}
+}
+
+func checkPNG(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if got := img.Bounds().Size(); got != (image.Point{768, 336}) {
+		t.Errorf("%s: size %v, want 768x336", path, got)
+	}
+	if f := inked(img); f < 0.02 {
+		t.Errorf("%s: only %.3f of the pixels are drawn: blank chart", path, f)
+	}
+}
+
+// inked is the share of pixels that are not white.
+func inked(img image.Image) float64 {
+	b := img.Bounds()
+	n := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r < 0xf000 || g < 0xf000 || bl < 0xf000 {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64(b.Dx()*b.Dy())
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+		for i := 0; i < max(len(w), len(g)); i++ {
+			var a, c string
+			if i < len(w) {
+				a = w[i]
+			}
+			if i < len(g) {
+				c = g[i]
+			}
+			if a != c {
+				t.Errorf("%s:%d:\n  want: %s\n  got:  %s", path, i+1, a, c)
+			}
+		}
+		t.Errorf("%s differs: run go test -update to accept", path)
+	}
+}
+
+// external matches anything in a page that would make a browser fetch:
+// src/href attributes, CSS url() and @import, scripts, iframes, objects.
+var external = regexp.MustCompile(`(?i)(\s(src|href|srcset|action|poster|data)\s*=|url\(|@import|<script|<iframe|<object|<embed|<link)`)
+
+// TestHTMLSelfContained checks every report page references nothing
+// outside itself, escapes what came from the record, and holds its charts.
+func TestHTMLSelfContained(t *testing.T) {
+	for name, rep := range cases(t) {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteHTML(&b, rep); err != nil {
+				t.Fatal(err)
+			}
+			page := b.String()
+			if m := external.FindString(page); m != "" {
+				i := strings.Index(page, m)
+				t.Errorf("page references something outside itself: %q in %q", m, page[max(0, i-80):min(len(page), i+80)])
+			}
+			want := len(rep.Figures)
+			for _, r := range rep.Runs {
+				want += len(r.Figures)
+			}
+			if got := strings.Count(page, "<svg"); got != want || want == 0 {
+				t.Errorf("%d inline SVG charts, want %d", got, want)
+			}
+			if strings.Contains(page, "alert(") && !strings.Contains(page, "&lt;script&gt;alert(") {
+				t.Errorf("HTML from the record is not escaped")
+			}
+		})
+	}
+}
+
+func TestAttachedProfileTables(t *testing.T) {
+	rep := cases(t)["attached"]
+	ps := rep.Runs[0].Profiles
+	if len(ps) != 1 || ps[0].Err != "" || ps[0].Top == nil || ps[0].Churn == nil {
+		t.Fatalf("profiles = %+v", ps)
+	}
+	if ps[0].Top.Rows[0].Name != "main.decodeEvent" || ps[0].Churn.Rows[0].Name != "main.decodeEvent" {
+		t.Errorf("top allocator %q, top churn %q: want main.decodeEvent", ps[0].Top.Rows[0].Name, ps[0].Churn.Rows[0].Name)
+	}
+	var b bytes.Buffer
+	WriteHTML(&b, rep)
+	if !strings.Contains(b.String(), "main.&lt;script&gt;alert(2)&lt;/script&gt;") {
+		t.Error("the HTML function name is not shown escaped")
+	}
+}
+
+func TestSweepComparison(t *testing.T) {
+	rep := cases(t)["sweep"]
+	c := rep.Comparison
+	if c == nil || len(c.Groups) != 3 {
+		t.Fatalf("comparison %+v (%s)", c, rep.ComparisonNote)
+	}
+	if c.Recommendation == nil || c.Recommendation.Group == nil {
+		t.Fatalf("no recommendation under a 700MiB budget: %+v", c.Recommendation)
+	}
+	names := map[string]bool{}
+	for _, f := range rep.Figures {
+		names[f.Name] = true
+	}
+	for _, want := range []string{"pareto", "metric-gc-cpu", "metric-rss-peak", "metric-latency-p99"} {
+		if !names[want] {
+			t.Errorf("sweep report lacks chart %s (has %v)", want, names)
+		}
+	}
+}
