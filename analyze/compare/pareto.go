@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"golang.org/x/perf/benchmath"
 	"github.com/gcprobe/gcprobe/profiler/units"
+	"golang.org/x/perf/benchmath"
 )
 
 // Frontier is the Pareto frontier of a comparison: the configurations no
