@@ -20,7 +20,8 @@ import (
 const runHelp = `Run a Go program and record its GC, heap and RSS.
 
 CMD starts directly (no shell) with GODEBUG=gctrace=1 added to any GODEBUG
-already set. Each GC cycle that gctrace prints is recorded and not shown;
+already set. Give it a built program, not "go run": the go command's own GC
+cycles would be recorded too. Each GC cycle that gctrace prints is recorded and not shown;
 every other line of the program's stderr and stdout passes through
 unchanged. The program's RSS, peak RSS and CPU time are sampled every
 --interval. A program that embeds gcprobe's probe also sends its events to

@@ -32,6 +32,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -135,6 +136,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
+	if sameWriter(opts.Stdout, opts.Stderr) {
+		// Both streams are copied by goroutines of their own.
+		lw := &lockedWriter{w: opts.Stderr}
+		opts.Stdout, opts.Stderr = lw, lw
+	}
 	path, err := LookPath(opts.Command[0])
 	if err != nil {
 		return Result{}, err
@@ -235,7 +241,8 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 
 	sctx, stopSampling := context.WithCancel(context.Background())
 	var sampling sync.WaitGroup
-	if s, err := newSampler(c.cmd.Process.Pid); err != nil {
+	s, err := newSampler(c.cmd.Process.Pid)
+	if err != nil {
 		c.w.Note(record.NoteWarning, "cannot sample the child's RSS and CPU: %v", err)
 	} else {
 		sampling.Go(func() {
@@ -254,6 +261,13 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 		c.w.Write(record.Event{End: &record.End{Reason: record.EndError, Error: waitErr.Error()}})
 		return Result{Reason: record.EndError}, fmt.Errorf("waiting for %s: %w", opts.Command[0], waitErr)
 	}
+	if peak, cpu, ok := finalUsage(c.cmd.ProcessState); ok {
+		// ru_maxrss can be a little below the last VmHWM read.
+		if s != nil {
+			peak = max(peak, s.peak)
+		}
+		c.w.Write(record.Event{Sample: &record.Sample{RSSPeakBytes: peak, CPUSecondsTotal: cpu}})
+	}
 	code, sig := exitInfo(c.cmd.ProcessState)
 	if reason == "" {
 		reason = record.EndExit
@@ -262,7 +276,7 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 		}
 	}
 	res := Result{ExitCode: code, Signal: sig, Reason: reason}
-	err := c.w.Write(record.Event{End: &record.End{Reason: reason, ExitCode: code, Signal: sig}})
+	err = c.w.Write(record.Event{End: &record.End{Reason: reason, ExitCode: code, Signal: sig}})
 	return res, err
 }
 
@@ -340,4 +354,27 @@ func (c *running) drain(readers *sync.WaitGroup) {
 	}
 	c.stderr.Close()
 	c.events.Close()
+}
+
+// sameWriter reports whether a and b are one writer, without panicking on
+// writers of uncomparable types.
+func sameWriter(a, b io.Writer) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	ta := reflect.TypeOf(a)
+	return ta == reflect.TypeOf(b) && ta.Comparable() && a == b
+}
+
+// lockedWriter serialises writes from the child's stdout and stderr copiers
+// when both go to one writer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -134,6 +134,19 @@ func TestRunExit(t *testing.T) {
 			if !rss || !peak || !cpu {
 				t.Errorf("samples: rss %v, peak >= rss %v, cpu %v", rss, peak, cpu)
 			}
+			// The last sample is the kernel's account at exit: the
+			// highest peak and the most CPU.
+			var maxPeak uint64
+			var last record.Sample
+			for _, e := range r.rec.Events {
+				if e.Sample != nil {
+					maxPeak = max(maxPeak, e.Sample.RSSPeakBytes)
+					last = *e.Sample
+				}
+			}
+			if last.RSSBytes != 0 || last.RSSPeakBytes != maxPeak || last.CPUSecondsTotal <= 0 {
+				t.Errorf("final sample %+v, highest peak %d", last, maxPeak)
+			}
 			if !strings.Contains(r.stdout, "allocator: stdout line\n") {
 				t.Errorf("stdout not passed through: %q", r.stdout)
 			}

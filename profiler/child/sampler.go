@@ -20,6 +20,7 @@ type sampler struct {
 	proc   *process.Process
 	status *os.File // /proc/PID/status, kept open; nil where there is none
 	buf    []byte
+	peak   uint64 // highest peak RSS read
 }
 
 // bootTimeCache turns on gopsutil's cache of the boot time, which its CPU
@@ -50,6 +51,7 @@ func (s *sampler) sample(ctx context.Context) (record.Sample, error) {
 	if hwm := s.peakRSS(); hwm > 0 {
 		smp.RSSPeakBytes = hwm
 	}
+	s.peak = max(s.peak, smp.RSSPeakBytes)
 	if t, err := s.proc.TimesWithContext(ctx); err == nil {
 		smp.CPUSecondsTotal = t.User + t.System
 	}

@@ -32,3 +32,15 @@ func exitInfo(ps *os.ProcessState) (code int, signal string) {
 	}
 	return ps.ExitCode(), ""
 }
+
+// finalUsage reads what the kernel measured of the child over its whole life
+// once it has been waited for: its peak RSS (ru_maxrss, KiB on Linux) and its
+// user+system CPU time. It sees a last-moment peak that periodic sampling
+// misses.
+func finalUsage(ps *os.ProcessState) (peakRSS uint64, cpuSeconds float64, ok bool) {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok || ru == nil {
+		return 0, 0, false
+	}
+	return uint64(ru.Maxrss) << 10, (ps.UserTime() + ps.SystemTime()).Seconds(), true
+}

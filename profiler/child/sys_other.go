@@ -24,3 +24,8 @@ func signalGroup(p *os.Process, sig syscall.Signal) {
 func exitInfo(ps *os.ProcessState) (code int, signal string) {
 	return ps.ExitCode(), ""
 }
+
+// finalUsage: not read outside Linux (ru_maxrss has other units elsewhere).
+func finalUsage(ps *os.ProcessState) (peakRSS uint64, cpuSeconds float64, ok bool) {
+	return 0, 0, false
+}
