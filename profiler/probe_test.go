@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -284,6 +285,28 @@ func BenchmarkSample(b *testing.B) {
 	for b.Loop() {
 		p.sample()
 	}
+}
+
+// BenchmarkSampleParts splits the sample path: the runtime/metrics read and
+// the operating system's figures (RSS, peak RSS, CPU time).
+func BenchmarkSampleParts(b *testing.B) {
+	p, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	b.Run("metrics.Read", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			metrics.Read(p.metrics)
+		}
+	})
+	b.Run("os", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p.os.read()
+		}
+	})
 }
 
 func TestStartClose(t *testing.T) {
