@@ -57,7 +57,8 @@ func WriteBench(w io.Writer, c *Comparison) error {
 }
 
 // BenchUnit is the benchmark-format unit of a metric: its name with dots as
-// dashes, and a unit suffix ("pause-p99-sec", "rss-peak-B", "gc-cpu-%").
+// dashes, and a unit suffix ("pause-p99-sec", "rss-peak-B", "gc-cpu-%",
+// "gc-cycles/min", "throughput/s").
 func BenchUnit(m MetricInfo) string {
 	name := benchToken(strings.ReplaceAll(m.Name, ".", "-"))
 	switch m.Unit {
@@ -67,8 +68,14 @@ func BenchUnit(m MetricInfo) string {
 		return name + "-sec"
 	case UnitFraction:
 		return name + "-%"
-	case "":
+	case "", "count":
 		return name
+	case "bytes/s":
+		return name + "-B/s"
+	}
+	if per, ok := strings.CutPrefix(m.Unit, "1/"); ok {
+		// gc.cycles_per_min in 1/min is gc-cycles/min.
+		return strings.TrimSuffix(name, "_per_"+per) + "/" + benchToken(per)
 	}
 	return name + "-" + benchToken(m.Unit)
 }

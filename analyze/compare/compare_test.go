@@ -447,3 +447,22 @@ func TestBenchstatReads(t *testing.T) {
 		t.Errorf("benchstat complained:\n%s", s)
 	}
 }
+
+func TestBenchUnit(t *testing.T) {
+	for _, tc := range []struct {
+		m    MetricInfo
+		want string
+	}{
+		{MetricInfo{Name: "pause.p99", Unit: UnitSeconds}, "pause-p99-sec"},
+		{MetricInfo{Name: "rss.peak", Unit: UnitBytes}, "rss-peak-B"},
+		{MetricInfo{Name: "gc.cpu", Unit: UnitFraction}, "gc-cpu-%"},
+		{MetricInfo{Name: "gc.cycles_per_min", Unit: "1/min"}, "gc-cycles/min"},
+		{MetricInfo{Name: "throughput", Unit: "1/s"}, "throughput/s"},
+		{MetricInfo{Name: "alloc.rate", Unit: "bytes/s"}, "alloc-rate-B/s"},
+		{MetricInfo{Name: "gc.cycles", Unit: "count"}, "gc-cycles"},
+	} {
+		if got := BenchUnit(tc.m); got != tc.want {
+			t.Errorf("BenchUnit(%s in %s) = %q, want %q", tc.m.Name, tc.m.Unit, got, tc.want)
+		}
+	}
+}
