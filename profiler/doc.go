@@ -24,8 +24,9 @@
 // runtime/metrics says that cycles ended, not when. A GC event's N is the
 // cycle's number; Forced comes from /gc/cycles/forced (runtime.GC and
 // debug.FreeOSMemory: the periodic two-minute GC counts as automatic and
-// cannot be told apart here, so Periodic is never set). Its figures cover
-// the tick in which the cycle ended:
+// cannot be told apart here, so Periodic is never set). StartSeconds and
+// EndSeconds are absent: the event's T is the tick that saw the cycle end.
+// Its figures:
 //
 //   - PauseSeconds is the sum of the pauses in the histogram's change since
 //     the previous tick at which a cycle had ended, each counted at its
