@@ -282,6 +282,9 @@ const (
 	EndInterrupted = "interrupted" // the user interrupted gcprobe
 	EndLost        = "lost"        // the observed process went away (attach)
 	EndError       = "error"       // gcprobe itself failed
+	// EndImported ends a record converted from a log (gcprobe import): the
+	// log ended there; how the program ended is not known.
+	EndImported = "imported"
 )
 
 // End is the last event of a complete record.
