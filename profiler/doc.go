@@ -64,9 +64,11 @@
 // runtime.ReadMemStats, which stops the world, nor runtime.GC.
 //
 // Outside Linux, RSS and peak RSS are not read and stay 0 (not measured);
-// Sample.GoTotalBytes (/memory/classes/total:bytes) is then the best figure,
-// an upper bound on the memory the Go runtime has mapped. CPU time comes
-// from getrusage on Unix systems.
+// Sample.GoTotalBytes (/memory/classes/total:bytes) is then the best figure:
+// all memory the Go runtime has mapped, an upper bound on the resident memory
+// it manages (it counts pages released to the OS too), though memory outside
+// the Go runtime (cgo, the binary itself) is not in it. CPU time comes from
+// getrusage on Unix systems.
 //
 // # The agent
 //
