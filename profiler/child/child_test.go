@@ -187,7 +187,7 @@ func TestRunSignal(t *testing.T) {
 	}
 	// Kill the child from outside once the record names its PID.
 	go func() {
-		for range 200 {
+		for range 1500 {
 			time.Sleep(20 * time.Millisecond)
 			if run, err := record.ReadFile(f.Name()); err == nil && run.Header.PID > 0 {
 				syscall.Kill(run.Header.PID, syscall.SIGKILL)
@@ -224,20 +224,59 @@ func TestRunDuration(t *testing.T) {
 	bin := allocator(t)
 	t0 := time.Now()
 	r := runChild(t, context.Background(), Options{Command: []string{bin, "-hang"}, Duration: 400 * time.Millisecond})
-	if d := time.Since(t0); d > 5*time.Second {
+	if d := time.Since(t0); d > 15*time.Second {
 		t.Errorf("took %v", d)
 	}
 	checkEnd(t, r.rec, record.End{Reason: record.EndDuration, ExitCode: 128 + 15, Signal: "SIGTERM"})
 }
 
-func TestRunDurationKillsAfterGrace(t *testing.T) {
+// signalWriter passes writes to w and closes ready once it has seen mark.
+type signalWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	mark  string
+	ready chan struct{}
+}
+
+func (s *signalWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.buf.Write(p)
+	if s.ready != nil && strings.Contains(s.buf.String(), s.mark) {
+		close(s.ready)
+		s.ready = nil
+	}
+	return len(p), nil
+}
+
+func TestRunKillsAfterGrace(t *testing.T) {
 	bin := allocator(t)
-	r := runChild(t, context.Background(), Options{
-		Command:   []string{bin, "-hang", "-ignore-term"},
-		Duration:  300 * time.Millisecond,
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Interrupt once the child ignores signals (it says so on stderr).
+	ready := make(chan struct{})
+	stderr := &signalWriter{mark: "allocator: starting", ready: ready}
+	go func() {
+		<-ready
+		cancel()
+	}()
+	var rec bytes.Buffer
+	res, err := Run(ctx, Options{
+		Command:   []string{bin, "-hang", "-ignore-signals"},
 		StopGrace: 300 * time.Millisecond,
+		Record:    &rec,
+		Stderr:    stderr,
 	})
-	checkEnd(t, r.rec, record.End{Reason: record.EndDuration, ExitCode: 128 + 9, Signal: "SIGKILL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Result{ExitCode: 128 + 9, Signal: "SIGKILL", Reason: record.EndInterrupted}
+	if res != want {
+		t.Errorf("result %+v, want %+v", res, want)
+	}
+	if !strings.Contains(rec.String(), "did not exit within 300ms") {
+		t.Errorf("no note about the kill:\n%s", rec.String())
+	}
 }
 
 func TestRunInterrupt(t *testing.T) {

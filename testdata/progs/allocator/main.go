@@ -9,7 +9,7 @@
 //
 // Usage:
 //
-//	allocator [-rate BYTES/s] [-retain BYTES] [-for DURATION] [-exit N] [-panic] [-hang] [-sleep DURATION] [-ignore-term] [-bad-events]
+//	allocator [-rate BYTES/s] [-retain BYTES] [-for DURATION] [-exit N] [-panic] [-hang] [-sleep DURATION] [-ignore-signals] [-bad-events]
 package main
 
 import (
@@ -32,12 +32,12 @@ func main() {
 	doPanic := flag.Bool("panic", false, "panic after allocating")
 	hang := flag.Bool("hang", false, "after allocating, keep allocating slowly until killed")
 	sleep := flag.Duration("sleep", 0, "sleep this long after allocating")
-	ignoreTerm := flag.Bool("ignore-term", false, "ignore SIGTERM (to test escalation to SIGKILL)")
+	ignoreSignals := flag.Bool("ignore-signals", false, "ignore SIGINT and SIGTERM (to test escalation to SIGKILL)")
 	badEvents := flag.Bool("bad-events", false, "also write a malformed line on the event stream")
 	flag.Parse()
 
-	if *ignoreTerm {
-		signal.Ignore(syscall.SIGTERM)
+	if *ignoreSignals {
+		signal.Ignore(os.Interrupt, syscall.SIGTERM)
 	}
 	start := time.Now()
 	fmt.Println("allocator: stdout line")
