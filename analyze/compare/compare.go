@@ -36,6 +36,9 @@ type Run struct {
 	File    string
 	Config  Config
 	Metrics []Metric
+	// Ended says how a run that did not end normally ended ("interrupted",
+	// "cut short"); "" for a run that exited or ran its --duration.
+	Ended string
 }
 
 // Options control Compute.
@@ -45,7 +48,8 @@ type Options struct {
 	// configuration (with a warning) when no run has Go's defaults.
 	Baseline Selector
 	// Metrics are the metrics to compare, in order; nil means
-	// DefaultMetrics. A metric no run measured is left out.
+	// DefaultMetrics. A metric no run measured is left out. Use
+	// CheckMetrics to validate names from a user.
 	Metrics []string
 	// Budgets, when set, ask for a recommended configuration.
 	Budgets []Budget
@@ -134,6 +138,17 @@ func (s Stat) Better(m MetricInfo) bool {
 	return s.Significant && (s.Delta < 0) == m.LowerIsBetter && s.Delta != 0
 }
 
+// CheckMetrics returns an *UnknownMetricError for the first name that is
+// not a summary metric.
+func CheckMetrics(flag string, names []string) error {
+	for _, n := range names {
+		if err := knownMetric(flag, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ErrNoRuns is returned by Compute for an empty input.
 var ErrNoRuns = errors.New("no runs to compare")
 
@@ -157,6 +172,11 @@ func Compute(runs []Run, opts Options) (*Comparison, error) {
 	}
 	c := &Comparison{Alpha: opts.Alpha, Confidence: opts.Confidence}
 	c.group(runs)
+	for _, r := range runs {
+		if r.Ended != "" {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s did not end normally (%s): its figures cover only part of a run", r.File, r.Ended))
+		}
+	}
 	c.Dims = labelDims(c.Groups)
 	for _, g := range c.Groups {
 		g.Label = g.Config.Label(c.Dims)

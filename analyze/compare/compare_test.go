@@ -466,3 +466,18 @@ func TestBenchUnit(t *testing.T) {
 		}
 	}
 }
+
+func TestEndedWarning(t *testing.T) {
+	runs := mkRuns("100", "off", map[string][]float64{"gc.cpu": {1, 2}})
+	runs[1].Ended = "interrupted"
+	c, err := Compute(runs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], runs[1].File+" did not end normally (interrupted)") {
+		t.Errorf("warnings %q", c.Warnings)
+	}
+	if err := CheckMetrics("--metrics", []string{"gc.cpu", "gc.cpus"}); err == nil || !strings.Contains(err.Error(), `"gc.cpus"`) {
+		t.Errorf("CheckMetrics: %v", err)
+	}
+}

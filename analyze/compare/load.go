@@ -13,7 +13,17 @@ import (
 
 // FromRecord summarizes a record into a Run.
 func FromRecord(r *record.Run) Run {
-	return Run{File: r.File, Config: ConfigOf(r.Header), Metrics: summary.Compute(r).Metrics()}
+	run := Run{File: r.File, Config: ConfigOf(r.Header), Metrics: summary.Compute(r).Metrics()}
+	switch e := r.End(); {
+	case e == nil:
+		run.Ended = "cut short: no end event"
+	case e.Reason == record.EndInterrupted, e.Reason == record.EndError, e.Reason == record.EndLost:
+		run.Ended = e.Reason
+		if e.Error != "" {
+			run.Ended += ": " + e.Error
+		}
+	}
+	return run
 }
 
 // Load reads run records: files as given, and every *.jsonl file directly

@@ -36,6 +36,7 @@ func cmdCompare(ctx context.Context, io stdio, args []string) error {
 	format := fs.String("format", "text", "output: text, json, markdown or bench (Go benchmark format, for benchstat)")
 	asJSON := fs.Bool("json", false, "same as --format json")
 	asMD := fs.Bool("markdown", false, "same as --format markdown")
+	metrics := fs.StringSlice("metrics", nil, "metrics to compare, comma-separated (default: "+strings.Join(compare.DefaultMetrics, ",")+")")
 	alpha := fs.Float64("alpha", 0.05, "significance level of the U-test")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -62,6 +63,12 @@ func cmdCompare(ctx context.Context, io stdio, args []string) error {
 		return usageErrorf("compare: --alpha must be between 0 and 1")
 	}
 	opts := compare.Options{Alpha: *alpha}
+	if fs.Changed("metrics") {
+		if err := compare.CheckMetrics("--metrics", *metrics); err != nil {
+			return usageErrorf("compare: %v", err)
+		}
+		opts.Metrics = *metrics
+	}
 	var err error
 	if *baseline != "" {
 		if opts.Baseline, err = compare.ParseSelector(*baseline); err != nil {

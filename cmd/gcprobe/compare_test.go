@@ -78,6 +78,9 @@ func TestCompareCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil || len(j.Configurations) != 2 {
 		t.Errorf("--json: %v\n%s", err, r.stdout)
 	}
+	if r := gcprobe(t, "compare", "--metrics", "pause.p99", filepath.Join(dir, "sweep")); r.code != 0 || !strings.Contains(r.stdout, "pause.p99") || strings.Contains(r.stdout, "rss.peak") {
+		t.Errorf("--metrics pause.p99:\n%s", r.stdout)
+	}
 	if r := gcprobe(t, "compare", "--markdown", filepath.Join(dir, "sweep")); !strings.Contains(r.stdout, "| gogc=50 memlimit=off |") {
 		t.Errorf("--markdown:\n%s", r.stdout)
 	}
@@ -91,6 +94,7 @@ func TestCompareCommand(t *testing.T) {
 		want string
 	}{
 		{[]string{"--budget", "ram=1GiB", "x"}, 2, "known: duration"},
+		{[]string{"--metrics", "gc.cpu,heap.size", "x"}, 2, `unknown metric "heap.size" (known: duration`},
 		{[]string{"--baseline", "gogc=75", filepath.Join(dir, "sweep")}, 1, "no run matches --baseline gogc=75"},
 		{[]string{"--format", "csv", "x"}, 2, "--format"},
 		{[]string{}, 2, "no runs given"},

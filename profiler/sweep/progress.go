@@ -20,7 +20,8 @@ type progress struct {
 	spent    time.Duration
 	current  string
 	repeat   int
-	started  time.Time // of the current run
+	guess    time.Duration // a run's length before one finished: --duration
+	started  time.Time     // of the current run
 	ticker   *time.Ticker
 	quit     chan struct{}
 }
@@ -52,6 +53,7 @@ func (p *progress) start(m *Manifest, todo int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.repeat = m.Repeat
+	p.guess = m.Target.Duration
 	configs := len(m.Grid.Points())
 	msg := fmt.Sprintf("sweep: %d runs (%d configurations × %d) of %s, one at a time", len(m.Runs), configs, m.Repeat, m.Target)
 	if skipped := len(m.Runs) - todo; skipped > 0 {
@@ -91,12 +93,16 @@ func (p *progress) end(e Entry) {
 	fmt.Fprintf(p.w, "sweep: [%d/%d] %s %s, ETA %s\n", p.finished, p.total, p.current, status, p.eta(false))
 }
 
-// eta is the time left at the mean duration of this call's runs so far.
+// eta is the time left at the mean duration of this call's runs so far
+// (before the first one ends, at --duration per run, which is optimistic).
 func (p *progress) eta(running bool) string {
-	if p.ran == 0 {
+	mean := p.guess
+	if p.ran > 0 {
+		mean = p.spent / time.Duration(p.ran)
+	}
+	if mean == 0 {
 		return "?"
 	}
-	mean := p.spent / time.Duration(p.ran)
 	left := time.Duration(p.total-p.finished) * mean
 	if running {
 		left -= min(time.Since(p.started), mean)
