@@ -37,27 +37,28 @@ const (
 	forced    = " (forced)"
 )
 
-// parseCycle reads a cycle line that starts at b[0] ("gc ..."). The
+// parseCycle reads a cycle line that starts at b[0] ("gc ...") and returns
+// the cycle and its end, for the caller's interval arithmetic. The
 // combinations no runtime printed (five phases with stacks, "#" with three
 // phases, the leak token before Go 1.18's fields) are rejected, so that a
 // parsed line has exactly one Format.
-func parseCycle(b []byte) (gc record.GC, f Format, ok bool) {
+func parseCycle(b []byte) (gc record.GC, end duration, f Format, ok bool) {
 	i := lit(b, 0, "gc ")
 	i, hash := opt(b, i, "#")
 	gc.N, i = uintAt(b, i)
 	i = lit(b, i, " @")
-	var start float64
-	start, i = secondsAt(b, i, 0)
+	var start duration
+	start, i = durationAt(b, i, 0)
 	i = lit(b, i, "s ")
 	util, i := uintAt(b, i)
 	i = lit(b, i, "%")
 	i, gc.LeakCheck = opt(b, i, leakToken)
 	i = lit(b, i, ": ")
 
-	var clock [5]float64 // seconds
+	var clock [5]duration
 	n := 0
 	for i >= 0 {
-		clock[n], i = secondsAt(b, i, 3)
+		clock[n], i = durationAt(b, i, 3)
 		n++
 		var more bool
 		if i, more = opt(b, i, "+"); !more || n == len(clock) {
@@ -65,7 +66,7 @@ func parseCycle(b []byte) (gc record.GC, f Format, ok bool) {
 		}
 	}
 	if n != 3 && n != 5 {
-		return gc, 0, false
+		return gc, end, 0, false
 	}
 	i = lit(b, i, " ms clock, ")
 
@@ -75,11 +76,11 @@ func parseCycle(b []byte) (gc record.GC, f Format, ok bool) {
 	if n == 5 {
 		seps = "+++//+"
 	}
-	var cpu [7]float64
-	cpu[0], i = secondsAt(b, i, 3)
+	var cpu [7]duration
+	cpu[0], i = durationAt(b, i, 3)
 	for k := 0; k < len(seps); k++ {
 		i = lit(b, i, seps[k:k+1])
-		cpu[k+1], i = secondsAt(b, i, 3)
+		cpu[k+1], i = durationAt(b, i, 3)
 	}
 	i = lit(b, i, " ms cpu, ")
 
@@ -105,7 +106,7 @@ func parseCycle(b []byte) (gc record.GC, f Format, ok bool) {
 	i = lit(b, i, " P")
 	i, gc.Forced = opt(b, i, forced)
 	if i < 0 || (i < len(b) && isWordByte(b[i])) {
-		return gc, 0, false
+		return gc, end, 0, false
 	}
 
 	switch {
@@ -120,47 +121,43 @@ func parseCycle(b []byte) (gc record.GC, f Format, ok bool) {
 	case n == 3 && !hash && withStacks:
 		f = Go118
 	default:
-		return gc, 0, false
+		return gc, end, 0, false
 	}
 	for _, mb := range [...]uint64{h0, h1, h2, goal, stacks, globals} {
 		if mb >= 1<<44 { // would overflow as bytes
-			return gc, 0, false
+			return gc, end, 0, false
 		}
 	}
 	if procs > 1<<31 {
-		return gc, 0, false
+		return gc, end, 0, false
 	}
 
-	gc.StartSeconds = start
+	gc.StartSeconds = start.sec
 	gc.CumulativeGCCPUFraction = float64(util) / 100
-	var total float64
+	total := sum(clock[:n]...)
+	end = sum(start, total)
+	gc.EndSeconds = end.seconds()
 	concurrentZero := true
-	for k, c := range clock[:n] {
-		total += c
-		if k > 0 && k < n-1 && c != 0 {
-			concurrentZero = false
-		}
+	for _, c := range clock[1 : n-1] {
+		concurrentZero = concurrentZero && c.sec == 0
 	}
-	gc.EndSeconds = gc.StartSeconds + total
 	if gc.Forced && concurrentZero {
 		// Go 1.5 to 1.8: runtime.GC stopped the world for the whole cycle.
-		gc.PauseSeconds, gc.PauseMaxSeconds = total, total
+		gc.PauseSeconds, gc.PauseMaxSeconds = total.seconds(), total.seconds()
 	} else {
 		sweepTerm, markTerm := clock[0], clock[n-1]
-		gc.PauseSeconds = sweepTerm + markTerm
-		gc.PauseMaxSeconds = max(sweepTerm, markTerm)
+		gc.PauseSeconds = sum(sweepTerm, markTerm).seconds()
+		gc.PauseMaxSeconds = max(sweepTerm.sec, markTerm.sec)
 	}
-	for _, c := range cpu[:len(seps)+1] {
-		gc.GCCPUSeconds += c
-	}
+	gc.GCCPUSeconds = sum(cpu[:len(seps)+1]...).seconds()
 	mark := len(seps) - 3 // index of the assist time
-	gc.AssistCPUSeconds, gc.BackgroundCPUSeconds, gc.IdleCPUSeconds = cpu[mark], cpu[mark+1], cpu[mark+2]
+	gc.AssistCPUSeconds, gc.BackgroundCPUSeconds, gc.IdleCPUSeconds = cpu[mark].sec, cpu[mark+1].sec, cpu[mark+2].sec
 
 	// MB are 2^20 bytes, printed rounded down: precision is 1 MiB.
 	gc.HeapStartBytes, gc.HeapEndBytes, gc.HeapLiveBytes = h0<<20, h1<<20, h2<<20
 	gc.HeapGoalBytes, gc.StacksBytes, gc.GlobalsBytes = goal<<20, stacks<<20, globals<<20
 	gc.Procs = int(procs)
-	return gc, f, true
+	return gc, end, f, true
 }
 
 // isWordByte reports whether c would continue a word: a line whose " P" is

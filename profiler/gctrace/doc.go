@@ -35,7 +35,10 @@
 //
 // Heap sizes are printed in whole MB (2^20 bytes, rounded down), so every
 // byte count the parser returns is a multiple of 1 MiB: their precision is
-// 1 MiB. Times are printed in milliseconds with at most three decimals.
+// 1 MiB. Times are printed in milliseconds with at most three decimals; the
+// parser adds them up (a cycle's end, its pause, its CPU time) in whole
+// nanoseconds, so that a sum is the float64 nearest to its exact decimal
+// value: 0.012+0.008 ms gives 20 µs, not 19.999999999999998.
 //
 // Go 1.4 and older printed a different line ("gc12(4): 1+2+3+4 us, 8 -> 4
 // MB, ..."), which has no time stamp: it cannot be placed on a run record's

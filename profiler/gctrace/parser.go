@@ -38,7 +38,7 @@ func (k Kind) String() string {
 type Parser struct {
 	periodicNext bool   // a "GC forced" notice awaits its cycle
 	prevN        uint64 // the previous cycle, for IntervalCPUSeconds
-	prevEnd      float64
+	prevEnd      duration
 	format       Format
 }
 
@@ -60,8 +60,8 @@ func (p *Parser) Parse(line []byte) (gc record.GC, kind Kind) {
 	for len(line) > 0 && isSpace(line[len(line)-1]) {
 		line = line[:len(line)-1]
 	}
-	if gc, f, ok := findCycle(line); ok {
-		return p.cycle(gc, f), Cycle
+	if gc, end, f, ok := findCycle(line); ok {
+		return p.cycle(gc, end, f), Cycle
 	}
 	switch {
 	case len(line) >= len(gcForced) && string(line[len(line)-len(gcForced):]) == gcForced:
@@ -81,7 +81,7 @@ func (p *Parser) Parse(line []byte) (gc record.GC, kind Kind) {
 // Most lines are program output, so the search must be cheap: it looks for
 // the '@' of "gc N @", a byte rare in logs, with one vectorised scan, and
 // only then looks back for "gc N ".
-func findCycle(line []byte) (record.GC, Format, bool) {
+func findCycle(line []byte) (record.GC, duration, Format, bool) {
 	for off := 0; off < len(line); {
 		j := bytes.IndexByte(line[off:], '@')
 		if j < 0 {
@@ -103,24 +103,34 @@ func findCycle(line []byte) (record.GC, Format, bool) {
 		if d == k || d < 3 || string(line[d-3:d]) != "gc " {
 			continue
 		}
-		if gc, f, ok := parseCycle(line[d-3:]); ok {
-			return gc, f, true
+		if gc, end, f, ok := parseCycle(line[d-3:]); ok {
+			return gc, end, f, true
 		}
 	}
-	return record.GC{}, 0, false
+	return record.GC{}, duration{}, 0, false
 }
 
 const gcForced = "GC forced"
 
 // cycle applies the parser's state to a parsed cycle and updates it.
-func (p *Parser) cycle(gc record.GC, f Format) record.GC {
+func (p *Parser) cycle(gc record.GC, end duration, f Format) record.GC {
 	p.format = f
 	gc.Periodic, p.periodicNext = p.periodicNext, false
-	if p.prevN != 0 && gc.N == p.prevN+1 && gc.EndSeconds > p.prevEnd {
-		gc.IntervalCPUSeconds = (gc.EndSeconds - p.prevEnd) * float64(gc.Procs)
+	if p.prevN != 0 && gc.N == p.prevN+1 && end.sec > p.prevEnd.sec {
+		gc.IntervalCPUSeconds = interval(p.prevEnd, end, gc.Procs)
 	}
-	p.prevN, p.prevEnd = gc.N, gc.EndSeconds
+	p.prevN, p.prevEnd = gc.N, end
 	return gc
+}
+
+// interval is the CPU time available from one cycle's end to the next's.
+func interval(from, to duration, procs int) float64 {
+	if from.exact && to.exact && to.ns > from.ns && procs < 1<<16 {
+		if cpuNS := (to.ns - from.ns) * uint64(procs); cpuNS/uint64(max(procs, 1)) == to.ns-from.ns {
+			return float64(cpuNS) / 1e9
+		}
+	}
+	return (to.sec - from.sec) * float64(procs)
 }
 
 // isScavenger recognises the scavenger's lines: "scvg12: inuse: ..." and

@@ -47,8 +47,21 @@ func uintAt(b []byte, i int) (uint64, int) {
 	return v, j
 }
 
-// secondsAt reads a number as the runtime prints it, "12" or "0.218", and
-// returns it times 10^-shift (shift 3 turns milliseconds into seconds).
+// duration is a time the runtime printed, in seconds and, when that is
+// exact, in whole nanoseconds. Sums of durations are done in nanoseconds,
+// so that 0.012+0.008 ms is 20 µs exactly rather than 19.999999999999998.
+type duration struct {
+	sec   float64 // correctly rounded
+	ns    uint64  // valid if exact; at most maxExactNS, so sums do not overflow
+	exact bool
+}
+
+// maxExactNS bounds a duration kept in nanoseconds (36 years), so that a sum
+// of eight of them fits a uint64.
+const maxExactNS = 1 << 60
+
+// durationAt reads a number as the runtime prints it, "12" or "0.218", in
+// units of 10^-shift seconds (shift 3 for milliseconds).
 //
 // The digits are read as an integer mant and a count of decimals, so the
 // value is mant/10^(decimals+shift), which one IEEE division rounds
@@ -56,9 +69,9 @@ func uintAt(b []byte, i int) (uint64, int) {
 // the result is the float64 nearest to the printed number, as strconv would
 // give. Anything else (never printed by the runtime) goes through strconv,
 // which allocates.
-func secondsAt(b []byte, i, shift int) (float64, int) {
+func durationAt(b []byte, i, shift int) (duration, int) {
 	if i < 0 {
-		return 0, -1
+		return duration{}, -1
 	}
 	var mant uint64
 	j := i
@@ -66,7 +79,7 @@ func secondsAt(b []byte, i, shift int) (float64, int) {
 		mant = mant*10 + uint64(b[j]-'0')
 	}
 	if j == i {
-		return 0, -1
+		return duration{}, -1
 	}
 	digits, decimals := j-i, 0
 	if j+1 < len(b) && b[j] == '.' && isDigit(b[j+1]) {
@@ -78,13 +91,42 @@ func secondsAt(b []byte, i, shift int) (float64, int) {
 		digits += decimals
 	}
 	if digits > maxDigits && significant(b[i:j]) > maxDigits {
-		return 0, -1 // mant overflowed
+		return duration{}, -1 // mant overflowed
 	}
+	var d duration
 	if e := decimals + shift; mant <= 1<<53 && e < len(pow10) {
-		return float64(mant) / pow10[e], j
+		d.sec = float64(mant) / pow10[e]
+	} else {
+		d.sec, _ = strconv.ParseFloat(string(b[i:j])+"e-"+strconv.Itoa(shift), 64)
 	}
-	f, _ := strconv.ParseFloat(string(b[i:j])+"e-"+strconv.Itoa(shift), 64)
-	return f, j
+	if scale := 9 - shift - decimals; scale >= 0 {
+		p := uint64(pow10[scale])
+		if mant <= maxExactNS/p {
+			d.ns, d.exact = mant*p, true
+		}
+	}
+	return d, j
+}
+
+// sum adds durations: in nanoseconds as well as in float64 while all are
+// exact. At most eight durations may be summed (see maxExactNS).
+func sum(ds ...duration) duration {
+	t := duration{exact: true}
+	for _, d := range ds {
+		t.ns += d.ns
+		t.sec += d.sec
+		t.exact = t.exact && d.exact
+	}
+	return t
+}
+
+// seconds is a sum's value: exact sums are rounded once, in the conversion
+// to seconds (exactly when under 2^53 ns, 104 days).
+func (d duration) seconds() float64 {
+	if d.exact {
+		return float64(d.ns) / 1e9
+	}
+	return d.sec
 }
 
 // significant counts the digits of a number after its leading zeros, which
