@@ -23,9 +23,9 @@
 //     each cycle's total stop-the-world time from its GC event. A histogram's
 //     maximum is its top bucket's upper bound. The longest single pause is
 //     the largest PauseMaxSeconds of the GC events when they have one (exact
-//     for gctrace), else that maximum. Total
-//     stop-the-world time sums the GC events' PauseSeconds, else estimates
-//     from histogram bucket midpoints.
+//     for gctrace), else that maximum. Total stop-the-world time is estimated
+//     from histogram bucket midpoints when there are histograms (they hold
+//     every pause), else it sums the GC events' PauseSeconds.
 //   - Live heap and heap goal: per cycle from GC events, else from samples.
 //   - Allocation rate: from AllocBytesTotal between the first and last
 //     samples; else estimated from gctrace's heap sizes, cycle by cycle

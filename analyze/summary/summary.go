@@ -242,6 +242,8 @@ func endWords(e *record.End) string {
 		return "the observed process went away"
 	case record.EndError:
 		return "gcprobe failed: " + e.Error
+	case record.EndImported:
+		return "the imported log ends here (how the program ended is not known)"
 	}
 	return e.Reason
 }
@@ -350,7 +352,10 @@ func (s *Summary) pauses(ev events) {
 	default:
 		return
 	}
-	if total > 0 {
+	// The histograms hold every pause; GC events may miss those after the
+	// last cycle (the probe's) but sum them exactly when they come from
+	// gctrace, which has no histograms.
+	if total > 0 && h.n == 0 {
 		p.Total = total
 	}
 	p.Longest = p.Max
