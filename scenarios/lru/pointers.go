@@ -16,7 +16,7 @@ type pointerEntry struct {
 }
 
 func newPointers(capacity int) *pointers {
-	return &pointers{index: make(map[Key]*list.Element), order: list.New(), capacity: capacity}
+	return &pointers{index: make(map[Key]*list.Element, capacity), order: list.New(), capacity: capacity}
 }
 
 func (p *pointers) find(k Key) (*State, bool) {

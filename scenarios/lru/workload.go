@@ -20,7 +20,7 @@ type Workload struct {
 // a key space of capacity/4 users with up to 100 channels each, 25 times
 // the cache, of which the skew keeps most requests on cached states.
 func DefaultWorkload(seed uint64, capacity int) Workload {
-	return Workload{Seed: seed, Users: max(uint64(capacity)/4, 100), Channels: 100, UserSkew: 1.05, ChannelSkew: 1.3}
+	return Workload{Seed: seed, Users: max(uint64(capacity)/4, 100), Channels: 100, UserSkew: 1.1, ChannelSkew: 1.3}
 }
 
 // Mix of operations, in percent: mostly reads, as clients ask for unread
