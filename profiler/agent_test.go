@@ -1,6 +1,7 @@
 package profiler
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/record"
 	"github.com/prometheus/common/expfmt"
@@ -289,5 +291,51 @@ func TestMetricsWithoutRSS(t *testing.T) {
 	_, _, body := get(t, serve(t, p)+"metrics")
 	if strings.Contains(body, "gcprobe_rss") || !strings.Contains(body, "gcprobe_go_memory_bytes") {
 		t.Errorf("exposition without RSS:\n%s", body)
+	}
+}
+
+// A poller of a running probe sees every cycle once, in order, while the
+// program allocates.
+func TestAgentPollerSeesEveryCycle(t *testing.T) {
+	p := newProbe(t, Options{Interval: 10 * time.Millisecond, Keep: 1 << 16})
+	url := serve(t, p)
+	var st Status
+	getJSON(t, url, &st)
+	first := st.Sample.GCCyclesTotal
+	if err := p.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cursor, want := st.Next, first+1
+	poll := func() {
+		var page EventPage
+		getJSON(t, fmt.Sprintf("%sevents?since=%d", url, cursor), &page)
+		if page.Lost != 0 {
+			t.Fatalf("lost %d events", page.Lost)
+		}
+		for _, e := range page.Events {
+			if e.GC == nil {
+				continue
+			}
+			if e.GC.N != want {
+				t.Fatalf("GC event for cycle %d, want %d", e.GC.N, want)
+			}
+			want++
+		}
+		cursor = page.Next
+	}
+	deadline := time.Now().Add(time.Second)
+	for time.Now().Before(deadline) || want < first+4 {
+		garbage(t, p, 1)
+		poll()
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatal("too slow")
+		}
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	poll()
+	if last := p.latest.GCCyclesTotal; want != last+1 {
+		t.Errorf("polled cycles %d..%d, the runtime counted to %d", first+1, want-1, last)
 	}
 }
