@@ -21,7 +21,8 @@ evenly over them. Records go to --out DIR as NAME.jsonl, each child's output to
 DIR/logs, and DIR/manifest.json lists every run and its state.
 
 Ctrl-C stops the current run and discards it; the finished ones stay usable.
-Run the same command with --resume (or just --resume --out DIR) to finish.
+Run the same command with --resume (or just --resume --out DIR) to finish;
+--resume with a larger --repeat adds runs to a finished sweep.
 
 The default --repeat is 6, the fewest runs for which the median has a finite
 95% confidence interval; five runs already let the U-test tell two
@@ -81,6 +82,8 @@ func cmdSweep(ctx context.Context, io stdio, args []string) error {
 				return usageErrorf("sweep: %v", err)
 			}
 		}
+		opts.Repeat = *repeat
+	} else if fs.Changed("repeat") {
 		opts.Repeat = *repeat
 	}
 	if opts.Exe, err = os.Executable(); err != nil {

@@ -67,8 +67,9 @@ type Options struct {
 	Target Target
 	Grid   Grid
 	Repeat int
-	// Resume continues the sweep already in Dir; Target, Grid and
-	// Repeat must then match it, or be zero to take the manifest's.
+	// Resume continues the sweep already in Dir; Target and Grid must
+	// then match it, or be zero to take the manifest's. A larger Repeat
+	// adds runs to it; zero keeps its own.
 	Resume bool
 	// Exe is the gcprobe executable each run starts.
 	Exe string
@@ -172,7 +173,20 @@ func prepare(o *Options) (*Manifest, error) {
 		return nil, fmt.Errorf("%s %w", o.Dir, ErrNoManifest)
 	case err == nil:
 		if o.Target.Scenario == "" && len(o.Target.Command) == 0 {
-			o.Target, o.Grid, o.Repeat = old.Target, old.Grid, old.Repeat
+			o.Target, o.Grid = old.Target, old.Grid
+		}
+		if o.Repeat == 0 {
+			o.Repeat = old.Repeat
+		}
+		if o.Repeat > old.Repeat {
+			// More repeats of the same sweep: the new runs come after
+			// the old ones, still round-robin.
+			for _, j := range Plan(old.Grid, o.Repeat) {
+				if j.Repeat > old.Repeat {
+					old.Runs = append(old.Runs, Entry{Job: j, Status: StatusPending})
+				}
+			}
+			old.Repeat = o.Repeat
 		}
 		if d := differs(old, o); d != "" {
 			return nil, fmt.Errorf("--resume: %s was a different sweep (%s); run it with the same flags, or without any", o.Dir, d)
@@ -195,7 +209,7 @@ func differs(m *Manifest, o *Options) string {
 	case !reflect.DeepEqual(m.Grid, o.Grid):
 		return fmt.Sprintf("grid %v, now %v", m.Grid, o.Grid)
 	case m.Repeat != o.Repeat:
-		return fmt.Sprintf("--repeat %d, now %d", m.Repeat, o.Repeat)
+		return fmt.Sprintf("--repeat %d, now %d (it can grow, not shrink)", m.Repeat, o.Repeat)
 	}
 	return ""
 }

@@ -169,8 +169,19 @@ func TestRunInterruptResume(t *testing.T) {
 		t.Errorf("progress:\n%s", progress.String())
 	}
 
+	// A larger --repeat adds the runs of the third round, after the others.
+	o.Repeat = 3
+	res, err = Run(context.Background(), o)
+	if err != nil || res.Ran != 4 || res.Skipped != 8 || len(res.Manifest.Runs) != 12 || res.Manifest.Runs[11].File != "gogc-100_memlimit-off_procs-2_r3.jsonl" {
+		t.Errorf("--repeat 3: %+v, %v", res, err)
+	}
+	o.Repeat = 2
+	if _, err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "can grow, not shrink") {
+		t.Errorf("--repeat 2 after 3: %v", err)
+	}
+
 	// Resuming with another grid is refused.
-	o.Grid, o.Target, o.Repeat = Grid{GOGC: []string{"75"}, MemLimit: []string{"off"}}, Target{Command: []string{"app"}}, 2
+	o.Grid, o.Target, o.Repeat = Grid{GOGC: []string{"75"}, MemLimit: []string{"off"}}, Target{Command: []string{"app"}}, 3
 	if _, err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "different sweep") {
 		t.Errorf("resume with another grid: %v", err)
 	}
