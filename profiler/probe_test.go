@@ -118,11 +118,11 @@ func TestSample(t *testing.T) {
 func TestAutomaticCycles(t *testing.T) {
 	p := newProbe(t, Options{})
 	p.sample()
-	before := p.latest.GCCyclesTotal
+	before, cursor := p.latest.GCCyclesTotal, p.ring.next
 	garbage(t, p, 1)
 	p.sample()
 	after := p.latest.GCCyclesTotal
-	events, _, _ := p.EventsSince(0)
+	events, _, _ := p.EventsSince(cursor)
 	gcs := kinds(events)[record.KindGC]
 	if uint64(len(gcs)) != after-before {
 		t.Fatalf("%d GC events for cycles %d..%d", len(gcs), before, after)
@@ -159,10 +159,11 @@ func TestAutomaticCycles(t *testing.T) {
 func TestForcedCycle(t *testing.T) {
 	p := newProbe(t, Options{})
 	p.sample()
-	goal := p.latest.HeapGoalBytes
+	goal, cursor := p.latest.HeapGoalBytes, p.ring.next
 	runtime.GC()
 	p.sample()
-	gcs := kinds(p.eventsAll())[record.KindGC]
+	events, _, _ := p.EventsSince(cursor)
+	gcs := kinds(events)[record.KindGC]
 	if len(gcs) != 1 {
 		t.Skipf("%d cycles ended around one runtime.GC; the test needs one", len(gcs))
 	}
@@ -183,11 +184,13 @@ func TestForcedCycle(t *testing.T) {
 func TestSeveralCyclesInOneInterval(t *testing.T) {
 	p := newProbe(t, Options{})
 	p.sample()
+	cursor := p.ring.next
 	for range 3 {
 		runtime.GC()
 	}
 	p.sample()
-	byKind := kinds(p.eventsAll())
+	events, _, _ := p.EventsSince(cursor)
+	byKind := kinds(events)
 	gcs := byKind[record.KindGC]
 	if len(gcs) < 3 {
 		t.Fatalf("%d GC events for 3 runtime.GC calls", len(gcs))
