@@ -412,6 +412,7 @@ func (c *Comparison) note(st *Stat, warnings ...error) {
 		}
 		if !slices.Contains(st.Notes, i+1) {
 			st.Notes = append(st.Notes, i+1)
+			slices.Sort(st.Notes)
 		}
 	}
 }
