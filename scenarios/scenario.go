@@ -135,6 +135,7 @@ func (s Scenario) Param(name string) (Param, bool) {
 // the first error, naming the flag, for Err; it then returns a zero value.
 type Params struct {
 	values map[string]string
+	given  map[string]bool // set on the command line, not defaults
 	// Host is the machine the scenario will run on, for the checks of
 	// sizes that must fit in memory.
 	Host record.Host
@@ -145,7 +146,7 @@ type Params struct {
 // values (by parameter name). A value for a parameter s does not have is an
 // error.
 func (s Scenario) NewParams(values map[string]string, host record.Host) (*Params, error) {
-	p := &Params{values: map[string]string{}, Host: host}
+	p := &Params{values: map[string]string{}, given: map[string]bool{}, Host: host}
 	for _, d := range s.Params {
 		p.values[d.Name] = d.Default
 	}
@@ -154,6 +155,7 @@ func (s Scenario) NewParams(values map[string]string, host record.Host) (*Params
 			return nil, fmt.Errorf("--%s does not apply to scenario %s", k, s.Name)
 		}
 		p.values[k] = v
+		p.given[k] = true
 	}
 	return p, nil
 }
@@ -253,8 +255,7 @@ func (p *Params) Load(s Scenario) Load {
 	}
 	if _, ok := s.Param(ParamWarmup); ok {
 		l.Warmup = p.Duration(ParamWarmup)
-		def, _ := s.Param(ParamWarmup)
-		if p.values[ParamWarmup] == def.Default && p.err == nil {
+		if !p.given[ParamWarmup] && p.err == nil {
 			l.Warmup = min(l.Warmup, l.Duration/4)
 			p.values[ParamWarmup] = l.Warmup.String() // the header records what ran
 		}

@@ -89,6 +89,13 @@ func TestShortWarmupDefault(t *testing.T) {
 	if l := p.Load(s); l.Warmup != 500e6 || p.Err() != nil {
 		t.Fatalf("warmup %v (err %v), want a quarter of 2s", l.Warmup, p.Err())
 	}
+	if v := p.Values()[ParamWarmup]; v != "500ms" {
+		t.Errorf("header would record warmup %q, want the 500ms that runs", v)
+	}
+	p, _ = s.NewParams(map[string]string{"duration": "2s", "warmup": "5s"}, testHost)
+	if p.Load(s); p.Err() == nil {
+		t.Error("an explicit --warmup longer than --duration was accepted")
+	}
 }
 
 // TestScenariosRunInProcess runs every scenario briefly and small, and
