@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/profiler/attach"
 	"github.com/gcprobe/gcprobe/profiler/record"
-	"github.com/gcprobe/gcprobe/profiler/units"
 )
 
 const attachHelp = `Record the GC, heap, RSS and CPU of a Go program that is already running.
@@ -124,28 +124,18 @@ func attachTarget(h record.Header) string {
 	return h.Attach.URL
 }
 
-// printAttachSummary prints a few lines on what the record holds.
+// printAttachSummary prints the record's summary and where its files are.
 func printAttachSummary(w io.Writer, path string, res attach.Result) error {
 	run, err := record.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	var samples, cycles int
-	var pause, peak float64
-	for _, e := range run.Events {
-		switch {
-		case e.Sample != nil:
-			samples++
-			peak = max(peak, float64(e.Sample.RSSPeakBytes), float64(e.Sample.RSSBytes))
-		case e.GC != nil:
-			cycles++
-			pause += e.GC.PauseSeconds
-		}
+	if err := summary.WriteText(w, []summary.Summary{summary.Compute(run)}); err != nil {
+		return err
 	}
-	fmt.Fprintf(w, "%s: %d samples, %d GC cycles, pauses %s in all, peak RSS %s; ended: %s\n",
-		path, samples, cycles, units.Seconds(pause), units.Bytes(peak), res.End.Reason)
+	fmt.Fprintf(w, "record: %s (ended: %s)\n", path, res.End.Reason)
 	for _, p := range res.Profiles {
-		fmt.Fprintf(w, "  profile %s\n", filepath.Join(filepath.Dir(path), p))
+		fmt.Fprintf(w, "profile: %s\n", filepath.Join(filepath.Dir(path), p))
 	}
 	return nil
 }

@@ -315,7 +315,7 @@ func TestAttachPIDOnly(t *testing.T) {
 	if n := by[record.KindNote]; len(n) == 0 || !strings.Contains(n[0].Note.Message, "gctrace") || !strings.Contains(n[0].Note.Message, "agent") {
 		t.Errorf("notes: %+v", n)
 	}
-	if !strings.Contains(r.stdout, "samples") {
+	if !strings.Contains(r.stdout, "record: "+out+" (ended: duration)") {
 		t.Errorf("no summary: %q", r.stdout)
 	}
 }

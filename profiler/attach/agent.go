@@ -47,13 +47,21 @@ func newAgent(f *fetcher, url string, start time.Time) *agent {
 func (*agent) name() string { return SourceAgent }
 
 func (a *agent) poll(ctx context.Context, now float64) (reading, error) {
-	if !a.started {
-		return a.baseline(ctx)
+	url := a.url
+	if a.started {
+		url = fmt.Sprintf("%sevents?since=%d", a.url, a.cursor)
 	}
-	url := fmt.Sprintf("%sevents?since=%d", a.url, a.cursor)
 	body, err := a.f.get(ctx, url, "application/json", maxMetricsBody, 0)
 	if err != nil {
 		return reading{}, err
+	}
+	return a.read(url, body, now)
+}
+
+// read decodes the agent's state (first poll) or an events page (later).
+func (a *agent) read(url string, body []byte, now float64) (reading, error) {
+	if !a.started {
+		return a.baseline(url, body)
 	}
 	// A fresh value each time: decoding into a used one would keep payload
 	// pointers of earlier events.
@@ -88,17 +96,13 @@ func (a *agent) poll(ctx context.Context, now float64) (reading, error) {
 
 // baseline reads the agent's state: its header (what the program is) and
 // the cursor to poll from.
-func (a *agent) baseline(ctx context.Context) (reading, error) {
-	body, err := a.f.get(ctx, a.url, "application/json", maxMetricsBody, 0)
-	if err != nil {
-		return reading{}, err
-	}
+func (a *agent) baseline(url string, body []byte) (reading, error) {
 	var st agentState
-	if err := decodeJSON(a.url, "gcprobe agent", body, &st); err != nil {
+	if err := decodeJSON(url, "gcprobe agent", body, &st); err != nil {
 		return reading{}, err
 	}
 	if st.Header == nil || st.Next == nil || !strings.HasPrefix(st.Header.Schema, "gcprobe.run/") {
-		return reading{}, fmt.Errorf("GET %s: JSON without a gcprobe header and cursor: not the gcprobe agent", a.url)
+		return reading{}, fmt.Errorf("GET %s: JSON without a gcprobe header and cursor: not the gcprobe agent", url)
 	}
 	a.started, a.cursor = true, *st.Next
 	if !st.Header.Start.IsZero() {

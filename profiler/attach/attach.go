@@ -151,7 +151,7 @@ func (r *recorder) run(ctx context.Context) (Result, error) {
 	r.writePoll(s.first, pr, s.src == nil || s.first.sampleOK, now)
 	r.lastGood = now
 
-	pp := &profiler{f: s.f, url: s.ep.pprof, base: s.o.ProfileBase}
+	pp := &pprofClient{f: s.f, url: s.ep.pprof, base: s.o.ProfileBase}
 	if s.o.URL != "" {
 		r.profiles(ctx, pp, "start")
 	}
@@ -305,13 +305,13 @@ func fillProcess(s *record.Sample, pr *ProcessReading) {
 }
 
 // profiles captures the --profiles at the start or the end.
-func (r *recorder) profiles(ctx context.Context, pp *profiler, when string) {
+func (r *recorder) profiles(ctx context.Context, pp *pprofClient, when string) {
 	for _, kind := range r.s.o.Profiles {
 		r.profile(ctx, pp, kind, when)
 	}
 }
 
-func (r *recorder) profile(ctx context.Context, pp *profiler, kind, when string) {
+func (r *recorder) profile(ctx context.Context, pp *pprofClient, kind, when string) {
 	p, err := pp.capture(ctx, kind, when, r.s.o.CPUProfile)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

@@ -26,9 +26,9 @@ type memStats struct {
 	GCCPUFraction float64
 }
 
-// expvar polls /debug/vars. Each poll costs the target a
+// expvarSource polls /debug/vars. Each poll costs the target a
 // runtime.ReadMemStats (a stop-the-world) — that is what expvar does.
-type expvar struct {
+type expvarSource struct {
 	f     *fetcher
 	url   string
 	start time.Time
@@ -41,17 +41,22 @@ type expvar struct {
 	vars       struct{ Memstats *memStats }
 }
 
-func newExpvar(f *fetcher, url string, start time.Time) *expvar {
-	return &expvar{f: f, url: url, start: start}
+func newExpvar(f *fetcher, url string, start time.Time) *expvarSource {
+	return &expvarSource{f: f, url: url, start: start}
 }
 
-func (*expvar) name() string { return SourceExpvar }
+func (*expvarSource) name() string { return SourceExpvar }
 
-func (e *expvar) poll(ctx context.Context, now float64) (reading, error) {
+func (e *expvarSource) poll(ctx context.Context, now float64) (reading, error) {
 	body, err := e.f.get(ctx, e.url, "application/json", maxMetricsBody, 0)
 	if err != nil {
 		return reading{}, err
 	}
+	return e.read(body, now)
+}
+
+// read decodes one /debug/vars body.
+func (e *expvarSource) read(body []byte, now float64) (reading, error) {
 	ms, err := decodeExpvar(e.url, body, &e.vars)
 	if err != nil {
 		return reading{}, err
@@ -86,7 +91,7 @@ func decodeExpvar(url string, body []byte, v *struct{ Memstats *memStats }) (*me
 // poll that the ring still holds: cycle n (counting from 1) is at index
 // (n-1)%256, its pause in PauseNs and the pause's end in PauseEnd (Unix ns).
 // A note counts the cycles the ring no longer holds.
-func (e *expvar) cycles(ms *memStats, now float64) []record.Event {
+func (e *expvarSource) cycles(ms *memStats, now float64) []record.Event {
 	d := ms.NumGC - e.prevN // uint32 arithmetic survives wrap-around
 	if d == 0 {
 		return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -121,7 +122,8 @@ func (p *Process) Read(ctx context.Context) (ProcessReading, error) {
 	if err != nil {
 		return r, p.readErr(err)
 	}
-	r.CPUSecondsTotal = times.User + times.System
+	// Rounded to the µs: the sum of two float tick counts is not exact.
+	r.CPUSecondsTotal = math.Round((times.User+times.System)*1e6) / 1e6
 	return r, nil
 }
 

@@ -18,8 +18,8 @@ var ProfileKinds = []string{"heap", "allocs", "goroutine", "block", "mutex", "th
 // gzipMagic starts every profile net/http/pprof serves in the proto format.
 var gzipMagic = []byte{0x1f, 0x8b}
 
-// profiler fetches pprof profiles and stores them beside the record.
-type profiler struct {
+// pprofClient fetches pprof profiles and stores them beside the record.
+type pprofClient struct {
 	f    *fetcher
 	url  string // .../debug/pprof/
 	base string // path prefix of the files: base + ".heap.start.pb.gz"
@@ -27,7 +27,7 @@ type profiler struct {
 
 // capture fetches the profile kind (or a CPU profile of length cpu, when
 // kind is "cpu"), writes it to its file, and returns the event's payload.
-func (p *profiler) capture(ctx context.Context, kind, when string, cpu time.Duration) (*record.Profile, error) {
+func (p *pprofClient) capture(ctx context.Context, kind, when string, cpu time.Duration) (*record.Profile, error) {
 	url, extra, name := p.url+kind, time.Duration(0), kind
 	if kind == "cpu" {
 		url, extra = fmt.Sprintf("%sprofile?seconds=%d", p.url, int(cpu.Round(time.Second)/time.Second)), cpu

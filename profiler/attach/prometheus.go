@@ -35,9 +35,13 @@ const (
 	promAcceptHeader = "text/plain;version=0.0.4;q=1"
 )
 
-// prometheus polls a client_golang /metrics in the text exposition format,
+// maxCyclesPerPoll bounds the cycles one poll may report: 65536 cycles in
+// one interval is far beyond any real program.
+const maxCyclesPerPoll = 1 << 16
+
+// promSource polls a client_golang /metrics in the text exposition format,
 // parsed with the Prometheus project's own parser.
-type prometheus struct {
+type promSource struct {
 	f     *fetcher
 	url   string
 	start time.Time
@@ -50,17 +54,22 @@ type prometheus struct {
 	noted    bool
 }
 
-func newPrometheus(f *fetcher, url string, start time.Time) *prometheus {
-	return &prometheus{f: f, url: url, start: start}
+func newPrometheus(f *fetcher, url string, start time.Time) *promSource {
+	return &promSource{f: f, url: url, start: start}
 }
 
-func (*prometheus) name() string { return SourcePrometheus }
+func (*promSource) name() string { return SourcePrometheus }
 
-func (p *prometheus) poll(ctx context.Context, now float64) (reading, error) {
+func (p *promSource) poll(ctx context.Context, now float64) (reading, error) {
 	body, err := p.f.get(ctx, p.url, promAcceptHeader, maxMetricsBody, 0)
 	if err != nil {
 		return reading{}, err
 	}
+	return p.read(body, now)
+}
+
+// read parses one /metrics body.
+func (p *promSource) read(body []byte, now float64) (reading, error) {
 	fams, err := parseProm(p.url, body)
 	if err != nil {
 		return reading{}, err
@@ -159,13 +168,19 @@ func histBuckets(f *dto.MetricFamily) []*dto.Bucket {
 // average, so that the total stays exact. The last cycle ended at
 // go_memstats_last_gc_time_seconds. A pause histogram, when exported, gives
 // a Pauses event with the bucket deltas.
-func (p *prometheus) cycles(fams map[string]*dto.MetricFamily, n uint64, sum float64, hist []*dto.Bucket, now float64) []record.Event {
+func (p *promSource) cycles(fams map[string]*dto.MetricFamily, n uint64, sum float64, hist []*dto.Bucket, now float64) []record.Event {
 	var evs []record.Event
 	if n < p.prevN {
 		return []record.Event{{T: now, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
 			"prometheus: the GC count went back from %d to %d at %.3fs: a different process answers at the URL now (restarted?)", p.prevN, n, now)}}}
 	}
 	d := n - p.prevN
+	if d > maxCyclesPerPoll {
+		// No Go program completes that many cycles in one poll interval;
+		// a counter this far off is not one to trust cycle by cycle.
+		return []record.Event{{T: now, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
+			"prometheus: the GC count jumped from %d to %d between %.3fs and %.3fs; no cycle events for that interval", p.prevN, n, p.prevT, now)}}}
+	}
 	if d > 1 && !p.noted {
 		p.noted = true
 		evs = append(evs, record.Event{T: now, Note: &record.Note{Level: record.NoteInfo, Message: fmt.Sprintf(

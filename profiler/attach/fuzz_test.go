@@ -1,0 +1,75 @@
+package attach
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzRead feeds arbitrary bodies to every source, as first (baseline) and
+// second poll: each must return a reading or one line of error, never panic,
+// and cycles must come out numbered in order.
+func FuzzRead(f *testing.F) {
+	start := time.Unix(1700000000, 0)
+	f.Add(memstatsJSON(start, 10, 0), memstatsJSON(start, 400, 3))
+	f.Add(memstatsJSON(start, 300, 0), memstatsJSON(start, 2, 0))
+	f.Add([]byte(fmt.Sprintf(promText, 0.003, 3, 1.7e9, 6, 6, 6)), []byte(fmt.Sprintf(promText, 0.009, 9, 1.7e9+1, 18, 18, 18)))
+	state, _ := json.Marshal(map[string]any{"header": map[string]any{"schema": "gcprobe.run/v1", "start": start}, "next": 5})
+	f.Add(state, []byte(`{"next":9,"lost":2,"events":[{"t":1,"gc":{"n":4,"pause_seconds":1e-4}},{"t":1.1,"sample":{"rss_bytes":1}},{"t":2,"end":{}}]}`))
+	f.Add([]byte("<html>"), []byte("garbage"))
+	f.Fuzz(func(t *testing.T, first, second []byte) {
+		sources := []interface {
+			read2(body []byte, now float64) (reading, error)
+		}{
+			readerOf(newExpvar(nil, "u", start)),
+			readerOf(newPrometheus(nil, "u", start)),
+			readerOf(newAgent(nil, "u", start)),
+		}
+		for _, s := range sources {
+			if _, err := s.read2(first, 0); err != nil {
+				checkLine(t, err)
+				continue
+			}
+			r, err := s.read2(second, 1)
+			if err != nil {
+				checkLine(t, err)
+				continue
+			}
+			var prev uint64
+			for _, e := range r.events {
+				if e.GC == nil {
+					continue
+				}
+				if prev != 0 && e.GC.N != prev+1 {
+					t.Fatalf("cycle %d after %d", e.GC.N, prev)
+				}
+				prev = e.GC.N
+			}
+		}
+	})
+}
+
+func checkLine(t *testing.T, err error) {
+	if strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error of several lines: %q", err)
+	}
+}
+
+// readerOf adapts each source's read to one signature.
+type reader2 func(body []byte, now float64) (reading, error)
+
+func (r reader2) read2(body []byte, now float64) (reading, error) { return r(body, now) }
+
+func readerOf(s source) reader2 {
+	switch s := s.(type) {
+	case *expvarSource:
+		return s.read
+	case *promSource:
+		return s.read
+	case *agent:
+		return func(body []byte, now float64) (reading, error) { return s.read("u", body, now) }
+	}
+	panic("unknown source")
+}
