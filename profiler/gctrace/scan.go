@@ -1,6 +1,9 @@
 package gctrace
 
-import "strconv"
+import (
+	"math/bits"
+	"strconv"
+)
 
 // The scanning functions read one field of a line at position i and return
 // the position after it, or -1 on a mismatch; every function passes -1
@@ -100,10 +103,8 @@ func durationAt(b []byte, i, shift int) (duration, int) {
 		d.sec, _ = strconv.ParseFloat(string(b[i:j])+"e-"+strconv.Itoa(shift), 64)
 	}
 	if scale := 9 - shift - decimals; scale >= 0 {
-		p := uint64(pow10[scale])
-		if mant <= maxExactNS/p {
-			d.ns, d.exact = mant*p, true
-		}
+		hi, ns := bits.Mul64(mant, pow10u[scale])
+		d.ns, d.exact = ns, hi == 0 && ns <= maxExactNS
 	}
 	return d, j
 }
@@ -142,6 +143,10 @@ func significant(num []byte) int {
 	}
 	return n
 }
+
+// pow10u holds the integer powers of ten that scale a number of seconds
+// with 0 to 9 decimals to nanoseconds (read-only).
+var pow10u = [...]uint64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 // pow10 holds the powers of ten that float64 represents exactly (read-only).
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
