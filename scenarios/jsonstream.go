@@ -25,8 +25,8 @@ func jsonStream() Scenario {
 	s := Scenario{
 		Name: "jsonstream",
 		Doc:  "event pipeline: decode JSON, enrich, aggregate over a sliding window, encode",
-		Params: append(commonParams("20s", "2s", "5000"),
-			Param{"window", Duration, "30s", "how long the sliding window keeps each event"},
+		Params: append(commonParams("20s", "2s", "10000"),
+			Param{"window", Duration, "10s", "how long the sliding window keeps each event"},
 			Param{"users", Int, "10000", "distinct users the events come from"},
 		),
 	}
