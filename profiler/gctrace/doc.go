@@ -51,4 +51,9 @@
 // marks the next cycle Periodic, and the previous cycle, so that a cycle
 // numbered one more than it gets IntervalCPUSeconds (its wall time since the
 // previous cycle ended times its P count). One Parser reads one stream.
+//
+// The runtime prints "GC forced" when its two-minute timer fires, before it
+// tries to start the cycle; if a cycle is already running, no new one
+// starts, and the running cycle is the one marked Periodic. The log cannot
+// tell the two apart.
 package gctrace

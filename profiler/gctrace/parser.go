@@ -33,8 +33,8 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
-// Parser reads the lines of one gctrace stream. The zero value is not ready
-// for use: call NewParser.
+// Parser reads the lines of one gctrace stream, one goroutine at a time. A
+// zero Parser is ready to use, like one from NewParser.
 type Parser struct {
 	periodicNext bool   // a "GC forced" notice awaits its cycle
 	prevN        uint64 // the previous cycle, for IntervalCPUSeconds
