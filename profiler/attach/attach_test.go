@@ -1,6 +1,7 @@
 package attach
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -320,4 +322,52 @@ func TestOpenProcess(t *testing.T) {
 			t.Fatalf("after reaping: %v", err)
 		}
 	})
+}
+
+// TestRecordFaultsMidway: an endpoint that starts hanging after a good start
+// gets a note, then ends the record (lost) after three failed polls.
+func TestRecordFaultsMidway(t *testing.T) {
+	start := time.Now()
+	var polls atomic.Int32
+	stop := make(chan struct{})
+	defer close(stop)
+	url := server(t, func(w http.ResponseWriter, r *http.Request) {
+		if polls.Add(1) <= 3 {
+			w.Write(memstatsJSON(start, uint32(polls.Load()), 0))
+			return
+		}
+		select { // hang
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	})
+	s, err := Open(context.Background(), Options{URL: url, Source: SourceExpvar, Interval: 20 * time.Millisecond, Timeout: 100 * time.Millisecond, Duration: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	res, err := s.Record(context.Background(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.End.Reason != record.EndLost || res.Failures != 3 || time.Since(start) > 3*time.Second {
+		t.Fatalf("result %+v after %v", res, time.Since(start))
+	}
+	run, err := record.Read(&buf, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	gcs := 0
+	for _, e := range run.Events {
+		if e.Note != nil {
+			notes = append(notes, e.Note.Message)
+		}
+		if e.GC != nil {
+			gcs++
+		}
+	}
+	if gcs != 2 || len(notes) != 3 || !strings.Contains(notes[1], "--timeout") || !strings.Contains(notes[2], "after 3 failed polls") {
+		t.Fatalf("%d cycles, notes %q", gcs, notes)
+	}
 }
