@@ -62,15 +62,16 @@ func runFigures(run *record.Run, prefix string) []Figure {
 			figs = append(figs, Figure{Name: prefix + name, Title: title, Caption: caption, Chart: c})
 		}
 	}
+	// Latency first: when there is any, it is what the report is about.
+	lat, ok := latencyChart(run, tl)
+	add("latency", "Request latency per interval", "p99 and maximum latency of each latency interval (log scale). "+tl.caption(), lat, ok)
 	mem, ok := memoryChart(run, tl)
 	add("memory", "Memory over time", "RSS, live heap and heap goal. "+tl.caption(), mem, ok)
+	cpu, ok := cpuChart(run, tl)
+	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles. "+tl.caption(), cpu, ok)
 	pt, ph, ok := pauseCharts(run, tl)
 	add("pauses", "GC pauses over time", "The longest stop-the-world pause of each GC cycle, and all of its stop-the-world time. "+tl.caption(), pt, ok && pt.Series != nil)
 	add("pause-histogram", "GC pause histogram", "Stop-the-world pauses by length, on 1-2-5 steps.", ph, ok)
-	cpu, ok := cpuChart(run, tl)
-	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles. "+tl.caption(), cpu, ok)
-	lat, ok := latencyChart(run, tl)
-	add("latency", "Request latency per interval", "p99 and maximum latency of each latency interval (log scale). "+tl.caption(), lat, ok)
 	return figs
 }
 
@@ -84,7 +85,9 @@ func memoryChart(run *record.Run, tl timeline) (chart.Time, bool) {
 		if s := e.Sample; s != nil {
 			addPoint(&rss, e.T, float64(s.RSSBytes))
 			addPoint(&live, e.T, float64(s.HeapLiveBytes))
-			addPoint(&goal, e.T, float64(s.HeapGoalBytes))
+			if s.HeapGoalBytes < gcOffGoal {
+				addPoint(&goal, e.T, float64(s.HeapGoalBytes))
+			}
 		}
 		if g := e.GC; g != nil {
 			addPoint(&gcLive, e.T, float64(g.HeapLiveBytes))
@@ -107,6 +110,11 @@ func memoryChart(run *record.Run, tl timeline) (chart.Time, bool) {
 	}
 	return chart.Time{Title: "Memory", Y: "memory", Unit: chart.Bytes, Series: series, Cycles: tl.cycles, Marks: tl.marks, Until: tl.end}, len(series) > 0
 }
+
+// gcOffGoal is a heap goal no real heap reaches: the runtime reports a
+// goal near the largest int64 while the GC is off (GOGC=off, or
+// debug.SetGCPercent(-1)), which would flatten every other line.
+const gcOffGoal = 1 << 50
 
 // addPoint appends (t, v) when v was measured (non-zero).
 func addPoint(s *chart.Series, t, v float64) {

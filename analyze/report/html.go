@@ -165,13 +165,14 @@ figcaption { color: #555; font-size: .9em; }
 <table class="facts">
 {{range .Facts}}<tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>
 {{end}}</table>
-{{range .Summary.Warnings}}<p class="warn">Warning: {{.}}</p>
-{{end}}{{range .Summary.Notes}}<p class="notes">Note from the record: {{.}}</p>
-{{end}}
 <div class="charts">
 {{range .Figures}}{{template "figure" .}}{{end}}
 </div>
-{{range .Profiles}}<h3>Profile: {{.Kind}}</h3>
+{{range .Summary.Warnings}}<p class="warn">Warning: {{.}}</p>
+{{end}}{{with .Summary.Notes}}<details class="notes"><summary>{{len .}} note{{if gt (len .) 1}}s{{end}} from the record</summary>
+<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>
+</details>
+{{end}}{{range .Profiles}}<h3>Profile: {{.Kind}}</h3>
 {{with .Err}}<p class="warn">{{.}}</p>{{end}}
 {{range .Grids}}{{template "grid" .}}{{end}}
 {{else}}<p class="notes">No profiles are attached to this run.</p>

@@ -94,17 +94,17 @@ func (m *mdWriter) run(r *Run, h string) {
 		m.printf("| %s | %s |\n", md(f[0]), md(f[1]))
 	}
 	m.printf("\n")
-	for _, w := range r.Summary.Warnings {
-		m.printf("> **Warning:** %s\n\n", md(w))
-	}
-	for _, n := range r.Summary.Notes {
-		m.printf("> Note from the record: %s\n\n", md(n))
-	}
 	if len(r.Figures) > 0 {
 		m.printf("%s Charts\n\n", h)
 		for _, f := range r.Figures {
 			m.figure(f)
 		}
+	}
+	for _, w := range r.Summary.Warnings {
+		m.printf("> **Warning:** %s\n\n", md(w))
+	}
+	for _, n := range r.Summary.Notes {
+		m.printf("> Note from the record: %s\n\n", md(n))
 	}
 	if len(r.Profiles) == 0 {
 		m.printf("_No profiles are attached to this run._\n\n")

@@ -381,7 +381,9 @@ func (s *Summary) heap(ev events) {
 			if x.V.HeapLiveBytes > 0 {
 				live = append(live, float64(x.V.HeapLiveBytes))
 			}
-			if x.V.HeapGoalBytes > 0 {
+			// While the GC is off the runtime reports a goal near the
+			// largest int64: not a goal any heap reaches.
+			if x.V.HeapGoalBytes > 0 && x.V.HeapGoalBytes < 1<<50 {
 				goal = append(goal, float64(x.V.HeapGoalBytes))
 			}
 		}

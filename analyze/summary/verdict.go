@@ -35,9 +35,15 @@ func (s Summary) Verdict() []string {
 		if l.Slow.Listed > 0 {
 			v = append(v, fmt.Sprintf("%s of the requests slower than p99 overlapped a GC cycle", units.Percent(l.Slow.Share)))
 		}
+		slowInGC := l.Slow.Listed > 0 && l.Slow.Share >= 0.5
 		switch {
-		case ratio < 1.5:
+		case ratio < 1.5 && !slowInGC:
 			v = append(v, "GC cycles do not make the latency tail noticeably worse")
+			return v
+		case ratio < 1.5:
+			v = append(v, "latency stays high between cycles too (requests queued during a cycle drain after it)")
+		}
+		switch {
 		case s.Pauses.Method != "" && s.Pauses.Longest*10 <= l.InGC.P99:
 			v = append(v, "the tail comes from GC CPU use (mark workers and assists starving requests), not from pauses")
 		case s.Pauses.Method != "" && s.Pauses.Longest*2 >= l.InGC.P99:
