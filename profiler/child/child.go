@@ -164,6 +164,10 @@ type running struct {
 	w        *record.Writer
 	gcs      *gcSource
 	classify classifier
+	// offset is the child's start in seconds on the record's clock: the
+	// record starts just before the fork, the child's runtime just after
+	// the exec, which Start waits for.
+	offset float64
 }
 
 // start starts the child and writes the record's header.
@@ -189,6 +193,7 @@ func start(path string, env []string, opts Options) (*running, error) {
 	cmd.WaitDelay = drainWait
 	t0 := time.Now()
 	err = cmd.Start()
+	t1 := time.Now()
 	stderrW.Close()
 	eventsW.Close()
 	if err != nil {
@@ -226,18 +231,16 @@ func start(path string, env []string, opts Options) (*running, error) {
 		cmd: cmd, stderr: stderrR, events: eventsR, w: w,
 		gcs:      newGCSource(w, streamGCWait),
 		classify: newClassifier(godebugHas(godebug, "scavtrace")),
+		offset:   t1.Sub(t0).Seconds(),
 	}, nil
 }
 
 // observe reads the child's streams and samples it until it exits, stopping
 // it on ctx's cancellation or after opts.Duration, then writes the End.
 func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
-	// The child started at the record's start: offsets on its clock are
-	// offsets on the record's.
-	const offset = 0.0
 	var readers sync.WaitGroup
-	readers.Go(func() { readStderr(c.stderr, opts.Stderr, c.classify, opts.ShowGCTrace, offset, c.gcs) })
-	readers.Go(func() { readEvents(c.events, offset, c.w, c.gcs) })
+	readers.Go(func() { readStderr(c.stderr, opts.Stderr, c.classify, opts.ShowGCTrace, c.offset, c.gcs) })
+	readers.Go(func() { readEvents(c.events, c.offset, c.w, c.gcs) })
 
 	sctx, stopSampling := context.WithCancel(context.Background())
 	var sampling sync.WaitGroup
