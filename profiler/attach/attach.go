@@ -191,6 +191,13 @@ loop:
 			}
 		}
 	}
+	if end.Reason != record.EndLost {
+		// A last poll, so that the record covers the session to its end
+		// rather than to the last tick (bounded by --timeout).
+		if e, stop := r.poll(context.WithoutCancel(ctx)); stop {
+			end = e
+		}
+	}
 	if end.Reason == record.EndDuration {
 		// A CPU profile as long as the session is still on its way.
 		select {
