@@ -25,13 +25,13 @@ func newFlags(io stdio, name, synopsis, description string) *pflag.FlagSet {
 }
 
 // parseFlags parses args and turns pflag's errors into gcprobe's: --help is
-// errHelp (success, usage already printed to stdout), anything else a usage
+// errHelp (success, usage printed to stdout by pflag), anything else a usage
 // error naming the flag.
 func parseFlags(fs *pflag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard) // we print the error ourselves, once
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
-		fs.Usage()
+		// pflag has printed the usage already.
 		return errHelp
 	}
 	if err != nil {

@@ -20,12 +20,13 @@ import (
 const runHelp = `Run a Go program and record its GC, heap and RSS.
 
 CMD starts directly (no shell) with GODEBUG=gctrace=1 added to any GODEBUG
-already set. Give it a built program, not "go run": the go command's own GC
-cycles would be recorded too. Each GC cycle that gctrace prints is recorded and not shown;
+already set. Each GC cycle that gctrace prints is recorded and not shown;
 every other line of the program's stderr and stdout passes through
 unchanged. The program's RSS, peak RSS and CPU time are sampled every
 --interval. A program that embeds gcprobe's probe also sends its events to
-the record (through the descriptor named by GCPROBE_EVENTS_FD).
+the record (through the descriptor named by GCPROBE_EVENTS_FD). Give run a
+built program, not "go run": the go command's own GC cycles would be
+recorded too.
 
 The record is written as the run goes, so it survives a crash or kill -9 of
 gcprobe or of the program. At the end gcprobe prints a summary to stderr and

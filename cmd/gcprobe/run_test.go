@@ -143,6 +143,13 @@ func TestRunSignalExit(t *testing.T) {
 	}
 }
 
+func TestRunHelp(t *testing.T) {
+	r := gcprobe(t, "run", "--help")
+	if r.code != 0 || strings.Count(r.stdout, "Usage: gcprobe run") != 1 || !strings.Contains(r.stdout, "--memlimit") {
+		t.Errorf("run --help: exit %d, want the usage once:\n%s", r.code, r.stdout)
+	}
+}
+
 func TestRunBadInput(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
