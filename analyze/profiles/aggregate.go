@@ -8,86 +8,87 @@ import (
 )
 
 // aggregator sums sample values per key without building a call graph.
-// Keys are resolved once per location into a flat table (locKeys, indexed
-// through locStart), so the per-sample work is slice lookups; cumulative
-// values count a key once per sample by stamping it with the sample's
-// generation number. Nothing is allocated per sample.
+// Keys are resolved once per location into a flat table (locKeys, ranges of
+// which each locEntry holds), so the per-sample work is slice lookups;
+// cumulative values count a key once per sample by stamping it with the
+// sample's generation number. Nothing is allocated per sample.
 type aggregator struct {
-	by             By
-	focus, ignore  *regexp.Regexp
-	values         []int // sample value indices summed
-	ids            map[string]int32
-	names          []string
-	byID           []*profile.Location // location table indexed by ID, when IDs are small
-	idxByID        []int32
-	other          map[*profile.Location]int32 // locations not found through byID
-	locStart       []int32                     // keys of location i: locKeys[locStart[i]:locStart[i+1]]
-	locKeys        []int32
-	locFocus       []bool
-	locIgnore      []bool
-	flat, cum      [][]int64 // [value][key]
-	stamp          []uint32
-	gen            uint32
-	samples        int // samples summed
-	dropped        int // samples left out by focus or ignore
-	total, base    []int64
-	net            []int64
-	hasBaseSamples bool
+	by            By
+	focus, ignore *regexp.Regexp
+	values        []int // sample value indices summed
+	ids           map[string]int32
+	names         []string
+	byID          []locEntry                     // locations indexed by ID, when IDs are small
+	other         map[*profile.Location]locEntry // locations not found through byID
+	locKeys       []int32
+	flat, cum     [][]int64 // [value][key]
+	stamp         []uint32
+	gen           uint32
+	samples       int // samples summed
+	dropped       int // samples left out by focus or ignore
+	total, base   []int64
+	net           []int64
+	hasBase       bool
+}
+
+// locEntry is what the aggregator knows of one location: its keys, innermost
+// first, are locKeys[start:end].
+type locEntry struct {
+	start, end    int32 // end == 0: not resolved
+	focus, ignore bool
 }
 
 func newAggregator(p *profile.Profile, by By, focus, ignore *regexp.Regexp, values []int) *aggregator {
 	a := &aggregator{
 		by: by, focus: focus, ignore: ignore, values: values,
-		ids:      make(map[string]int32, len(p.Function)),
-		other:    map[*profile.Location]int32{},
-		locStart: make([]int32, 1, len(p.Location)+1),
-		locKeys:  make([]int32, 0, len(p.Location)+len(p.Location)/2),
-		flat:     make([][]int64, len(values)),
-		cum:      make([][]int64, len(values)),
-		total:    make([]int64, len(values)),
-		base:     make([]int64, len(values)),
-		net:      make([]int64, len(values)),
+		ids:     make(map[string]int32, len(p.Function)),
+		other:   map[*profile.Location]locEntry{},
+		locKeys: make([]int32, 0, len(p.Location)+len(p.Location)/2),
+		flat:    make([][]int64, len(values)),
+		cum:     make([][]int64, len(values)),
+		total:   make([]int64, len(values)),
+		base:    make([]int64, len(values)),
+		net:     make([]int64, len(values)),
 	}
 	var maxID uint64
 	for _, l := range p.Location {
 		maxID = max(maxID, l.ID)
 	}
 	if maxID <= uint64(4*len(p.Location)+1024) {
-		a.byID = make([]*profile.Location, maxID+1)
-		a.idxByID = make([]int32, maxID+1)
+		a.byID = make([]locEntry, maxID+1)
 	}
 	for _, l := range p.Location {
-		a.index(l)
+		a.entry(l)
 	}
 	return a
 }
 
-// index returns the index of location l, resolving its keys the first time.
-func (a *aggregator) index(l *profile.Location) int32 {
-	if l.ID < uint64(len(a.byID)) && a.byID[l.ID] == l {
-		return a.idxByID[l.ID]
+// entry returns what the aggregator knows of location l, resolving its keys
+// the first time.
+func (a *aggregator) entry(l *profile.Location) locEntry {
+	if id := l.ID; id < uint64(len(a.byID)) && a.byID[id].end != 0 {
+		return a.byID[id]
 	}
-	if i, ok := a.other[l]; ok {
-		return i
+	return a.newEntry(l)
+}
+
+func (a *aggregator) newEntry(l *profile.Location) locEntry {
+	if e, ok := a.other[l]; ok {
+		return e
 	}
-	i := int32(len(a.locStart) - 1)
-	if l.ID < uint64(len(a.byID)) && a.byID[l.ID] == nil {
-		a.byID[l.ID], a.idxByID[l.ID] = l, i
-	} else {
-		a.other[l] = i
-	}
-	focus, ignore := false, false
+	e := locEntry{start: int32(len(a.locKeys))}
 	match := func(s string) {
-		if a.focus != nil && !focus && a.focus.MatchString(s) {
-			focus = true
+		if a.focus != nil && !e.focus && a.focus.MatchString(s) {
+			e.focus = true
 		}
-		if a.ignore != nil && !ignore && a.ignore.MatchString(s) {
-			ignore = true
+		if a.ignore != nil && !e.ignore && a.ignore.MatchString(s) {
+			e.ignore = true
 		}
 	}
+	filter := a.focus != nil || a.ignore != nil
 	if len(l.Line) == 0 {
 		a.add(frameKey(a.by, l, nil))
-		if a.focus != nil || a.ignore != nil {
+		if filter {
 			match("0x" + strconv.FormatUint(l.Address, 16))
 			if l.Mapping != nil {
 				match(l.Mapping.File)
@@ -97,18 +98,21 @@ func (a *aggregator) index(l *profile.Location) int32 {
 	for j := range l.Line {
 		ln := &l.Line[j]
 		a.add(frameKey(a.by, l, ln))
-		if fn := ln.Function; fn != nil && (a.focus != nil || a.ignore != nil) {
+		if fn := ln.Function; fn != nil && filter {
 			match(fn.Name)
 			match(fn.Filename)
 		}
 	}
-	a.locStart = append(a.locStart, int32(len(a.locKeys)))
-	a.locFocus = append(a.locFocus, focus)
-	a.locIgnore = append(a.locIgnore, ignore)
-	return i
+	e.end = int32(len(a.locKeys))
+	if id := l.ID; id != 0 && id < uint64(len(a.byID)) && a.byID[id].end == 0 {
+		a.byID[id] = e
+	} else {
+		a.other[l] = e
+	}
+	return e
 }
 
-// add appends the id of key to the keys of the location being indexed.
+// add appends the id of key to the keys of the location being resolved.
 func (a *aggregator) add(key string) {
 	id, ok := a.ids[key]
 	if !ok {
@@ -126,42 +130,22 @@ func (a *aggregator) add(key string) {
 
 // addSamples sums the samples of p.
 func (a *aggregator) addSamples(p *profile.Profile) {
+	if len(a.values) == 1 {
+		a.addSamples1(p)
+		return
+	}
 	filter := a.focus != nil || a.ignore != nil
 	for _, s := range p.Sample {
 		if filter && !a.keep(s) {
 			a.dropped++
 			continue
 		}
-		a.samples++
-		isBase := s.DiffBaseSample()
-		a.gen++
-		if a.gen == 0 { // wrapped: forget old stamps
-			clear(a.stamp)
-			a.gen = 1
-		}
-		for vi, idx := range a.values {
-			if idx >= len(s.Value) {
-				continue
-			}
-			v := s.Value[idx]
-			a.net[vi] += v
-			abs := v
-			if abs < 0 {
-				abs = -abs
-			}
-			if isBase {
-				a.base[vi] += abs
-			} else {
-				a.total[vi] += abs
-			}
-		}
-		if isBase {
-			a.hasBaseSamples = true
-		}
+		a.count(s)
+		gen := a.next()
 		leaf := true
 		for _, l := range s.Location {
-			li := a.index(l)
-			for _, k := range a.locKeys[a.locStart[li]:a.locStart[li+1]] {
+			e := a.entry(l)
+			for _, k := range a.locKeys[e.start:e.end] {
 				if leaf {
 					leaf = false
 					for vi, idx := range a.values {
@@ -170,10 +154,10 @@ func (a *aggregator) addSamples(p *profile.Profile) {
 						}
 					}
 				}
-				if a.stamp[k] == a.gen {
+				if a.stamp[k] == gen {
 					continue
 				}
-				a.stamp[k] = a.gen
+				a.stamp[k] = gen
 				for vi, idx := range a.values {
 					if idx < len(s.Value) {
 						a.cum[vi][k] += s.Value[idx]
@@ -184,16 +168,89 @@ func (a *aggregator) addSamples(p *profile.Profile) {
 	}
 }
 
+// addSamples1 is addSamples for one value, the common case, with the
+// inner loop kept small.
+func (a *aggregator) addSamples1(p *profile.Profile) {
+	filter := a.focus != nil || a.ignore != nil
+	idx := a.values[0]
+	for _, s := range p.Sample {
+		if filter && !a.keep(s) {
+			a.dropped++
+			continue
+		}
+		a.count(s)
+		if idx >= len(s.Value) {
+			continue
+		}
+		v := s.Value[idx]
+		gen := a.next()
+		// The slices may grow as locations outside p.Location are met.
+		flat, cum, stamp := a.flat[0], a.cum[0], a.stamp
+		leaf := true
+		for _, l := range s.Location {
+			var e locEntry
+			if id := l.ID; id < uint64(len(a.byID)) && a.byID[id].end != 0 {
+				e = a.byID[id]
+			} else {
+				e = a.newEntry(l)
+				flat, cum, stamp = a.flat[0], a.cum[0], a.stamp
+			}
+			for _, k := range a.locKeys[e.start:e.end] {
+				if leaf {
+					leaf = false
+					flat[k] += v
+				}
+				if stamp[k] != gen {
+					stamp[k] = gen
+					cum[k] += v
+				}
+			}
+		}
+	}
+}
+
+// count adds a kept sample to the totals.
+func (a *aggregator) count(s *profile.Sample) {
+	a.samples++
+	isBase := len(s.Label) > 0 && s.DiffBaseSample()
+	a.hasBase = a.hasBase || isBase
+	for vi, idx := range a.values {
+		if idx >= len(s.Value) {
+			continue
+		}
+		v := s.Value[idx]
+		a.net[vi] += v
+		if v < 0 {
+			v = -v
+		}
+		if isBase {
+			a.base[vi] += v
+		} else {
+			a.total[vi] += v
+		}
+	}
+}
+
+// next starts a sample: it returns a fresh generation for the stamps.
+func (a *aggregator) next() uint32 {
+	a.gen++
+	if a.gen == 0 { // wrapped: forget old stamps
+		clear(a.stamp)
+		a.gen = 1
+	}
+	return a.gen
+}
+
 // keep applies focus and ignore to a sample: it must have a frame that
 // matches focus, and none that matches ignore.
 func (a *aggregator) keep(s *profile.Sample) bool {
 	focused := a.focus == nil
 	for _, l := range s.Location {
-		li := a.index(l)
-		if a.locIgnore[li] {
+		e := a.entry(l)
+		if e.ignore {
 			return false
 		}
-		focused = focused || a.locFocus[li]
+		focused = focused || e.focus
 	}
 	return focused
 }
@@ -201,7 +258,7 @@ func (a *aggregator) keep(s *profile.Sample) bool {
 // denominator is what percentages are of, as in pprof: the sum of absolute
 // values, or in a diff the base's.
 func (a *aggregator) denominator(vi int) int64 {
-	if a.hasBaseSamples {
+	if a.hasBase {
 		return a.base[vi]
 	}
 	return a.total[vi]

@@ -90,7 +90,7 @@ func Top(p *profile.Profile, opts TopOptions) (*Table, error) {
 
 	t := &Table{
 		SampleIndex: idx, SampleType: p.SampleType[idx].Type, Unit: p.SampleType[idx].Unit,
-		By: by, Sort: sort, Diff: a.hasBaseSamples,
+		By: by, Sort: sort, Diff: a.hasBase,
 		Total: a.denominator(0), Net: a.net[0], Samples: a.samples, Dropped: a.dropped,
 	}
 	flat, cum := a.flat[0], a.cum[0]
@@ -132,7 +132,7 @@ func share(v, total int64) float64 {
 // notes explains what is unusual about a profile's numbers.
 func notes(p *profile.Profile, a *aggregator, idx int) []string {
 	var n []string
-	if a.hasBaseSamples {
+	if a.hasBase {
 		n = append(n, "diff: values are changes from the base; shares are of the base's total")
 	} else if a.net[0] != a.total[0] {
 		n = append(n, "some sample values are negative (a delta profile?): shares are of the sum of absolute values")

@@ -150,4 +150,3 @@ func render(w io.Writer, src string, v profiles.View, asJSON, asMarkdown bool) e
 	fmt.Fprintf(w, "Profile: %s\n", src)
 	return profiles.WriteText(w, v)
 }
-
