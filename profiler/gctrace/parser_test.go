@@ -95,6 +95,16 @@ func TestParseCycle(t *testing.T) {
 			GlobalsBytes: 2 * mib, Procs: 2},
 		format: Go126,
 	}, {
+		// Printed by Go 1.26.8 for a pprof goroutineleak profile
+		// (GOEXPERIMENT=goroutineleakprofile); see TestRealLeakCheck.
+		name: "go1.26 real leak check",
+		line: "gc 1 @0.001s 9% (checking for goroutine leaks): 0.14+0.65+0.007 ms clock, 0.29+0/0.18/0.31+0.014 ms cpu, 0->0->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)",
+		want: record.GC{N: 1, StartSeconds: 0.001, EndSeconds: 0.001797, LeakCheck: true, Forced: true,
+			PauseSeconds: 0.000147, PauseMaxSeconds: 0.00014,
+			BackgroundCPUSeconds: 0.00018, IdleCPUSeconds: 0.00031, GCCPUSeconds: 0.000794, CumulativeGCCPUFraction: 0.09,
+			HeapGoalBytes: 4 * mib, Procs: 2},
+		format: Go126,
+	}, {
 		name: "go1.26 forced",
 		line: "gc 4 @0.031s 9%: 0.012+0.61+0.008 ms clock, 0.024+0.10/0.50/0+0.016 ms cpu, 4->4->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)",
 		want: record.GC{N: 4, StartSeconds: 0.031, EndSeconds: 0.031 + 0.00063, Forced: true,
