@@ -149,11 +149,11 @@ type scenarioArgs struct {
 // fs (and, hidden, every other scenario's, to say they do not apply), parses
 // the rest of args, and checks the values with the scenario's Prepare. The
 // caller may have added its own flags to fs first.
-func parseScenario(fs *pflag.FlagSet, verb string, args []string) (*scenarioArgs, error) {
+func parseScenario(io stdio, fs *pflag.FlagSet, verb string, args []string) (*scenarioArgs, error) {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
 			fs.Usage()
-			fmt.Fprintf(fs.Output(), "\nScenarios (gcprobe scenario run NAME --help for their flags): %s\n", strings.Join(scenarios.Names(), ", "))
+			fmt.Fprintf(io.out, "\nScenarios (gcprobe scenario run NAME --help for their flags): %s\n", strings.Join(scenarios.Names(), ", "))
 			return nil, errHelp
 		}
 		return nil, usageErrorf("scenario %s: no scenario named (known: %s)", verb, strings.Join(scenarios.Names(), ", "))
@@ -221,19 +221,8 @@ func (a *scenarioArgs) childArgs(interval time.Duration) []string {
 	return append(args, "--interval="+interval.String())
 }
 
-// scenarioChild checks a scenario command line (NAME [scenario flags], no
-// run-level flags) and returns the options that run it in a child gcprobe:
-// Command and Header set; Record, GOGC, MemLimit and output left to the
-// caller. gcprobe sweep uses it to run scenarios.
-func scenarioChild(io stdio, args []string, interval time.Duration) (child.Options, error) {
-	fs := newFlags(io, "scenario run", "NAME [flags]", "")
-	a, err := parseScenario(fs, "run", args)
-	if err != nil {
-		return child.Options{}, err
-	}
-	return a.childOptions(interval)
-}
-
+// childOptions returns the options that run the scenario in a child
+// gcprobe: Command and Header set, the rest left to the caller.
 func (a *scenarioArgs) childOptions(interval time.Duration) (child.Options, error) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -265,7 +254,7 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 			}
 		}
 	}
-	a, err := parseScenario(fs, "run", args)
+	a, err := parseScenario(io, fs, "run", args)
 	if err != nil {
 		return err
 	}
@@ -353,7 +342,7 @@ func upperFirst(s string) string {
 func scenarioExec(ctx context.Context, io stdio, args []string) error {
 	fs := newFlags(io, "scenario exec", "NAME [flags]", "Internal: the child process of gcprobe scenario run.")
 	interval := fs.Duration("interval", 100*time.Millisecond, "probe sampling interval")
-	a, err := parseScenario(fs, "exec", args)
+	a, err := parseScenario(io, fs, "exec", args)
 	if err != nil {
 		return err
 	}
