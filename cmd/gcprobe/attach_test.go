@@ -133,7 +133,7 @@ func readRun(t *testing.T, path string) (*record.Run, map[string][]record.Event)
 // count over the same window.
 func TestAttachSources(t *testing.T) {
 	for _, tc := range []struct {
-		source string
+		name, source, endpoints string
 		// pauseTol is how far the recorded pause total may be from the
 		// service's, relative: expvar and Prometheus carry exact
 		// nanoseconds; the agent has bucket midpoints of runtime/metrics'
@@ -142,13 +142,14 @@ func TestAttachSources(t *testing.T) {
 		pauseTol float64
 		extra    []string
 	}{
-		{"agent", 0.125, []string{"--profiles", "heap,allocs", "--cpu-profile", "1s"}},
-		{"expvar", 1e-6, nil},
-		{"prometheus", 1e-6, nil},
+		{"agent", "agent", "agent,pprof", 0.125, []string{"--profiles", "heap,allocs", "--cpu-profile", "1s"}},
+		{"expvar", "expvar", "expvar", 1e-6, nil},
+		{"prometheus", "prometheus", "prometheus", 1e-6, nil},
+		{"prometheus with runtime metrics", "prometheus", "prometheus-runtime", 1e-6, nil},
 	} {
-		t.Run(tc.source, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			svc := startService(t, tc.source+",pprof")
+			svc := startService(t, tc.endpoints)
 			out := filepath.Join(t.TempDir(), "run.jsonl")
 			before := svc.gcStats(t)
 			done := make(chan result, 1)
@@ -192,7 +193,7 @@ func TestAttachSources(t *testing.T) {
 			wantN := after.NumGC - before.NumGC
 			wantPause := float64(after.PauseTotalNs-before.PauseTotalNs) / 1e9
 			t.Logf("%s: %d requests; service: %d cycles, pauses %.6fs; attach: %d cycles, pauses %.6fs (%+.2f%%)",
-				tc.source, sent, wantN, wantPause, len(gcs), pause, 100*(pause-wantPause)/wantPause)
+				tc.name, sent, wantN, wantPause, len(gcs), pause, 100*(pause-wantPause)/wantPause)
 			if wantN < 5 {
 				t.Fatalf("the load caused only %d GC cycles", wantN)
 			}
@@ -210,6 +211,9 @@ func TestAttachSources(t *testing.T) {
 				if i > 0 && e.GC.N != gcs[i-1].GC.N+1 {
 					t.Errorf("cycle %d follows %d", e.GC.N, gcs[i-1].GC.N)
 				}
+			}
+			if (tc.source == "agent" || tc.endpoints == "prometheus-runtime") && len(by[record.KindPauses]) == 0 {
+				t.Errorf("no pause histogram events from %s", tc.endpoints)
 			}
 			if len(tc.extra) > 0 {
 				checkProfiles(t, out, by[record.KindProfile], "heap.start", "allocs.start", "heap.end", "allocs.end", "cpu")

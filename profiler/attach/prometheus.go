@@ -19,6 +19,7 @@ import (
 const (
 	promPauses       = "go_gc_duration_seconds" // summary: count = NumGC, sum = PauseTotal
 	promCycles       = "go_gc_cycles_total_gc_cycles_total"
+	promForced       = "go_gc_cycles_forced_gc_cycles_total"
 	promPauseHist    = "go_sched_pauses_total_gc_seconds"
 	promLastGC       = "go_memstats_last_gc_time_seconds"
 	promHeapAlloc    = "go_memstats_heap_alloc_bytes"
@@ -46,12 +47,13 @@ type promSource struct {
 	url   string
 	start time.Time
 
-	started  bool
-	prevN    uint64
-	prevSum  float64
-	prevT    float64
-	prevHist []*dto.Bucket
-	noted    bool
+	started    bool
+	prevN      uint64
+	prevSum    float64
+	prevT      float64
+	prevHist   []*dto.Bucket
+	prevForced float64
+	noted      bool
 }
 
 func newPrometheus(f *fetcher, url string, start time.Time) *promSource {
@@ -84,6 +86,7 @@ func (p *promSource) read(body []byte, now float64) (reading, error) {
 	if p.started {
 		r.events = p.cycles(fams, n, sum, hist, now)
 	}
+	p.prevForced, _ = value(fams, promForced)
 	p.started, p.prevN, p.prevSum, p.prevT, p.prevHist = true, n, sum, now, hist
 	return r, nil
 }
@@ -190,8 +193,11 @@ func (p *promSource) cycles(fams map[string]*dto.MetricFamily, n uint64, sum flo
 	if v, ok := value(fams, promLastGC); ok && v > 0 {
 		lastEnd = time.Unix(0, int64(v*1e9)).Sub(p.start).Seconds()
 	}
+	// Forced cycles are told apart only when all of the poll's are.
+	forced, hasForced := value(fams, promForced)
+	allForced := hasForced && d > 0 && forced-p.prevForced == float64(d)
 	for k := uint64(1); k <= d; k++ {
-		g := &record.GC{N: p.prevN + k}
+		g := &record.GC{N: p.prevN + k, Forced: allForced}
 		if !math.IsNaN(sum) {
 			g.PauseSeconds = (sum - p.prevSum) / float64(d)
 		}

@@ -6,6 +6,9 @@
 //
 //	service [-endpoints agent,expvar,prometheus,pprof]
 //
+// prometheus-runtime instead of prometheus serves a registry that also
+// exports runtime/metrics (go_gc_cycles_*, go_sched_pauses_*).
+//
 // It listens on 127.0.0.1 on a free port and prints "listening on URL".
 //
 //	GET /work?kib=N   allocates about N KiB (default 256) in small objects
@@ -30,6 +33,8 @@ import (
 	"syscall"
 
 	"github.com/gcprobe/gcprobe/profiler"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -60,6 +65,14 @@ func serve(ctx context.Context, endpoints []string) error {
 			mux.Handle("/debug/vars", expvar.Handler())
 		case "prometheus":
 			mux.Handle("/metrics", promhttp.Handler())
+		case "prometheus-runtime":
+			// A registry that also exports runtime/metrics, among them the
+			// GC cycle counter and the pause histogram.
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(
+				collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsGC, collectors.MetricsScheduler)),
+				collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		case "pprof":
 			mux.HandleFunc("/debug/pprof/", pprof.Index)
 			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
