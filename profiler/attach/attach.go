@@ -43,6 +43,7 @@ type Session struct {
 	src    source
 	first  reading
 	header record.Header
+	notes  []string // warnings found while opening, for the record
 }
 
 // Open checks the target and finds its runtime data source. Every error is
@@ -87,6 +88,10 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		s.src, s.first = src, r
 		s.header.Attach.Via = src.name()
 		if h := r.header; h != nil { // the agent knows the program
+			if s.header.PID != 0 && h.PID != 0 && h.PID != s.header.PID {
+				s.notes = append(s.notes, fmt.Sprintf("the agent at %s runs in PID %d, not in --pid %d: RSS and CPU are of PID %d, the GC data of PID %d",
+					o.URL, h.PID, s.header.PID, s.header.PID, h.PID))
+			}
 			if s.header.PID == 0 {
 				s.header.PID = h.PID
 			}
@@ -137,6 +142,9 @@ type recorder struct {
 
 func (r *recorder) run(ctx context.Context) (Result, error) {
 	s := r.s
+	for _, n := range s.notes {
+		r.w.Note(record.NoteWarning, "%s", n)
+	}
 	if s.src == nil {
 		r.w.Note(record.NoteInfo, "no runtime endpoint (--url): only RSS and CPU are recorded. For GC cycles, pauses and heap: run the program under gcprobe run (it reads GODEBUG=gctrace=1), or mount the gcprobe agent (profiler.New(...).Handler() at /debug/gcprobe/) and attach with --url")
 	}
