@@ -70,6 +70,15 @@ func (a *agent) read(url string, body []byte, now float64) (reading, error) {
 		return reading{}, err
 	}
 	var r reading
+	if evs.Next < a.cursor {
+		// The agent counts from 0 again: a new process answers at the URL.
+		// Its clock is unknown until the next baseline; take its events
+		// from here on.
+		r.events = append(r.events, record.Event{T: now, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
+			"agent: the event cursor went back from %d to %d at %.3fs: a different process answers at the URL now (restarted?)", a.cursor, evs.Next, now)}})
+		a.cursor = evs.Next
+		return r, nil
+	}
 	if evs.Lost > 0 {
 		r.events = append(r.events, record.Event{T: now, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
 			"agent: %d events between %d and %d were overwritten in the agent's buffer before this poll at %.3fs; poll more often (--interval)",

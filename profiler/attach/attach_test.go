@@ -371,3 +371,38 @@ func TestRecordFaultsMidway(t *testing.T) {
 		t.Fatalf("%d cycles, notes %q", gcs, notes)
 	}
 }
+
+func TestAgentEvents(t *testing.T) {
+	start := time.Now()
+	agentStart := start.Add(-10 * time.Second) // the agent started earlier
+	var body string
+	url := server(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+	a := newAgent(newFetcher(time.Second), url+"/debug/gcprobe/", start)
+	poll := func(b string, now float64) reading {
+		t.Helper()
+		body = b
+		r, err := a.poll(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	st, _ := json.Marshal(map[string]any{"header": record.Header{Schema: record.Schema, PID: 42, GoVersion: "go1.26.8", Start: agentStart}, "sample": record.Sample{RSSBytes: 1}, "next": 7})
+	if r := poll(string(st), 0); r.header == nil || r.header.PID != 42 || !r.sampleOK {
+		t.Fatalf("baseline: %+v", r)
+	}
+	r := poll(`{"next":10,"lost":1,"events":[{"t":10.5,"gc":{"n":3,"end_seconds":10.4,"pause_seconds":1e-4}},{"t":10.6,"sample":{"rss_bytes":5}},{"t":11,"end":{"reason":"exit"}}]}`, 1)
+	if len(r.events) != 3 || r.events[0].Note == nil || !strings.Contains(r.events[0].Note.Message, "1 events") {
+		t.Fatalf("events: %+v", r.events)
+	}
+	if g := r.events[1].GC; g == nil || !near(r.events[1].T, 0.5) || !near(g.EndSeconds, 0.4) {
+		t.Errorf("GC not moved to the record's clock: t=%v %+v", r.events[1].T, g)
+	}
+	if a.cursor != 10 {
+		t.Errorf("cursor %d, want 10", a.cursor)
+	}
+	r = poll(`{"next":2,"lost":0,"events":[]}`, 2)
+	if len(r.events) != 1 || !strings.Contains(r.events[0].Note.Message, "restarted") || a.cursor != 2 {
+		t.Fatalf("restart: %+v, cursor %d", r.events, a.cursor)
+	}
+}
