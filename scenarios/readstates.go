@@ -61,7 +61,7 @@ func readStates() Scenario {
 			p.Errorf("workers", "%d: want at least 1", workers)
 		}
 		if p.Err() == nil {
-			p.checkFits("entries", "the "+layout+" layout ("+strconv.Itoa(lru.BytesPerEntry(layout))+" B per entry)",
+			p.checkFits("entries", "the "+layout+" layout and its store ("+strconv.Itoa(lru.BytesPerEntry(layout))+" B per entry)",
 				uint64(entries)*uint64(lru.BytesPerEntry(layout)))
 		}
 		if err := p.Err(); err != nil {
@@ -85,7 +85,7 @@ type readStatesRun struct {
 func (rs *readStatesRun) run(ctx context.Context, env Env) error {
 	w := env.Record
 	start := time.Now()
-	store := lru.NewStore()
+	store := lru.NewStore(rs.entries)
 	cache, err := lru.New(rs.layout, rs.entries, store)
 	if err != nil {
 		return err

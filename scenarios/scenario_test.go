@@ -62,7 +62,7 @@ func TestBadInput(t *testing.T) {
 		{"fanout", map[string]string{"rate": "-5"}, "--rate must be above 0"},
 		{"readstates", map[string]string{"depth": "5"}, "--depth does not apply to scenario readstates"},
 		{"readstates", map[string]string{"entries": "3e9"}, "--entries"},
-		{"readstates", map[string]string{"entries": "2e9"}, "--entries 2e9 needs about 317 GiB for the pointers layout (170 B per entry)"},
+		{"readstates", map[string]string{"entries": "2e9"}, "--entries 2e9 needs about 438 GiB for the pointers layout and its store (235 B per entry)"},
 		{"readstates", map[string]string{"layout": "arena"}, `--layout "arena"`},
 		{"readstates", map[string]string{"duration": "10s", "warmup": "20s"}, "--warmup 20s must be at least 0 and shorter than --duration 10s"},
 		{"binarytrees", map[string]string{"depth": "x"}, "--depth x: not a whole number"},

@@ -48,7 +48,7 @@ func TestScenarioBadInput(t *testing.T) {
 		{[]string{"scenario", "run", "binarytrees", "--pool"}, "--pool does not apply to scenario binarytrees"},
 		{[]string{"scenario", "run", "readstates", "--rate", "0"}, "--rate must be above 0"},
 		{[]string{"scenario", "run", "fanout", "--rate=-1"}, "--rate must be above 0"},
-		{[]string{"scenario", "run", "readstates", "--entries", "2e9"}, "--entries 2e9 needs about 317 GiB"},
+		{[]string{"scenario", "run", "readstates", "--entries", "2e9"}, "--entries 2e9 needs about 438 GiB"},
 		{[]string{"scenario", "run", "readstates", "--entries", "lots"}, `invalid argument "lots" for "--entries"`},
 		{[]string{"scenario", "run", "readstates", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"scenario", "run", "readstates", "--gogc", "fast"}, "--gogc"},

@@ -94,13 +94,17 @@ type layout interface {
 var Layouts = []string{"pointers", "compact"}
 
 // BytesPerEntry estimates the memory one entry of a full cache takes in a
-// layout (the entry, the map slot, allocator rounding), measured on amd64.
+// layout (the entry, the map slot, allocator rounding, and its copy in the
+// store), measured on amd64.
 func BytesPerEntry(layout string) int {
 	if layout == "compact" {
-		return 120
+		return 120 + storeBytesPerEntry
 	}
-	return 170
+	return 170 + storeBytesPerEntry
 }
+
+// storeBytesPerEntry is a seeded state in the store: index slot and encoding.
+const storeBytesPerEntry = 65
 
 // Stats counts what a Cache did.
 type Stats struct {
@@ -139,13 +143,15 @@ func New(layoutName string, capacity int, store *Store) (*Cache, error) {
 // Len returns the number of states in the cache.
 func (c *Cache) Len() int { return c.layout.len() }
 
-// Fill inserts a clean state, as a cache warmed from the store would hold;
+// Fill inserts a clean state, as a cache warmed from the store would hold,
+// and seeds the store with it, so that the state loads back once evicted;
 // it is for filling the cache before a run.
 func (c *Cache) Fill(k Key, s State) {
 	if _, ok := c.layout.peek(k); ok {
 		return
 	}
 	s.Dirty = false
+	c.store.Seed(k, s)
 	c.evicted(c.layout.insert(k, s))
 }
 

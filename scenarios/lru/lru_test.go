@@ -18,7 +18,7 @@ func TestLayoutsBehaveTheSame(t *testing.T) {
 	}
 	var runs []run
 	for _, name := range Layouts {
-		st := NewStore()
+		st := NewStore(0)
 		c, err := New(name, capacity, st)
 		if err != nil {
 			t.Fatal(err)
@@ -73,7 +73,7 @@ func TestLayoutsBehaveTheSame(t *testing.T) {
 func TestCacheBehaviour(t *testing.T) {
 	for _, name := range Layouts {
 		t.Run(name, func(t *testing.T) {
-			st := NewStore()
+			st := NewStore(0)
 			c, _ := New(name, 2, st)
 			a, b, d := Key{1, 1}, Key{2, 2}, Key{3, 3}
 			sec := int64(time.Second)
@@ -126,10 +126,10 @@ func TestOpsAreReproducible(t *testing.T) {
 }
 
 func TestNewRefuses(t *testing.T) {
-	if _, err := New("arena", 10, NewStore()); err == nil {
+	if _, err := New("arena", 10, NewStore(0)); err == nil {
 		t.Error("unknown layout accepted")
 	}
-	if _, err := New("compact", 0, NewStore()); err == nil {
+	if _, err := New("compact", 0, NewStore(0)); err == nil {
 		t.Error("capacity 0 accepted")
 	}
 }
