@@ -28,6 +28,9 @@ the record (through the descriptor named by GCPROBE_EVENTS_FD). Give run a
 built program, not "go run": the go command's own GC cycles would be
 recorded too.
 
+The program reads gcprobe's stdin when that is a file or a pipe; a terminal
+is not passed on.
+
 The record is written as the run goes, so it survives a crash or kill -9 of
 gcprobe or of the program. At the end gcprobe prints a summary to stderr and
 exits with the program's exit status (128+N if signal N killed it), or 0
@@ -85,6 +88,7 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 		Header:      record.Header{GCProbeVersion: version()},
 		Stdout:      io.out,
 		Stderr:      io.err,
+		Stdin:       pipedInput(io.in),
 		ShowGCTrace: *showTrace,
 	}
 	out, err := openRecord(*output, command[0], io.out)
@@ -198,6 +202,18 @@ func (o *recordOut) remove() {
 	if o.file != nil {
 		os.Remove(o.name)
 	}
+}
+
+// pipedInput returns gcprobe's stdin for the child when it is a file or a
+// pipe, and nil for a terminal: the child runs in a process group of its own
+// and would be stopped if it read the terminal.
+func pipedInput(in io.Reader) io.Reader {
+	if f, ok := in.(*os.File); ok {
+		if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice != 0 {
+			return nil
+		}
+	}
+	return in
 }
 
 // safeName keeps a command's name usable in a file name.

@@ -143,6 +143,17 @@ func TestRunSignalExit(t *testing.T) {
 	}
 }
 
+func TestRunStdin(t *testing.T) {
+	if _, err := exec.LookPath("cat"); err != nil {
+		t.Skip("no cat")
+	}
+	path := filepath.Join(t.TempDir(), "r.jsonl")
+	r := gcprobeIn(t, "line 1\nline 2\n", "run", "--quiet", "-o", path, "--", "cat")
+	if r.code != 0 || r.stdout != "line 1\nline 2\n" {
+		t.Errorf("exit %d, stdout %q: stdin did not reach the program", r.code, r.stdout)
+	}
+}
+
 func TestRunHelp(t *testing.T) {
 	r := gcprobe(t, "run", "--help")
 	if r.code != 0 || strings.Count(r.stdout, "Usage: gcprobe run") != 1 || !strings.Contains(r.stdout, "--memlimit") {

@@ -64,9 +64,12 @@ type Options struct {
 	Header record.Header
 	// Record receives the run record (a file, or stdout).
 	Record io.Writer
+	// Stdin is the child's input (nil: empty). The child runs in a process
+	// group of its own, so a terminal must not be given here: reading it
+	// would stop the child (SIGTTIN).
+	Stdin io.Reader
 	// Stdout and Stderr receive the child's output (nil discards it).
 	// Every stderr line that is not gctrace output passes through unchanged.
-	// The child's stdin is empty.
 	Stdout, Stderr io.Writer
 	// ShowGCTrace passes gctrace lines through to Stderr too.
 	ShowGCTrace bool
@@ -186,6 +189,7 @@ func start(path string, env []string, opts Options) (*running, error) {
 	cmd := exec.Command(path, opts.Command[1:]...)
 	cmd.Args[0] = opts.Command[0]
 	cmd.Env = env
+	cmd.Stdin = opts.Stdin
 	cmd.Stdout = opts.Stdout
 	cmd.Stderr = stderrW
 	cmd.ExtraFiles = []*os.File{eventsW} // fd 3 = eventsFD
