@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -18,7 +19,7 @@ import (
 const importHelp = `Turn a saved GODEBUG=gctrace=1 log into a run record.
 
 The log may come from production (with time stamps, journald or kubectl
-prefixes before each line) or be pasted from an issue; program output,
+prefixes before each line, gzipped or not) or be pasted from an issue; program output,
 scavenger and pacer lines between the GC lines are skipped. The formats of
 Go 1.5 to Go 1.26 are read; Go 1.4 and older printed no time stamps and are
 not supported.
@@ -78,13 +79,15 @@ func cmdImport(ctx context.Context, io stdio, args []string) error {
 	return nil
 }
 
-// defaultImportOutput names the record after its input: app.log gives
-// app.jsonl beside it; stdin gives gctrace.jsonl in the current directory.
+// defaultImportOutput names the record after its input: app.log (or
+// app.log.gz) gives app.jsonl beside it; stdin gives gctrace.jsonl in the
+// current directory.
 func defaultImportOutput(input string) string {
 	if input == "-" {
 		return "gctrace.jsonl"
 	}
-	out := strings.TrimSuffix(input, filepath.Ext(input)) + ".jsonl"
+	base := strings.TrimSuffix(input, ".gz")
+	out := strings.TrimSuffix(base, filepath.Ext(base)) + ".jsonl"
 	if out == input { // the log is itself named .jsonl
 		out = strings.TrimSuffix(input, ".jsonl") + ".gcprobe.jsonl"
 	}
@@ -105,16 +108,33 @@ func sameFile(a, b string) bool {
 }
 
 // openImportInput opens FILE, or stdin for "-", and returns the name to use
-// in messages.
+// in messages. Gzipped input (rotated production logs) is decompressed.
 func openImportInput(input string, stdin io.Reader) (io.ReadCloser, string, error) {
-	if input == "-" {
-		return io.NopCloser(stdin), "stdin", nil
+	name, r := "stdin", io.NopCloser(stdin)
+	if input != "-" {
+		f, err := os.Open(input)
+		if err != nil {
+			return nil, "", err // *PathError: "open FILE: no such file or directory"
+		}
+		name, r = input, f
 	}
-	f, err := os.Open(input)
-	if err != nil {
-		return nil, "", err // *PathError: "open FILE: no such file or directory"
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			r.Close()
+			return nil, "", fmt.Errorf("%s: %w", name, err)
+		}
+		return readCloser{zr, r}, name, nil
 	}
-	return f, input, nil
+	return readCloser{br, r}, name, nil
+}
+
+// readCloser reads from one reader and closes another (the file under a
+// buffer or a decompressor).
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // importStats counts what the log held.
@@ -148,6 +168,7 @@ func importGCTrace(ctx context.Context, r io.Reader, name string, out *lazyRecor
 	st := &importStats{}
 	p := gctrace.NewParser()
 	var c clock
+	var werr error // from writing the record, as opposed to reading the log
 	err := forEachLine(r, func(line []byte) error {
 		st.lines++
 		if st.lines%4096 == 0 && ctx.Err() != nil {
@@ -156,7 +177,8 @@ func importGCTrace(ctx context.Context, r io.Reader, name string, out *lazyRecor
 		gc, kind := p.Parse(line)
 		switch kind {
 		case gctrace.Cycle:
-			return importCycle(st, &c, out, gc, p.Format(), name, st.lines)
+			werr = importCycle(st, &c, out, gc, p.Format(), name, st.lines)
+			return werr
 		case gctrace.ForcedNotice:
 			st.notices++
 		case gctrace.Scavenger:
@@ -172,6 +194,9 @@ func importGCTrace(ctx context.Context, r io.Reader, name string, out *lazyRecor
 	})
 	if ctx.Err() != nil {
 		return st, fmt.Errorf("interrupted after %d lines of %s", st.lines, name)
+	}
+	if err != nil && err != werr {
+		err = fmt.Errorf("%s: line %d: %w", name, st.lines+1, err)
 	}
 	if err != nil {
 		return st, err

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"math"
 	"os"
@@ -191,6 +193,8 @@ func TestImportOutputNames(t *testing.T) {
 		{"logs/gctrace", "logs/gctrace.jsonl"},
 		{"issue-1234.txt", "issue-1234.jsonl"},
 		{"trace.jsonl", "trace.gcprobe.jsonl"}, // never the input itself
+		{"app.log.2.gz", "app.log.jsonl"},
+		{"app.log.gz", "app.jsonl"},
 		{"-", "gctrace.jsonl"},
 	} {
 		if got := defaultImportOutput(tt.in); got != tt.want {
@@ -275,5 +279,31 @@ func TestImportHelp(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "--output") {
 		t.Errorf("help does not list --output:\n%s", r.stdout)
+	}
+}
+
+// TestImportGzip reads a rotated, gzipped log.
+func TestImportGzip(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(importLog))
+	zw.Close()
+	log := writeLog(t, "web-1.log.gz", buf.String())
+	r := gcprobe(t, "import", "gctrace", log)
+	if r.code != 0 || !strings.Contains(r.stderr, "imported 6 GC cycles") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if _, err := record.ReadFile(strings.TrimSuffix(log, ".log.gz") + ".jsonl"); err != nil {
+		t.Error(err)
+	}
+	// A log cut short mid-stream fails with one line naming it.
+	cut := writeLog(t, "cut.log.gz", buf.String()[:buf.Len()/2])
+	if r := gcprobe(t, "import", "gctrace", cut); r.code != 1 || !strings.Contains(r.stderr, cut+": line ") {
+		t.Errorf("truncated gzip: exit %d, %s", r.code, r.stderr)
+	}
+	// A file that only looks gzipped fails with one line naming it.
+	bad := writeLog(t, "bad.gz", "\x1f\x8bnot really")
+	if r := gcprobe(t, "import", "gctrace", bad); r.code != 1 || !strings.Contains(r.stderr, bad+":") {
+		t.Errorf("corrupt gzip: exit %d, %s", r.code, r.stderr)
 	}
 }
