@@ -128,7 +128,7 @@ func parseCycle(b []byte) (gc record.GC, end duration, f Format, ok bool) {
 			return gc, end, 0, false
 		}
 	}
-	if procs > 1<<31 {
+	if procs >= 1<<31 { // an int on every platform
 		return gc, end, 0, false
 	}
 
