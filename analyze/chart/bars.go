@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -123,7 +124,7 @@ func (b Bars) Plot() (*plot.Plot, error) {
 	if len(vals) == 0 {
 		return p, nil
 	}
-	w := vg.Points(math.Min(60, 360/float64(len(vals))))
+	w := vg.Points(math.Min(40, 240/float64(len(vals))))
 	bars, err := plotter.NewBarChart(vals, w)
 	if err != nil {
 		return nil, err
@@ -148,7 +149,13 @@ func (b Bars) Plot() (*plot.Plot, error) {
 			p.Legend.Add("median, with its confidence interval", bars)
 		}
 	}
-	p.NominalX(b.Labels...)
+	// A configuration's label has a word per dimension ("gogc=100
+	// memlimit=off"): one per line keeps neighbours from overlapping.
+	names := make([]string, len(b.Labels))
+	for i, l := range b.Labels {
+		names[i] = strings.ReplaceAll(l, " ", "\n")
+	}
+	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(vals))-0.4 // room for the outer labels
 	p.Y.Min = 0
 	headroom(p, false)

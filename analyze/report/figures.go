@@ -16,6 +16,9 @@ type Figure struct {
 	Title   string
 	Caption string
 	Chart   chart.Chart
+	// Half asks the HTML renderer for half the page's width (charts meant
+	// to be read side by side, such as one metric per configuration).
+	Half bool
 }
 
 // timeline is what the charts of one run need from its record.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"gonum.org/v1/plot/vg"
+
 	"github.com/gcprobe/gcprobe/analyze/chart"
 )
 
@@ -67,8 +69,14 @@ func svgFigures(figs []Figure) []htmlFigure {
 		hf := htmlFigure{Figure: f}
 		p, err := f.Chart.Plot()
 		if err == nil {
+			var w, h vg.Length // the default size
+			if f.Half {
+				// Drawn smaller rather than scaled down, so that
+				// its text stays as large as the others'.
+				w, h = 4.6*vg.Inch, 3.4*vg.Inch
+			}
 			var s string
-			s, err = chart.InlineSVG(p, 0, 0)
+			s, err = chart.InlineSVG(p, w, h)
 			// The SVG comes from gonum's renderer, which escapes every
 			// text it draws (vgsvg uses html.EscapeString).
 			hf.SVG = template.HTML(s)
@@ -118,7 +126,10 @@ figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: .9em; }
 .notes { color: #555; font-size: .9em; }
 .warn { color: #8a4b00; }
-.charts { display: block; }
+.charts { display: flex; flex-wrap: wrap; justify-content: space-between; }
+.charts figure { width: 100%; }
+.charts figure.half { width: 49%; }
+details.notes summary { cursor: pointer; }
 @media print { main { max-width: none; padding: 0; } h2 { page-break-after: avoid; } }
 </style>
 </head>
@@ -140,7 +151,9 @@ figcaption { color: #555; font-size: .9em; }
 <h2>Comparison</h2>
 {{with .Report.Comparison}}{{with .Recommendation}}<p class="recommend">{{.Sentence}}</p>{{end}}{{end}}
 {{with .ComparisonNote}}<p class="notes">{{.}}</p>{{end}}
+<div class="charts">
 {{range .Figures}}{{template "figure" .}}{{end}}
+</div>
 {{range .Comparison}}{{template "grid" .}}{{end}}
 {{with .Report.Comparison}}{{range $i, $n := .Notes}}<p class="notes">[{{inc $i}}] {{$n}}</p>{{end}}{{range .Warnings}}<p class="warn">{{.}}</p>{{end}}{{end}}
 </section>
@@ -177,7 +190,7 @@ figcaption { color: #555; font-size: .9em; }
 {{range .Grids}}{{template "grid" .}}{{end}}
 {{else}}<p class="notes">No profiles are attached to this run.</p>
 {{end}}{{end}}
-{{define "figure"}}<figure id="fig-{{.Name}}">
+{{define "figure"}}<figure id="fig-{{.Name}}"{{if .Half}} class="half"{{end}}>
 {{if .Err}}<p class="warn">chart {{.Title}}: {{.Err}}</p>{{else}}{{.SVG}}{{end}}
 <figcaption>{{.Caption}}</figcaption>
 </figure>

@@ -204,13 +204,14 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 			b.Center, b.Lo, b.Hi = append(b.Center, st.Center), append(b.Lo, st.Lo), append(b.Hi, st.Hi)
 		}
 		r.Figures = append(r.Figures, Figure{
-			Name: "metric-" + strings.ReplaceAll(name, ".", "-"), Title: name + " by configuration", Chart: b,
+			Name: "metric-" + strings.ReplaceAll(name, ".", "-"), Title: name + " by configuration", Chart: b, Half: true,
 			Caption: fmt.Sprintf("Median of each configuration's runs, with its %.0f%% confidence interval where there are enough runs for one. %s.",
 				c.Confidence*100, direction(m)),
 		})
 	}
 	if f := c.Frontier; f != nil && len(f.Axes) >= 2 {
-		r.Figures = append(r.Figures, r.pareto(c, f))
+		// The Pareto chart answers the question of a sweep: it comes first.
+		r.Figures = append([]Figure{r.pareto(c, f)}, r.Figures...)
 	}
 }
 
