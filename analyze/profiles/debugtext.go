@@ -91,7 +91,11 @@ func isRuntimeFrame(l *profile.Location) bool {
 	if len(l.Line) == 0 {
 		return true
 	}
-	name := l.Line[0].Function.Name
+	fn := l.Line[0].Function
+	if fn == nil {
+		return true
+	}
+	name := fn.Name
 	return strings.HasPrefix(name, "runtime.") || strings.HasPrefix(name, "internal/runtime/")
 }
 

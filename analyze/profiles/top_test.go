@@ -215,3 +215,20 @@ func TestPackageName(t *testing.T) {
 		}
 	}
 }
+
+func TestTopEmptyProfile(t *testing.T) {
+	tab, err := Top(build(t, heapTypes), TopOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Rows) != 0 || tab.Total != 0 || tab.Samples != 0 {
+		t.Errorf("got %+v, want an empty table", tab)
+	}
+	if !strings.Contains(strings.Join(tab.Notes, " "), "no samples") {
+		t.Errorf("notes %q do not say the profile has no samples", tab.Notes)
+	}
+	var b strings.Builder
+	if err := WriteText(&b, tab); err != nil || !strings.Contains(b.String(), "showing 0 of 0 functions") {
+		t.Errorf("text of an empty table: %q, %v", b.String(), err)
+	}
+}
