@@ -1,0 +1,50 @@
+package summary
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler/record"
+)
+
+// FuzzCompute feeds any record the reader accepts to Compute and both
+// renderers: none may panic, and the JSON must be valid (no NaN or Inf).
+func FuzzCompute(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.jsonl")
+	for _, p := range files {
+		if data, err := os.ReadFile(p); err == nil && len(data) < 64<<10 {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(`{"schema":"gcprobe.run/v1"}` + "\n" +
+		`{"t":1,"latency":{"interval_seconds":0,"count":5,"buckets":[{"lo_seconds":-1,"hi_seconds":0,"count":5}]}}` + "\n" +
+		`{"t":1,"gc":{"n":1,"start_seconds":2,"end_seconds":1,"interval_cpu_seconds":-1}}` + "\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		watchdog := time.AfterFunc(3*time.Second, func() { panic(fmt.Sprintf("hang on %q", data)) })
+		defer watchdog.Stop()
+		run, err := record.Read(bytes.NewReader(data), "fuzz.jsonl")
+		if err != nil {
+			return
+		}
+		s := Compute(run)
+		var b bytes.Buffer
+		if err := WriteText(&b, []Summary{s}); err != nil {
+			t.Fatal(err)
+		}
+		b.Reset()
+		if err := WriteJSON(&b, []Summary{s}); err != nil {
+			t.Fatalf("WriteJSON: %v", err)
+		}
+		if !json.Valid(b.Bytes()) {
+			t.Fatalf("invalid JSON:\n%s", b.Bytes())
+		}
+		for _, m := range s.Metrics() {
+			_ = m.Format()
+		}
+	})
+}
