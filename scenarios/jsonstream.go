@@ -114,9 +114,6 @@ func (w *slidingWindow) add(e *jsonEvent, cutoff int64) windowAgg {
 	return *a
 }
 
-var jsonKinds = [...]string{"view", "click", "purchase", "share"}
-var jsonRegions = [...]string{"eu-west", "us-east", "ap-south"}
-
 func (j *jsonRun) run(ctx context.Context, env Env) error {
 	win := &slidingWindow{aggs: map[string]*windowAgg{}}
 	users := make([]string, j.users)
@@ -125,6 +122,8 @@ func (j *jsonRun) run(ctx context.Context, env Env) error {
 		users[i] = "user-" + strconv.Itoa(i)
 		tier[users[i]] = [...]string{"free", "plus", "pro"}[i%3]
 	}
+	kinds := [...]string{"view", "click", "purchase", "share"}
+	regions := [...]string{"eu-west", "us-east", "ap-south"}
 	var outBytes [256]uint64
 	res, err := loadgen.Run(ctx, loadgen.Config{
 		Rate: j.load.Rate, Workers: 8, Warmup: j.load.Warmup, Duration: j.load.Duration - j.load.Warmup,
@@ -133,12 +132,12 @@ func (j *jsonRun) run(ctx context.Context, env Env) error {
 		h := mix64(j.load.Seed ^ r.Seq*0x9e3779b97f4a7c15)
 		// The event as it arrives on the wire.
 		in := fmt.Appendf(nil, `{"ts":%d,"user":%q,"kind":%q,"value":%d.%02d,"tags":["src-%d","v2"]}`,
-			r.Intended.UnixNano(), users[h%uint64(j.users)], jsonKinds[h>>20%4], h>>24%1000, h>>34%100, h>>40%16)
+			r.Intended.UnixNano(), users[h%uint64(j.users)], kinds[h>>20%4], h>>24%1000, h>>34%100, h>>40%16)
 		e := new(jsonEvent)
 		if err := json.Unmarshal(in, e); err != nil {
 			panic(err) // we wrote it: a bug
 		}
-		e.Region = jsonRegions[h>>44%3]
+		e.Region = regions[h>>44%3]
 		e.Tier = tier[e.User]
 		agg := win.add(e, time.Now().Add(-j.window).UnixNano())
 		agg.WindowSecs = j.window.Seconds()

@@ -90,8 +90,8 @@ type layout interface {
 	keys(dst []Key) []Key
 }
 
-// Layouts are the names New accepts.
-var Layouts = []string{"pointers", "compact"}
+// Layouts returns the names New accepts.
+func Layouts() []string { return []string{"pointers", "compact"} }
 
 // BytesPerEntry estimates the memory one entry of a full cache takes in a
 // layout (the entry, the map slot, allocator rounding, and its copy in the

@@ -17,7 +17,7 @@ func TestLayoutsBehaveTheSame(t *testing.T) {
 		st *Store
 	}
 	var runs []run
-	for _, name := range Layouts {
+	for _, name := range Layouts() {
 		st := NewStore(0)
 		c, err := New(name, capacity, st)
 		if err != nil {
@@ -71,7 +71,7 @@ func TestLayoutsBehaveTheSame(t *testing.T) {
 }
 
 func TestCacheBehaviour(t *testing.T) {
-	for _, name := range Layouts {
+	for _, name := range Layouts() {
 		t.Run(name, func(t *testing.T) {
 			st := NewStore(0)
 			c, _ := New(name, 2, st)
