@@ -135,3 +135,28 @@ func TestAnalyzeUsage(t *testing.T) {
 		}
 	}
 }
+
+// Every example in gcprobe analyze --help runs, on the testdata profiles.
+func TestAnalyzeHelpExamples(t *testing.T) {
+	files := strings.NewReplacer(
+		"before.pb.gz", profilesTestdata+"heap-base.pb.gz",
+		"after.pb.gz", profilesTestdata+"heap.pb.gz",
+		"heap.pb.gz", profilesTestdata+"heap.pb.gz",
+		"cpu.pprof", profilesTestdata+"cpu.pb.gz",
+	)
+	n := 0
+	for _, line := range strings.Split(analyzeHelp, "\n") {
+		cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "gcprobe ")
+		if !ok {
+			continue
+		}
+		n++
+		args := strings.Fields(files.Replace(cmd))
+		if r := gcprobe(t, args...); r.code != 0 || r.stdout == "" {
+			t.Errorf("gcprobe %s: exit %d: %s", cmd, r.code, r.stderr)
+		}
+	}
+	if n < 4 {
+		t.Errorf("found %d examples in the help, want at least 4", n)
+	}
+}
