@@ -47,6 +47,23 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestSideBySide compares several runs' text with its golden file.
+func TestSideBySide(t *testing.T) {
+	var sums []Summary
+	for _, name := range []string{"gctrace.jsonl", "probe.jsonl", "scenario.jsonl"} {
+		run, err := record.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, Compute(run))
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, sums); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "testdata/side-by-side.txt", text.Bytes())
+}
+
 // TestGeneratedUpToDate fails when the generator and testdata disagree.
 func TestGeneratedUpToDate(t *testing.T) {
 	for name, data := range genRecords(t) {

@@ -13,15 +13,22 @@ import (
 
 // WriteText renders summaries as one table, a column per run, followed by
 // numbered footnotes (how figures were measured), each run's warnings and
-// notes, and its verdict.
+// notes, and its verdict. Several runs get numbered columns, named above the
+// table with what every run shares.
 func WriteText(w io.Writer, sums []Summary) error {
 	secs, notes := Table(sums)
+	var b strings.Builder
 	tb := texttab.Table{}
-	head := []string{""}
-	for _, s := range sums {
-		head = append(head, s.File)
+	if len(sums) == 1 {
+		tb.Row("", sums[0].File)
+	} else {
+		secs = sideBySide(&b, sums, secs)
+		head := []string{""}
+		for i := range sums {
+			head = append(head, fmt.Sprintf("#%d", i+1))
+		}
+		tb.Row(head...)
 	}
-	tb.Row(head...)
 	for _, sec := range secs {
 		tb.Title("")
 		tb.Title(sec.Title)
@@ -29,16 +36,16 @@ func WriteText(w io.Writer, sums []Summary) error {
 			tb.Row(append([]string{"  " + r.Name}, r.Cells...)...)
 		}
 	}
-	var b strings.Builder
 	tb.WriteTo(&b)
 	for i, f := range notes {
 		fmt.Fprintf(&b, "[%d] %s\n", i+1, f)
 	}
-	for _, s := range sums {
+	for i, s := range sums {
 		label := ""
 		if len(sums) > 1 {
-			label = s.File + ": "
+			label = fmt.Sprintf("#%d ", i+1)
 		}
+		b.WriteString("\n")
 		for _, x := range s.Warnings {
 			fmt.Fprintf(&b, "%swarning: %s\n", label, x)
 		}
@@ -46,11 +53,50 @@ func WriteText(w io.Writer, sums []Summary) error {
 			fmt.Fprintf(&b, "%snote from the record: %s\n", label, x)
 		}
 		if v := s.Verdict(); len(v) > 0 {
-			fmt.Fprintf(&b, "\n%sverdict: %s.\n", label, strings.Join(v, "; "))
+			fmt.Fprintf(&b, "%sverdict: %s.\n", label, strings.Join(v, "; "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// sideBySide prepares several runs' text: it names each run's column
+// (#1 file: what) and prints rows of the run section that every run shares
+// once, above the table; it returns the sections left for the table.
+func sideBySide(b *strings.Builder, sums []Summary, secs []Section) []Section {
+	for i, s := range sums {
+		fmt.Fprintf(b, "#%d %s: %s\n", i+1, s.File, What(s))
+	}
+	var out []Section
+	for _, sec := range secs {
+		if sec.Title != "run" {
+			out = append(out, sec)
+			continue
+		}
+		kept := Section{Title: sec.Title}
+		for _, r := range sec.Rows {
+			switch {
+			case r.Name == "what":
+			case allSame(r.Cells):
+				fmt.Fprintf(b, "%s: %s\n", r.Name, r.Cells[0])
+			default:
+				kept.Rows = append(kept.Rows, r)
+			}
+		}
+		if len(kept.Rows) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
+}
+
+func allSame(cells []string) bool {
+	for _, c := range cells {
+		if c != cells[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // Section is a titled group of rows of the summary table.
