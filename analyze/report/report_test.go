@@ -164,11 +164,16 @@ func golden(t *testing.T, path string, got []byte) {
 
 // external matches anything in a page that would make a browser fetch:
 // src/href attributes, CSS url() and @import, scripts, iframes, objects.
-var external = regexp.MustCompile(`(?i)(\s(src|href|srcset|action|poster|data)\s*=|url\(|@import|<script|<iframe|<object|<embed|<link)`)
+var external = regexp.MustCompile(`(?i)([\s:](src|href|srcset|action|poster|data)\s*=|url\(|@import|<script|<iframe|<object|<embed|<link|<img|<image)`)
 
 // TestHTMLSelfContained checks every report page references nothing
 // outside itself, escapes what came from the record, and holds its charts.
 func TestHTMLSelfContained(t *testing.T) {
+	for _, bad := range []string{`<img src="http://x/a.png">`, `<image xlink:href="https://x/a.png"/>`, `<style>@font-face{src:url(https://x/f.woff)}</style>`, `<link rel="stylesheet" href="a.css">`} {
+		if !external.MatchString(bad) {
+			t.Fatalf("the check misses %s", bad)
+		}
+	}
 	for name, rep := range cases(t) {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
