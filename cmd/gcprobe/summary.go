@@ -5,19 +5,19 @@ import (
 	"fmt"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/profiler/record"
 )
 
 const summaryHelp = `Summarize run records: GC cycles (automatic, periodic, forced), GC CPU
 share, stop-the-world pauses, live heap and heap goal, allocation rate, RSS,
 and for scenario runs request latency inside and outside GC cycles. Several
-runs are shown side by side. Footnotes say how each figure was measured.
+runs are shown side by side; a directory stands for every *.jsonl record in
+it. Footnotes say how each figure was measured.
 
 A file that cannot be read is reported (file:line) and skipped; gcprobe then
 exits with status 1 after summarizing the others.`
 
 func cmdSummary(ctx context.Context, io stdio, args []string) error {
-	fs := newFlags(io, "summary", "[flags] RUN...", summaryHelp)
+	fs := newFlags(io, "summary", "[flags] RUN|DIR...", summaryHelp)
 	asJSON := fs.Bool("json", false, "write JSON (with named metrics) instead of text")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -25,15 +25,13 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 	if fs.NArg() == 0 {
 		return usageErrorf("summary: no run record given (see gcprobe summary --help)")
 	}
+	runs, problems := readRuns(fs.Args())
+	for _, p := range problems {
+		fmt.Fprintf(io.err, "gcprobe: %v\n", p)
+	}
+	failed := len(problems) > 0
 	var sums []summary.Summary
-	failed := false
-	for _, path := range fs.Args() {
-		run, err := record.ReadFile(path)
-		if err != nil {
-			fmt.Fprintf(io.err, "gcprobe: %v\n", err)
-			failed = true
-			continue
-		}
+	for _, run := range runs {
 		sums = append(sums, summary.Compute(run))
 	}
 	if len(sums) > 0 {

@@ -93,6 +93,16 @@ func TestSummaryBadFiles(t *testing.T) {
 	}
 }
 
+func TestSummaryDirectory(t *testing.T) {
+	r := gcprobe(t, "summary", "--json", "../../analyze/report/testdata/sweep")
+	if r.code != 0 || strings.Count(r.stdout, `"file":`) != 18 {
+		t.Fatalf("exit %d, want 18 summaries of the sweep's records\n%s", r.code, r.stderr)
+	}
+	if r := gcprobe(t, "summary", t.TempDir()); r.code != 1 || !strings.Contains(r.stderr, "no run records") {
+		t.Errorf("empty dir: exit %d, %s", r.code, r.stderr)
+	}
+}
+
 func TestSummaryCutShort(t *testing.T) {
 	r := gcprobe(t, "summary", summaryData+"truncated.jsonl")
 	if r.code != 0 || !strings.Contains(r.stdout, "cut short") {
