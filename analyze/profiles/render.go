@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gcprobe/gcprobe/analyze/texttab"
 	"github.com/gcprobe/gcprobe/profiler/units"
 )
 
@@ -29,34 +30,21 @@ type layout struct {
 // WriteText writes v as aligned text.
 func WriteText(w io.Writer, v View) error {
 	l := v.layout()
-	var b strings.Builder
-	for _, t := range l.title {
-		b.WriteString(t + "\n")
+	var t texttab.Table
+	for _, line := range l.title {
+		t.Title(line)
 	}
-	width := make([]int, len(l.header))
-	for _, r := range append([][]string{l.header}, l.rows...) {
-		for i, c := range r {
-			width[i] = max(width[i], len([]rune(c)))
-		}
+	for i := range len(l.header) - 1 {
+		t.Align(i, texttab.Right)
 	}
-	line := func(r []string) {
-		for i, c := range r {
-			if i == len(r)-1 {
-				b.WriteString(c)
-				break
-			}
-			b.WriteString(strings.Repeat(" ", width[i]-len([]rune(c))) + c + "  ")
-		}
-		b.WriteString("\n")
-	}
-	line(l.header)
+	t.Row(l.header...)
 	for _, r := range l.rows {
-		line(r)
+		t.Row(r...)
 	}
 	for _, n := range l.notes {
-		b.WriteString("note: " + n + "\n")
+		t.Title("note: " + n)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := t.WriteTo(w)
 	return err
 }
 
