@@ -2,7 +2,9 @@ package profiles
 
 import (
 	"regexp"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/google/pprof/profile"
 )
@@ -173,6 +175,9 @@ func (a *aggregator) addSamples(p *profile.Profile) {
 func (a *aggregator) addSamples1(p *profile.Profile) {
 	filter := a.focus != nil || a.ignore != nil
 	idx := a.values[0]
+	if !filter && a.addParallel(p.Sample, idx) {
+		return
+	}
 	for _, s := range p.Sample {
 		if filter && !a.keep(s) {
 			a.dropped++
@@ -203,6 +208,106 @@ func (a *aggregator) addSamples1(p *profile.Profile) {
 				if stamp[k] != gen {
 					stamp[k] = gen
 					cum[k] += v
+				}
+			}
+		}
+	}
+}
+
+// parallelMin is the number of samples from which addParallel splits the
+// work.
+const parallelMin = 32 << 10
+
+// addParallel sums samples for value idx in shards, one per CPU (at most
+// 4), and adds them up. It returns false, having changed nothing, when there
+// are too few samples or CPUs, or when a sample has a location that is not
+// in the profile's table: the serial path handles those.
+func (a *aggregator) addParallel(samples []*profile.Sample, idx int) bool {
+	n := min(runtime.GOMAXPROCS(0), 4, len(samples)/parallelMin)
+	if n < 2 {
+		return false
+	}
+	shards := make([]shard, n)
+	var wg sync.WaitGroup
+	for i := range shards {
+		lo, hi := i*len(samples)/n, (i+1)*len(samples)/n
+		wg.Go(func() { a.sumShard(&shards[i], samples[lo:hi], idx) })
+	}
+	wg.Wait()
+	for i := range shards {
+		if shards[i].missed {
+			return false
+		}
+	}
+	flat, cum := a.flat[0], a.cum[0]
+	for i := range shards {
+		sh := &shards[i]
+		for k := range flat {
+			flat[k] += sh.flat[k]
+			cum[k] += sh.cum[k]
+		}
+		a.samples += sh.samples
+		a.net[0] += sh.net
+		a.total[0] += sh.total
+		a.base[0] += sh.base
+		a.hasBase = a.hasBase || sh.hasBase
+	}
+	return true
+}
+
+// shard is the sums of one run of samples, for one value.
+type shard struct {
+	flat, cum        []int64
+	stamp            []uint32
+	gen              uint32
+	samples          int
+	net, total, base int64
+	hasBase          bool
+	missed           bool // met a location outside byID: the sums are not valid
+}
+
+// sumShard is the loop of addSamples1 over its own arrays; it only reads
+// the aggregator.
+func (a *aggregator) sumShard(sh *shard, samples []*profile.Sample, idx int) {
+	sh.flat = make([]int64, len(a.names))
+	sh.cum = make([]int64, len(a.names))
+	sh.stamp = make([]uint32, len(a.names))
+	byID, locKeys := a.byID, a.locKeys
+	for _, s := range samples {
+		sh.samples++
+		if idx >= len(s.Value) {
+			continue
+		}
+		v := s.Value[idx]
+		sh.net += v
+		abs := max(v, -v)
+		if len(s.Label) > 0 && s.DiffBaseSample() {
+			sh.hasBase = true
+			sh.base += abs
+		} else {
+			sh.total += abs
+		}
+		sh.gen++
+		if sh.gen == 0 {
+			clear(sh.stamp)
+			sh.gen = 1
+		}
+		gen, leaf := sh.gen, true
+		for _, l := range s.Location {
+			id := l.ID
+			if id >= uint64(len(byID)) || byID[id].end == 0 {
+				sh.missed = true
+				return
+			}
+			e := byID[id]
+			for _, k := range locKeys[e.start:e.end] {
+				if leaf {
+					leaf = false
+					sh.flat[k] += v
+				}
+				if sh.stamp[k] != gen {
+					sh.stamp[k] = gen
+					sh.cum[k] += v
 				}
 			}
 		}

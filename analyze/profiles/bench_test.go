@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"bytes"
+	"regexp"
 	"sync"
 	"testing"
 
@@ -36,6 +37,19 @@ func BenchmarkTop(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Top(p, TopOptions{N: 20}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTopSerial is Top on one goroutine: a focus that matches
+// everything turns the parallel shards off.
+func BenchmarkTopSerial(b *testing.B) {
+	p := mustParse(b, benchProfile())
+	all := regexp.MustCompile(``)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Top(p, TopOptions{N: 20, Focus: all}); err != nil {
 			b.Fatal(err)
 		}
 	}
