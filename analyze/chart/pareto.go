@@ -21,8 +21,9 @@ type Point struct {
 }
 
 // Pareto plots memory (X) against latency (Y), lower is better on both:
-// every configuration, the frontier joined by a line, the recommended one
-// circled.
+// configurations on the frontier in green (joined by a line), the others in
+// grey, the recommended one circled. Frontier membership is the caller's:
+// it may weigh more axes than the two drawn.
 type Pareto struct {
 	Title        string
 	X, Y         string
@@ -36,7 +37,7 @@ func (pc Pareto) Plot() (*plot.Plot, error) {
 	p.X.Label.Text = axisLabel(pc.X, pc.XUnit) + " — lower is better"
 	p.Y.Label.Text = axisLabel(pc.Y, pc.YUnit) + " — lower is better"
 	p.Add(plotter.NewGrid())
-	var all, front, rec plotter.XYs
+	var all, front, others, rec plotter.XYs
 	var labels []string
 	for _, pt := range pc.Points {
 		if math.IsNaN(pt.X) || math.IsNaN(pt.Y) {
@@ -47,6 +48,8 @@ func (pc Pareto) Plot() (*plot.Plot, error) {
 		labels = append(labels, pt.Label)
 		if pt.Frontier {
 			front = append(front, xy)
+		} else {
+			others = append(others, xy)
 		}
 		if pt.Recommended {
 			rec = append(rec, xy)
@@ -63,22 +66,29 @@ func (pc Pareto) Plot() (*plot.Plot, error) {
 		}
 		l.Color, l.Width = Palette[1], vg.Points(1.5)
 		p.Add(l)
-		p.Legend.Add("Pareto frontier", l)
 	}
-	sc, err := plotter.NewScatter(all)
-	if err != nil {
-		return nil, err
+	for _, set := range []struct {
+		xys  plotter.XYs
+		col  color.Color
+		name string
+	}{{front, Palette[1], "on the Pareto frontier"}, {others, color.Gray{Y: 0x99}, "not on the frontier"}} {
+		if len(set.xys) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(set.xys)
+		if err != nil {
+			return nil, err
+		}
+		sc.Shape, sc.Color, sc.Radius = draw.CircleGlyph{}, set.col, vg.Points(4)
+		p.Add(sc)
+		p.Legend.Add(set.name, sc)
 	}
-	sc.Shape, sc.Color, sc.Radius = draw.CircleGlyph{}, Palette[0], vg.Points(4)
-	p.Add(sc)
-	p.Legend.Add("configuration", sc)
 	if len(rec) > 0 {
 		r, err := plotter.NewScatter(rec)
 		if err != nil {
 			return nil, err
 		}
 		r.Shape, r.Color, r.Radius = draw.RingGlyph{}, accent, vg.Points(9)
-		r.GlyphStyle.Color = accent
 		p.Add(r)
 		p.Legend.Add("recommended", r)
 	}

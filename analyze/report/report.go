@@ -198,13 +198,13 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 			continue
 		}
 		m := c.Metrics[i]
-		b := chart.Bars{Title: name + " by configuration", Y: name, Unit: chartUnit(m.Unit), Labels: labels}
+		b := chart.Bars{Title: metricTitle(name) + " by configuration", Y: metricTitle(name), Unit: chartUnit(m.Unit), Labels: labels}
 		for _, g := range c.Groups {
 			st := g.Stats[i]
 			b.Center, b.Lo, b.Hi = append(b.Center, st.Center), append(b.Lo, st.Lo), append(b.Hi, st.Hi)
 		}
 		r.Figures = append(r.Figures, Figure{
-			Name: "metric-" + strings.ReplaceAll(name, ".", "-"), Title: name + " by configuration", Chart: b, Half: true,
+			Name: "metric-" + strings.ReplaceAll(name, ".", "-"), Title: metricTitle(name) + " by configuration", Chart: b, Half: true,
 			Caption: fmt.Sprintf("Median of each configuration's runs, with its %.0f%% confidence interval where there are enough runs for one. %s.",
 				c.Confidence*100, direction(m)),
 		})
@@ -217,7 +217,7 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 
 func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 	xi, yi := c.Metric(f.Axes[0]), c.Metric(f.Axes[1])
-	pc := chart.Pareto{Title: "Memory against latency", X: f.Axes[0], Y: f.Axes[1],
+	pc := chart.Pareto{Title: "Memory against latency", X: metricTitle(f.Axes[0]), Y: metricTitle(f.Axes[1]),
 		XUnit: chartUnit(c.Metrics[xi].Unit), YUnit: chartUnit(c.Metrics[yi].Unit)}
 	on := map[*compare.Group]bool{}
 	for _, g := range f.Groups {
@@ -231,13 +231,29 @@ func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 		pc.Points = append(pc.Points, chart.Point{Label: g.Label, X: g.Stats[xi].Center, Y: g.Stats[yi].Center,
 			Frontier: on[g], Recommended: g == rec})
 	}
-	caption := "Medians per configuration; the line joins the Pareto frontier (no other configuration is lower on both axes)."
+	caption := fmt.Sprintf("Medians per configuration; green: the Pareto frontier, the configurations no other one beats on all of %s at once.", strings.Join(f.Axes, ", "))
 	if rec != nil {
 		caption += " Circled: the recommended configuration."
 	} else {
 		caption += " Give --budget (for example rss=1GiB) to have one recommended."
 	}
 	return Figure{Name: "pareto", Title: "Memory against latency", Caption: caption, Chart: pc}
+}
+
+// metricTitles name metrics on charts in words ("p99 latency"); the
+// tables keep the metric names that gcprobe check takes.
+var metricTitles = map[string]string{
+	"gc.cpu": "GC CPU", "gc.cycles_per_min": "GC cycles per minute", "rss.peak": "peak RSS", "rss.median": "median RSS",
+	"heap.goal": "heap goal", "pause.p99": "p99 pause", "pause.max": "longest pause",
+	"latency.p50": "p50 latency", "latency.p99": "p99 latency", "latency.p999": "p99.9 latency",
+	"latency.p99_in_gc": "p99 latency inside GC", "throughput": "throughput",
+}
+
+func metricTitle(name string) string {
+	if t, ok := metricTitles[name]; ok {
+		return t
+	}
+	return name
 }
 
 func chartUnit(u string) chart.Unit {
