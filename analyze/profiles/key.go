@@ -98,6 +98,7 @@ func clean(s string) string {
 	return s
 }
 
+// oneLineName replaces invalid UTF-8 and control characters.
 func oneLineName(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	return strings.Map(func(r rune) rune {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -108,14 +109,14 @@ func readCapped(r io.Reader, max int64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func fetch(ctx context.Context, url string, opts LoadOptions) ([]byte, error) {
+func fetch(ctx context.Context, src string, opts LoadOptions) ([]byte, error) {
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +129,11 @@ func fetch(ctx context.Context, url string, opts LoadOptions) ([]byte, error) {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("no answer within %v", timeout)
 		}
-		return nil, errors.Unwrap(err) // drop the URL: the caller names it
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return nil, ue.Err // drop the URL: the caller names it
+		}
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -229,16 +234,10 @@ func parsePprof(data []byte) (p *profile.Profile, err error) {
 	return p, nil
 }
 
-// oneLine makes s printable on one line: valid UTF-8, no control
-// characters, at most 200 bytes.
+// oneLine makes s printable on one line (see oneLineName), at most 200
+// bytes.
 func oneLine(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
+	s = oneLineName(s)
 	if len(s) > 200 {
 		s = strings.ToValidUTF8(s[:200], "") + "…"
 	}
