@@ -234,3 +234,27 @@ func TestSweepComparison(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingProfile: a profile the record names but that is gone is
+// reported in the report, which is still built.
+func TestMissingProfile(t *testing.T) {
+	data, err := os.ReadFile("testdata/attached.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "attached.jsonl")
+	os.WriteFile(p, data, 0o644)
+	run, err := record.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Build(context.Background(), []*record.Run{run}, Options{})
+	ps := rep.Runs[0].Profiles
+	if len(ps) != 1 || !strings.Contains(ps[0].Err, "attached.heap.pb.gz") {
+		t.Fatalf("profiles = %+v, want an error naming the missing file", ps)
+	}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, rep); err != nil || !strings.Contains(b.String(), "attached.heap.pb.gz") {
+		t.Errorf("the page does not say the profile is missing (err %v)", err)
+	}
+}
