@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -307,7 +308,7 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 
 // printPeriodic says how many GC cycles were the runtime's periodic 2-minute
 // GC, the cycles of Discord's story.
-func printPeriodic(w interface{ Write([]byte) (int, error) }, out *recordOut) {
+func printPeriodic(w io.Writer, out *recordOut) {
 	if out.name == "-" {
 		return
 	}
