@@ -165,22 +165,14 @@ func parseScenario(io stdio, fs *pflag.FlagSet, verb string, args []string) (*sc
 	}
 	values := map[string]*paramValue{}
 	for _, p := range s.Params {
-		v := &paramValue{kind: p.Kind, s: p.Default}
-		values[p.Name] = v
-		f := fs.VarPF(v, p.Name, "", p.Usage)
-		if p.Kind == scenarios.Bool {
-			f.NoOptDefVal = "true"
-		}
+		values[p.Name] = addParamFlag(fs, p)
 	}
 	for _, other := range scenarios.List() {
 		for _, p := range other.Params {
-			if values[p.Name] != nil || fs.Lookup(p.Name) != nil {
-				continue
+			if values[p.Name] == nil && fs.Lookup(p.Name) == nil {
+				values[p.Name] = addParamFlag(fs, p)
+				fs.MarkHidden(p.Name)
 			}
-			v := &paramValue{kind: p.Kind, s: p.Default}
-			values[p.Name] = v
-			fs.VarPF(v, p.Name, "", p.Usage).NoOptDefVal = map[bool]string{true: "true"}[p.Kind == scenarios.Bool]
-			fs.MarkHidden(p.Name)
 		}
 	}
 	fs.Init(fs.Name()+" "+s.Name, pflag.ContinueOnError)
@@ -204,6 +196,16 @@ func parseScenario(io stdio, fs *pflag.FlagSet, verb string, args []string) (*sc
 		return nil, usageErrorf("scenario %s: %v (see gcprobe scenario run %s --help)", s.Name, err, s.Name)
 	}
 	return &scenarioArgs{scenario: s, params: params}, nil
+}
+
+// addParamFlag adds a scenario parameter to fs as a flag.
+func addParamFlag(fs *pflag.FlagSet, p scenarios.Param) *paramValue {
+	v := &paramValue{kind: p.Kind, s: p.Default}
+	f := fs.VarPF(v, p.Name, "", p.Usage)
+	if p.Kind == scenarios.Bool {
+		f.NoOptDefVal = "true" // --pool alone means --pool=true
+	}
+	return v
 }
 
 // childArgs returns the arguments of the hidden "scenario exec" that runs
