@@ -92,39 +92,71 @@ func (rs *readStatesRun) run(ctx context.Context, env Env) error {
 		return err
 	}
 	work := lru.DefaultWorkload(rs.load.Seed, rs.entries)
-	// The fill is setup, not measurement: it runs with GOGC raised to
-	// fillGOGC, so that the GC does not mark the growing cache again and
-	// again (3-4x faster). Not off: a cycle running when GOGC goes off
-	// reports an infinite heap goal, which would mislead the summary.
+	gogc, done := rs.fill(ctx, cache, work)
+	if !done {
+		return nil
+	}
+	w.Note(record.NoteInfo, "readstates: filled the %s cache with %d read states in %.1fs with GOGC=%s; the load starts now",
+		rs.layout, rs.entries, time.Since(start).Seconds(), gogc)
+
+	before := readHeap()
+	res, err := rs.serve(ctx, w, cache, work)
+	if err != nil {
+		return err
+	}
+	after := readHeap()
+	stats := cache.Stats
+	hit := float64(stats.Hits) / float64(max(stats.Ops, 1))
+	w.Note(record.NoteInfo, "readstates: %d requests (%d measured, %d late), hit ratio %.1f%%, %d evictions, %d writes to the store (%d on eviction), %d loads",
+		res.Sent, res.Measured, res.Late, 100*hit, stats.Evictions, store.Writes, stats.EvictPersisted, stats.Loads)
+	if msg := periodicNote(before, after); msg != "" {
+		w.Note(record.NoteInfo, "readstates: %s", msg)
+	}
+	fmt.Fprintf(env.Out, "readstates: %d entries (%s layout), %d requests at %g/s: p50 %v, p99 %v, max %v; hit ratio %.1f%%\n",
+		rs.entries, rs.layout, res.Sent, rs.load.Rate, res.Hist.Quantile(0.5), res.Hist.Quantile(0.99), res.Hist.Quantile(1), 100*hit)
+	return nil
+}
+
+// fill fills the cache before the load, and returns the GOGC it ran with and
+// whether it finished (ctx may end it).
+//
+// The fill is setup, not measurement: it runs with GOGC raised to fillGOGC,
+// so that the GC does not mark the growing cache again and again (3-4x
+// faster). Not off: a cycle running when GOGC goes off reports an infinite
+// heap goal, which would mislead the summary.
+func (rs *readStatesRun) fill(ctx context.Context, cache *lru.Cache, work lru.Workload) (gogc string, done bool) {
 	gcPercent := debug.SetGCPercent(fillGOGC)
-	fillSetting := strconv.Itoa(fillGOGC)
+	defer debug.SetGCPercent(gcPercent)
+	gogc = strconv.Itoa(fillGOGC)
 	if gcPercent < 0 || gcPercent > fillGOGC {
 		debug.SetGCPercent(gcPercent)
-		fillSetting = os.Getenv("GOGC")
+		gogc = os.Getenv("GOGC")
 	}
 	for i := range uint64(rs.entries) {
 		if i%(1<<16) == 0 && ctx.Err() != nil {
-			debug.SetGCPercent(gcPercent)
-			return nil
+			return gogc, false
 		}
 		cache.Fill(work.FillKey(i), lru.FillState(i))
 	}
-	debug.SetGCPercent(gcPercent)
-	w.Note(record.NoteInfo, "readstates: filled the %s cache with %d read states in %.1fs with GOGC=%s; the load starts now", rs.layout, rs.entries, time.Since(start).Seconds(), fillSetting)
+	return gogc, true
+}
 
-	var mu sync.Mutex // the cache is one shard, served under a lock
+// serve runs the load: each request decodes into a fresh --garbage buffer,
+// applies its operation to the cache (one shard, under a lock), and encodes
+// the answer into the buffer.
+func (rs *readStatesRun) serve(ctx context.Context, w *record.Writer, cache *lru.Cache, work lru.Workload) (loadgen.Result, error) {
+	var mu sync.Mutex
 	ops := make([]*lru.Ops, rs.workers)
 	sinks := make([]uint64, rs.workers)
 	for i := range ops {
 		ops[i] = work.NewOps()
 	}
 	clock := time.Now()
-	before := readHeap()
 	res, err := loadgen.Run(ctx, loadgen.Config{
 		Rate: rs.load.Rate, Workers: rs.workers, Warmup: rs.load.Warmup, Duration: rs.load.Duration - rs.load.Warmup,
 		Record: w,
 	}, func(r loadgen.Request) {
-		req := make([]byte, rs.garbage) // the decoded request, and the response encoded into it
+		req := make([]byte, rs.garbage)
 		mu.Lock()
 		st := cache.Apply(ops[r.Worker].Op(r.Seq, int64(time.Since(clock))))
 		mu.Unlock()
@@ -134,23 +166,8 @@ func (rs *readStatesRun) run(ctx context.Context, env Env) error {
 			sinks[r.Worker] += uint64(req[len(req)-1]) + uint64(req[0])
 		}
 	})
-	if err != nil {
-		return err
-	}
-	after := readHeap()
-	mu.Lock()
-	stats := cache.Stats
-	mu.Unlock()
-	hit := float64(stats.Hits) / float64(max(stats.Ops, 1))
-	w.Note(record.NoteInfo, "readstates: %d requests (%d measured, %d late), hit ratio %.1f%%, %d evictions, %d writes to the store (%d on eviction), %d loads",
-		res.Sent, res.Measured, res.Late, 100*hit, stats.Evictions, store.Writes, stats.EvictPersisted, stats.Loads)
-	if msg := periodicNote(before, after); msg != "" {
-		w.Note(record.NoteInfo, "readstates: %s", msg)
-	}
-	fmt.Fprintf(env.Out, "readstates: %d entries (%s layout), %d requests at %g/s: p50 %v, p99 %v, max %v; hit ratio %.1f%%\n",
-		rs.entries, rs.layout, res.Sent, rs.load.Rate, res.Hist.Quantile(0.5), res.Hist.Quantile(0.99), res.Hist.Quantile(1), 100*hit)
 	runtime.KeepAlive(sinks)
-	return nil
+	return res, err
 }
 
 // heapReading is what periodicNote needs from runtime/metrics.
