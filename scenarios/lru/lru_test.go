@@ -133,3 +133,25 @@ func TestNewRefuses(t *testing.T) {
 		t.Error("capacity 0 accepted")
 	}
 }
+
+// BenchmarkApply measures one operation on a full cache of each layout
+// (the GC's cost is not in it: that is what the scenario measures).
+func BenchmarkApply(b *testing.B) {
+	const capacity = 200_000
+	for _, name := range Layouts() {
+		b.Run(name, func(b *testing.B) {
+			w := DefaultWorkload(1, capacity)
+			c, _ := New(name, capacity, NewStore(capacity))
+			for i := range uint64(capacity) {
+				c.Fill(w.FillKey(i), FillState(i))
+			}
+			ops := w.NewOps()
+			b.ReportAllocs()
+			seq := uint64(0)
+			for b.Loop() {
+				c.Apply(ops.Op(seq, int64(seq)*50_000))
+				seq++
+			}
+		})
+	}
+}
