@@ -19,8 +19,9 @@
 // Top does not build a call graph, as go tool pprof does: it sums each
 // sample's value into its leaf's key (flat) and into every distinct key on
 // its stack (cumulative, each key once per sample), with keys resolved once
-// per location. On large profiles that makes it cost a small fraction of
-// parsing the profile.
+// per location, and large profiles summed in parallel shards, one per CPU.
+// On large profiles that makes it cost a small fraction of parsing the
+// profile: see scripts/bench-analyze.sh and the benchmarks.
 //
 // Every table says which sample index it shows. For heap profiles the
 // default is alloc_space, the garbage; otherwise it is the profile's default
