@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/profiler/child"
 	"github.com/gcprobe/gcprobe/profiler/record"
 	"github.com/gcprobe/gcprobe/profiler/units"
@@ -91,117 +87,14 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 		Stdin:       pipedInput(io.in),
 		ShowGCTrace: *showTrace,
 	}
-	out, err := openRecord(*output, command[0], io.out)
+	res, err := recordChild(ctx, io, opts, *output, command[0], *quiet)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
-	}
-	opts.Record = out
-	if out.name == "-" {
-		opts.Stdout = io.err // keep the record on stdout clean
-	}
-	res, err := child.Run(ctx, opts)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		if !out.written() {
-			out.remove()
-		}
-		return fmt.Errorf("run: %w", err)
-	}
-	if !*quiet {
-		printRunSummary(io.err, out)
 	}
 	if res.Reason == record.EndDuration || res.ExitCode == 0 {
 		return nil
 	}
 	return exitStatus(res.ExitCode)
-}
-
-// printRunSummary reads the record back and prints its summary.
-func printRunSummary(w io.Writer, out *recordOut) {
-	var run *record.Run
-	var err error
-	if out.name == "-" {
-		run, err = record.Read(bytes.NewReader(out.copy.Bytes()), "<stdout>")
-	} else {
-		run, err = record.ReadFile(out.name)
-	}
-	if err != nil {
-		fmt.Fprintf(w, "gcprobe: reading the record back: %v\n", err)
-		return
-	}
-	fmt.Fprintln(w)
-	if err := summary.WriteText(w, []summary.Summary{summary.Compute(run)}); err != nil {
-		fmt.Fprintf(w, "gcprobe: %v\n", err)
-	}
-	if out.name != "-" {
-		fmt.Fprintf(w, "gcprobe: record written to %s\n", out.name)
-	}
-}
-
-// recordOut is where the record goes: a file, or stdout (name "-"), of which
-// a copy is kept for the summary.
-type recordOut struct {
-	name string
-	file *os.File  // nil for stdout
-	w    io.Writer // what the record is written to
-	copy bytes.Buffer
-	n    int64
-}
-
-// openRecord opens the record's destination: path, "-" for stdout, or a new
-// file named after the command and the time when path is "".
-func openRecord(path, cmd string, stdout io.Writer) (*recordOut, error) {
-	if path == "-" {
-		o := &recordOut{name: "-"}
-		o.w = io.MultiWriter(stdout, &o.copy)
-		return o, nil
-	}
-	if path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return nil, err
-		}
-		return &recordOut{name: path, file: f, w: f}, nil
-	}
-	base := "gcprobe-" + safeName(filepath.Base(cmd)) + "-" + time.Now().Format("20060102-150405")
-	for i := 1; ; i++ {
-		name := base + ".jsonl"
-		if i > 1 {
-			name = fmt.Sprintf("%s-%d.jsonl", base, i)
-		}
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if errors.Is(err, os.ErrExist) && i < 100 {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &recordOut{name: name, file: f, w: f}, nil
-	}
-}
-
-func (o *recordOut) Write(p []byte) (int, error) {
-	n, err := o.w.Write(p)
-	o.n += int64(n)
-	return n, err
-}
-
-func (o *recordOut) Close() error {
-	if o.file == nil {
-		return nil
-	}
-	return o.file.Close()
-}
-
-func (o *recordOut) written() bool { return o.n > 0 }
-
-// remove deletes a record file that got nothing.
-func (o *recordOut) remove() {
-	if o.file != nil {
-		os.Remove(o.name)
-	}
 }
 
 // pipedInput returns gcprobe's stdin for the child when it is a file or a

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strings"
@@ -280,56 +279,14 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	}
 	opts.GOGC, opts.MemLimit = *gogc, *memLimit
 	opts.Stdout, opts.Stderr = io.out, io.err
-	out, err := openRecord(*output, "scenario-"+a.scenario.Name, io.out)
+	res, err := recordChild(ctx, io, opts, *output, "scenario-"+a.scenario.Name, *quiet)
 	if err != nil {
 		return fmt.Errorf("scenario run: %w", err)
-	}
-	opts.Record = out
-	if out.name == "-" {
-		opts.Stdout = io.err // keep the record on stdout clean
-	}
-	res, err := child.Run(ctx, opts)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		if !out.written() {
-			out.remove()
-		}
-		return fmt.Errorf("scenario run: %w", err)
-	}
-	if !*quiet {
-		printRunSummary(io.err, out)
-		printPeriodic(io.err, out)
 	}
 	if res.ExitCode != 0 && res.Reason != record.EndInterrupted {
 		return exitStatus(res.ExitCode)
 	}
 	return nil
-}
-
-// printPeriodic says how many GC cycles were the runtime's periodic 2-minute
-// GC, the cycles of Discord's story.
-func printPeriodic(w io.Writer, out *recordOut) {
-	if out.name == "-" {
-		return
-	}
-	run, err := record.ReadFile(out.name)
-	if err != nil {
-		return
-	}
-	var all, periodic int
-	for _, e := range run.Events {
-		if e.GC != nil {
-			all++
-			if e.GC.Periodic {
-				periodic++
-			}
-		}
-	}
-	if periodic > 0 {
-		fmt.Fprintf(w, "gcprobe: %d of the %d GC cycles were the runtime's periodic 2-minute GC (forcegcperiod), which scans the whole heap whatever GOGC says\n", periodic, all)
-	}
 }
 
 func upperFirst(s string) string {

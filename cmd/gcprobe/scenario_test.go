@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -139,22 +138,5 @@ func TestScenarioRunRecords(t *testing.T) {
 				t.Errorf("end: %+v", end)
 			}
 		})
-	}
-}
-
-func TestPrintPeriodic(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "r.jsonl")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, _ := record.NewWriter(f, record.Header{Source: record.SourceScenario, Scenario: "readstates"})
-	w.Write(record.Event{T: 1, GC: &record.GC{N: 1, StartSeconds: 0.9, EndSeconds: 1}})
-	w.Write(record.Event{T: 121, GC: &record.GC{N: 2, StartSeconds: 120.5, EndSeconds: 121, Periodic: true}})
-	f.Close()
-	var b strings.Builder
-	printPeriodic(&b, &recordOut{name: path})
-	if !strings.Contains(b.String(), "1 of the 2 GC cycles were the runtime's periodic 2-minute GC") {
-		t.Fatalf("got %q", b.String())
 	}
 }
