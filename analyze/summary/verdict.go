@@ -27,8 +27,8 @@ func (s Summary) Verdict() []string {
 	l := s.Latency
 	if l != nil && l.Split && l.InGC.Requests > 0 && l.OutGC.Requests > 0 && l.OutGC.P99 > 0 {
 		ratio := l.InGC.P99 / l.OutGC.P99
-		v = append(v, fmt.Sprintf("p99 latency inside GC cycles was %s that outside (%s against %s)",
-			times(ratio), units.Seconds(l.InGC.P99), units.Seconds(l.OutGC.P99)))
+		v = append(v, fmt.Sprintf("p99 latency inside GC cycles was %s (%s against %s)",
+			relative(ratio), units.Seconds(l.InGC.P99), units.Seconds(l.OutGC.P99)))
 		if s.Pauses.Method != "" {
 			v = append(v, "the longest pause was "+units.Seconds(s.Pauses.Longest))
 		}
@@ -58,6 +58,16 @@ func (s Summary) Verdict() []string {
 		v = append(v, fmt.Sprintf("RSS was %s the live heap", times(s.RSSOverLive)))
 	}
 	return v
+}
+
+// relative says how a value inside GC cycles compares with the one outside,
+// given their ratio: "40x that outside", or "lower than outside" (a ratio
+// such as 0.004x reads as a typo).
+func relative(ratio float64) string {
+	if ratio < 1 {
+		return "lower than outside"
+	}
+	return times(ratio) + " that outside"
 }
 
 // times formats a ratio as "40x" or "1.5x".
