@@ -138,15 +138,24 @@ func Percent(f float64) string {
 }
 
 // sig3 formats v with three significant digits, at most.
+// The precision is chosen on the value as it will be rounded, so that 99.96
+// prints as "100", not "100.0".
 func sig3(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 100 || a == 0:
+	a := math.Abs(v)
+	switch {
+	case a == 0 || roundTo(a, 1) >= 100:
 		return strconv.FormatFloat(v, 'f', 0, 64)
-	case a >= 10:
+	case roundTo(a, 2) >= 10:
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	default:
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
+}
+
+// roundTo rounds v to n decimals.
+func roundTo(v float64, n int) float64 {
+	p := math.Pow(10, float64(n))
+	return math.Round(v*p) / p
 }
 
 // Number formats a plain count or rate with three significant digits and an

@@ -61,6 +61,10 @@ func TestFormat(t *testing.T) {
 		{Seconds(0), "0 s"},
 		{Percent(0.231), "23.1%"},
 		{Percent(0.0004), "0.04%"},
+		{Percent(0.99996), "100%"},
+		{Percent(0.09999), "10.0%"},
+		{Seconds(0.0099999), "10.0 ms"},
+		{Bytes(1023.99 * (1 << 20)), "1024 MiB"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
