@@ -89,6 +89,8 @@ func checkAttachFlags(args []string, o attach.Options) error {
 		return usageErrorf("attach needs --pid, --url or both")
 	case o.PID < 0:
 		return usageErrorf("--pid must be a positive process ID")
+	case o.URL != "" && attach.CheckURL(o.URL) != nil:
+		return usageErrorf("%v", attach.CheckURL(o.URL))
 	case o.Source != attach.SourceAuto && !slices.Contains(attach.Sources, o.Source):
 		return usageErrorf("--source must be auto, %s (got %q)", strings.Join(attach.Sources, ", "), o.Source)
 	case o.Source != attach.SourceAuto && o.URL == "":

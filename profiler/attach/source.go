@@ -52,10 +52,21 @@ type endpoints struct {
 	only                                   string // source named by the path
 }
 
+// CheckURL reports whether raw is a base URL that attach can poll: http or
+// https, with a host. Its error names --url, for a command to show as is.
+func CheckURL(raw string) error {
+	_, err := parseEndpoints(raw)
+	return err
+}
+
 func parseEndpoints(raw string) (endpoints, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return endpoints{}, fmt.Errorf("--url %q: want http://HOST:PORT", raw)
+		hint := ""
+		if !strings.Contains(raw, "://") {
+			hint = " (the scheme is needed: http://" + raw + ")"
+		}
+		return endpoints{}, fmt.Errorf("--url %q: want http://HOST:PORT%s", raw, hint)
 	}
 	u.RawQuery, u.Fragment = "", ""
 	p := strings.TrimSuffix(u.Path, "/")
