@@ -3,10 +3,12 @@ package chart
 import (
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -21,7 +23,8 @@ type Point struct {
 }
 
 // Pareto plots memory (X) against latency (Y), lower is better on both:
-// configurations on the frontier in green (joined by a line), the others in
+// configurations on the frontier in green (joined by a line when they
+// form a frontier over these two axes alone), the others in
 // grey, the recommended one circled. Frontier membership is the caller's:
 // it may weigh more axes than the two drawn.
 type Pareto struct {
@@ -58,8 +61,8 @@ func (pc Pareto) Plot() (*plot.Plot, error) {
 	if len(all) == 0 {
 		return p, nil
 	}
-	if len(front) > 1 {
-		sort.Slice(front, func(i, j int) bool { return front[i].X < front[j].X })
+	sort.Slice(front, func(i, j int) bool { return front[i].X < front[j].X })
+	if len(front) > 1 && staircase(front) {
 		l, err := plotter.NewLine(front)
 		if err != nil {
 			return nil, err
@@ -91,21 +94,110 @@ func (pc Pareto) Plot() (*plot.Plot, error) {
 		r.Shape, r.Color, r.Radius = draw.RingGlyph{}, accent, vg.Points(9)
 		p.Add(r)
 		p.Legend.Add("recommended", r)
+		p.Legend.Padding = vg.Points(3) // the ring is taller than a line
 	}
-	lb, err := plotter.NewLabels(plotter.XYLabels{XYs: all, Labels: labels})
-	if err != nil {
-		return nil, err
-	}
-	for i := range lb.TextStyle {
-		lb.TextStyle[i].Font = p.Legend.TextStyle.Font
-		lb.TextStyle[i].Font.Size = vg.Points(9)
-		lb.TextStyle[i].Color = color.Gray{0x33}
-	}
-	lb.Offset = vg.Point{X: vg.Points(6), Y: vg.Points(4)}
-	p.Add(lb)
-	p.X.Min, p.Y.Min = 0, 0
+	sty := p.Legend.TextStyle
+	sty.Font.Size = vg.Points(9)
+	sty.Color = color.Gray{0x33}
+	p.Add(pointLabels{xys: all, labels: labels, style: sty})
+	p.X.Min, p.X.Max = around(p.X.Min, p.X.Max)
+	p.Y.Min, p.Y.Max = around(p.Y.Min, p.Y.Max)
 	// Room for the labels on the right.
-	p.X.Max *= 1.25
+	p.X.Max += (p.X.Max - p.X.Min) * 0.2
 	headroom(p, false)
 	return p, nil
+}
+
+// staircase reports whether points sorted by X go down in Y: a frontier over
+// the two axes drawn. A frontier over a third axis (GC CPU) need not be one,
+// and a line through it would zigzag as if it were a trade-off curve.
+func staircase(xys plotter.XYs) bool {
+	for i := 1; i < len(xys); i++ {
+		if xys[i].Y > xys[i-1].Y {
+			return false
+		}
+	}
+	return true
+}
+
+// around widens a data range [lo, hi] for a scatter chart: from zero when
+// the data spread over more than two thirds of [0, hi], else zoomed on the
+// data with a margin, so that configurations a few percent apart do not
+// sit on top of each other in a corner.
+func around(lo, hi float64) (float64, float64) {
+	span := hi - lo
+	if span <= 0 {
+		span = math.Max(math.Abs(hi)*0.1, 1)
+	}
+	lo, hi = lo-span*0.15, hi+span*0.15
+	if lo < hi/3 {
+		lo = 0
+	}
+	return math.Max(lo, 0), hi
+}
+
+// pointLabels writes each point's label beside it, at the first of a few
+// places where it overlaps no label written before it, no point and no
+// edge: plotter.Labels puts every label at one offset, and configurations
+// close together (gogc=50 with and without a memory limit) wrote over each
+// other.
+type pointLabels struct {
+	xys    plotter.XYs
+	labels []string
+	style  text.Style
+}
+
+func (l pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	pts := make([]vg.Point, len(l.xys))
+	sizes := make([]vg.Point, len(l.labels))
+	for i, xy := range l.xys {
+		pts[i] = vg.Point{X: trX(xy.X), Y: trY(xy.Y)}
+		sizes[i] = vg.Point{X: l.style.Width(l.labels[i]), Y: l.style.Height(l.labels[i])}
+	}
+	for i, at := range placeLabels(pts, sizes, c.Rectangle) {
+		c.FillText(l.style, at, l.labels[i])
+	}
+}
+
+// placeLabels returns the lower left corner of each point's label (sizes[i]
+// wide and high): beside the point, right or left, level with it or stacked
+// a line or more up or down, at the first place that is inside bounds and
+// overlaps no point and no label placed before.
+func placeLabels(pts, sizes []vg.Point, bounds vg.Rectangle) []vg.Point {
+	const dot, pad = 5, 6 // points
+	var taken []vg.Rectangle
+	for _, pt := range pts {
+		taken = append(taken, vg.Rectangle{Min: vg.Point{X: pt.X - dot, Y: pt.Y - dot}, Max: vg.Point{X: pt.X + dot, Y: pt.Y + dot}})
+	}
+	out := make([]vg.Point, len(pts))
+	for i, pt := range pts {
+		w, h := sizes[i].X, sizes[i].Y
+		var cands []vg.Point
+		for _, dy := range []vg.Length{0, 1, -1, 2, -2, 3, -3} {
+			y := pt.Y + pad/2 + dy*h
+			if dy < 0 {
+				y = pt.Y - h - pad/2 + (dy+1)*h
+			}
+			cands = append(cands, vg.Point{X: pt.X + pad, Y: y}, vg.Point{X: pt.X - pad - w, Y: y})
+		}
+		out[i] = cands[0]
+		for _, cand := range cands {
+			r := vg.Rectangle{Min: cand, Max: vg.Point{X: cand.X + w, Y: cand.Y + h}}
+			if inside(r, bounds) && !slices.ContainsFunc(taken, func(t vg.Rectangle) bool { return overlaps(r, t) }) {
+				out[i] = cand
+				break
+			}
+		}
+		taken = append(taken, vg.Rectangle{Min: out[i], Max: vg.Point{X: out[i].X + w, Y: out[i].Y + h}})
+	}
+	return out
+}
+
+func overlaps(a, b vg.Rectangle) bool {
+	return a.Min.X < b.Max.X && b.Min.X < a.Max.X && a.Min.Y < b.Max.Y && b.Min.Y < a.Max.Y
+}
+
+func inside(a, b vg.Rectangle) bool {
+	return a.Min.X >= b.Min.X && a.Max.X <= b.Max.X && a.Min.Y >= b.Min.Y && a.Max.Y <= b.Max.Y
 }
