@@ -74,7 +74,7 @@ func (h Histogram) Plot() (*plot.Plot, error) {
 		case i == len(edges):
 			names = append(names, "≥"+shortDur(edges[i-1]))
 		default:
-			names = append(names, shortDur(edges[i-1])+"–"+shortDur(edges[i]))
+			names = append(names, binLabel(edges[i-1], edges[i], last-first+1 > 8))
 		}
 	}
 	bars, err := plotter.NewBarChart(vals, vg.Points(math.Max(4, 420/float64(len(vals)))))
@@ -88,6 +88,23 @@ func (h Histogram) Plot() (*plot.Plot, error) {
 	p.Y.Min = 0
 	return p, nil
 }
+
+// binLabel names the bin [lo, hi) as compactly as it reads: the unit once
+// when both ends share it ("100–200µs", "500µs–1ms"), and on two lines when
+// there are so many bins that one line would run into its neighbours.
+func binLabel(lo, hi float64, twoLines bool) string {
+	l, h := shortDur(lo), shortDur(hi)
+	if n := strings.TrimRight(l, "µms"); unitOf(l) == unitOf(h) {
+		l = n
+	}
+	if twoLines {
+		return l + "–\n" + h
+	}
+	return l + "–" + h
+}
+
+// unitOf is the unit suffix of a shortDur string.
+func unitOf(s string) string { return strings.TrimLeft(s, "0123456789.") }
 
 // shortDur is a compact duration for a bin label: "2µs", "500µs", "1ms".
 func shortDur(s float64) string {

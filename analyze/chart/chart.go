@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
 	"strconv"
 	"strings"
 
@@ -111,18 +112,52 @@ func newPlot(title string) *plot.Plot {
 	return p
 }
 
-// plainTicks are plot's default ticks labelled without trailing zeros
-// ("25", not "25.00").
+// plainTicks label an axis every 1, 2 or 5 times a power of ten, about
+// six times over its range, without trailing zeros ("25", not "25.00"):
+// plot's default aims at three labels, which leaves a 20-second time axis
+// with "0 9 18".
 type plainTicks struct{}
 
 func (plainTicks) Ticks(min, max float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(min, max)
-	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+	span := max - min
+	if !(span > 0) || math.IsInf(span, 0) {
+		ts := plot.DefaultTicks{}.Ticks(min, max)
+		for i := range ts {
+			if ts[i].Label != "" {
+				ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+			}
+		}
+		return ts
+	}
+	step := niceStep(span / 6)
+	digits := math.Max(0, -math.Floor(math.Log10(step)))
+	round := func(v float64) float64 { p := math.Pow(10, digits); return math.Round(v*p) / p }
+	var ts []plot.Tick
+	for k := math.Ceil(min / step); k*step <= max+step*1e-9; k++ {
+		v := round(k * step)
+		ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+		if half := round(v + step/2); half <= max {
+			ts = append(ts, plot.Tick{Value: half}) // a minor tick between labels
 		}
 	}
+	if first := math.Ceil(min/step)*step - step/2; first >= min {
+		ts = append(ts, plot.Tick{Value: round(first)})
+	}
 	return ts
+}
+
+// niceStep rounds a raw step up to 1, 2 or 5 times a power of ten.
+func niceStep(raw float64) float64 {
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	switch r := raw / mag; {
+	case r <= 1:
+		return mag
+	case r <= 2:
+		return 2 * mag
+	case r <= 5:
+		return 5 * mag
+	}
+	return 10 * mag
 }
 
 // headroom raises the top of the Y axis so that the legend, drawn in the

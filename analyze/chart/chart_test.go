@@ -7,6 +7,10 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 func testCharts() map[string]Chart {
@@ -97,9 +101,90 @@ func TestHistogramRebins(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, _ := InlineSVG(p, 0, 0)
-	for _, want := range []string{"100µs–200µs", "2ms–5ms"} {
+	for _, want := range []string{"100–200µs", "2–5ms"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("histogram lacks bin %q", want)
+		}
+	}
+}
+
+// TestParetoLabelsDoNotOverlap places the labels of a real sweep's
+// configurations, two pairs of them a few pixels apart, and checks that no
+// label covers another or a point.
+func TestParetoLabelsDoNotOverlap(t *testing.T) {
+	pts := []vg.Point{{X: 100, Y: 100}, {X: 104, Y: 96}, {X: 300, Y: 150}, {X: 305, Y: 140}, {X: 310, Y: 60}, {X: 300, Y: 200}}
+	size := vg.Point{X: 110, Y: 11}
+	sizes := []vg.Point{size, size, size, size, size, size}
+	bounds := vg.Rectangle{Max: vg.Point{X: 576, Y: 252}}
+	at := placeLabels(pts, sizes, bounds)
+	box := func(i int) vg.Rectangle {
+		return vg.Rectangle{Min: at[i], Max: vg.Point{X: at[i].X + size.X, Y: at[i].Y + size.Y}}
+	}
+	for i := range at {
+		if !inside(box(i), bounds) {
+			t.Errorf("label %d at %v is outside the chart", i, box(i))
+		}
+		for j := range at {
+			if j != i && overlaps(box(i), box(j)) {
+				t.Errorf("labels %d %v and %d %v overlap", i, box(i), j, box(j))
+			}
+			if p := pts[j]; p.X > box(i).Min.X && p.X < box(i).Max.X && p.Y > box(i).Min.Y && p.Y < box(i).Max.Y {
+				t.Errorf("label %d %v covers point %d %v", i, box(i), j, p)
+			}
+		}
+	}
+}
+
+// TestTicksEvery125 checks that linear axes get four to seven labels on 1-2-5
+// steps, without trailing zeros.
+func TestTicksEvery125(t *testing.T) {
+	for _, tc := range []struct {
+		min, max float64
+		want     string
+	}{
+		{0, 19.7, "0 5 10 15"},
+		{0, 8.1, "0 2 4 6 8"},
+		{105, 148, "110 120 130 140"},
+		{0, 0.45, "0 0.1 0.2 0.3 0.4"},
+	} {
+		var got []string
+		for _, tk := range (plainTicks{}).Ticks(tc.min, tc.max) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if s := strings.Join(got, " "); s != tc.want {
+			t.Errorf("ticks over [%v, %v] = %q, want %q", tc.min, tc.max, s, tc.want)
+		}
+	}
+}
+
+// TestHistogramLabelsFit renders a histogram of pauses from 2 µs to 50 ms
+// (13 bins, as a real overloaded run had) and checks that each bin's label is
+// narrower than the distance between two bins, so that neighbours do not
+// run into each other.
+func TestHistogramLabelsFit(t *testing.T) {
+	var bins []Bin
+	for _, e := range edges125() {
+		if e >= 2e-6 && e < 50e-3 {
+			bins = append(bins, Bin{e, e * 1.1, 1})
+		}
+	}
+	p, err := Histogram{Title: "GC pause histogram", X: "stop-the-world pause", Bins: bins}.Plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := draw.New(vgimg.New(Width, Height))
+	dc := p.DataCanvas(c)
+	trX, _ := p.Transforms(&dc)
+	ticks := p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max)
+	if len(ticks) != 13 {
+		t.Fatalf("%d ticks, want 13", len(ticks))
+	}
+	gap := trX(1) - trX(0)
+	for _, tk := range ticks {
+		if w := p.X.Tick.Label.Width(tk.Label); w >= gap {
+			t.Errorf("label %q is %.0f wide, more than the %.0f between bins", tk.Label, w, gap)
 		}
 	}
 }

@@ -131,11 +131,14 @@ func (g gcSpans) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
-// Thumbnail draws the legend's swatch.
+// Thumbnail draws the legend's swatch: a shaded box for cycles, or the
+// dashed line the chart draws when it has only marks.
 func (g gcSpans) Thumbnail(c *draw.Canvas) {
-	var col color.Color = gcShade
 	if len(g.spans) == 0 {
-		col = gcMark
+		x := (c.Min.X + c.Max.X) / 2
+		c.StrokeLine2(draw.LineStyle{Color: gcMark, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}, x, c.Min.Y, x, c.Max.Y)
+		return
 	}
+	var col color.Color = gcShade
 	c.FillPolygon(col, []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}})
 }
