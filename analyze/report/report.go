@@ -151,9 +151,17 @@ func runProfiles(ctx context.Context, run *record.Run, n int) []Profile {
 			out = append(out, pv)
 			continue
 		}
+		// heap and allocs profiles hold the same samples: show what holds
+		// memory from the heap profile and what allocates from the allocs
+		// one, and churn once, rather than one table twice.
 		opts := profiles.TopOptions{N: n}
-		if k == "heap" || k == "allocs" {
+		switch {
+		case k == "heap" && last["allocs"].Path != "":
+			opts.SampleIndex = "inuse_space"
+		case k == "heap" || k == "allocs":
 			opts.SampleIndex = "alloc_space"
+		}
+		if k == "heap" || k == "allocs" && last["heap"].Path == "" {
 			if ch, err := profiles.Churn(prof, profiles.ChurnOptions{N: n}); err == nil {
 				pv.Churn = ch
 			}

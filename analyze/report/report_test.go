@@ -258,3 +258,38 @@ func TestMissingProfile(t *testing.T) {
 		t.Errorf("the page does not say the profile is missing (err %v)", err)
 	}
 }
+
+// TestHeapAndAllocsProfiles: gcprobe attach --profiles heap,allocs writes
+// two profiles with the same samples. The report shows what holds memory
+// (inuse_space) from the heap one, what allocates (alloc_space) from the
+// allocs one, and churn once — not one table twice.
+func TestHeapAndAllocsProfiles(t *testing.T) {
+	data, err := os.ReadFile("testdata/attached.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	allocs := `{"t":10,"profile":{"kind":"allocs","path":"attached.allocs.pb.gz","when":"end"}}` + "\n"
+	os.WriteFile(filepath.Join(dir, "attached.jsonl"), append(data, allocs...), 0o644)
+	prof := heapProfile(t)
+	os.WriteFile(filepath.Join(dir, "attached.heap.pb.gz"), prof, 0o644)
+	os.WriteFile(filepath.Join(dir, "attached.allocs.pb.gz"), prof, 0o644)
+	run, err := record.ReadFile(filepath.Join(dir, "attached.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := Build(context.Background(), []*record.Run{run}, Options{}).Runs[0].Profiles
+	if len(ps) != 2 || ps[0].Top == nil || ps[1].Top == nil {
+		t.Fatalf("profiles = %+v", ps)
+	}
+	heap, alloc := ps[0], ps[1]
+	if heap.Kind != "heap" || heap.Top.SampleType != "inuse_space" || heap.Top.Rows[0].Name != "main.(*Cache).Put" {
+		t.Errorf("heap: %s by %s, top %q; want inuse_space, main.(*Cache).Put", heap.Kind, heap.Top.SampleType, heap.Top.Rows[0].Name)
+	}
+	if alloc.Kind != "allocs" || alloc.Top.SampleType != "alloc_space" || alloc.Top.Rows[0].Name != "main.decodeEvent" {
+		t.Errorf("allocs: %s by %s, top %q; want alloc_space, main.decodeEvent", alloc.Kind, alloc.Top.SampleType, alloc.Top.Rows[0].Name)
+	}
+	if heap.Churn == nil || alloc.Churn != nil {
+		t.Errorf("churn tables: heap %v, allocs %v; want one, with the heap profile", heap.Churn != nil, alloc.Churn != nil)
+	}
+}
