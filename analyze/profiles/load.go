@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gcprobe/gcprobe/profiler/units"
 	"github.com/google/pprof/profile"
 )
 
@@ -88,7 +89,12 @@ func readFile(name string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readCapped(f, max)
+	data, err := readCapped(f, max)
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return nil, pe.Err // "is a directory", not "read NAME: is a directory"
+	}
+	return data, err
 }
 
 // readCapped reads all of r, or fails with ErrTooLarge after max bytes.
@@ -104,7 +110,7 @@ func readCapped(r io.Reader, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if n > max {
-		return nil, fmt.Errorf("%w: more than %d bytes (raise the size cap)", ErrTooLarge, max)
+		return nil, fmt.Errorf("%w: more than %s", ErrTooLarge, units.Bytes(float64(max)))
 	}
 	return buf.Bytes(), nil
 }
@@ -195,7 +201,7 @@ func gunzip(data []byte, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: corrupt gzip stream: %v", ErrNotProfile, err)
 	}
 	if m > max {
-		return nil, fmt.Errorf("%w: more than %d bytes once decompressed (raise the size cap)", ErrTooLarge, max)
+		return nil, fmt.Errorf("%w: more than %s once decompressed", ErrTooLarge, units.Bytes(float64(max)))
 	}
 	return buf.Bytes(), nil
 }

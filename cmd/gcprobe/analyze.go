@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
 
 	"github.com/gcprobe/gcprobe/analyze/profiles"
 	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/google/pprof/profile"
 )
 
 const analyzeHelp = `Summarizes a pprof profile: the top functions (or packages, files, lines)
@@ -91,12 +93,12 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 
 	opts := profiles.LoadOptions{Stdin: io.in, Timeout: *timeout, MaxBytes: int64(min(capBytes, 1<<62))}
 	src := fs.Arg(0)
-	p, err := profiles.Load(ctx, src, opts)
+	p, err := load(ctx, src, opts)
 	if err != nil {
 		return err
 	}
 	if *base != "" {
-		b, err := profiles.Load(ctx, *base, opts)
+		b, err := load(ctx, *base, opts)
 		if err != nil {
 			return err
 		}
@@ -126,6 +128,15 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 		view = t
 	}
 	return render(io.out, src, view, *asJSON, *asMarkdown)
+}
+
+// load loads a profile, telling the user which flag raises the size cap.
+func load(ctx context.Context, src string, opts profiles.LoadOptions) (*profile.Profile, error) {
+	p, err := profiles.Load(ctx, src, opts)
+	if errors.Is(err, profiles.ErrTooLarge) {
+		return nil, fmt.Errorf("%v (--max-size raises the cap)", err)
+	}
+	return p, err
 }
 
 func compileFlag(name, expr string) (*regexp.Regexp, error) {

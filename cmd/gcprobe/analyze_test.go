@@ -98,7 +98,8 @@ func TestAnalyzeRefuses(t *testing.T) {
 		{"missing", []string{filepath.Join(dir, "nope")}, "no such file"},
 		{"churn of a CPU profile", []string{"--churn", profilesTestdata + "cpu.pb.gz"}, "churn needs the alloc_space and inuse_space"},
 		{"unknown sample index", []string{"--sample-index", "cpu", profilesTestdata + "heap.pb.gz"}, `no sample type "cpu"`},
-		{"size cap", []string{"--max-size", "1KiB", profilesTestdata + "heap.pb.gz"}, "too large"},
+		{"size cap", []string{"--max-size", "1KiB", profilesTestdata + "heap.pb.gz"}, "too large: more than 1.00 KiB (--max-size raises the cap)"},
+		{"directory", []string{dir}, dir + ": is a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
