@@ -5,31 +5,30 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
-	"net"
 	"net/http"
+	"net/http/httptest"
 
 	"github.com/gcprobe/gcprobe/profiler"
 )
 
-// Mount the agent the way net/http/pprof is mounted, on 127.0.0.1, then read
-// it as gcprobe attach would.
+// Mount the agent the way net/http/pprof is mounted: the seven lines after
+// the mux are all a service adds. Serve the mux on 127.0.0.1 unless it must
+// be reached from elsewhere, and gcprobe attach --url reads it; the rest of
+// the example reads it as gcprobe attach does first.
 func Example() {
+	mux := http.NewServeMux() // the service's own
+
 	p, err := profiler.New(profiler.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	p.Start(context.Background())
 	defer p.Close()
+	mux.Handle("/debug/gcprobe/", p.Handler()) // beside /debug/pprof/
 
-	mux := http.NewServeMux()
-	mux.Handle("/debug/gcprobe/", p.Handler())
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	go http.Serve(ln, mux)
-
-	resp, err := http.Get("http://" + ln.Addr().String() + "/debug/gcprobe/")
+	srv := httptest.NewServer(mux) // on 127.0.0.1
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/debug/gcprobe/")
 	if err != nil {
 		log.Fatal(err)
 	}
