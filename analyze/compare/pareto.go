@@ -130,12 +130,27 @@ func ParseBudgets(s string) ([]Budget, error) {
 		if err := knownMetric("--budget", name); err != nil {
 			return nil, err
 		}
+		if !parsesInSomeUnit(val) {
+			return nil, fmt.Errorf("--budget %s: %q is not a size, a duration, a percentage or a number (examples: rss=1GiB, gc-cpu=10%%, latency.p99=50ms)", name, val)
+		}
 		bs = append(bs, Budget{Metric: name, Value: val})
 	}
 	if len(bs) == 0 {
 		return nil, fmt.Errorf("empty budget (examples: rss=1GiB, gc-cpu=10%%)")
 	}
 	return bs, nil
+}
+
+// parsesInSomeUnit reports whether a budget's value reads in one of the
+// units a metric can have: the unit itself is known only once the runs are,
+// but a typo can be refused with the flag.
+func parsesInSomeUnit(s string) bool {
+	for _, u := range []string{UnitBytes, UnitSeconds, UnitFraction} {
+		if v, err := ParseValue(u, s); err == nil && !math.IsNaN(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseValue reads a number in a metric's unit: a size for bytes, a

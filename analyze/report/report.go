@@ -188,13 +188,20 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 		in[i] = compare.Run{File: run.File, Config: compare.ConfigOf(run.Header), Metrics: sums[i].Metrics()}
 	}
 	c, err := compare.Compute(in, compare.Options{Budgets: opts.Budgets})
+	if err != nil && opts.Budgets != nil {
+		// A budget these runs cannot answer (a metric they did not
+		// measure, a value in the wrong unit) costs the recommendation,
+		// not the comparison.
+		r.ComparisonNote = "no recommendation: " + err.Error()
+		c, err = compare.Compute(in, compare.Options{})
+	}
 	if err != nil {
 		r.ComparisonNote = "no comparison: " + err.Error()
 		return
 	}
 	r.Comparison = c
 	if len(c.Groups) < 2 {
-		r.ComparisonNote = "every run has the same configuration: the comparison has one row per metric"
+		r.ComparisonNote = strings.TrimPrefix(r.ComparisonNote+"; every run has the same configuration: the comparison has one row per metric", "; ")
 	}
 	var labels []string
 	for _, g := range c.Groups {

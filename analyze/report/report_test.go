@@ -293,3 +293,25 @@ func TestHeapAndAllocsProfiles(t *testing.T) {
 		t.Errorf("churn tables: heap %v, allocs %v; want one, with the heap profile", heap.Churn != nil, alloc.Churn != nil)
 	}
 }
+
+// TestBudgetInWrongUnit: a budget the runs cannot answer (a percentage for
+// a memory metric) costs the recommendation, which the report says, and
+// keeps the comparison.
+func TestBudgetInWrongUnit(t *testing.T) {
+	sweep, _ := filepath.Glob("testdata/sweep/*.jsonl")
+	var runs []*record.Run
+	for _, f := range sweep {
+		r, err := record.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, r)
+	}
+	rep := Build(context.Background(), runs, Options{Budgets: []compare.Budget{{Metric: "rss.peak", Value: "10%"}}})
+	if rep.Comparison == nil || len(rep.Comparison.Groups) != 3 {
+		t.Fatalf("no comparison: %s", rep.ComparisonNote)
+	}
+	if !strings.Contains(rep.ComparisonNote, "no recommendation: --budget rss.peak") {
+		t.Errorf("the comparison's note %q does not say why there is no recommendation", rep.ComparisonNote)
+	}
+}

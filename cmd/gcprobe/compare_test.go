@@ -94,6 +94,7 @@ func TestCompareCommand(t *testing.T) {
 		want string
 	}{
 		{[]string{"--budget", "ram=1GiB", "x"}, 2, "known: duration"},
+		{[]string{"--budget", "rss=lots", "x"}, 2, `--budget rss.peak: "lots" is not a size`},
 		{[]string{"--metrics", "gc.cpu,heap.size", "x"}, 2, `unknown metric "heap.size" (known: duration`},
 		{[]string{"--baseline", "gogc=75", filepath.Join(dir, "sweep")}, 1, "no run matches --baseline gogc=75"},
 		{[]string{"--format", "csv", "x"}, 2, "--format"},

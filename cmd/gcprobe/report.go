@@ -50,7 +50,7 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 	if *budget != "" {
 		b, err := compare.ParseBudgets(*budget)
 		if err != nil {
-			return usageErrorf("report: --budget: %v", err)
+			return usageErrorf("report: %v", budgetErr(err))
 		}
 		budgets = b
 	}

@@ -60,6 +60,8 @@ func TestReportBadInput(t *testing.T) {
 		{"no input", []string{"-o", out}, 2, "no run record"},
 		{"charts dir for html", []string{reportData + "scenario.jsonl", "-o", out, "--charts-dir", dir}, 2, "--charts-dir is for Markdown"},
 		{"bad budget", []string{reportData + "scenario.jsonl", "-o", out, "--budget", "rss"}, 2, "--budget"},
+		{"budget value", []string{reportData + "scenario.jsonl", "-o", out, "--budget", "rss=lots"}, 2, `report: --budget rss.peak: "lots" is not a size`},
+		{"budget metric", []string{reportData + "scenario.jsonl", "-o", out, "--budget", "ram=1GiB"}, 2, `report: --budget: unknown metric "ram"`},
 		{"only bad records", []string{empty, "-o", out}, 1, "empty.jsonl: empty run record"},
 		{"empty dir", []string{t.TempDir(), "-o", out}, 1, "no run records"},
 	}
