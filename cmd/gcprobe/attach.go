@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -62,6 +63,9 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 
 	s, err := attach.Open(ctx, o)
 	if err != nil {
+		if ctx.Err() != nil {
+			return errors.New("interrupted while attaching: nothing was recorded")
+		}
 		return err
 	}
 	f, err := os.Create(path)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -392,5 +393,29 @@ func TestAttachBadInput(t *testing.T) {
 				t.Errorf("exit %d (want %d), stderr %q (want one line with %q)", r.code, tc.code, r.stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestAttachInterruptedWhileOpening cancels an attach whose target does not
+// answer yet: one line that says nothing was recorded, and no record file.
+func TestAttachInterruptedWhileOpening(t *testing.T) {
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	defer srv.Close()
+	defer close(stop)
+	out := filepath.Join(t.TempDir(), "run.jsonl")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	r := gcprobeCtx(ctx, "attach", "--url", srv.URL, "--timeout", "10s", "-o", out)
+	if r.code != 1 || r.stderr != "gcprobe: interrupted while attaching: nothing was recorded\n" {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a record was left: %v", err)
 	}
 }
