@@ -73,7 +73,11 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 		return err
 	}
 	h := s.Header()
-	fmt.Fprintf(io.err, "gcprobe: attached to %s via %s; recording to %s\n", attachTarget(h), h.Attach.Via, path)
+	via := "via " + h.Attach.Via
+	if h.Attach.Via == attach.SourceNone {
+		via = "(RSS and CPU only: no --url)"
+	}
+	fmt.Fprintf(io.err, "gcprobe: attached to %s %s; recording to %s\n", attachTarget(h), via, path)
 	res, err := s.Record(ctx, f)
 	if cerr := f.Close(); err == nil {
 		err = cerr

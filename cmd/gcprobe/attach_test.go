@@ -320,6 +320,9 @@ func TestAttachPIDOnly(t *testing.T) {
 	if n := by[record.KindNote]; len(n) == 0 || !strings.Contains(n[0].Note.Message, "gctrace") || !strings.Contains(n[0].Note.Message, "agent") {
 		t.Errorf("notes: %+v", n)
 	}
+	if !strings.Contains(r.stderr, "(RSS and CPU only: no --url)") {
+		t.Errorf("stderr does not say what is recorded: %q", r.stderr)
+	}
 	if !strings.Contains(r.stdout, "record: "+out+" (ended: duration)") {
 		t.Errorf("no summary: %q", r.stdout)
 	}
