@@ -2,6 +2,7 @@ package profiler
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -73,4 +74,56 @@ func TestOwnRSS(t *testing.T) {
 	if rss < before+32<<20 || peak < rss {
 		t.Errorf("after touching 64 MiB: RSS %d (was %d), peak %d", rss, before, peak)
 	}
+}
+
+// FuzzProcFiles feeds arbitrary /proc/self/statm and /proc/self/status
+// contents to the parsers: they must not panic, and where the content is well
+// formed they must agree with a plain strings.Fields reading of it.
+func FuzzProcFiles(f *testing.F) {
+	f.Add([]byte("765 423 301 1 0 190 0\n"), []byte("Name:\tx\nVmPeak:\t 1 kB\nVmHWM:\t    1608 kB\nVmRSS:\t1 kB\n"))
+	f.Add([]byte("1 2"), []byte("VmHWM:"))
+	f.Add([]byte("\t7\t8\n"), []byte("XVmHWM:\t12 kB\nVmHWM:\t3 kB\n"))
+	f.Fuzz(func(t *testing.T, statm, status []byte) {
+		if len(statm) > 4096 || len(status) > 4096 { // the probe reads one 4 KiB buffer
+			return
+		}
+		rss, peak, _ := newProcStats(fake(string(statm)), fake(string(status)), 4096).read()
+		if want, ok := fieldsStatm(string(statm)); ok && rss != want*4096 {
+			t.Errorf("statm %q: RSS %d, want %d", statm, rss, want*4096)
+		}
+		if want, ok := fieldsHWM(string(status)); ok && peak != want<<10 {
+			t.Errorf("status %q: peak %d, want %d", status, peak, want<<10)
+		}
+	})
+}
+
+// fieldsStatm reads the resident pages of a statm line made only of short
+// decimal fields separated by spaces or tabs.
+func fieldsStatm(s string) (uint64, bool) {
+	line, _, _ := strings.Cut(s, "\n")
+	f := strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' })
+	if len(f) < 2 || strings.Trim(line, "0123456789 \t") != "" {
+		return 0, false
+	}
+	if len(f[0]) > 12 || len(f[1]) > 12 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(f[1], 10, 64)
+	return n, err == nil
+}
+
+// fieldsHWM reads VmHWM from a status whose first line is "VmHWM:" and a
+// short number, the one case the reading is sure of whatever follows.
+func fieldsHWM(s string) (uint64, bool) {
+	line, _, _ := strings.Cut(s, "\n")
+	v, ok := strings.CutPrefix(line, "VmHWM:")
+	if !ok {
+		return 0, false
+	}
+	f := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '\t' })
+	if len(f) == 0 || len(f[0]) > 12 || strings.Trim(f[0], "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(f[0], 10, 64)
+	return n, err == nil
 }
