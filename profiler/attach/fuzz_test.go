@@ -73,3 +73,36 @@ func readerOf(s source) reader2 {
 	}
 	panic("unknown source")
 }
+
+// FuzzParseStatus feeds /proc/PID/status contents with State and VmHWM lines
+// among arbitrary other lines: parseStatus must find both, whatever the
+// others hold, and never panic on the arbitrary lines alone.
+func FuzzParseStatus(f *testing.F) {
+	f.Add([]byte("Name:\tsvc\nUmask:\t0022\n"), []byte("Tgid:\t1\n"), "S", uint32(1608))
+	f.Add([]byte(""), []byte("\n\n::\n"), "Z", uint32(0))
+	f.Fuzz(func(t *testing.T, before, after []byte, state string, kb uint32) {
+		parseStatus(before)
+		parseStatus(after)
+		for _, b := range [][]byte{before, after} {
+			for _, line := range strings.Split(string(b), "\n") {
+				if k, _, ok := strings.Cut(line, ":"); ok && (k == "State" || k == "VmHWM") {
+					return // the lines below would not be the only ones
+				}
+			}
+		}
+		state = strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0xA0 || r > 0x7e || r < 0x21 {
+				return -1
+			}
+			return r
+		}, state)
+		if state == "" {
+			state = "R"
+		}
+		status := fmt.Sprintf("%s\nState:\t%s (running)\nVmHWM:\t%8d kB\n%s", before, state, kb, after)
+		gotState, gotHWM := parseStatus([]byte(status))
+		if gotState != state || gotHWM != uint64(kb)<<10 {
+			t.Fatalf("parseStatus(%q) = %q, %d; want %q, %d", status, gotState, gotHWM, state, uint64(kb)<<10)
+		}
+	})
+}
