@@ -135,7 +135,7 @@ func (t *Table) layout() layout {
 	l := layout{
 		title: []string{
 			fmt.Sprintf("Sample: %s (%s, index %d), %s by %s, sorted by %s", t.SampleType, t.Unit, t.SampleIndex, what, t.By, t.Sort),
-			fmt.Sprintf("Total: %s in %d samples; showing %d of %d %s", signed(t.Net, t.Unit, t.Diff), t.Samples, len(t.Rows), t.Keys, plural(string(t.By), t.Keys)),
+			fmt.Sprintf("Total: %s in %d %s; showing %d of %d %s", signed(t.Net, t.Unit, t.Diff), t.Samples, plural("sample", t.Samples), len(t.Rows), t.Keys, plural(string(t.By), t.Keys)),
 		},
 		header: []string{"flat", "flat%", "sum%", "cum", "cum%", string(t.By)},
 		notes:  t.Notes,
@@ -160,8 +160,8 @@ func (t *ChurnTable) layout() layout {
 	l := layout{
 		title: []string{
 			fmt.Sprintf("Churn: %s against %s (%s) per site, by %s, sorted by garbage", t.AllocType, t.InuseType, t.Unit, t.By),
-			fmt.Sprintf("Total: %s allocated, %s in use, in %d samples; showing %d of %d %s",
-				formatValue(t.AllocTotal, t.Unit), formatValue(t.InuseTotal, t.Unit), t.Samples, len(t.Rows), t.Keys, plural(string(t.By), t.Keys)),
+			fmt.Sprintf("Total: %s allocated, %s in use, in %d %s; showing %d of %d %s",
+				formatValue(t.AllocTotal, t.Unit), formatValue(t.InuseTotal, t.Unit), t.Samples, plural("sample", t.Samples), len(t.Rows), t.Keys, plural(string(t.By), t.Keys)),
 		},
 		header: []string{"alloc", "inuse", "garbage", "garbage%", "alloc/inuse", string(t.By)},
 		notes:  t.Notes,
@@ -191,7 +191,7 @@ func formatRatio(r float64) string {
 
 func (st SampleTypes) layout() layout {
 	l := layout{
-		title:  []string{fmt.Sprintf("%d samples, period %d %s", st.Samples, st.Period, st.PeriodType)},
+		title:  []string{fmt.Sprintf("%d %s, period %d %s", st.Samples, plural("sample", st.Samples), st.Period, st.PeriodType)},
 		header: []string{"index", "total", "default", "type/unit"},
 	}
 	for _, t := range st.Types {

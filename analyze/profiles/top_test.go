@@ -165,6 +165,10 @@ func TestTopCleansNames(t *testing.T) {
 	if got := tab.Rows[0].Name; got != "bad\uFFFDname x" {
 		t.Errorf("name: got %q, want invalid UTF-8 and newlines replaced", got)
 	}
+	var b strings.Builder
+	if err := WriteText(&b, tab); err != nil || !strings.Contains(b.String(), "Total: 1 in 1 sample; showing 2 of 2 functions\n") {
+		t.Errorf("text of a one-sample table: %q, %v", b.String(), err)
+	}
 }
 
 func TestTopErrors(t *testing.T) {
