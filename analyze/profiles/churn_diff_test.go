@@ -73,8 +73,34 @@ func TestDiff(t *testing.T) {
 	if tab.Net != 0 {
 		t.Errorf("normalized diff: net %d, want 0", tab.Net)
 	}
-	if want := []string{"c 20 20", "a -3 -3", "b -17 -17"}; !slices.Equal(rows(tab), want) {
+	if want := []string{"c 20 20", "b -17 -17", "a -3 -3"}; !slices.Equal(rows(tab), want) {
 		t.Errorf("normalized rows: got %q, want %q", rows(tab), want)
+	}
+}
+
+// A diff in which memory shrank ranks the largest decrease first, as pprof
+// does, rather than below every unchanged key where --top would hide it.
+func TestDiffShrinkRanksFirst(t *testing.T) {
+	types := []string{"alloc_space/bytes"}
+	base := build(t, types, sample{"big;main", []int64{1000}}, sample{"small;main", []int64{10}})
+	now := build(t, types, sample{"small;main", []int64{15}}, sample{"other;main", []int64{1}})
+	d, err := Diff(base, now, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := Top(d, TopOptions{N: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"big -1000 -1000", "small 5 5"}; !slices.Equal(rows(tab), want) {
+		t.Errorf("rows: got %q, want %q", rows(tab), want)
+	}
+	tab, err = Top(d, TopOptions{N: 2, Sort: SortCum})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"big -1000 -1000", "main 0 -994"}; !slices.Equal(rows(tab), want) {
+		t.Errorf("rows by cum: got %q, want %q", rows(tab), want)
 	}
 }
 

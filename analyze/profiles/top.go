@@ -9,7 +9,8 @@ import (
 	"github.com/google/pprof/profile"
 )
 
-// Sort is the column a Table is ordered by.
+// Sort is the column a Table is ordered by, largest magnitude first (as
+// pprof orders them), so that a diff's decreases rank with its increases.
 type Sort string
 
 // The orders of Top.
@@ -105,8 +106,13 @@ func Top(p *profile.Profile, opts TopOptions) (*Table, error) {
 	if sort == SortCum {
 		primary, secondary = cum, flat
 	}
+	// By magnitude, as pprof sorts: in a diff (or a delta profile) the
+	// largest decrease ranks with the largest increase, rather than below
+	// every key that did not change. Ties put the increase first.
 	slices.SortFunc(keys, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(primary[y], primary[x]), cmp.Compare(secondary[y], secondary[x]), cmp.Compare(a.names[x], a.names[y]))
+		return cmp.Or(cmp.Compare(abs(primary[y]), abs(primary[x])), cmp.Compare(primary[y], primary[x]),
+			cmp.Compare(abs(secondary[y]), abs(secondary[x])), cmp.Compare(secondary[y], secondary[x]),
+			cmp.Compare(a.names[x], a.names[y]))
 	})
 	if opts.N > 0 && len(keys) > opts.N {
 		keys = keys[:opts.N]
@@ -120,6 +126,15 @@ func Top(p *profile.Profile, opts TopOptions) (*Table, error) {
 	}
 	t.Notes = notes(p, a, idx)
 	return t, nil
+}
+
+// abs is |v|, with the most negative int64 kept as it is (no sample sum
+// reaches it).
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 func share(v, total int64) float64 {
