@@ -1,11 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,7 +40,7 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	duration := fs.Duration("duration", 0, "how long to record (0: until Ctrl-C or the target exits)")
 	interval := fs.Duration("interval", time.Second, "time between polls")
 	timeout := fs.Duration("timeout", 5*time.Second, "bound on each HTTP request")
-	out := fs.StringP("output", "o", "", "run record to write (default gcprobe-attach-TARGET-TIME.jsonl)")
+	out := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-attach-TARGET-YYYYMMDD-HHMMSS.jsonl), profiles beside it")
 	profiles := fs.StringSlice("profiles", nil, "pprof profiles to capture at the start and the end: "+strings.Join(attach.ProfileKinds, ","))
 	cpuProfile := fs.Duration("cpu-profile", 0, "capture a CPU profile this long from the start (whole seconds)")
 	if err := parseFlags(fs, args); err != nil {
@@ -51,15 +51,23 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	if err := checkAttachFlags(fs.Args(), o); err != nil {
 		return err
 	}
-	path := *out
-	if path == "" {
-		target := fmt.Sprintf("pid%d", o.PID)
-		if o.PID == 0 {
-			target = strings.NewReplacer(":", "-", "/", "-").Replace(strings.TrimPrefix(strings.TrimPrefix(o.URL, "http://"), "https://"))
-		}
-		path = fmt.Sprintf("gcprobe-attach-%s-%s.jsonl", strings.Trim(target, "-"), time.Now().Format("20060102-150405"))
+	// The default name, also the prefix of the profiles when the record
+	// goes to stdout.
+	target := fmt.Sprintf("pid%d", o.PID)
+	if o.PID == 0 {
+		target = strings.NewReplacer(":", "-", "/", "-").Replace(strings.TrimPrefix(strings.TrimPrefix(o.URL, "http://"), "https://"))
 	}
-	o.ProfileBase = strings.TrimSuffix(path, filepath.Ext(path))
+	base := fmt.Sprintf("gcprobe-attach-%s-%s", strings.Trim(target, "-"), time.Now().Format("20060102-150405"))
+	path := *out
+	switch path {
+	case "":
+		path = base + ".jsonl"
+		o.ProfileBase = base
+	case "-":
+		o.ProfileBase = base
+	default:
+		o.ProfileBase = strings.TrimSuffix(path, filepath.Ext(path))
+	}
 
 	s, err := attach.Open(ctx, o)
 	if err != nil {
@@ -68,7 +76,7 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 		}
 		return err
 	}
-	f, err := os.Create(path)
+	rec, err := openRecord(path, "", io.out)
 	if err != nil {
 		return err
 	}
@@ -77,15 +85,22 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	if h.Attach.Via == attach.SourceNone {
 		via = "(RSS and CPU only: no --url)"
 	}
-	fmt.Fprintf(io.err, "gcprobe: attached to %s %s; recording to %s\n", attachTarget(h), via, path)
-	res, err := s.Record(ctx, f)
-	if cerr := f.Close(); err == nil {
+	where := path
+	if path == "-" {
+		where = "stdout"
+	}
+	fmt.Fprintf(io.err, "gcprobe: attached to %s %s; recording to %s\n", attachTarget(h), via, where)
+	res, err := s.Record(ctx, rec)
+	if cerr := rec.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return err
 	}
-	return printAttachSummary(io.out, path, res)
+	if path == "-" { // keep the record on stdout clean
+		return printAttachSummary(io.err, rec, res)
+	}
+	return printAttachSummary(io.out, rec, res)
 }
 
 // checkAttachFlags validates the flags, naming the one at fault.
@@ -135,17 +150,25 @@ func attachTarget(h record.Header) string {
 }
 
 // printAttachSummary prints the record's summary and where its files are.
-func printAttachSummary(w io.Writer, path string, res attach.Result) error {
-	run, err := record.ReadFile(path)
+func printAttachSummary(w io.Writer, rec *recordOut, res attach.Result) error {
+	var run *record.Run
+	var err error
+	name, dir := rec.name, filepath.Dir(rec.name)
+	if rec.name == "-" {
+		name, dir = "stdout", "."
+		run, err = record.Read(bytes.NewReader(rec.copy.Bytes()), "<stdout>")
+	} else {
+		run, err = record.ReadFile(rec.name)
+	}
 	if err != nil {
 		return err
 	}
 	if err := summary.WriteText(w, []summary.Summary{summary.Compute(run)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "record: %s (ended: %s)\n", path, res.End.Reason)
+	fmt.Fprintf(w, "record: %s (ended: %s)\n", name, res.End.Reason)
 	for _, p := range res.Profiles {
-		fmt.Fprintf(w, "profile: %s\n", filepath.Join(filepath.Dir(path), p))
+		fmt.Fprintf(w, "profile: %s\n", filepath.Join(dir, p))
 	}
 	return nil
 }

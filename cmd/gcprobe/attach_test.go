@@ -422,3 +422,26 @@ func TestAttachInterruptedWhileOpening(t *testing.T) {
 		t.Errorf("a record was left: %v", err)
 	}
 }
+
+// TestAttachToStdout writes the record to stdout (-o -), as run and import
+// do: stdout is the record alone, the summary goes to stderr.
+func TestAttachToStdout(t *testing.T) {
+	svc := startService(t, "")
+	r := gcprobe(t, "attach", "--pid", fmt.Sprint(svc.cmd.Process.Pid), "--duration", "300ms", "--interval", "100ms", "-o", "-")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	run, err := record.Read(strings.NewReader(r.stdout), "stdout")
+	if err != nil {
+		t.Fatalf("stdout is not a record: %v\n%s", err, r.stdout)
+	}
+	if run.End() == nil || run.Header.PID != svc.cmd.Process.Pid {
+		t.Errorf("record: header %+v, end %+v", run.Header, run.End())
+	}
+	if !strings.Contains(r.stderr, "recording to stdout") || !strings.Contains(r.stderr, "record: stdout (ended: duration)") {
+		t.Errorf("stderr: %q", r.stderr)
+	}
+	if _, err := os.Stat("-"); err == nil {
+		t.Error("a file named - was created")
+	}
+}
