@@ -406,3 +406,28 @@ func TestAgentEvents(t *testing.T) {
 		t.Fatalf("restart: %+v, cursor %d", r.events, a.cursor)
 	}
 }
+
+// TestParseEndpoints: a URL of one source's page selects that source under
+// the base it is mounted at; any other path is a prefix.
+func TestParseEndpoints(t *testing.T) {
+	for _, tc := range []struct{ url, base, only string }{
+		{"http://h:1", "http://h:1", ""},
+		{"http://h:1/", "http://h:1", ""},
+		{"http://h:1/admin?x=1", "http://h:1/admin", ""},
+		{"http://h:1/debug/gcprobe/", "http://h:1", SourceAgent},
+		{"http://h:1/debug/gcprobe/metrics", "http://h:1", SourceAgent},
+		{"http://h:1/admin/debug/gcprobe/events?since=3", "http://h:1/admin", SourceAgent},
+		{"http://h:1/debug/vars", "http://h:1", SourceExpvar},
+		{"https://h:1/x/metrics", "https://h:1/x", SourcePrometheus},
+	} {
+		e, err := parseEndpoints(tc.url)
+		if err != nil || e.base != tc.base || e.only != tc.only || e.agent != tc.base+"/debug/gcprobe/" {
+			t.Errorf("%s: base %q only %q agent %q (%v); want base %q only %q", tc.url, e.base, e.only, e.agent, err, tc.base, tc.only)
+		}
+	}
+	for _, bad := range []string{"127.0.0.1:8080", "ftp://h", "http://", "http:///x", "::"} {
+		if err := CheckURL(bad); err == nil || !strings.Contains(err.Error(), "want http://HOST:PORT") {
+			t.Errorf("CheckURL(%q) = %v", bad, err)
+		}
+	}
+}

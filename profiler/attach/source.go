@@ -71,9 +71,13 @@ func parseEndpoints(raw string) (endpoints, error) {
 	u.RawQuery, u.Fragment = "", ""
 	p := strings.TrimSuffix(u.Path, "/")
 	var e endpoints
-	for suffix, src := range map[string]string{"/debug/gcprobe": SourceAgent, "/debug/vars": SourceExpvar, "/metrics": SourcePrometheus} {
-		if strings.HasSuffix(p, suffix) {
-			p, e.only = strings.TrimSuffix(p, suffix), src
+	// The agent's own pages first: its /metrics is not client_golang's.
+	for _, s := range []struct{ suffix, src string }{
+		{"/debug/gcprobe/metrics", SourceAgent}, {"/debug/gcprobe/events", SourceAgent},
+		{"/debug/gcprobe", SourceAgent}, {"/debug/vars", SourceExpvar}, {"/metrics", SourcePrometheus},
+	} {
+		if strings.HasSuffix(p, s.suffix) {
+			p, e.only = strings.TrimSuffix(p, s.suffix), s.src
 			break
 		}
 	}
