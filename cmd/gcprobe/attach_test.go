@@ -372,7 +372,7 @@ func TestAttachBadInput(t *testing.T) {
 		{"cpu profile too long", []string{"--url", refused, "--duration", "1s", "--cpu-profile", "2s"}, 2, "must not be longer than --duration"},
 		{"no such PID", []string{"--pid", fmt.Sprint(1 << 30)}, 1, "no such process"},
 		{"refused", []string{"--url", refused}, 1, "connection refused"},
-		{"URL without scheme", []string{"--url", "127.0.0.1:8080"}, 2, `want http://HOST:PORT (the scheme is needed: http://127.0.0.1:8080)`},
+		{"URL without scheme", []string{"--url", "127.0.0.1:8080"}, 2, `want http://HOST:PORT (the scheme is needed: "http://127.0.0.1:8080")`},
 		{"URL of another scheme", []string{"--url", "ftp://127.0.0.1"}, 2, "want http://HOST:PORT"},
 	}
 	if sleep, err := exec.LookPath("sleep"); err == nil {

@@ -3,6 +3,7 @@ package attach
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,32 @@ func FuzzParseStatus(f *testing.F) {
 		gotState, gotHWM := parseStatus([]byte(status))
 		if gotState != state || gotHWM != uint64(kb)<<10 {
 			t.Fatalf("parseStatus(%q) = %q, %d; want %q, %d", status, gotState, gotHWM, state, uint64(kb)<<10)
+		}
+	})
+}
+
+// FuzzParseEndpoints feeds arbitrary --url values: each is refused with one
+// line naming --url, or gives endpoints that are http(s) URLs under its base.
+func FuzzParseEndpoints(f *testing.F) {
+	for _, s := range []string{"http://127.0.0.1:8080", "https://h/admin/debug/gcprobe/metrics?x", "127.0.0.1:80", "http://[::1]:6060/debug/vars#f", "http://h/%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		e, err := parseEndpoints(raw)
+		if err != nil {
+			checkLine(t, err)
+			if !strings.Contains(err.Error(), "--url") {
+				t.Fatalf("error does not name --url: %v", err)
+			}
+			return
+		}
+		for _, u := range []string{e.agent, e.expvar, e.prometheus, e.pprof} {
+			if !strings.HasPrefix(u, e.base+"/") {
+				t.Fatalf("%q: endpoint %q not under base %q", raw, u, e.base)
+			}
+			if _, err := url.Parse(u); err != nil {
+				t.Fatalf("%q: endpoint %q does not parse: %v", raw, u, err)
+			}
 		}
 	})
 }

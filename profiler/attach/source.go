@@ -64,7 +64,7 @@ func parseEndpoints(raw string) (endpoints, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		hint := ""
 		if !strings.Contains(raw, "://") {
-			hint = " (the scheme is needed: http://" + raw + ")"
+			hint = fmt.Sprintf(" (the scheme is needed: %q)", "http://"+raw)
 		}
 		return endpoints{}, fmt.Errorf("--url %q: want http://HOST:PORT%s", raw, hint)
 	}
