@@ -149,6 +149,14 @@ func TestSweepCommandErrors(t *testing.T) {
 		{[]string{"--out", "x"}, "nothing to run"},
 		{[]string{"--resume"}, "--resume needs --out"},
 		{[]string{"scenario"}, "scenario needs a NAME"},
+		// Targets that would fail every run are refused before the first
+		// (--repeat 1 and --out in a temporary directory bound the damage
+		// if they are not).
+		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "scenario", "nope"}, `unknown scenario "nope" (known: binarytrees`},
+		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "scenario", "readstates", "--entires", "5"}, "unknown flag: --entires"},
+		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "scenario", "readstates", "--layout", "flat"}, "--layout"},
+		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "--duration", "1s", "scenario", "readstates", "--entries", "1000", "--gogc", "50"}, "--gogc: the sweep sets it for each run"},
+		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "--", filepath.Join(t.TempDir(), "no-such-program")}, "no-such-program"},
 		{[]string{"--resume", "--out", filepath.Join(t.TempDir(), "none")}, "holds no sweep to resume"},
 	} {
 		r := gcprobe(t, append([]string{"sweep"}, tc.args...)...)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -70,6 +71,9 @@ func cmdSweep(ctx context.Context, io stdio, args []string) error {
 	if !resumeOnly {
 		if target.Scenario == "" && len(target.Command) == 0 {
 			return usageErrorf("sweep: nothing to run: give scenario NAME [flags] or -- CMD [ARGS...] (see gcprobe sweep --help)")
+		}
+		if err := checkSweepTarget(io, target); err != nil {
+			return err
 		}
 		if opts.Grid.GOGC, err = sweep.ParseGOGCs(*gogc); err != nil {
 			return usageErrorf("sweep: %v", err)
@@ -139,4 +143,35 @@ func isTerminal(w any) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// checkSweepTarget refuses, before the first run, a target that would fail
+// every run: an unknown scenario or scenario flag, a settings flag that
+// would override the grid's, a command that is not there.
+func checkSweepTarget(io stdio, t sweep.Target) error {
+	if t.Scenario == "" {
+		if _, err := exec.LookPath(t.Command[0]); err != nil {
+			return usageErrorf("sweep: -- %s: %v", t.Command[0], err)
+		}
+		return nil
+	}
+	fs := newFlags(io, "scenario run", "NAME [flags]", "")
+	fs.Duration("interval", 100*time.Millisecond, "")
+	fs.Bool("quiet", false, "")
+	for _, grid := range []string{"gogc", "memlimit", "output"} {
+		fs.String(grid, "", "")
+	}
+	if _, err := parseScenario(io, fs, "run", append([]string{t.Scenario}, t.ScenarioArgs...)); err != nil {
+		var u *usageError
+		if errors.As(err, &u) {
+			return usageErrorf("sweep: %v", err)
+		}
+		return err
+	}
+	for _, grid := range []string{"gogc", "memlimit", "output"} {
+		if fs.Changed(grid) {
+			return usageErrorf("sweep: scenario %s --%s: the sweep sets it for each run (give --gogc and --memlimit before the scenario)", t.Scenario, grid)
+		}
+	}
+	return nil
 }
