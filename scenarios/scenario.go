@@ -19,6 +19,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -214,8 +215,8 @@ func ParseInt(s string) (int64, error) {
 // Float parses a number.
 func (p *Params) Float(name string) float64 {
 	v, err := strconv.ParseFloat(strings.ReplaceAll(p.values[name], "_", ""), 64)
-	if err != nil {
-		p.fail(name, fmt.Errorf("not a number"))
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		p.fail(name, fmt.Errorf("not a finite number"))
 	}
 	return v
 }
@@ -237,6 +238,10 @@ func (p *Params) Bool(name string) bool {
 	}
 	return v
 }
+
+// MaxRate is the highest --rate a scenario accepts: the load generator
+// schedules requests to the nanosecond, and no machine serves more.
+const MaxRate = 1e7
 
 // Load is the common load settings of a scenario that has them.
 type Load struct {
@@ -265,8 +270,15 @@ func (p *Params) Load(s Scenario) Load {
 	}
 	if _, ok := s.Param(ParamRate); ok {
 		l.Rate = p.Float(ParamRate)
-		if p.err == nil && !(l.Rate > 0) {
+		measured := (l.Duration - l.Warmup).Seconds()
+		switch {
+		case p.err != nil:
+		case !(l.Rate > 0):
 			p.Errorf(ParamRate, "must be above 0 (requests per second), not %s", p.values[ParamRate])
+		case l.Rate > MaxRate:
+			p.Errorf(ParamRate, "%s is more than %g requests per second, beyond what the load generator can schedule", p.values[ParamRate], float64(MaxRate))
+		case l.Rate*measured < 1:
+			p.Errorf(ParamRate, "%s sends no request in the %v measured after --warmup", p.values[ParamRate], l.Duration-l.Warmup)
 		}
 	}
 	if _, ok := s.Param(ParamSeed); ok {

@@ -60,6 +60,10 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"readstates", map[string]string{"rate": "0"}, "--rate must be above 0"},
 		{"fanout", map[string]string{"rate": "-5"}, "--rate must be above 0"},
+		{"readstates", map[string]string{"rate": "Inf"}, "--rate Inf: not a finite number"},
+		{"fanout", map[string]string{"rate": "NaN"}, "--rate NaN: not a finite number"},
+		{"jsonstream", map[string]string{"rate": "1e12"}, "--rate 1e12 is more than 1e+07 requests per second"},
+		{"readstates", map[string]string{"rate": "0.01", "duration": "10s"}, "--rate 0.01 sends no request in the 7.5s measured after --warmup"},
 		{"readstates", map[string]string{"depth": "5"}, "--depth does not apply to scenario readstates"},
 		{"readstates", map[string]string{"entries": "3e9"}, "--entries"},
 		{"readstates", map[string]string{"entries": "2e9"}, "--entries 2e9 needs about 438 GiB for the pointers layout and its store (235 B per entry)"},

@@ -19,6 +19,7 @@ package loadgen
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,8 +72,8 @@ type Result struct {
 // waits for the requests in flight, and returns what it measured. The error
 // is the record writer's, if it failed; a cancelled ctx is not an error.
 func Run(ctx context.Context, cfg Config, handle func(Request)) (Result, error) {
-	if !(cfg.Rate > 0) {
-		return Result{}, errors.New("loadgen: rate must be above 0")
+	if !(cfg.Rate > 0) || math.IsInf(cfg.Rate, 1) {
+		return Result{}, errors.New("loadgen: rate must be finite and above 0")
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4
@@ -119,7 +120,11 @@ type gen struct {
 
 // due returns when request i is due.
 func (g *gen) due(i uint64) time.Time {
-	return g.start.Add(time.Duration(float64(i) * 1e9 / g.cfg.Rate))
+	ns := float64(i) * 1e9 / g.cfg.Rate
+	if ns >= math.MaxInt64 { // a tiny rate: due after any run ends
+		return g.start.Add(math.MaxInt64)
+	}
+	return g.start.Add(time.Duration(ns))
 }
 
 func (g *gen) dispatch(ctx context.Context) {

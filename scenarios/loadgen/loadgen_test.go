@@ -3,6 +3,7 @@ package loadgen
 import (
 	"bytes"
 	"context"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -124,8 +125,23 @@ func TestWarmupIsNotMeasured(t *testing.T) {
 }
 
 func TestRunRefusesZeroRate(t *testing.T) {
-	if _, err := Run(context.Background(), Config{Rate: 0, Duration: time.Second}, func(Request) {}); err == nil {
-		t.Fatal("rate 0 accepted")
+	for _, rate := range []float64{0, -1, math.NaN(), math.Inf(1)} {
+		if _, err := Run(context.Background(), Config{Rate: rate, Duration: time.Second}, func(Request) {}); err == nil {
+			t.Errorf("rate %v accepted", rate)
+		}
+	}
+}
+
+// A rate so low that request 1 is due beyond any time.Duration must end with
+// the run, not wrap around to a due time in the past and spin.
+func TestRunTinyRateEnds(t *testing.T) {
+	start := time.Now()
+	res, err := Run(context.Background(), Config{Rate: 1e-300, Duration: 50 * time.Millisecond}, func(Request) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 1 || time.Since(start) > 2*time.Second {
+		t.Fatalf("sent %d requests in %v, want 1 in about 50ms", res.Sent, time.Since(start))
 	}
 }
 
