@@ -36,6 +36,14 @@ type Summary struct {
 	GCCPU  GCCPU  `json:"gc_cpu"`
 	Pauses Pauses `json:"pauses"`
 
+	// MeasuredFrom is, for runs with latency events (scenarios), when the
+	// measured load began on the record's clock: the end of the warmup and
+	// of any fill before it. GC CPU share, heap live and goal, allocation
+	// rate and median RSS are then over the events from there on, so that a
+	// fill or warmup phase (a cache that grows from empty, say) does not
+	// pull them toward figures the load never had. 0 means the whole run.
+	MeasuredFrom float64 `json:"measured_from_seconds,omitempty"`
+
 	// HeapLive and HeapGoal in bytes; HeapFrom says where they came from
 	// ("gc events" or "samples").
 	HeapLive Dist   `json:"heap_live_bytes"`
@@ -152,11 +160,17 @@ func Compute(run *record.Run) Summary {
 	s.DurationSeconds = ev.last
 	s.ending(run)
 	s.cycles(ev)
-	s.gcCPU(ev)
 	s.pauses(ev)
-	s.heap(ev)
-	s.alloc(ev)
-	s.rss(ev)
+	load := ev
+	if from, ok := measuredFrom(ev); ok {
+		s.MeasuredFrom = from
+		load = ev.from(from)
+	}
+	s.gcCPU(load)
+	s.heap(load)
+	s.alloc(load)
+	s.rss(load)
+	s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev))
 	if len(ev.latency) > 0 {
 		s.Latency = computeLatency(ev, s.Pauses)
 		s.Warnings = append(s.Warnings, s.Latency.warnings...)
@@ -208,6 +222,54 @@ func split(es []record.Event) events {
 	sort.SliceStable(ev.samples, func(i, j int) bool { return ev.samples[i].T < ev.samples[j].T })
 	sort.SliceStable(ev.gcs, func(i, j int) bool { return ev.gcs[i].T < ev.gcs[j].T })
 	return ev
+}
+
+// measuredFrom returns when the first latency interval began, if the run
+// has latency events and at least one GC cycle or two samples after it.
+func measuredFrom(ev events) (float64, bool) {
+	if len(ev.latency) == 0 {
+		return 0, false
+	}
+	from := ev.latency[0].T - ev.latency[0].V.IntervalSeconds
+	for _, l := range ev.latency {
+		from = math.Min(from, l.T-l.V.IntervalSeconds)
+	}
+	if from <= 0 {
+		return 0, false
+	}
+	after := ev.from(from)
+	return from, len(after.gcs) > 0 || len(after.samples) >= 2
+}
+
+// from returns the samples taken and the GC cycles started at or after t
+// (a cycle without a known start counts by when it was noticed).
+func (ev events) from(t float64) events {
+	out := ev
+	out.samples, out.gcs = nil, nil
+	for _, x := range ev.samples {
+		if x.T >= t {
+			out.samples = append(out.samples, x)
+		}
+	}
+	for _, g := range ev.gcs {
+		start := g.T
+		if bounded(g.V) {
+			start = g.V.StartSeconds
+		}
+		if start >= t {
+			out.gcs = append(out.gcs, g)
+		}
+	}
+	return out
+}
+
+// peakRSS is the high-water mark over every sample of the run.
+func peakRSS(ev events) float64 {
+	var peak float64
+	for _, x := range ev.samples {
+		peak = math.Max(peak, math.Max(float64(x.V.RSSPeakBytes), float64(x.V.RSSBytes)))
+	}
+	return peak
 }
 
 func (s *Summary) ending(run *record.Run) {

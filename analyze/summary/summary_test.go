@@ -314,3 +314,57 @@ func TestVerdictWhenTailIsOutsideGC(t *testing.T) {
 		t.Errorf("verdict %q should clear the GC", v)
 	}
 }
+
+// A scenario that fills a cache before its load: heap, RSS, GC CPU and
+// allocation figures must be those of the load, not pulled toward the small
+// heap and the different GC of the fill.
+func TestFiguresOverMeasuredLoad(t *testing.T) {
+	r := rec{h: record.Header{Source: record.SourceScenario, Scenario: "fill", Start: testStart}}
+	add := func(tt float64, e record.Event) { e.T = tt; r.es = append(r.es, e) }
+	// Fill, t in [0, 10): 9 cycles with a small live heap and a high GC share.
+	for i := range 9 {
+		t0 := float64(i) + 0.5
+		add(t0+0.1, record.Event{GC: &record.GC{N: uint64(i + 1), StartSeconds: t0, EndSeconds: t0 + 0.1,
+			HeapLiveBytes: uint64(i+1) << 20, HeapGoalBytes: uint64(i+1) << 21, GCCPUSeconds: 0.9, IntervalCPUSeconds: 1}})
+		add(t0, record.Event{Sample: &record.Sample{RSSBytes: 10 << 20, AllocBytesTotal: uint64(i) << 30}})
+	}
+	// Load, t in [10, 20]: 2 cycles with 1 GiB live, 10% GC CPU, 1 MiB/s.
+	for i := range 2 {
+		t0 := 12 + 5*float64(i)
+		add(t0+0.5, record.Event{GC: &record.GC{N: uint64(10 + i), StartSeconds: t0, EndSeconds: t0 + 0.5,
+			HeapLiveBytes: 1 << 30, HeapGoalBytes: 2 << 30, GCCPUSeconds: 0.5, IntervalCPUSeconds: 5}})
+	}
+	for i := range 11 {
+		add(10+float64(i), record.Event{Sample: &record.Sample{RSSBytes: 2 << 30, AllocBytesTotal: 10<<30 + uint64(i)<<20}})
+		if i > 0 {
+			add(10+float64(i), record.Event{Latency: &record.Latency{IntervalSeconds: 1, Count: 100,
+				MaxSeconds: 0.001, SumSeconds: 0.05, Buckets: []record.Bucket{{Lo: 0.0009, Hi: 0.001, Count: 100}}}})
+		}
+	}
+	s := computeGen(t, r)
+	if !near(s.MeasuredFrom, 10) {
+		t.Errorf("measured from %g, want 10", s.MeasuredFrom)
+	}
+	if s.HeapLive.N != 2 || s.HeapLive.Min != 1<<30 || s.HeapGoal.Median != 2<<30 {
+		t.Errorf("heap live %+v goal %+v, want the load's 2 cycles at 1 GiB live, 2 GiB goal", s.HeapLive, s.HeapGoal)
+	}
+	if !near(s.GCCPU.Share, 0.1) {
+		t.Errorf("GC CPU share %g, want the load's 0.1", s.GCCPU.Share)
+	}
+	if !near(s.Alloc.BytesPerSecond, 1<<20) {
+		t.Errorf("allocation rate %g, want the load's 1 MiB/s", s.Alloc.BytesPerSecond)
+	}
+	if !near(s.RSSOverLive, 2) || s.RSSPeak != 2<<30 {
+		t.Errorf("RSS/live %g, peak %g: want 2x and 2 GiB", s.RSSOverLive, s.RSSPeak)
+	}
+	if s.Cycles.Total != 11 {
+		t.Errorf("cycles %d: the count covers the whole run, want 11", s.Cycles.Total)
+	}
+	var b strings.Builder
+	if err := WriteText(&b, []Summary{s}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "over the measured load only, from t=10.0 s") {
+		t.Errorf("text does not say which figures cover the load only:\n%s", b.String())
+	}
+}

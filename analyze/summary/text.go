@@ -175,7 +175,7 @@ func sections(sums []Summary) []section {
 				if s.GCCPU.Method == "" {
 					return "-"
 				}
-				return units.Percent(s.GCCPU.Share) + f.cite("GC CPU share: "+s.GCCPU.Method)
+				return units.Percent(s.GCCPU.Share) + f.cite("GC CPU share: "+s.GCCPU.Method) + measured(s, f)
 			}},
 			{"pause p50 / p99 / max", func(s Summary, f *footnoter) string {
 				p := s.Pauses
@@ -193,15 +193,19 @@ func sections(sums []Summary) []section {
 			}},
 		}},
 		{"memory", []textRow{
-			{"heap live min / median / max", func(s Summary, f *footnoter) string { return bytesDist(s.HeapLive) }},
-			{"heap goal min / median / max", func(s Summary, f *footnoter) string { return bytesDist(s.HeapGoal) }},
+			{"heap live min / median / max", func(s Summary, f *footnoter) string {
+				return bytesDist(s.HeapLive) + measuredIf(s.HeapLive.N > 0, s, f)
+			}},
+			{"heap goal min / median / max", func(s Summary, f *footnoter) string {
+				return bytesDist(s.HeapGoal) + measuredIf(s.HeapGoal.N > 0, s, f)
+			}},
 			{"allocation rate", func(s Summary, f *footnoter) string {
 				if s.Alloc.Method == "" {
 					return "-"
 				}
-				return units.Bytes(s.Alloc.BytesPerSecond) + "/s" + f.cite("allocation rate: "+s.Alloc.Method)
+				return units.Bytes(s.Alloc.BytesPerSecond) + "/s" + f.cite("allocation rate: "+s.Alloc.Method) + measured(s, f)
 			}},
-			{"RSS median / peak", func(s Summary, _ *footnoter) string {
+			{"RSS median / peak", func(s Summary, f *footnoter) string {
 				if s.RSS.N == 0 && s.RSSPeak == 0 {
 					return "-"
 				}
@@ -209,13 +213,13 @@ func sections(sums []Summary) []section {
 				if s.RSS.N > 0 {
 					med = units.Bytes(s.RSS.Median)
 				}
-				return med + " / " + units.Bytes(s.RSSPeak)
+				return med + " / " + units.Bytes(s.RSSPeak) + measuredIf(s.RSS.N > 0, s, f)
 			}},
 			{"RSS / live heap", func(s Summary, f *footnoter) string {
 				if s.RSSOverLive == 0 {
 					return "-"
 				}
-				return times(s.RSSOverLive) + f.cite("RSS / live heap: median RSS over median live heap")
+				return times(s.RSSOverLive) + f.cite("RSS / live heap: median RSS over median live heap") + measured(s, f)
 			}},
 		}},
 	}
@@ -227,6 +231,23 @@ func sections(sums []Summary) []section {
 		secs = append(secs, latencySection())
 	}
 	return secs
+}
+
+// measured cites, for a figure taken over the measured load only, the
+// footnote that says so.
+func measured(s Summary, f *footnoter) string {
+	if s.MeasuredFrom <= 0 {
+		return ""
+	}
+	return f.cite("over the measured load only, from t=" + units.Seconds(s.MeasuredFrom) +
+		" (after the warmup and any fill); RSS peak and the GC section's other rows cover the whole run")
+}
+
+func measuredIf(ok bool, s Summary, f *footnoter) string {
+	if !ok {
+		return ""
+	}
+	return measured(s, f)
 }
 
 func latencySection() section {
