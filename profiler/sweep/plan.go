@@ -114,7 +114,7 @@ func memText(m string) string {
 		s string
 		m uint64
 	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n%u.m == 0 {
+		if n >= u.m && n%u.m == 0 { // 0 is "0B", not "0TiB"
 			return strconv.FormatUint(n/u.m, 10) + u.s
 		}
 	}

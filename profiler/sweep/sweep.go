@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -280,16 +281,44 @@ func fail(e *Entry, err error) error {
 
 // LoadManifest reads dir's manifest.
 func LoadManifest(dir string) (*Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	name := filepath.Join(dir, ManifestFile)
+	b, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
+	return parseManifest(name, b)
+}
+
+// parseManifest reads a manifest and checks what --resume relies on: a
+// grid to plan, at least one repeat, and runs whose records are plain file
+// names inside the sweep's directory (a hand-edited "../x" would write
+// outside it).
+func parseManifest(name string, b []byte) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, ManifestFile), err)
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	if m.Schema != Schema {
-		return nil, fmt.Errorf("%s: not a gcprobe sweep manifest (schema %q)", filepath.Join(dir, ManifestFile), m.Schema)
+		return nil, fmt.Errorf("%s: not a gcprobe sweep manifest (schema %q)", name, m.Schema)
+	}
+	bad := func(why string) (*Manifest, error) {
+		return nil, fmt.Errorf("%s: damaged sweep manifest: %s", name, why)
+	}
+	switch {
+	case m.Repeat < 1:
+		return bad(fmt.Sprintf("repeat %d", m.Repeat))
+	case len(m.Grid.GOGC) == 0 || len(m.Grid.MemLimit) == 0:
+		return bad("empty grid")
+	}
+	for _, e := range m.Runs {
+		for _, f := range []string{e.File, e.Log} {
+			if f != "" && (!filepath.IsLocal(f) || strings.Contains(f, "..")) {
+				return bad(fmt.Sprintf("run file %q is not inside the sweep's directory", f))
+			}
+		}
+		if !strings.HasSuffix(e.File, ".jsonl") || len(e.File) <= len(".jsonl") {
+			return bad(fmt.Sprintf("run file %q is not NAME.jsonl", e.File))
+		}
 	}
 	return &m, nil
 }
