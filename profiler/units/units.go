@@ -39,6 +39,13 @@ func ParseSize(s string) (uint64, error) {
 			break
 		}
 	}
+	// A whole number is read exactly: a float64 rounds the last digits of
+	// sizes above 2^53 (MaxInt64 would become 2^63).
+	if n, err := strconv.ParseUint(t, 10, 64); err == nil && float64(n)*mult < math.MaxUint64 {
+		if m := uint64(mult); n <= math.MaxUint64/m {
+			return n * m, nil
+		}
+	}
 	f, err := strconv.ParseFloat(t, 64)
 	if err != nil || t == "" || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, fmt.Errorf("%q is not a size (examples: 512MiB, 2GiB, 1e9)", s)
@@ -63,6 +70,11 @@ func ParseMemLimit(s string) (string, error) {
 	}
 	if n == 0 {
 		return "", errors.New("a memory limit of 0 would make the GC run constantly; use off for none")
+	}
+	if n > math.MaxInt64 {
+		// The runtime reads GOMEMLIMIT as an int64 and throws at start-up
+		// on a larger value.
+		return "", fmt.Errorf("%q is above the largest memory limit Go accepts (%d bytes); use off for none", s, int64(math.MaxInt64))
 	}
 	return strconv.FormatUint(n, 10), nil
 }

@@ -1,6 +1,7 @@
 package units
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -44,6 +45,43 @@ func TestParseGOGCAndMemLimit(t *testing.T) {
 	if _, err := ParseMemLimit("0"); err == nil {
 		t.Error("ParseMemLimit(0) succeeded")
 	}
+	// The runtime throws at start-up on a GOMEMLIMIT above MaxInt64.
+	for _, s := range []string{"1e19", "9223372036854775808", "8EiB", "16384PiB", "9000000TiB"} {
+		if v, err := ParseMemLimit(s); err == nil {
+			t.Errorf("ParseMemLimit(%s) = %q, want an error: the runtime rejects it", s, v)
+		}
+	}
+	if v, err := ParseMemLimit("9223372036854775807"); err != nil || v != "9223372036854775807" {
+		t.Errorf("ParseMemLimit(MaxInt64) = %q, %v", v, err)
+	}
+}
+
+// FuzzParse checks the flag parsers accept only what they can give back in
+// range: a size that round-trips through its decimal form, a GOMEMLIMIT the
+// runtime can read (1 to MaxInt64 bytes, or off), a GOGC that is off or a
+// non-negative integer.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"512MiB", "2GiB", "1e9", "off", "OFF", " 64K ", "1.5GB", "-1", "1e19", "NaN", "Inf", "0x10", "100", "+7", "0", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if n, err := ParseSize(s); err == nil {
+			if m, err := ParseSize(strconv.FormatUint(n, 10)); err != nil || m != n {
+				t.Errorf("ParseSize(%q) = %d, which reads back as %d, %v", s, n, m, err)
+			}
+		}
+		if v, err := ParseMemLimit(s); err == nil && v != Off {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				t.Errorf("ParseMemLimit(%q) = %q: not a GOMEMLIMIT the runtime reads", s, v)
+			}
+		}
+		if v, err := ParseGOGC(s); err == nil && v != Off {
+			if n, err := strconv.Atoi(v); err != nil || n < 0 || strconv.Itoa(n) != v {
+				t.Errorf("ParseGOGC(%q) = %q", s, v)
+			}
+		}
+	})
 }
 
 func TestFormat(t *testing.T) {
