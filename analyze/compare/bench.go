@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // WriteBench writes every run in the Go benchmark format, so that benchstat
@@ -31,7 +32,7 @@ func WriteBench(w io.Writer, c *Comparison) error {
 	for _, g := range c.Groups {
 		name := "BenchmarkGC"
 		for _, d := range c.Dims {
-			name += "/" + d + "=" + benchToken(Display(d, g.Config.Get(d)))
+			name += "/" + d + "=" + benchValue(Display(d, g.Config.Get(d)))
 		}
 		for _, r := range g.runs {
 			b.WriteString(name + " 1")
@@ -80,11 +81,23 @@ func BenchUnit(m MetricInfo) string {
 	return name + "-" + benchToken(m.Unit)
 }
 
+// benchValue is a configuration value as a benchmark name holds it: a
+// benchToken that does not end in -N, which benchfmt would read as a
+// GOMAXPROCS suffix ("layout=v-2" is "layout=v_2").
+func benchValue(s string) string {
+	s = benchToken(s)
+	if i := strings.LastIndexByte(s, '-'); i >= 0 && i < len(s)-1 && strings.Trim(s[i+1:], "0123456789") == "" {
+		s = s[:i] + "_" + s[i+1:]
+	}
+	return s
+}
+
 // benchToken removes what the benchmark format cannot hold in a name or
-// unit: spaces become underscores.
+// unit: white space (any, as benchfmt splits fields on Unicode spaces)
+// and slashes (which start a new sub-benchmark key) become underscores.
 func benchToken(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '\n' {
+		if unicode.IsSpace(r) || r == '/' {
 			return '_'
 		}
 		return r
