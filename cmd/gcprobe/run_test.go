@@ -175,6 +175,7 @@ func TestRunBadInput(t *testing.T) {
 		{"gogc", []string{"run", "--gogc", "lots", "--", "true"}, 2, "--gogc"},
 		{"memlimit", []string{"run", "--memlimit", "much", "--", "true"}, 2, "--memlimit"},
 		{"memlimit zero", []string{"run", "--memlimit", "0", "--", "true"}, 2, "--memlimit"},
+		{"memlimit above the runtime's", []string{"run", "--memlimit", "1e19", "--", "true"}, 2, "--memlimit: \"1e19\" is above the largest memory limit"},
 		{"interval", []string{"run", "--interval", "1ms", "--", "true"}, 2, "--interval"},
 		{"unknown flag", []string{"run", "--bogus", "--", "true"}, 2, "bogus"},
 		{"not found", []string{"run", "--", "gcprobe-no-such-command", "x"}, 1, "gcprobe-no-such-command: command not found"},
