@@ -368,3 +368,16 @@ func TestFiguresOverMeasuredLoad(t *testing.T) {
 		t.Errorf("text does not say which figures cover the load only:\n%s", b.String())
 	}
 }
+
+// An imported gctrace log does not say which GOGC or GOMEMLIMIT the program
+// ran with: the summary must not call them the defaults.
+func TestImportSettingsUnknown(t *testing.T) {
+	s := computeGen(t, rec{h: record.Header{Source: record.SourceImport, Start: testStart}})
+	if got := SettingsLine(s); strings.Contains(got, "default") || !strings.Contains(got, "unknown") {
+		t.Errorf("settings of an import: %q", got)
+	}
+	s = computeGen(t, rec{h: record.Header{Source: record.SourceRun, Start: testStart}})
+	if got := SettingsLine(s); !strings.Contains(got, "GOGC=default") {
+		t.Errorf("settings of a run with nothing set: %q", got)
+	}
+}

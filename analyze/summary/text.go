@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/analyze/texttab"
+	"github.com/gcprobe/gcprobe/profiler/record"
 	"github.com/gcprobe/gcprobe/profiler/units"
 )
 
@@ -361,6 +362,10 @@ func SettingsLine(s Summary) string {
 		return v
 	}
 	x := s.Settings
+	if s.Source == record.SourceImport && x == (Settings{}) {
+		// Not "default": a log does not say what the program ran with.
+		return "unknown (a gctrace log does not record them)"
+	}
 	parts := []string{
 		"GOGC=" + or(x.GOGC, "default"),
 		"GOMEMLIMIT=" + or(x.GOMEMLIMIT, "default"),
