@@ -2,22 +2,29 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/profiler/record"
 )
 
 const summaryHelp = `Summarize run records: GC cycles (automatic, periodic, forced), GC CPU
 share, stop-the-world pauses, live heap and heap goal, allocation rate, RSS,
 and for scenario runs request latency inside and outside GC cycles. Several
 runs are shown side by side; a directory stands for every *.jsonl record in
-it. Footnotes say how each figure was measured.
+it, and - for a record on stdin. Footnotes say how each figure was measured.
+
+Examples:
+  gcprobe summary run.jsonl
+  gcprobe summary --json sweep1/
+  gcprobe import gctrace app.log -o - | gcprobe summary -
 
 A file that cannot be read is reported (file:line) and skipped; gcprobe then
 exits with status 1 after summarizing the others.`
 
 func cmdSummary(ctx context.Context, io stdio, args []string) error {
-	fs := newFlags(io, "summary", "[flags] RUN|DIR...", summaryHelp)
+	fs := newFlags(io, "summary", "[flags] RUN|DIR|-...", summaryHelp)
 	asJSON := fs.Bool("json", false, "write JSON (with named metrics) instead of text")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -25,7 +32,7 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 	if fs.NArg() == 0 {
 		return usageErrorf("summary: no run record given (see gcprobe summary --help)")
 	}
-	runs, problems := readRuns(fs.Args())
+	runs, problems := readRunsOrStdin(io, fs.Args())
 	for _, p := range problems {
 		fmt.Fprintf(io.err, "gcprobe: %v\n", p)
 	}
@@ -47,4 +54,28 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 		return exitStatus(1)
 	}
 	return nil
+}
+
+// readRunsOrStdin reads records as readRuns does, and "-" from stdin (once).
+func readRunsOrStdin(io stdio, args []string) (runs []*record.Run, problems []error) {
+	stdin := false
+	for _, a := range args {
+		if a != "-" {
+			r, p := readRuns([]string{a})
+			runs, problems = append(runs, r...), append(problems, p...)
+			continue
+		}
+		if stdin {
+			problems = append(problems, errors.New("stdin: - given more than once"))
+			continue
+		}
+		stdin = true
+		run, err := record.Read(io.in, "stdin")
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		runs = append(runs, run)
+	}
+	return runs, problems
 }

@@ -109,3 +109,25 @@ func TestSummaryCutShort(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestSummaryStdin runs import's documented pipe,
+// "gcprobe import gctrace app.log -o - | gcprobe summary -".
+func TestSummaryStdin(t *testing.T) {
+	const log = `gc 1 @0.010s 1%: 0.018+1.2+0.021 ms clock, 0.036+0.1/0.5/0+0.042 ms cpu, 4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P
+gc 2 @0.500s 1%: 0.020+1.0+0.020 ms clock, 0.040+0.1/0.5/0+0.040 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P
+`
+	imp := gcprobeIn(t, log, "import", "gctrace", "-o", "-")
+	if imp.code != 0 {
+		t.Fatalf("import: exit %d: %s", imp.code, imp.stderr)
+	}
+	r := gcprobeIn(t, imp.stdout, "summary", "-")
+	if r.code != 0 || !strings.Contains(r.stdout, "2: 2 automatic") {
+		t.Errorf("summary -: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if r := gcprobeIn(t, imp.stdout, "summary", "-", "-"); r.code != 1 || !strings.Contains(r.stderr, "- given more than once") {
+		t.Errorf("summary - -: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := gcprobeIn(t, "", "summary", "-"); r.code != 1 || strings.TrimSpace(r.stderr) != "gcprobe: stdin: empty run record (no header line)" {
+		t.Errorf("summary - of nothing: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
