@@ -124,11 +124,11 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 	res := &CheckResult{Notes: c.Notes}
 	matched := 0
 	for _, g := range c.Groups {
-		if g.IsBaseline() {
+		if g.IsBaseline() && !g.NoBaseline {
 			continue
 		}
 		label := g.Config.Label(dims)
-		if !agrees(g.Config, g.Baseline.Config, sel) {
+		if g.NoBaseline || !agrees(g.Config, g.Baseline.Config, sel) {
 			res.Unmatched = append(res.Unmatched, label)
 			continue
 		}
@@ -154,7 +154,7 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 	if matched == 0 {
 		var base []string
 		for _, g := range c.Groups {
-			if g.IsBaseline() {
+			if g.IsBaseline() && !g.NoBaseline {
 				base = append(base, g.Config.Label(dims))
 			}
 		}

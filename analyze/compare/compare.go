@@ -98,11 +98,23 @@ type Group struct {
 	Baseline *Group
 	// Stats has one entry per Comparison.Metrics.
 	Stats []Stat
-	runs  []Run
+	// NoBaseline marks a group that no baseline run shares a workload and
+	// parameters with: it is its own Baseline, compared with nothing.
+	NoBaseline bool
+	runs       []Run
 }
 
-// IsBaseline reports whether g is a baseline.
+// IsBaseline reports whether g is a baseline (or has none; see NoBaseline).
 func (g *Group) IsBaseline() bool { return g.Baseline == g }
+
+// BaselineWord is what a table says in a baseline's "vs baseline" cell:
+// "baseline", or "no baseline" for a group compared with nothing.
+func (g *Group) BaselineWord() string {
+	if g.NoBaseline {
+		return "no baseline"
+	}
+	return "baseline"
+}
 
 // Stat is one metric of one configuration.
 type Stat struct {
@@ -284,11 +296,19 @@ func (c *Comparison) pickBaselines(sel Selector) error {
 	}
 	for _, g := range c.Groups {
 		g.Baseline = bases[0]
+		matched := sel == nil
 		for _, b := range bases {
 			if agrees(g.Config, b.Config, sel) {
-				g.Baseline = b
+				g.Baseline, matched = b, true
 				break
 			}
+		}
+		if !matched && !slices.Contains(bases, g) {
+			// Comparing it with another workload's or other parameters'
+			// baseline would test the workloads, not the settings.
+			g.NoBaseline = true
+			bases = append(bases, g)
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s shares its workload and parameters with no baseline run (%s): it is compared with nothing", g.Label, sel))
 		}
 	}
 	for _, b := range bases {

@@ -481,3 +481,38 @@ func TestEndedWarning(t *testing.T) {
 		t.Errorf("CheckMetrics: %v", err)
 	}
 }
+
+// TestNoBaselineForWorkload: runs of another workload at GOGC=50, with no
+// GOGC=100 run of their own, are compared with nothing — not with the
+// other workload's baseline, which would test the workloads — and a
+// warning says so.
+func TestNoBaselineForWorkload(t *testing.T) {
+	runs := append(mkRuns("100", "off", map[string][]float64{"gc.cpu": {1, 2, 3, 4, 5}}),
+		mkRuns("50", "off", map[string][]float64{"gc.cpu": {6, 7, 8, 9, 10}})...)
+	other := mkRuns("50", "off", map[string][]float64{"gc.cpu": {60, 70, 80, 90, 100}})
+	for i := range other {
+		other[i].Config.Workload = "other"
+	}
+	c, err := Compute(append(runs, other...), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := group(t, c, "gogc=50 memlimit=off workload=other")
+	if !g.NoBaseline || !g.IsBaseline() || !math.IsNaN(g.Stats[0].P) {
+		t.Errorf("other workload: no baseline %v, p %v; want compared with nothing", g.NoBaseline, g.Stats[0].P)
+	}
+	if w := strings.Join(c.Warnings, "\n"); !strings.Contains(w, "gogc=50 memlimit=off workload=other shares its workload and parameters with no baseline run") {
+		t.Errorf("warnings %q", w)
+	}
+	if st := group(t, c, "gogc=50 memlimit=off workload=app").Stats[0]; !st.Significant {
+		t.Errorf("the app's own GOGC=50 is no longer compared with its baseline: %+v", st)
+	}
+	var b bytes.Buffer
+	WriteText(&b, c)
+	if !strings.Contains(b.String(), "no baseline") {
+		t.Errorf("text does not say no baseline:\n%s", b.String())
+	}
+	if _, err := Check(runs[:5], other, []Limit{{"gc.cpu", 0.1}}, 0.05); !errors.Is(err, ErrNoSharedConfig) || strings.Contains(err.Error(), "baseline: gogc=50") {
+		t.Errorf("check against another configuration: %v", err)
+	}
+}

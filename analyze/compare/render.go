@@ -34,7 +34,7 @@ func WriteText(w io.Writer, c *Comparison) error {
 				t.Row("  "+g.Label, "-")
 				continue
 			}
-			vs := "baseline"
+			vs := g.BaselineWord()
 			if !g.IsBaseline() {
 				vs = FormatVsBase(st, g.Baseline.Stats[i])
 			}
@@ -76,7 +76,7 @@ func runsLine(c *Comparison) string {
 	for _, g := range c.Groups {
 		s := fmt.Sprintf("%s: %d run%s", g.Label, len(g.Files), plural(len(g.Files)))
 		if g.IsBaseline() {
-			s += " (baseline)"
+			s += " (" + g.BaselineWord() + ")"
 		}
 		parts = append(parts, s)
 	}
@@ -122,7 +122,7 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 		fmt.Fprintf(&b, "| configuration | median | %.0f%% CI | vs baseline |\n|---|---:|---|---|\n", c.Confidence*100)
 		for _, g := range c.Groups {
 			st := g.Stats[i]
-			vs := "baseline"
+			vs := g.BaselineWord()
 			if !g.IsBaseline() {
 				vs = FormatVsBase(st, g.Baseline.Stats[i])
 			}
@@ -176,8 +176,10 @@ type jsonGroup struct {
 	Label    string            `json:"label"`
 	Config   map[string]string `json:"config"`
 	Baseline string            `json:"baseline"`
-	Files    []string          `json:"files"`
-	Stats    []jsonStat        `json:"stats"`
+	// NoBaseline: no baseline run shares the workload and parameters.
+	NoBaseline bool       `json:"no_baseline,omitempty"`
+	Files      []string   `json:"files"`
+	Stats      []jsonStat `json:"stats"`
 }
 
 type jsonMetric struct {
@@ -228,7 +230,7 @@ func WriteJSON(w io.Writer, c *Comparison) error {
 		if g.IsBaseline() {
 			j.Baseline = append(j.Baseline, g.Label)
 		}
-		jg := jsonGroup{Label: g.Label, Config: map[string]string{}, Baseline: g.Baseline.Label, Files: g.Files}
+		jg := jsonGroup{Label: g.Label, Config: map[string]string{}, Baseline: g.Baseline.Label, NoBaseline: g.NoBaseline, Files: g.Files}
 		for _, d := range g.Config.dims() {
 			if v := g.Config.Get(d); v != "" {
 				jg.Config[d] = v

@@ -117,7 +117,7 @@ func comparisonGrids(c *compare.Comparison) []*grid {
 		}
 		for _, grp := range c.Groups {
 			st := grp.Stats[i]
-			vs := "baseline"
+			vs := grp.BaselineWord()
 			if !grp.IsBaseline() {
 				vs = compare.FormatVsBase(st, grp.Baseline.Stats[i])
 			}
