@@ -166,15 +166,47 @@ func (b Bars) Plot() (*plot.Plot, error) {
 			p.Legend.Add("median, with its confidence interval", bars)
 		}
 	}
-	// A configuration's label has a word per dimension ("gogc=100
-	// memlimit=off"): one per line keeps neighbours from overlapping.
-	names := make([]string, len(b.Labels))
-	for i, l := range b.Labels {
-		names[i] = strings.ReplaceAll(l, " ", "\n")
-	}
+	names, axis := compactLabels(b.Labels)
 	p.NominalX(names...)
+	p.X.Label.Text = axis
 	p.X.Min, p.X.Max = -0.6, float64(len(vals))-0.4 // room for the outer labels
 	p.Y.Min = 0
 	headroom(p, false)
 	return p, nil
+}
+
+// compactLabels shortens configuration labels ("gogc=100 memlimit=off") for
+// the X axis of a bar chart, where six of them share a half-page chart:
+// when every label names the same dimensions in the same order, the ticks
+// show only the values, one per line ("100" over "off"), and the axis
+// label names the dimensions ("gogc / memlimit"). Otherwise each word goes
+// on its own line.
+func compactLabels(labels []string) (names []string, axis string) {
+	var keys []string
+	names = make([]string, len(labels))
+	for i, l := range labels {
+		var ks, vs []string
+		for _, w := range strings.Fields(l) {
+			k, v, ok := strings.Cut(w, "=")
+			if !ok {
+				return wordPerLine(labels), ""
+			}
+			ks, vs = append(ks, k), append(vs, v)
+		}
+		if i == 0 {
+			keys = ks
+		} else if strings.Join(ks, " ") != strings.Join(keys, " ") {
+			return wordPerLine(labels), ""
+		}
+		names[i] = strings.Join(vs, "\n")
+	}
+	return names, strings.Join(keys, " / ")
+}
+
+func wordPerLine(labels []string) []string {
+	names := make([]string, len(labels))
+	for i, l := range labels {
+		names[i] = strings.ReplaceAll(l, " ", "\n")
+	}
+	return names
 }

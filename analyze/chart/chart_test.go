@@ -188,3 +188,36 @@ func TestHistogramLabelsFit(t *testing.T) {
 		}
 	}
 }
+
+// TestBarLabelsFit draws the bars of a real 3 GOGC x 2 memory limit sweep
+// at the half-page size the HTML report uses, and checks that the
+// configuration labels fit between bars.
+func TestBarLabelsFit(t *testing.T) {
+	var labels []string
+	var center []float64
+	for _, m := range []string{"off", "256MiB"} {
+		for _, g := range []string{"100", "50", "200"} {
+			labels = append(labels, "gogc="+g+" memlimit="+m)
+			center = append(center, 0.05)
+		}
+	}
+	p, err := Bars{Title: "GC CPU by configuration", Y: "GC CPU", Unit: Ratio, Labels: labels, Center: center}.Plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.X.Label.Text != "gogc / memlimit" {
+		t.Errorf("X axis label %q, want the dimensions' names", p.X.Label.Text)
+	}
+	c := draw.New(vgimg.New(4.6*vg.Inch, 3.4*vg.Inch))
+	dc := p.DataCanvas(c)
+	trX, _ := p.Transforms(&dc)
+	gap := trX(1) - trX(0)
+	for _, tk := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		if w := p.X.Tick.Label.Width(tk.Label); tk.Label != "" && w >= gap {
+			t.Errorf("label %q is %.0f wide, more than the %.0f between bars", tk.Label, w, gap)
+		}
+	}
+	if names, _ := compactLabels([]string{"gogc=100 memlimit=off", "gogc=50 layout=compact"}); names[1] != "gogc=50\nlayout=compact" {
+		t.Errorf("labels with other dimensions: %q", names)
+	}
+}
