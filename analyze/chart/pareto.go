@@ -91,10 +91,10 @@ func (pc Pareto) Plot() (*plot.Plot, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.Shape, r.Color, r.Radius = draw.RingGlyph{}, accent, vg.Points(9)
+		r.Shape, r.Color, r.Radius = draw.RingGlyph{}, accent, vg.Points(8)
 		p.Add(r)
 		p.Legend.Add("recommended", r)
-		p.Legend.Padding = vg.Points(3) // the ring is taller than a line
+		p.Legend.Padding = vg.Points(5) // the ring is taller than a line
 	}
 	sty := p.Legend.TextStyle
 	sty.Font.Size = vg.Points(9)
