@@ -55,7 +55,7 @@ func (p *progress) start(m *Manifest, todo int) {
 	p.repeat = m.Repeat
 	p.guess = m.Target.Duration
 	configs := len(m.Grid.Points())
-	msg := fmt.Sprintf("sweep: %d runs (%d configurations × %d) of %s, one at a time", len(m.Runs), configs, m.Repeat, m.Target)
+	msg := fmt.Sprintf("sweep: %s (%s × %d) of %s, one at a time", count(len(m.Runs), "run"), count(configs, "configuration"), m.Repeat, m.Target)
 	if skipped := len(m.Runs) - todo; skipped > 0 {
 		msg += fmt.Sprintf("; %d already done, %d to go", skipped, todo)
 	}
@@ -131,4 +131,12 @@ func (p *progress) stop() {
 		fmt.Fprintln(p.w)
 		p.mu.Unlock()
 	}
+}
+
+// count is "1 run", "6 runs".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
