@@ -118,6 +118,7 @@ const (
 	CPUFraction  = "the source's since-start GC CPU fraction"
 	PauseHist    = "single pauses, from pause histograms"
 	PauseCycles  = "per-cycle stop-the-world time, from GC events"
+	CPUNoCycle   = "no GC cycle started during the measured load"
 	AllocSamples = "heap allocation counter between first and last sample"
 	AllocGCTrace = "estimated from gctrace heap sizes"
 )
@@ -167,6 +168,9 @@ func Compute(run *record.Run) Summary {
 		load = ev.from(from)
 	}
 	s.gcCPU(load)
+	if s.GCCPU.Method == "" && s.MeasuredFrom > 0 && len(load.gcs) == 0 && len(ev.gcs) > 0 {
+		s.GCCPU = GCCPU{0, CPUNoCycle}
+	}
 	s.heap(load)
 	s.alloc(load)
 	s.rss(load)

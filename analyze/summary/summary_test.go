@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -335,7 +336,7 @@ func TestFiguresOverMeasuredLoad(t *testing.T) {
 			HeapLiveBytes: 1 << 30, HeapGoalBytes: 2 << 30, GCCPUSeconds: 0.5, IntervalCPUSeconds: 5}})
 	}
 	for i := range 11 {
-		add(10+float64(i), record.Event{Sample: &record.Sample{RSSBytes: 2 << 30, AllocBytesTotal: 10<<30 + uint64(i)<<20}})
+		add(10+float64(i), record.Event{Sample: &record.Sample{RSSBytes: 2 << 30, HeapLiveBytes: 1 << 30, AllocBytesTotal: 10<<30 + uint64(i)<<20}})
 		if i > 0 {
 			add(10+float64(i), record.Event{Latency: &record.Latency{IntervalSeconds: 1, Count: 100,
 				MaxSeconds: 0.001, SumSeconds: 0.05, Buckets: []record.Bucket{{Lo: 0.0009, Hi: 0.001, Count: 100}}}})
@@ -359,6 +360,11 @@ func TestFiguresOverMeasuredLoad(t *testing.T) {
 	}
 	if s.Cycles.Total != 11 {
 		t.Errorf("cycles %d: the count covers the whole run, want 11", s.Cycles.Total)
+	}
+	// Without a cycle during the load, the GC used no CPU in it.
+	r.es = slices.DeleteFunc(slices.Clone(r.es), func(e record.Event) bool { return e.GC != nil && e.GC.N > 9 })
+	if s := computeGen(t, r); s.GCCPU.Share != 0 || s.GCCPU.Method != CPUNoCycle || s.HeapLive.Median != 1<<30 {
+		t.Errorf("no cycle in the load: GC CPU %+v, heap live %+v", s.GCCPU, s.HeapLive)
 	}
 	var b strings.Builder
 	if err := WriteText(&b, []Summary{s}); err != nil {
