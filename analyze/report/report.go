@@ -102,16 +102,16 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 		r.Notes = append(r.Notes, fmt.Sprintf("Charts of single runs are left out for more than %d runs: run gcprobe report on one record to see its charts.", opts.MaxRunCharts))
 	}
 	r.Table, r.Footnotes = summary.Table(sums)
+	if len(runs) > 1 {
+		r.compare(runs, sums, opts)
+	}
 	if r.Title == "" {
 		r.Title = "GC report"
 		if len(runs) == 1 {
 			r.Title = "GC report: " + summary.What(sums[0])
 		} else if len(runs) > 1 {
-			r.Title = fmt.Sprintf("GC report: %d runs", len(runs))
+			r.Title = "GC report: " + severalRuns(r.Comparison, len(runs))
 		}
-	}
-	if len(runs) > 1 {
-		r.compare(runs, sums, opts)
 	}
 	return r
 }
@@ -292,3 +292,29 @@ func direction(m compare.MetricInfo) string {
 
 // finite reports whether a confidence bound is usable.
 func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+// severalRuns names a comparison for a title: "readstates, 6 configurations
+// × 5 runs" for a sweep of one workload, "3 configurations, 7 runs"
+// otherwise.
+func severalRuns(c *compare.Comparison, n int) string {
+	if c == nil || len(c.Groups) < 2 {
+		return fmt.Sprintf("%d runs", n)
+	}
+	workload, each := c.Groups[0].Config.Workload, len(c.Groups[0].Files)
+	for _, g := range c.Groups {
+		if g.Config.Workload != workload {
+			workload = ""
+		}
+		if len(g.Files) != each {
+			each = 0
+		}
+	}
+	s := fmt.Sprintf("%d configurations, %d runs", len(c.Groups), n)
+	if each > 0 {
+		s = fmt.Sprintf("%d configurations × %d runs", len(c.Groups), each)
+	}
+	if workload != "" {
+		s = workload + ", " + s
+	}
+	return s
+}
