@@ -164,6 +164,10 @@ func CheckMetrics(flag string, names []string) error {
 // ErrNoRuns is returned by Compute for an empty input.
 var ErrNoRuns = errors.New("no runs to compare")
 
+// errMissing is the footnote of a median over fewer runs than its
+// configuration has.
+var errMissing = errors.New("some runs of the configuration could not measure this metric (too short a run, too few GC cycles, or a source without it): the median and n count only those that did")
+
 // highSpread is the relative range of a configuration's runs above which a
 // footnote warns that the machine was noisy.
 const highSpread = 0.25
@@ -381,6 +385,9 @@ func (c *Comparison) stats(opts Options) {
 			st.N, st.Values = len(s.Values), s.Values
 			st.Center, st.Lo, st.Hi = sum.Center, sum.Lo, sum.Hi
 			c.note(st, sum.Warnings...)
+			if len(v) < len(g.runs) {
+				c.note(st, errMissing)
+			}
 			if r := rangeSpread(s.Values, sum.Center); r > highSpread {
 				c.note(st, fmt.Errorf("runs differ by more than ±%.0f%% from their median: a noisy machine, or a workload that is not steady", highSpread*100))
 			}

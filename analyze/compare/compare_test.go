@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -514,5 +515,23 @@ func TestNoBaselineForWorkload(t *testing.T) {
 	}
 	if _, err := Check(runs[:5], other, []Limit{{"gc.cpu", 0.1}}, 0.05); !errors.Is(err, ErrNoSharedConfig) || strings.Contains(err.Error(), "baseline: gogc=50") {
 		t.Errorf("check against another configuration: %v", err)
+	}
+}
+
+// TestMissingMetricNote: a metric that only some runs of a configuration
+// measured has a footnote saying its n counts those runs.
+func TestMissingMetricNote(t *testing.T) {
+	runs := mkRuns("100", "off", map[string][]float64{"gc.cpu": {1, 2, 3, 4, 5}, "pause.p99": {1, 2, 3, 4, 5}})
+	short := mkRuns("50", "off", map[string][]float64{"pause.p99": {1, 2, 3, 4, 5}, "gc.cpu": {2}})
+	c, err := Compute(append(runs, short...), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := group(t, c, "gogc=50 memlimit=off").Stats[c.Metric("gc.cpu")]
+	if st.N != 1 || !slices.ContainsFunc(st.Notes, func(n int) bool { return strings.Contains(c.Notes[n-1], "could not measure this metric") }) {
+		t.Errorf("gc.cpu from 1 of 5 runs: n=%d notes %v %q", st.N, st.Notes, c.Notes)
+	}
+	if st := group(t, c, "gogc=50 memlimit=off").Stats[c.Metric("pause.p99")]; len(st.Notes) > 0 && strings.Contains(c.Notes[st.Notes[0]-1], "could not measure") {
+		t.Errorf("pause.p99 from every run has the missing-runs note")
 	}
 }
