@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -139,7 +140,7 @@ func (m *mdWriter) figure(f Figure) {
 		}
 		return
 	}
-	m.printf("![%s](%s)\n\n*%s*\n\n", md(f.Title), path.Join(m.link, name), md(f.Caption))
+	m.printf("![%s](%s)\n\n*%s*\n\n", md(f.Title), linkPath(path.Join(m.link, name)), md(f.Caption))
 }
 
 func (m *mdWriter) grid(g *grid) {
@@ -205,3 +206,10 @@ var md = strings.NewReplacer(
 	`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;", "*", `\*`, "_", `\_`,
 	"`", "\\`", "[", `\[`, "]", `\]`, "#", `\#`, "\n", " ",
 ).Replace
+
+// linkPath escapes a relative path for a Markdown link's destination, which
+// ends at a space or an unbalanced parenthesis: "my report_charts/x.png"
+// becomes "my%20report_charts/x.png". url.URL keeps the slashes.
+func linkPath(p string) string {
+	return strings.NewReplacer("(", "%28", ")", "%29").Replace((&url.URL{Path: p}).EscapedPath())
+}

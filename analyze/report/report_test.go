@@ -315,3 +315,17 @@ func TestBudgetInWrongUnit(t *testing.T) {
 		t.Errorf("the comparison's note %q does not say why there is no recommendation", rep.ComparisonNote)
 	}
 }
+
+// TestMarkdownLinkWithSpace: -o "my report.md" puts charts in "my
+// report_charts"; a Markdown link ends at a space, so the link must be
+// escaped for the images to show.
+func TestMarkdownLinkWithSpace(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my report_charts")
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, cases(t)["scenario"], dir, "my report_charts (1)"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "](my%20report_charts%20%281%29/") || strings.Contains(b.String(), "](my report") {
+		t.Errorf("image links are not escaped:\n%.600s", b.String())
+	}
+}
