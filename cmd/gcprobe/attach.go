@@ -57,27 +57,26 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	if o.PID == 0 {
 		target = strings.NewReplacer(":", "-", "/", "-").Replace(strings.TrimPrefix(strings.TrimPrefix(o.URL, "http://"), "https://"))
 	}
-	base := fmt.Sprintf("gcprobe-attach-%s-%s", strings.Trim(target, "-"), time.Now().Format("20060102-150405"))
-	path := *out
-	switch path {
-	case "":
-		path = base + ".jsonl"
-		o.ProfileBase = base
-	case "-":
-		o.ProfileBase = base
-	default:
-		o.ProfileBase = strings.TrimSuffix(path, filepath.Ext(path))
+	// The record is opened first, so that a default name is unique (never
+	// overwriting a record made in the same second) and the profiles can be
+	// named after it.
+	rec, err := openRecord(*out, "attach-"+strings.Trim(target, "-"), io.out)
+	if err != nil {
+		return err
+	}
+	path := rec.name
+	o.ProfileBase = strings.TrimSuffix(path, filepath.Ext(path))
+	if path == "-" {
+		o.ProfileBase = fmt.Sprintf("gcprobe-attach-%s-%s", safeName(strings.Trim(target, "-")), time.Now().Format("20060102-150405"))
 	}
 
 	s, err := attach.Open(ctx, o)
 	if err != nil {
+		rec.Close()
+		rec.remove()
 		if ctx.Err() != nil {
 			return errors.New("interrupted while attaching: nothing was recorded")
 		}
-		return err
-	}
-	rec, err := openRecord(path, "", io.out)
-	if err != nil {
 		return err
 	}
 	h := s.Header()
