@@ -535,3 +535,19 @@ func TestMissingMetricNote(t *testing.T) {
 		t.Errorf("pause.p99 from every run has the missing-runs note")
 	}
 }
+
+// TestJSONInfiniteInterval: with five runs there is no 95% interval; JSON
+// says so with null bounds, not a finite upper bound beside a null lower.
+func TestJSONInfiniteInterval(t *testing.T) {
+	c, err := Compute(mkRuns("100", "off", map[string][]float64{"pause.p99": {1, 2, 3, 4, 5}}), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	if s := b.String(); !strings.Contains(s, `"ci_lo": null`) || !strings.Contains(s, `"ci_hi": null`) {
+		t.Errorf("five runs: bounds are not both null:\n%s", s)
+	}
+}

@@ -213,6 +213,16 @@ type jsonRecommended struct {
 	Sentence      string `json:"sentence"`
 }
 
+// ciNum is one bound of a stat's confidence interval, null when the
+// interval is not finite: with too few runs benchmath gives (-Inf, max),
+// and a finite upper bound alone would read as an interval.
+func ciNum(st Stat, v float64) *float64 {
+	if math.IsInf(st.Spread(), 1) {
+		return nil
+	}
+	return num(v)
+}
+
 func num(v float64) *float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
@@ -239,7 +249,7 @@ func WriteJSON(w io.Writer, c *Comparison) error {
 		for i, st := range g.Stats {
 			jg.Stats = append(jg.Stats, jsonStat{
 				Metric: c.Metrics[i].Name, N: st.N, Values: st.Values,
-				Median: num(st.Center), Lo: num(st.Lo), Hi: num(st.Hi),
+				Median: num(st.Center), Lo: ciNum(st, st.Lo), Hi: ciNum(st, st.Hi),
 				Delta: num(st.Delta), P: num(st.P), Significant: st.Significant, Notes: st.Notes,
 			})
 		}
