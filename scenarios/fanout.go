@@ -43,7 +43,8 @@ func fanout() Scenario {
 		}
 		if p.Err() == nil {
 			// Messages in flight: every queue full, each holding a decoded copy.
-			p.checkFits("size", "full queues", uint64(f.subscribers)*uint64(f.queue)*uint64(f.size+64)*2)
+			p.checkFits("queue", fmt.Sprintf("%d full queues of %d-byte messages", f.subscribers, f.size),
+				uint64(f.subscribers)*uint64(f.queue)*uint64(f.size+64)*2)
 		}
 		if err := p.Err(); err != nil {
 			return nil, err

@@ -56,14 +56,16 @@ func readStates() Scenario {
 			p.Errorf("layout", "%q: want pointers or compact", layout)
 		case entries < 1 || entries > math.MaxInt32:
 			p.Errorf("entries", "%d: want 1 to %d", entries, math.MaxInt32)
-		case garbage < 0:
-			p.Errorf("garbage", "%d: want 0 or more bytes", garbage)
-		case workers < 1:
-			p.Errorf("workers", "%d: want at least 1", workers)
+		case garbage < 0 || garbage > maxGarbage:
+			p.Errorf("garbage", "%d: want 0 to %d bytes (16MiB)", garbage, maxGarbage)
+		case workers < 1 || workers > maxWorkers:
+			p.Errorf("workers", "%d: want 1 to %d", workers, maxWorkers)
 		}
 		if p.Err() == nil {
 			p.checkFits("entries", "the "+layout+" layout and its store ("+strconv.Itoa(lru.BytesPerEntry(layout))+" B per entry)",
 				uint64(entries)*uint64(lru.BytesPerEntry(layout)))
+			p.checkFits("garbage", strconv.Itoa(int(workers))+" workers' request buffers",
+				uint64(workers)*uint64(garbage)*2)
 		}
 		if err := p.Err(); err != nil {
 			return nil, err
@@ -73,6 +75,11 @@ func readStates() Scenario {
 	}
 	return s
 }
+
+// maxGarbage and maxWorkers bound --garbage and --workers: a request buffer
+// or a goroutine count past them is a typo (a goroutine per worker and a
+// buffer per request are allocated up front and per request).
+const maxGarbage, maxWorkers = 1 << 24, 10000
 
 // fillGOGC is the GOGC of the cache's fill, unless the user's is higher or off.
 const fillGOGC = 1000

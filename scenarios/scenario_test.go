@@ -72,6 +72,9 @@ func TestBadInput(t *testing.T) {
 		{"binarytrees", map[string]string{"depth": "x"}, "--depth x: not a whole number"},
 		{"binarytrees", map[string]string{"rate": "100"}, "--rate does not apply to scenario binarytrees"},
 		{"jsonstream", map[string]string{"window": "0s"}, "--window must be above 0"},
+		{"readstates", map[string]string{"workers": "100000000"}, "--workers 100000000: want 1 to 10000"},
+		{"readstates", map[string]string{"garbage": "100000000000"}, "--garbage 100000000000: want 0 to 16777216 bytes"},
+		{"fanout", map[string]string{"queue": "1000000000", "subscribers": "10000"}, "--queue 1000000000 needs about 19.3 PiB for 10000 full queues of 1024-byte messages"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
