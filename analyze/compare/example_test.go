@@ -29,7 +29,7 @@ func Example() {
 	}
 	compare.WriteText(os.Stdout, c)
 	// Output:
-	// gogc=100 memlimit=off: 6 runs (baseline); gogc=200 memlimit=off: 6 runs
+	// 2 configurations, 6 runs each; baseline: gogc=100 memlimit=off
 	//
 	// gc.cpu (lower is better)
 	//   gogc=100 memlimit=off  8.05%  ± 2%  baseline

@@ -70,8 +70,30 @@ func WriteText(w io.Writer, c *Comparison) error {
 }
 
 // runsLine says how many runs each configuration has and which is the
-// baseline.
+// baseline: "6 configurations, 5 runs each; baseline: gogc=100
+// memlimit=off" when every configuration has as many runs, else each
+// configuration with its count.
 func runsLine(c *Comparison) string {
+	each := len(c.Groups[0].Files)
+	var bases, none []string
+	for _, g := range c.Groups {
+		if len(g.Files) != each {
+			each = 0
+		}
+		switch {
+		case g.NoBaseline:
+			none = append(none, g.Label)
+		case g.IsBaseline():
+			bases = append(bases, g.Label)
+		}
+	}
+	if each > 0 && len(c.Groups) > 1 {
+		s := fmt.Sprintf("%d configurations, %d run%s each; baseline%s: %s", len(c.Groups), each, plural(each), plural(len(bases)), strings.Join(bases, "; "))
+		if len(none) > 0 {
+			s += "; no baseline: " + strings.Join(none, "; ")
+		}
+		return s
+	}
 	var parts []string
 	for _, g := range c.Groups {
 		s := fmt.Sprintf("%s: %d run%s", g.Label, len(g.Files), plural(len(g.Files)))

@@ -62,7 +62,7 @@ func TestCompareCommand(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("compare: exit %d\n%s", r.code, r.stderr)
 	}
-	for _, want := range []string{"gogc=100 memlimit=off: 6 runs (baseline)", "rss.peak (lower is better)", "-37.", "(p=0.002 n=6)", "Run gogc=50 memlimit=off"} {
+	for _, want := range []string{"2 configurations, 6 runs each; baseline: gogc=100 memlimit=off", "rss.peak (lower is better)", "-37.", "(p=0.002 n=6)", "Run gogc=50 memlimit=off"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("compare output lacks %q:\n%s", want, r.stdout)
 		}
@@ -217,7 +217,7 @@ func TestSweepResumeCompare(t *testing.T) {
 		t.Fatalf("resume: %v\n%s", err, b)
 	}
 	b, err = exec.Command(exe, "compare", out).CombinedOutput()
-	if err != nil || !strings.Contains(string(b), "gogc=50 memlimit=64MiB: 2 runs") || !strings.Contains(string(b), "gc.cycles_per_min") {
+	if err != nil || !strings.Contains(string(b), "4 configurations, 2 runs each") || !strings.Contains(string(b), "gc.cycles_per_min") {
 		t.Fatalf("compare: %v\n%s", err, b)
 	}
 }
