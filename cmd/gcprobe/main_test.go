@@ -70,6 +70,13 @@ func buildBinary(t *testing.T, pkg string) string {
 }
 
 func TestMain(m *testing.M) {
+	// A command run in-process that starts os.Executable() again (sweep,
+	// scenario run) starts this test binary with gcprobe's arguments: it
+	// must act as gcprobe, not run every test again in a child that does
+	// the same, and so on (test flags all start with -test.).
+	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-") {
+		main()
+	}
 	code := m.Run()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
