@@ -155,6 +155,17 @@ func (l *Latency) slow(lat []timed[record.Latency], cycles []span, all *hist) {
 	}
 }
 
+// minPart is the fewest latency intervals inside (or outside) GC cycles
+// whose p99 the verdict compares with the other side's.
+const minPart = 5
+
+// Comparable reports whether latency inside GC cycles can be compared with
+// latency outside them: some intervals inside, and enough outside for a
+// baseline (few inside are still compared, with a warning).
+func (l *Latency) Comparable() bool {
+	return l.Split && l.InGC.Intervals > 0 && l.OutGC.Intervals >= minPart && l.OutGC.P99 > 0
+}
+
 func (l *Latency) warn(gcs int) {
 	switch {
 	case l.Requests == 0:
@@ -164,8 +175,12 @@ func (l *Latency) warn(gcs int) {
 		l.warnings = append(l.warnings, "the source did not record when GC cycles started and ended, so latency inside and outside GC cycles is not computed")
 	case l.Split && l.InGC.Intervals == 0:
 		l.warnings = append(l.warnings, "no latency interval overlapped a GC cycle")
-	case l.Split && l.InGC.Intervals < 5:
+	case l.Split && l.InGC.Intervals < minPart:
 		l.warnings = append(l.warnings, fmt.Sprintf("only %d latency intervals overlapped a GC cycle: latency inside GC is rough", l.InGC.Intervals))
+	}
+	if l.Split && l.InGC.Intervals > 0 && l.OutGC.Intervals < minPart {
+		l.warnings = append(l.warnings, fmt.Sprintf("only %d of %d latency intervals fell outside every GC cycle: GC ran nearly all the time, so inside and outside GC are not compared",
+			l.OutGC.Intervals, l.InGC.Intervals+l.OutGC.Intervals))
 	}
 	if l.Split && l.Slow.Listed == 0 && l.Slow.Estimated >= 1 {
 		l.warnings = append(l.warnings, "the record lists no slow requests (no Slowest lists), so their overlap with GC cycles is unknown")

@@ -387,3 +387,24 @@ func TestImportSettingsUnknown(t *testing.T) {
 		t.Errorf("settings of a run with nothing set: %q", got)
 	}
 }
+
+// fanout at its defaults runs 30 GC cycles a second: nearly every latency
+// interval overlaps one, and a p99 "outside GC" over one interval must not
+// become a verdict's ratio.
+func TestVerdictWhenGCRunsAllTheTime(t *testing.T) {
+	s := computeGen(t, genScenario())
+	s.Latency.InGC.Intervals, s.Latency.OutGC.Intervals = 169, 1
+	v := strings.Join(s.Verdict(), "; ")
+	if !strings.Contains(v, "GC cycles overlapped 169 of 170 latency intervals, too many to compare") {
+		t.Errorf("verdict %q does not say the split is not comparable", v)
+	}
+	if strings.Contains(v, "p99 latency inside GC cycles was") {
+		t.Errorf("verdict %q compares p99 over one interval", v)
+	}
+	l := s.Latency
+	l.warnings = nil
+	l.warn(170)
+	if w := strings.Join(l.warnings, "; "); !strings.Contains(w, "only 1 of 170 latency intervals fell outside every GC cycle") {
+		t.Errorf("warnings %q", w)
+	}
+}

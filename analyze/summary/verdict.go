@@ -25,7 +25,11 @@ func (s Summary) Verdict() []string {
 		v = append(v, fmt.Sprintf("GC used %s of CPU", units.Percent(s.GCCPU.Share)))
 	}
 	l := s.Latency
-	if l != nil && l.Split && l.InGC.Requests > 0 && l.OutGC.Requests > 0 && l.OutGC.P99 > 0 {
+	if l != nil && l.Split && l.InGC.Intervals > 0 && l.OutGC.Intervals < minPart {
+		v = append(v, fmt.Sprintf("GC cycles overlapped %d of %d latency intervals, too many to compare latency inside and outside them",
+			l.InGC.Intervals, l.InGC.Intervals+l.OutGC.Intervals))
+	}
+	if l != nil && l.Comparable() && l.InGC.Requests > 0 && l.OutGC.Requests > 0 {
 		ratio := l.InGC.P99 / l.OutGC.P99
 		v = append(v, fmt.Sprintf("p99 latency inside GC cycles was %s (%s against %s)",
 			relative(ratio), units.Seconds(l.InGC.P99), units.Seconds(l.OutGC.P99)))
