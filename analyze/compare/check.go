@@ -22,6 +22,28 @@ type Limit struct {
 // ParseLimits reads "metric=+10%,metric=5%".
 func ParseLimits(s string) ([]Limit, error) {
 	var ls []Limit
+	err := eachMetricValue(s, "--max", func(part, name, val string) error {
+		p, isPct := strings.CutSuffix(val, "%")
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if !isPct || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("%q is not metric=+N%% (example: pause.p99=+10%%,rss.peak=+5%%)", part)
+		}
+		ls = append(ls, Limit{Metric: name, Max: math.Abs(f) / 100})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(ls) == 0 {
+		return nil, fmt.Errorf("no limits given (example: pause.p99=+10%%,rss.peak=+5%%)")
+	}
+	return ls, nil
+}
+
+// eachMetricValue splits a "metric=value,metric=value" flag value and calls
+// fn with each part, its metric's full name (aliases such as rss resolved,
+// unknown metrics refused, naming flag) and its value.
+func eachMetricValue(s, flag string, fn func(part, name, val string) error) error {
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -29,23 +51,20 @@ func ParseLimits(s string) ([]Limit, error) {
 		}
 		name, val, ok := strings.Cut(part, "=")
 		name, val = strings.TrimSpace(name), strings.TrimSpace(val)
+		if !ok || name == "" || val == "" {
+			return fmt.Errorf("%s: %q is not metric=value", flag, part)
+		}
 		if full, ok := budgetAliases[strings.ToLower(name)]; ok {
 			name = full
 		}
-		p, isPct := strings.CutSuffix(val, "%")
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if !ok || name == "" || !isPct || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, fmt.Errorf("%q is not metric=+N%% (example: pause.p99=+10%%,rss.peak=+5%%)", part)
+		if err := knownMetric(flag, name); err != nil {
+			return err
 		}
-		if err := knownMetric("--max", name); err != nil {
-			return nil, err
+		if err := fn(part, name, val); err != nil {
+			return err
 		}
-		ls = append(ls, Limit{Metric: name, Max: math.Abs(f) / 100})
 	}
-	if len(ls) == 0 {
-		return nil, fmt.Errorf("no limits given (example: pause.p99=+10%%,rss.peak=+5%%)")
-	}
-	return ls, nil
+	return nil
 }
 
 // CheckResult is the outcome of Check: one row per configuration and

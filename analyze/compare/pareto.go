@@ -114,26 +114,15 @@ var budgetAliases = map[string]string{
 // ParseBudgets reads "name=value,name=value".
 func ParseBudgets(s string) ([]Budget, error) {
 	var bs []Budget
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		name, val, ok := strings.Cut(part, "=")
-		name, val = strings.TrimSpace(name), strings.TrimSpace(val)
-		if !ok || name == "" || val == "" {
-			return nil, fmt.Errorf("%q is not metric=value (examples: rss=1GiB, gc-cpu=10%%)", part)
-		}
-		if full, ok := budgetAliases[strings.ToLower(name)]; ok {
-			name = full
-		}
-		if err := knownMetric("--budget", name); err != nil {
-			return nil, err
-		}
+	err := eachMetricValue(s, "--budget", func(part, name, val string) error {
 		if !parsesInSomeUnit(val) {
-			return nil, fmt.Errorf("--budget %s: %q is not a size, a duration, a percentage or a number (examples: rss=1GiB, gc-cpu=10%%, latency.p99=50ms)", name, val)
+			return fmt.Errorf("--budget %s: %q is not a size, a duration, a percentage or a number (examples: rss=1GiB, gc-cpu=10%%, latency.p99=50ms)", name, val)
 		}
 		bs = append(bs, Budget{Metric: name, Value: val})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(bs) == 0 {
 		return nil, fmt.Errorf("empty budget (examples: rss=1GiB, gc-cpu=10%%)")
