@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gcprobe/gcprobe/analyze/internal/golden"
+
 	"github.com/gcprobe/gcprobe/profiler/record"
 	"golang.org/x/perf/benchmath"
 )
@@ -381,37 +383,8 @@ func TestGolden(t *testing.T) {
 			if err := r.write(&b, c); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", "sweep."+r.ext), b.String())
+			golden.Check(t, filepath.Join("testdata", "sweep."+r.ext), []byte(b.String()), *update)
 		})
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < max(len(gl), len(wl)); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(run go test -update if the change is deliberate)", path, i+1, g, w)
-			}
-		}
 	}
 }
 

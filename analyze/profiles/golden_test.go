@@ -3,11 +3,11 @@ package profiles
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
+
+	"github.com/gcprobe/gcprobe/analyze/internal/golden"
 
 	"github.com/google/pprof/profile"
 )
@@ -55,7 +55,7 @@ func TestGolden(t *testing.T) {
 			if err := tt.render(&got, v); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", tt.name), got.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", tt.name), got.Bytes(), *update)
 		})
 	}
 }
@@ -63,43 +63,3 @@ func TestGolden(t *testing.T) {
 func text(b *bytes.Buffer, v View) error     { return WriteText(b, v) }
 func markdown(b *bytes.Buffer, v View) error { return WriteMarkdown(b, v) }
 func jsonw(b *bytes.Buffer, v View) error    { return WriteJSON(b, v) }
-
-// checkGolden compares got with the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update if the change is right):\n%s", path, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff lists the lines that differ, "-" wanted and "+" got.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := range max(len(w), len(g)) {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			b.WriteString("-" + wl + "\n+" + gl + "\n")
-		}
-	}
-	return b.String()
-}

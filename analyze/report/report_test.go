@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gcprobe/gcprobe/analyze/internal/golden"
+
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/profiler/record"
 )
@@ -84,7 +86,7 @@ func TestMarkdown(t *testing.T) {
 			if err := WriteMarkdown(&b, rep, filepath.Join(dir, "charts"), "charts"); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", name+".md"), b.Bytes())
+			golden.Check(t, filepath.Join("testdata", name+".md"), b.Bytes(), *update)
 			links := regexp.MustCompile(`!\[[^\]]*\]\(([^)]+)\)`).FindAllStringSubmatch(b.String(), -1)
 			if len(links) == 0 {
 				t.Fatalf("only %d charts linked", len(links))
@@ -130,36 +132,6 @@ func inked(img image.Image) float64 {
 		}
 	}
 	return float64(n) / float64(all)
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-		for i := 0; i < max(len(w), len(g)); i++ {
-			var a, c string
-			if i < len(w) {
-				a = w[i]
-			}
-			if i < len(g) {
-				c = g[i]
-			}
-			if a != c {
-				t.Errorf("%s:%d:\n  want: %s\n  got:  %s", path, i+1, a, c)
-			}
-		}
-		t.Errorf("%s differs: run go test -update to accept", path)
-	}
 }
 
 // external matches anything in a page that would make a browser fetch:

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gcprobe/gcprobe/analyze/internal/golden"
+
 	"github.com/gcprobe/gcprobe/profiler/record"
 )
 
@@ -42,8 +44,8 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			base := strings.TrimSuffix(path, ".jsonl")
-			golden(t, base+".txt", text.Bytes())
-			golden(t, base+".json", js.Bytes())
+			golden.Check(t, base+".txt", text.Bytes(), *update)
+			golden.Check(t, base+".json", js.Bytes(), *update)
 		})
 	}
 }
@@ -62,7 +64,7 @@ func TestSideBySide(t *testing.T) {
 	if err := WriteText(&text, sums); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "testdata/side-by-side.txt", text.Bytes())
+	golden.Check(t, "testdata/side-by-side.txt", text.Bytes(), *update)
 }
 
 // TestGeneratedUpToDate fails when the generator and testdata disagree.
@@ -73,42 +75,6 @@ func TestGeneratedUpToDate(t *testing.T) {
 			t.Errorf("testdata/%s is out of date with gen_test.go: run go test -update", name)
 		}
 	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update to accept):\n%s", path, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff shows the lines that differ, numbered.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var a, c string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			c = g[i]
-		}
-		if a != c {
-			b.WriteString("line " + itoa(i+1) + ":\n  want: " + a + "\n  got:  " + c + "\n")
-		}
-	}
-	return b.String()
 }
 
 func computeGen(t *testing.T, r rec) Summary {
