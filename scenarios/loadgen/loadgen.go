@@ -185,8 +185,6 @@ func (g *gen) report(stop <-chan struct{}) error {
 		g.hist.Delta(&l)
 		return nil
 	}
-	tick := time.NewTicker(g.cfg.Interval)
-	defer tick.Stop()
 	var l record.Latency
 	started := false
 	last := g.measureFrom
@@ -208,33 +206,29 @@ func (g *gen) report(stop <-chan struct{}) error {
 		last = now
 		return w.Write(record.Event{T: w.Since(now), Latency: &l})
 	}
-	for {
-		select {
-		case now := <-tick.C:
-			if err := emit(now); err != nil {
-				<-stop
-				return err
-			}
-		case <-stop:
-			return emit(time.Now())
-		}
-	}
+	return every(g.cfg.Interval, stop, emit)
 }
 
 // Report writes h's deltas to w as Latency events for op every interval,
 // and a last one when stop is closed: for latencies measured outside Run,
 // such as a closed-loop benchmark's or a consumer's.
 func Report(w *record.Writer, h *Histogram, op string, interval time.Duration, stop <-chan struct{}) error {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
 	var l record.Latency
 	last := time.Now()
-	emit := func(now time.Time) error {
+	return every(interval, stop, func(now time.Time) error {
 		h.Delta(&l)
 		l.Op, l.IntervalSeconds = op, now.Sub(last).Seconds()
 		last = now
 		return w.Write(record.Event{T: w.Since(now), Latency: &l})
-	}
+	})
+}
+
+// every calls emit each interval and once more when stop is closed. After
+// an error it waits for stop (the load must not block on its reporter) and
+// returns the error.
+func every(interval time.Duration, stop <-chan struct{}, emit func(now time.Time) error) error {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
 	for {
 		select {
 		case now := <-tick.C:
