@@ -54,7 +54,10 @@ func (p *procStats) read() (rss, peak uint64, cpu float64) {
 			peak = kb << 10
 		}
 	}
-	return rss, peak, p.cpu.seconds()
+	// VmHWM is raised lazily: pages the scavenger returns with madvise leave
+	// it where it was, so the RSS read a moment earlier can be above it. A
+	// peak below the RSS it is shown with would be nonsense.
+	return rss, max(peak, rss), p.cpu.seconds()
 }
 
 func (p *procStats) close() error {

@@ -51,6 +51,9 @@ func (s *sampler) sample(ctx context.Context) (record.Sample, error) {
 	if hwm := s.peakRSS(); hwm > 0 {
 		smp.RSSPeakBytes = hwm
 	}
+	// VmHWM is raised lazily and read a moment after RSS: never show a peak
+	// below the RSS beside it.
+	smp.RSSPeakBytes = max(smp.RSSPeakBytes, smp.RSSBytes)
 	s.peak = max(s.peak, smp.RSSPeakBytes)
 	if t, err := s.proc.TimesWithContext(ctx); err == nil {
 		smp.CPUSecondsTotal = t.User + t.System
