@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )

@@ -1,6 +1,6 @@
 package profiler
 
-import "github.com/gcprobe/gcprobe/profiler/record"
+import "github.com/gcprobe/gcprobe/record"
 
 // addCycles adds one GC event per cycle that ended since the previous read.
 //

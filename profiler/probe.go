@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/host"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Defaults and limits of Options.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // sink keeps garbage reachable long enough to be allocated.

@@ -4,7 +4,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // ring keeps the last events the probe produced, for EventsSince and the

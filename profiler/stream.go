@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // StreamFromEnv returns a record.Writer for events (record.NewEventWriter) on

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/scenarios/loadgen"
 )
 

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/scenarios/loadgen"
 	"github.com/gcprobe/gcprobe/scenarios/lru"
 )

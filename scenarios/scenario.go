@@ -25,8 +25,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // Scenario is one built-in workload.

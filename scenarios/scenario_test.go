@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 var testHost = record.Host{CPUs: 2, MemoryBytes: 8 << 30}

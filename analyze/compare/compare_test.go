@@ -12,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/analyze/internal/golden"
+	"github.com/gcprobe/gcprobe/internal/golden"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 	"golang.org/x/perf/benchmath"
 )
 

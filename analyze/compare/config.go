@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // Config is the configuration a run was measured under: what runs are

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // FromRecord summarizes a record into a Run.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/units"
 	"golang.org/x/perf/benchmath"
 )
 

@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/analyze/internal/golden"
+	"github.com/gcprobe/gcprobe/internal/golden"
 
 	"github.com/google/pprof/profile"
 )

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/units"
 	"github.com/google/pprof/profile"
 )
 

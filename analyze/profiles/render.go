@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/gcprobe/gcprobe/analyze/texttab"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // A View is a computed value that the renderers write: *Table,

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Figure is one chart of a report.

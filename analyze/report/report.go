@@ -20,7 +20,7 @@ import (
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/profiles"
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Options control Build.

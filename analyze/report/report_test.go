@@ -13,10 +13,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/analyze/internal/golden"
+	"github.com/gcprobe/gcprobe/internal/golden"
 
 	"github.com/gcprobe/gcprobe/analyze/compare"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata inputs and golden files")

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // Facts lists what was run, when and where, as label and value pairs, for

@@ -5,7 +5,7 @@ import (
 	"log"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Compute a run's summary, then read its named metrics, as gcprobe compare

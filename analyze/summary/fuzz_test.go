@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // FuzzCompute feeds any record the reader accepts to Compute and both

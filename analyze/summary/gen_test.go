@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // This file makes the run records in testdata (see testdata/README.md).

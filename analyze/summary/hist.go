@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // hist is a histogram merged from record buckets, sorted by lower bound.

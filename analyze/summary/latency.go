@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Latency summarises request latency, in seconds, overall and split by

@@ -1,6 +1,6 @@
 package summary
 
-import "github.com/gcprobe/gcprobe/profiler/units"
+import "github.com/gcprobe/gcprobe/units"
 
 // Units of a Metric.
 const (

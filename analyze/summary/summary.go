@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Summary is what one run record says about the GC. Figures that the record

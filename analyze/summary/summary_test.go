@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/analyze/internal/golden"
+	"github.com/gcprobe/gcprobe/internal/golden"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata records and golden files")

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/analyze/texttab"
-	"github.com/gcprobe/gcprobe/profiler/record"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // WriteText renders summaries as one table, a column per run, followed by

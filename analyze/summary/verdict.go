@@ -3,7 +3,7 @@ package summary
 import (
 	"fmt"
 
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // Verdict says in plain words what the summary shows, one clause per

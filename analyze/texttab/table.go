@@ -1,7 +1,7 @@
 // Package texttab lays out plain-text tables: rows of cells in columns padded
 // to the widest cell, with optional section titles and per-column alignment.
 //
-// It only lays out; the caller formats every cell (see profiler/units).
+// It only lays out; the caller formats every cell (see units).
 package texttab
 
 import (

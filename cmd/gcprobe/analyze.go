@@ -8,7 +8,7 @@ import (
 	"regexp"
 
 	"github.com/gcprobe/gcprobe/analyze/profiles"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/units"
 	"github.com/google/pprof/profile"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/profiler/attach"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 const attachHelp = `Record the GC, heap, RSS and CPU of a Go program that is already running.

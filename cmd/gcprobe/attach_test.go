@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 const servicePkg = "../../testdata/progs/service"

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
-	"github.com/gcprobe/gcprobe/profiler/sweep"
+	"github.com/gcprobe/gcprobe/cmd/gcprobe/internal/sweep"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // writeRun writes a synthetic record: GOGC in the environment, 20 GC cycles

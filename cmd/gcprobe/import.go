@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/gcprobe/gcprobe/profiler/gctrace"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 const importHelp = `Turn a saved GODEBUG=gctrace=1 log into a run record.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // importLog is a Go 1.26 gctrace log as a service in a pod writes it: time

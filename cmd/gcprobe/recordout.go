@@ -12,7 +12,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/profiler/child"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // recordChild runs a child under gcprobe (gcprobe run, scenario run) with its

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/report"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 const reportHelp = `Write a ticket-ready report of one or more run records (or directories of

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/child"
-	"github.com/gcprobe/gcprobe/profiler/record"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 const runHelp = `Run a Go program and record its GC, heap and RSS.

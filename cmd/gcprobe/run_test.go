@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 const allocatorPkg = "../../testdata/progs/allocator"

@@ -15,9 +15,9 @@ import (
 	"github.com/gcprobe/gcprobe/profiler"
 	"github.com/gcprobe/gcprobe/profiler/child"
 	"github.com/gcprobe/gcprobe/profiler/host"
-	"github.com/gcprobe/gcprobe/profiler/record"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/scenarios"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 const scenarioHelp = `Run a built-in workload and record its GC and request latency.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/scenarios"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 const summaryHelp = `Summarize run records: GC cycles (automatic, periodic, forced), GC CPU

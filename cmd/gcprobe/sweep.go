@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/sweep"
+	"github.com/gcprobe/gcprobe/cmd/gcprobe/internal/sweep"
 )
 
 const sweepHelp = `Run every combination of GC settings, repeated, and keep each run's record.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // agentState is the agent's GET /debug/gcprobe/ answer.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/host"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Options say what to attach to and how.

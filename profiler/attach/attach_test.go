@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // server starts an httptest server on 127.0.0.1 serving h.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/attach"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Attach to a service's expvar for a moment and read the record back.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // ringSize is the length of MemStats' PauseNs and PauseEnd rings.

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // Size caps of a fetched body: a metrics endpoint answers in kilobytes, a

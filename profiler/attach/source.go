@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Source names, for Options.Source and Header.Attach.Via.

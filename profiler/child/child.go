@@ -39,7 +39,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/host"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Options says what to run and where its record and output go.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // eventsFD is the child's file descriptor number for the event stream: the

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // maxBadEventLines bounds the warnings written for malformed lines of a

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/child"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Run a server for 30 seconds with GOGC=200 and a 2 GiB memory limit, and

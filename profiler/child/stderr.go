@@ -5,7 +5,7 @@ import (
 	"errors"
 	"io"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // lineKind is what a line of the child's stderr is to gcprobe.

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gcprobe/gcprobe/profiler/gctrace"
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // newClassifier returns a classifier of one child's stderr lines, backed by

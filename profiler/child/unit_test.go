@@ -10,7 +10,7 @@ import (
 
 	"github.com/shirou/gopsutil/v4/process"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 func TestMergeGODEBUG(t *testing.T) {

@@ -1,6 +1,6 @@
 package gctrace
 
-import "github.com/gcprobe/gcprobe/profiler/record"
+import "github.com/gcprobe/gcprobe/record"
 
 // Format is a gctrace cycle-line format, named after the Go versions that
 // print it (see the package documentation for an example of each).

@@ -4,7 +4,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // AppendLine appends gc to dst as a cycle line of format f (Go17 if f is

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // FuzzParse checks that Parse never panics, and that a cycle written back

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

@@ -3,7 +3,7 @@ package gctrace
 import (
 	"bytes"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Kind says what a line is.

@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 func TestGCEnv(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // TestStallIsLatency stalls one request for 200 ms at 1000 req/s. Open loop,

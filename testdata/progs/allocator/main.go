@@ -21,7 +21,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/record"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 func main() {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gcprobe/gcprobe/profiler/units"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // Grid is the settings a sweep tries: every combination of one value of
