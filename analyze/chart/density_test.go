@@ -1,0 +1,99 @@
+package chart
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+)
+
+// denseTime is a chart of a run of secs seconds with rate GC cycles a
+// second, each a fifth of the gap between them, and a value per cycle.
+func denseTime(secs, rate float64) Time {
+	var cycles []Span
+	var xs, ys []float64
+	for t := 1 / rate; t < secs; t += 1 / rate {
+		cycles = append(cycles, Span{t, t + 0.2/rate})
+		xs = append(xs, t)
+		ys = append(ys, 0.05+0.01*math.Sin(t))
+	}
+	return Time{Title: "GC CPU", Y: "share", Unit: Ratio, Cycles: cycles, Until: secs,
+		Series: []Series{{Name: "GC CPU share of the cycle", X: xs, Y: ys, Points: true}}}
+}
+
+// TestDenseChartSizeDoesNotGrowWithRun checks that past the readable
+// density a chart's SVG is as large for an hour of cycles as for a minute:
+// it grows with its columns, not with the run.
+func TestDenseChartSizeDoesNotGrowWithRun(t *testing.T) {
+	size := func(c Time) int {
+		p, err := c.Plot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := InlineSVG(p, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(s)
+	}
+	sparse := denseTime(60, 1) // 60 cycles: drawn one by one
+	if d := sparse.Density(); d.Dense() {
+		t.Fatalf("60 cycles over a minute are aggregated (%+v): they are readable one by one", d)
+	}
+	minute, hour := denseTime(60, 110), denseTime(3600, 110)
+	for _, c := range []Time{minute, hour} {
+		if d := c.Density(); !d.Cycles || len(d.Series) != 1 {
+			t.Fatalf("%d cycles: density %+v, want cycles and the series aggregated", len(c.Cycles), d)
+		}
+	}
+	sm, sh := size(minute), size(hour)
+	t.Logf("SVG of 6,600 cycles: %d bytes; of 396,000: %d bytes", sm, sh)
+	if float64(sh) > 1.2*float64(sm) || sh > 200<<10 {
+		t.Errorf("an hour's chart is %d bytes against a minute's %d: it grows with the run", sh, sm)
+	}
+	// Without aggregation the hour would hold a shape per cycle.
+	if perCycle := len(hour.Cycles); sh > perCycle*10 {
+		t.Errorf("%d bytes for %d cycles is no smaller than a shape per cycle", sh, perCycle)
+	}
+}
+
+func TestGridCoverage(t *testing.T) {
+	g := Grid{Lo: 0, Hi: 10, N: 5} // columns of 2 s
+	cov := g.Coverage([]Span{{0.5, 1.5}, {3, 7}, {9.9, 12}})
+	want := []float64{0.5, 0.5, 1, 0.5, 0.05}
+	for i := range want {
+		if math.Abs(cov[i]-want[i]) > 1e-9 {
+			t.Errorf("column %d: coverage %g, want %g (all %v)", i, cov[i], want[i], cov)
+		}
+	}
+	if r := g.Rate([]float64{0.1, 0.2, 1.9, 5, 10}); r[0] != 1.5 || r[2] != 0.5 || r[4] != 0.5 {
+		t.Errorf("rate %v, want 1.5/s in column 0 and 0.5/s in columns 2 and 4", r)
+	}
+}
+
+func TestGridReduce(t *testing.T) {
+	g := Grid{Lo: 0, Hi: 4, N: 2}
+	b := g.Reduce([]float64{0, 1, 1.5, 2, 3, 3.5}, []float64{5, 1, 3, -1, 7, 2}, func(y float64) bool { return y > 0 })
+	got := fmt.Sprint(b.X, b.Min, b.Median, b.Max)
+	if want := "[1 3] [1 2] [3 4.5] [5 7]"; got != want {
+		t.Errorf("Reduce = %s, want %s", got, want)
+	}
+}
+
+// TestDenseLegendSaysAggregated checks the reader is told a band is not a
+// line of values.
+func TestDenseLegendSaysAggregated(t *testing.T) {
+	p, err := denseTime(600, 110).Plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := InlineSVG(p, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"median, min–max", "GC (deeper: more)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the dense chart's legend lacks %q", want)
+		}
+	}
+}
