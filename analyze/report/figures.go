@@ -1,11 +1,15 @@
 package report
 
 import (
+	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // Figure is one chart of a report.
@@ -43,17 +47,51 @@ func timelineOf(run *record.Run) timeline {
 	return tl
 }
 
-// gcCaption says how GC cycles are drawn in a time chart.
-func (tl timeline) caption() string {
+// caption says how GC cycles and series are drawn in a time chart: one
+// by one while readable, or aggregated by column (see chart.Density).
+func (tl timeline) caption(c chart.Time) string {
+	d := c.Density()
+	if d.Cycles {
+		g := d.Grid
+		ends := make([]float64, 0, len(tl.cycles)+len(tl.marks))
+		for _, s := range tl.cycles {
+			ends = append(ends, s.Hi)
+		}
+		ends = append(ends, tl.marks...)
+		peak := 0.0
+		for _, r := range g.Rate(ends) {
+			peak = math.Max(peak, r)
+		}
+		s := fmt.Sprintf("GC: %d cycles, %s a second on average and up to %s in the busiest %s; too many to draw one by one, so each %s column is shaded as deep as ",
+			len(ends), units.Number(float64(len(ends))/g.Hi), units.Number(peak), units.Seconds(g.Width()), units.Seconds(g.Width()))
+		if len(tl.cycles) > 0 {
+			s += "the share of its time spent in GC cycles."
+		} else {
+			s += "its number of cycles against the busiest column's."
+		}
+		return s + bandsCaption(d)
+	}
+	var s string
 	switch {
 	case len(tl.cycles) > 0 && len(tl.marks) > 0:
-		return "Shaded: GC cycles from start to end; dashed lines: cycles whose bounds the source did not record, where they were noticed."
+		s = "Shaded: GC cycles from start to end; dashed lines: cycles whose bounds the source did not record, where they were noticed."
 	case len(tl.cycles) > 0:
-		return "Shaded: GC cycles, from start to end."
+		s = "Shaded: GC cycles, from start to end."
 	case len(tl.marks) > 0:
-		return "Dashed lines: GC cycles where they were noticed (the source does not record when a cycle starts and ends)."
+		s = "Dashed lines: GC cycles where they were noticed (the source does not record when a cycle starts and ends)."
+	default:
+		s = "No GC cycle was recorded."
 	}
-	return "No GC cycle was recorded."
+	return s + bandsCaption(d)
+}
+
+// bandsCaption names the series drawn as bands.
+func bandsCaption(d chart.Density) string {
+	if len(d.Series) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" %s: too many values to draw one by one, so each %s column shows their median as a line and their range as a band.",
+		strings.Join(d.Series, ", "), units.Seconds(d.Grid.Width()))
 }
 
 // runFigures builds the charts of one run; prefix makes names unique.
@@ -67,13 +105,13 @@ func runFigures(run *record.Run, prefix string) []Figure {
 	}
 	// Latency first: when there is any, it is what the report is about.
 	lat, ok := latencyChart(run, tl)
-	add("latency", "Request latency per interval", "p99 and maximum latency of each latency interval (log scale). "+tl.caption(), lat, ok)
+	add("latency", "Request latency per interval", "p99 and maximum latency of each latency interval (log scale). "+tl.caption(lat), lat, ok)
 	mem, ok := memoryChart(run, tl)
-	add("memory", "Memory over time", "RSS, live heap and heap goal. "+tl.caption(), mem, ok)
+	add("memory", "Memory over time", "RSS, live heap and heap goal. "+tl.caption(mem), mem, ok)
 	cpu, ok := cpuChart(run, tl)
-	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles. "+tl.caption(), cpu, ok)
+	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles. "+tl.caption(cpu), cpu, ok)
 	pt, ph, ok := pauseCharts(run, tl)
-	add("pauses", "GC pauses over time", "The longest stop-the-world pause of each GC cycle, and all of its stop-the-world time. "+tl.caption(), pt, ok && pt.Series != nil)
+	add("pauses", "GC pauses over time", "The longest stop-the-world pause of each GC cycle, and all of its stop-the-world time. "+tl.caption(pt), pt, ok && pt.Series != nil)
 	add("pause-histogram", "GC pause histogram", "Stop-the-world pauses by length, on 1-2-5 steps.", ph, ok)
 	return figs
 }
@@ -176,6 +214,7 @@ func pauseCharts(run *record.Run, tl timeline) (chart.Time, chart.Histogram, boo
 func cpuChart(run *record.Run, tl timeline) (chart.Time, bool) {
 	share := chart.Series{Name: "GC CPU share of the cycle", Points: true}
 	cum := chart.Series{Name: "GC CPU share since start (gctrace)", Points: true}
+	var gcCPU, avail []float64 // per cycle of share, for the per-column share
 	for _, e := range run.Events {
 		g := e.GC
 		if g == nil {
@@ -187,6 +226,9 @@ func cpuChart(run *record.Run, tl timeline) (chart.Time, bool) {
 		}
 		if g.IntervalCPUSeconds > 0 {
 			addPoint(&share, t, g.GCCPUSeconds/g.IntervalCPUSeconds)
+			if len(share.X) > len(gcCPU) {
+				gcCPU, avail = append(gcCPU, g.GCCPUSeconds), append(avail, g.IntervalCPUSeconds)
+			}
 		}
 		addPoint(&cum, t, g.CumulativeGCCPUFraction)
 	}
@@ -194,7 +236,33 @@ func cpuChart(run *record.Run, tl timeline) (chart.Time, bool) {
 	if len(s.X) == 0 {
 		s = cum
 	}
-	return chart.Time{Title: "GC CPU share", Y: "share of available CPU", Unit: chart.Ratio, Series: []chart.Series{s}, Cycles: tl.cycles, Marks: tl.marks, Until: tl.end}, len(s.X) > 0
+	c := chart.Time{Title: "GC CPU share", Y: "share of available CPU", Unit: chart.Ratio, Series: []chart.Series{s}, Cycles: tl.cycles, Marks: tl.marks, Until: tl.end}
+	if d := c.Density(); len(share.X) > 0 && slices.Contains(d.Series, share.Name) {
+		// A band of per-cycle shares says how they spread; the share of
+		// each column's CPU (all its cycles' GC CPU over all their
+		// intervals) is the figure the summary's share is made of.
+		c.Series = append(c.Series, columnShare(d.Grid, share.X, gcCPU, avail))
+	}
+	return c, len(s.X) > 0
+}
+
+// columnShare is the GC CPU share of each column: the GC CPU of the cycles
+// that ended in it over their intervals' available CPU.
+func columnShare(g chart.Grid, ends, gcCPU, avail []float64) chart.Series {
+	num, den := make([]float64, g.N), make([]float64, g.N)
+	for i, t := range ends {
+		if c, ok := g.Index(t); ok {
+			num[c] += gcCPU[i]
+			den[c] += avail[i]
+		}
+	}
+	out := chart.Series{Name: "GC CPU share of the column"}
+	for c := range num {
+		if den[c] > 0 {
+			out.X, out.Y = append(out.X, g.Mid(c)), append(out.Y, num[c]/den[c])
+		}
+	}
+	return out
 }
 
 func latencyChart(run *record.Run, tl timeline) (chart.Time, bool) {

@@ -108,7 +108,7 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 	if r.Title == "" {
 		r.Title = "GC report"
 		if len(runs) == 1 {
-			r.Title = "GC report: " + summary.What(sums[0])
+			r.Title = "GC report: " + shorten(summary.What(sums[0]), 100)
 		} else if len(runs) > 1 {
 			r.Title = "GC report: " + severalRuns(r.Comparison, len(runs))
 		}
@@ -317,4 +317,14 @@ func severalRuns(c *compare.Comparison, n int) string {
 		s = workload + ", " + s
 	}
 	return s
+}
+
+// shorten cuts s to at most n characters, ending in "…" when cut: a
+// command line of a hundred flags is no title.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

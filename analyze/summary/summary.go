@@ -12,9 +12,12 @@ import (
 // could not give are zero with an empty Method (or a zero N for a Dist);
 // renderers show them as "-".
 type Summary struct {
-	File     string            `json:"file"`
-	Source   string            `json:"source"`
-	Command  []string          `json:"command,omitempty"`
+	File    string   `json:"file"`
+	Source  string   `json:"source"`
+	Command []string `json:"command,omitempty"`
+	// Program names the observed program as the source saw it (an attached
+	// process's command line, an imported log's file name).
+	Program  *record.Program   `json:"program,omitempty"`
 	Scenario string            `json:"scenario,omitempty"`
 	Params   map[string]string `json:"params,omitempty"`
 	Settings Settings          `json:"settings"`
@@ -150,7 +153,7 @@ type Alloc struct {
 func Compute(run *record.Run) Summary {
 	h := run.Header
 	s := Summary{
-		File: run.File, Source: h.Source, Command: h.Command, Scenario: h.Scenario, Params: h.Params,
+		File: run.File, Source: h.Source, Command: h.Command, Program: h.Program, Scenario: h.Scenario, Params: h.Params,
 		Settings: Settings{
 			GOGC: h.Env["GOGC"], GOMEMLIMIT: h.Env["GOMEMLIMIT"], GOMAXPROCS: h.Env["GOMAXPROCS"],
 			GODEBUG: h.Env["GODEBUG"], GOEXPERIMENT: h.Env["GOEXPERIMENT"],

@@ -163,7 +163,7 @@ func sections(sums []Summary) []section {
 			{"Go", func(s Summary, _ *footnoter) string { return GoLine(s) }},
 			{"settings", func(s Summary, _ *footnoter) string { return SettingsLine(s) }},
 			{"host", func(s Summary, _ *footnoter) string { return HostLine(s) }},
-			{"started", func(s Summary, _ *footnoter) string { return s.Start.UTC().Format(time.RFC3339) }},
+			{"started", func(s Summary, _ *footnoter) string { return StartedLine(s) }},
 			{"duration", func(s Summary, _ *footnoter) string { return units.Seconds(s.DurationSeconds) }},
 			{"ended", func(s Summary, _ *footnoter) string { return s.Ended }},
 		}},
@@ -336,8 +336,24 @@ func What(s Summary) string {
 		return strings.Join(parts, " ")
 	case len(s.Command) > 0:
 		return strings.Join(s.Command, " ")
+	case s.Program != nil && len(s.Program.Args) > 0:
+		return strings.Join(s.Program.Args, " ")
+	case s.Program != nil && s.Program.From == record.ProgramFromLogFile:
+		return "gctrace log " + s.Program.Name
+	case s.Program != nil && s.Program.Name != "":
+		return s.Program.Name
 	}
 	return s.Source
+}
+
+// StartedLine says when the run started, or for an imported log that its
+// times count from the traced program's start, which the log does not
+// date (the header's Start is then when it was imported).
+func StartedLine(s Summary) string {
+	if s.Source == record.SourceImport {
+		return "not in the log: times count from the traced program's start (imported " + s.Start.UTC().Format(time.RFC3339) + ")"
+	}
+	return s.Start.UTC().Format(time.RFC3339)
 }
 
 // GoLine is the Go version and GC implementation.

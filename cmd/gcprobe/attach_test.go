@@ -174,6 +174,7 @@ func TestAttachSources(t *testing.T) {
 			if e := run.End(); e.Reason != record.EndDuration {
 				t.Errorf("end: %+v", e)
 			}
+			checkProgram(t, run.Header.Program, record.ProgramFromProc, svc)
 			if n := len(by[record.KindSample]); n < 5 {
 				t.Errorf("%d samples", n)
 			}
@@ -218,6 +219,46 @@ func TestAttachSources(t *testing.T) {
 			}
 			if len(tc.extra) > 0 {
 				checkProfiles(t, out, by[record.KindProfile], "heap.start", "allocs.start", "heap.end", "allocs.end", "cpu")
+			}
+		})
+	}
+}
+
+// checkProgram checks that a header names the service by its command
+// line, from the given source.
+func checkProgram(t *testing.T, p *record.Program, from string, svc *service) {
+	t.Helper()
+	if p == nil {
+		t.Fatal("the header does not name the program")
+	}
+	if p.From != from || p.Name != filepath.Base(svc.cmd.Path) || len(p.Args) != len(svc.cmd.Args) || p.Args[0] != svc.cmd.Path || p.Args[1] != "-endpoints" {
+		t.Errorf("program %+v, want %s from %s with args %q", p, filepath.Base(svc.cmd.Path), from, svc.cmd.Args)
+	}
+}
+
+// TestAttachNamesProgram attaches by URL only: the agent and expvar name
+// the program (its os.Args), and the report's title shows it.
+func TestAttachNamesProgram(t *testing.T) {
+	for _, tc := range []struct{ endpoints, from string }{
+		{"agent", record.ProgramFromAgent},
+		{"expvar", record.ProgramFromExpvar},
+	} {
+		t.Run(tc.endpoints, func(t *testing.T) {
+			t.Parallel()
+			svc := startService(t, tc.endpoints)
+			out := filepath.Join(t.TempDir(), "run.jsonl")
+			if r := gcprobe(t, "attach", "--url", svc.url, "--duration", "300ms", "--interval", "100ms", "-o", out); r.code != 0 {
+				t.Fatalf("attach: exit %d\n%s", r.code, r.stderr)
+			}
+			run, _ := readRun(t, out)
+			checkProgram(t, run.Header.Program, tc.from, svc)
+			html := filepath.Join(t.TempDir(), "r.html")
+			if r := gcprobe(t, "report", out, "-o", html); r.code != 0 {
+				t.Fatalf("report: exit %d\n%s", r.code, r.stderr)
+			}
+			b, _ := os.ReadFile(html)
+			if want := "<title>GC report: " + svc.cmd.Path + " -endpoints " + tc.endpoints; !strings.Contains(string(b), want) {
+				t.Errorf("the report's title does not name the program: want %q in\n%.400s", want, b)
 			}
 		})
 	}

@@ -68,6 +68,10 @@ func cmdImport(ctx context.Context, io stdio, args []string) error {
 	}
 	defer in.Close()
 	out := &lazyRecord{path: *output, stdout: io.out}
+	if input != "-" {
+		// The log's file name is all an import knows of the program.
+		out.program = &record.Program{Name: filepath.Base(input), From: record.ProgramFromLogFile}
+	}
 	st, err := importGCTrace(ctx, in, name, out)
 	if cerr := out.Close(); err == nil {
 		err = cerr
@@ -348,10 +352,11 @@ func forEachLine(r io.Reader, fn func(line []byte) error) error {
 // lazyRecord is the output record, created at the first event: path "-" is
 // stdout.
 type lazyRecord struct {
-	path   string
-	stdout io.Writer
-	f      *os.File
-	w      *record.Writer
+	path    string
+	stdout  io.Writer
+	program *record.Program
+	f       *os.File
+	w       *record.Writer
 }
 
 func (l *lazyRecord) open() error {
@@ -363,7 +368,7 @@ func (l *lazyRecord) open() error {
 		}
 		l.f, dst = f, f
 	}
-	w, err := record.NewWriter(dst, record.Header{Source: record.SourceImport, GCProbeVersion: version()})
+	w, err := record.NewWriter(dst, record.Header{Source: record.SourceImport, Program: l.program, GCProbeVersion: version()})
 	l.w = w
 	return err
 }

@@ -74,6 +74,7 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		}
 		s.proc = p
 		s.header.GoVersion, s.header.GC, s.header.Env = p.Build.GoVersion, p.Build.GC, p.Env
+		s.header.Program = p.Program()
 	}
 	if o.URL != "" {
 		ep, err := parseEndpoints(o.URL)
@@ -101,6 +102,12 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 			if s.header.Env == nil {
 				s.header.Env = h.Env
 			}
+			if s.header.Program == nil {
+				s.header.Program = h.Program
+			}
+		}
+		if s.header.Program == nil {
+			s.header.Program = r.program
 		}
 	}
 	return s, nil

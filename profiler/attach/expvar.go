@@ -3,6 +3,7 @@ package attach
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/gcprobe/gcprobe/record"
@@ -26,6 +27,13 @@ type memStats struct {
 	GCCPUFraction float64
 }
 
+// expvarVars are the variables attach reads from /debug/vars: memstats,
+// and cmdline (os.Args), which expvar publishes beside it.
+type expvarVars struct {
+	Memstats *memStats
+	Cmdline  []string
+}
+
 // expvarSource polls /debug/vars. Each poll costs the target a
 // runtime.ReadMemStats (a stop-the-world) — that is what expvar does.
 type expvarSource struct {
@@ -38,7 +46,7 @@ type expvarSource struct {
 	prevForced uint32
 	prevT      float64
 	lostTotal  uint64
-	vars       struct{ Memstats *memStats }
+	vars       expvarVars
 }
 
 func newExpvar(f *fetcher, url string, start time.Time) *expvarSource {
@@ -71,13 +79,15 @@ func (e *expvarSource) read(body []byte, now float64) (reading, error) {
 	}}
 	if e.started {
 		r.events = e.cycles(ms, now)
+	} else if args := e.vars.Cmdline; len(args) > 0 {
+		r.program = &record.Program{Name: filepath.Base(args[0]), Args: args, From: record.ProgramFromExpvar}
 	}
 	e.started, e.prevN, e.prevForced, e.prevT = true, ms.NumGC, ms.NumForcedGC, now
 	return r, nil
 }
 
 // decodeExpvar decodes a /debug/vars body into v, reusing its memstats.
-func decodeExpvar(url string, body []byte, v *struct{ Memstats *memStats }) (*memStats, error) {
+func decodeExpvar(url string, body []byte, v *expvarVars) (*memStats, error) {
 	if err := decodeJSON(url, "expvar", body, v); err != nil {
 		return nil, err
 	}

@@ -8,11 +8,13 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/gcprobe/gcprobe/profiler/host"
+	"github.com/gcprobe/gcprobe/record"
 	"github.com/shirou/gopsutil/v4/process"
 )
 
@@ -27,6 +29,9 @@ type Process struct {
 	Build host.Build
 	// Env is the GC-relevant environment, when /proc/PID/environ is readable.
 	Env map[string]string
+	// Cmdline is the process's command line (/proc/PID/cmdline), nil when
+	// it could not be read.
+	Cmdline []string
 
 	p *process.Process
 	// readFile reads /proc files; tests replace it.
@@ -78,6 +83,9 @@ func openProcess(ctx context.Context, pid int, readFile func(string) ([]byte, er
 	pr.Build = b
 	if env, err := readFile(fmt.Sprintf("/proc/%d/environ", pid)); err == nil {
 		pr.Env = host.GCEnv(strings.Split(string(env), "\x00"))
+	}
+	if raw, err := readFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil {
+		pr.Cmdline = splitCmdline(raw)
 	}
 	if _, err := pr.Read(ctx); err != nil {
 		return nil, procError(who, err)
@@ -157,4 +165,24 @@ func parseStatus(b []byte) (state string, hwm uint64) {
 		}
 	}
 	return state, hwm
+}
+
+// splitCmdline splits /proc/PID/cmdline: arguments each ended by a NUL.
+func splitCmdline(raw []byte) []string {
+	raw = bytes.TrimRight(raw, "\x00")
+	if len(raw) == 0 {
+		return nil // a kernel thread, or a zombie
+	}
+	return strings.Split(string(raw), "\x00")
+}
+
+// Program names the process for the record's header.
+func (p *Process) Program() *record.Program {
+	if len(p.Cmdline) == 0 {
+		if p.Name == "" {
+			return nil
+		}
+		return &record.Program{Name: p.Name, From: record.ProgramFromProc}
+	}
+	return &record.Program{Name: filepath.Base(p.Cmdline[0]), Args: p.Cmdline, From: record.ProgramFromProc}
 }

@@ -43,6 +43,9 @@ type reading struct {
 	events []record.Event
 	// header is what the source says about the program (the agent knows).
 	header *record.Header
+	// program names the program when the source says only that (expvar's
+	// cmdline).
+	program *record.Program
 }
 
 // endpoints are the URLs of each source under a base URL. A URL whose path
