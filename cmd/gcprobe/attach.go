@@ -47,7 +47,8 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 		return err
 	}
 	o := attach.Options{PID: *pid, URL: *url, Source: *source, Interval: *interval, Duration: *duration,
-		Timeout: *timeout, Profiles: *profiles, CPUProfile: *cpuProfile, Version: version()}
+		Timeout: *timeout, Profiles: *profiles, CPUProfile: *cpuProfile, Version: version(),
+		Warn: func(msg string) { fmt.Fprintf(io.err, "gcprobe: warning: %s\n", msg) }}
 	if err := checkAttachFlags(fs.Args(), o); err != nil {
 		return err
 	}
@@ -96,10 +97,23 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	if err != nil {
 		return err
 	}
+	sumOut := io.out
 	if path == "-" { // keep the record on stdout clean
-		return printAttachSummary(io.err, rec, res)
+		sumOut = io.err
 	}
-	return printAttachSummary(io.out, rec, res)
+	if err := printAttachSummary(sumOut, rec, res); err != nil {
+		return err
+	}
+	if n := o.Requested(); n > 0 && len(res.Profiles) == 0 {
+		why := "the session ended before any was fetched"
+		if len(res.ProfileErrors) > 0 {
+			why = res.ProfileErrors[0]
+		}
+		// The user asked for profiles and has none: a script must not take
+		// this for success. The record is kept: its GC data is still good.
+		return fmt.Errorf("attach: none of the %d requested profiles was captured (%s); the record %s is kept", n, why, where)
+	}
+	return nil
 }
 
 // checkAttachFlags validates the flags, naming the one at fault.

@@ -486,3 +486,57 @@ func TestAttachToStdout(t *testing.T) {
 		t.Error("a file named - was created")
 	}
 }
+
+// stampedWriter keeps what is written and when it was first written.
+type stampedWriter struct {
+	mu    sync.Mutex
+	b     bytes.Buffer
+	first time.Time
+}
+
+func (w *stampedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.first.IsZero() && bytes.Contains(p, []byte("warning")) {
+		w.first = time.Now()
+	}
+	return w.b.Write(p)
+}
+
+// TestAttachProfilesMissing asks a service without net/http/pprof for a
+// heap profile: the warning comes at once, not after --duration, and a
+// session whose every requested profile is missing exits 1 with its record
+// kept.
+func TestAttachProfilesMissing(t *testing.T) {
+	svc := startService(t, "expvar")
+	out := filepath.Join(t.TempDir(), "run.jsonl")
+	var stdout bytes.Buffer
+	stderr := &stampedWriter{}
+	begin := time.Now()
+	err := run(context.Background(), stdio{in: strings.NewReader(""), out: &stdout, err: stderr},
+		[]string{"attach", "--url", svc.url, "--duration", "2s", "--interval", "100ms", "--profiles", "heap", "-o", out})
+	took := time.Since(begin)
+	code := exitCode(&stderr.b, err)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr.b.String())
+	}
+	if stderr.first.IsZero() || stderr.first.Sub(begin) > took/2 {
+		t.Errorf("the warning came %v after the start of a %v session, not at once:\n%s", stderr.first.Sub(begin), took, stderr.b.String())
+	}
+	for _, want := range []string{"gcprobe: warning: heap profile: GET " + svc.url + "/debug/pprof/heap", "404",
+		"none of the 2 requested profiles was captured", "the record " + out + " is kept"} {
+		if !strings.Contains(stderr.b.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.b.String())
+		}
+	}
+	run, _ := readRun(t, out) // kept, and complete
+	if e := run.End(); e.Reason != record.EndDuration {
+		t.Errorf("end %+v", e)
+	}
+	// One requested profile captured is a success.
+	svc2 := startService(t, "expvar,pprof")
+	r := gcprobe(t, "attach", "--url", svc2.url, "--duration", "300ms", "--interval", "100ms", "--profiles", "heap,mutex", "-o", filepath.Join(t.TempDir(), "ok.jsonl"))
+	if r.code != 0 {
+		t.Errorf("attach with profiles captured: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -31,6 +31,11 @@ type Options struct {
 	ProfileBase string
 	// Version is gcprobe's version, for the header.
 	Version string
+	// Warn, when set, is told at once of a problem the user should not
+	// learn about only at the end of the session: a requested profile
+	// that could not be captured at the start. The record has a note of it
+	// too.
+	Warn func(msg string)
 }
 
 // Session is an attach session whose target has been checked and whose
@@ -121,7 +126,20 @@ type Result struct {
 	End      record.End
 	Polls    int // successful polls of the source (or of the process)
 	Failures int // failed polls
-	Profiles []string
+	// Profiles are the files of the profiles captured; ProfileErrors say
+	// why a requested one was not, one line each.
+	Profiles      []string
+	ProfileErrors []string
+}
+
+// Requested counts the profiles the options ask for: each kind at the
+// start and at the end, and the CPU profile.
+func (o Options) Requested() int {
+	n := 2 * len(o.Profiles)
+	if o.CPUProfile > 0 {
+		n++
+	}
+	return n
 }
 
 // Record runs the session, writing the record to out, until the duration
@@ -340,6 +358,10 @@ func (r *recorder) profile(ctx context.Context, pp *pprofClient, kind, when stri
 			err = fmt.Errorf("%s profile: not captured: the session ended first", kind)
 		}
 		r.w.Note(record.NoteWarning, "%v", err)
+		r.res.ProfileErrors = append(r.res.ProfileErrors, err.Error())
+		if when == "start" && r.s.o.Warn != nil {
+			r.s.o.Warn(err.Error())
+		}
 		return
 	}
 	r.res.Profiles = append(r.res.Profiles, p.Path)
