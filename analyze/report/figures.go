@@ -62,7 +62,7 @@ func (tl timeline) caption(c chart.Time) string {
 		for _, r := range g.Rate(ends) {
 			peak = math.Max(peak, r)
 		}
-		s := fmt.Sprintf("GC: %d cycles, %s a second on average and up to %s in the busiest %s; too many to draw one by one, so each %s column is shaded as deep as ",
+		s := fmt.Sprintf("GC: %d cycles, %s a second on average and up to %s a second in the busiest %s; too many to draw one by one, so each %s column is shaded as deep as ",
 			len(ends), units.Number(float64(len(ends))/g.Hi), units.Number(peak), units.Seconds(g.Width()), units.Seconds(g.Width()))
 		if len(tl.cycles) > 0 {
 			s += "the share of its time spent in GC cycles."
