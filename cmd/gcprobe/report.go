@@ -79,13 +79,9 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 // directory, in name order.
 func readRuns(args []string) (runs []*record.Run, problems []error) {
 	for _, a := range args {
-		files := []string{a}
-		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
-			files, _ = filepath.Glob(filepath.Join(a, "*.jsonl"))
-			slices.Sort(files)
-			if len(files) == 0 {
-				problems = append(problems, fmt.Errorf("%s: no run records (*.jsonl) in this directory", a))
-			}
+		files, err := recordFiles(a)
+		if err != nil {
+			problems = append(problems, err)
 		}
 		for _, f := range files {
 			run, err := record.ReadFile(f)
@@ -97,6 +93,21 @@ func readRuns(args []string) (runs []*record.Run, problems []error) {
 		}
 	}
 	return runs, problems
+}
+
+// recordFiles is the record a names, or for a directory the run records
+// (*.jsonl) in it, sorted.
+func recordFiles(a string) ([]string, error) {
+	fi, err := os.Stat(a)
+	if err != nil || !fi.IsDir() {
+		return []string{a}, nil // a missing file is reported by its reader
+	}
+	files, _ := filepath.Glob(filepath.Join(a, "*.jsonl"))
+	slices.Sort(files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no run records (*.jsonl) in this directory", a)
+	}
+	return files, nil
 }
 
 func writeReport(rep *report.Report, out, format, chartsDir string) error {

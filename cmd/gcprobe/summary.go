@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/record"
 )
 
 const summaryHelp = `Summarize run records: GC cycles (automatic, periodic, forced), GC CPU
@@ -32,15 +31,11 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 	if fs.NArg() == 0 {
 		return usageErrorf("summary: no run record given (see gcprobe summary --help)")
 	}
-	runs, problems := readRunsOrStdin(io, fs.Args())
+	sums, problems := summarizeOrStdin(io, fs.Args())
 	for _, p := range problems {
 		fmt.Fprintf(io.err, "gcprobe: %v\n", p)
 	}
 	failed := len(problems) > 0
-	var sums []summary.Summary
-	for _, run := range runs {
-		sums = append(sums, summary.Compute(run))
-	}
 	if len(sums) > 0 {
 		write := summary.WriteText
 		if *asJSON {
@@ -56,26 +51,39 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 	return nil
 }
 
-// readRunsOrStdin reads records as readRuns does, and "-" from stdin (once).
-func readRunsOrStdin(io stdio, args []string) (runs []*record.Run, problems []error) {
+// summarizeOrStdin summarises the records named by args (files and
+// directories, as readRuns takes them) and "-" from stdin (once). Each
+// record is read as a stream (summary.Read): a record of gigabytes is never
+// held whole.
+func summarizeOrStdin(io stdio, args []string) (sums []summary.Summary, problems []error) {
 	stdin := false
 	for _, a := range args {
-		if a != "-" {
-			r, p := readRuns([]string{a})
-			runs, problems = append(runs, r...), append(problems, p...)
+		if a == "-" {
+			if stdin {
+				problems = append(problems, errors.New("stdin: - given more than once"))
+				continue
+			}
+			stdin = true
+			s, err := summary.Read(io.in, "stdin")
+			if err != nil {
+				problems = append(problems, err)
+				continue
+			}
+			sums = append(sums, s)
 			continue
 		}
-		if stdin {
-			problems = append(problems, errors.New("stdin: - given more than once"))
-			continue
-		}
-		stdin = true
-		run, err := record.Read(io.in, "stdin")
+		files, err := recordFiles(a)
 		if err != nil {
 			problems = append(problems, err)
-			continue
 		}
-		runs = append(runs, run)
+		for _, f := range files {
+			s, err := summary.ReadFile(f)
+			if err != nil {
+				problems = append(problems, err)
+				continue
+			}
+			sums = append(sums, s)
+		}
 	}
-	return runs, problems
+	return sums, problems
 }
