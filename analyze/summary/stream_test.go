@@ -88,4 +88,3 @@ func BenchmarkSummary(b *testing.B) {
 		})
 	}
 }
-
