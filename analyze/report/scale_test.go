@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
+	"regexp"
 	"testing"
 
+	"github.com/gcprobe/gcprobe/internal/golden"
 	"github.com/gcprobe/gcprobe/internal/synth"
 	"github.com/gcprobe/gcprobe/record"
 )
@@ -54,4 +57,96 @@ func countGC(run *record.Run) int {
 		}
 	}
 	return n
+}
+
+// sweep24 is a generated sweep of 24 configurations, three runs each:
+// GOGC 25 to 400 and off, with and without a 512 MiB limit, in the
+// pointer-heavy and the compact layout.
+func sweep24(t testing.TB) []*record.Run {
+	var runs []*record.Run
+	for _, layout := range []string{"pointers", "compact"} {
+		for _, limit := range []int{0, 512} {
+			for _, gogc := range []int{25, 50, 100, 200, 400, 0} {
+				for rep := 1; rep <= 3; rep++ {
+					h, es := scenarioWith(sweepConfig{gogc: gogc, limitMiB: limit, layout: layout}, uint64(rep))
+					name := fmt.Sprintf("sweep24/%s-gogc%d-limit%d-%d.jsonl", layout, gogc, limit, rep)
+					run, err := record.Read(bytes.NewReader(encode(t, h, es)), name)
+					if err != nil {
+						t.Fatal(err)
+					}
+					runs = append(runs, run)
+				}
+			}
+		}
+	}
+	return runs
+}
+
+// Records at scale, generated rather than kept in testdata: a service at
+// 110 GC cycles a second for 35 s (dense), the same for an hour (long,
+// 394,474 cycles), and a sweep of 24 configurations.
+var (
+	denseOpts = synth.Options{Seconds: 35, CyclesPerSecond: 110, Latency: true, Seed: 1}
+	longOpts  = synth.Options{Seconds: 3600, CyclesPerSecond: 111, Latency: true, Seed: 2}
+)
+
+var scaleCached map[string]*Report
+
+func scaleCases(t *testing.T) map[string]*Report {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds an hour-long record; skipped with -short")
+	}
+	if scaleCached != nil {
+		return scaleCached
+	}
+	ctx := context.Background()
+	scaleCached = map[string]*Report{
+		"dense":   Build(ctx, []*record.Run{synthRun(t, denseOpts)}, Options{}),
+		"long":    Build(ctx, []*record.Run{synthRun(t, longOpts)}, Options{}),
+		"sweep24": Build(ctx, sweep24(t), Options{}),
+	}
+	return scaleCached
+}
+
+// TestScaleMarkdown compares the reports at scale with their golden files
+// and checks their charts are drawn.
+func TestScaleMarkdown(t *testing.T) {
+	for name, rep := range scaleCases(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			var b bytes.Buffer
+			if err := WriteMarkdown(&b, rep, filepath.Join(dir, "charts"), "charts"); err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, filepath.Join("testdata", name+".md"), b.Bytes(), *update)
+			links := regexp.MustCompile(`!\[[^\]]*\]\(([^)]+)\)`).FindAllStringSubmatch(b.String(), -1)
+			if len(links) == 0 {
+				t.Fatal("no chart linked")
+			}
+			for _, l := range links {
+				checkPNG(t, filepath.Join(dir, l[1]))
+			}
+		})
+	}
+}
+
+// TestScaleHTMLSize checks the HTML of a dense and of an hour-long run stays
+// small: a chart grows with its columns, not with the run.
+func TestScaleHTMLSize(t *testing.T) {
+	sizes := map[string]int{}
+	for name, rep := range scaleCases(t) {
+		var b bytes.Buffer
+		if err := WriteHTML(&b, rep); err != nil {
+			t.Fatal(err)
+		}
+		sizes[name] = b.Len()
+		if b.Len() > 2<<20 {
+			t.Errorf("%s: the HTML report is %d bytes, more than 2 MiB", name, b.Len())
+		}
+	}
+	t.Logf("HTML sizes: %v", sizes)
+	if sizes["long"] > 2*sizes["dense"] {
+		t.Errorf("an hour's report is %d bytes against 35 s's %d: it grows with the run", sizes["long"], sizes["dense"])
+	}
 }
