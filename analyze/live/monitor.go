@@ -13,6 +13,7 @@ package live
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,8 +27,6 @@ type Options struct {
 	// (default 30s): long enough to hold GC cycles and latency intervals
 	// of a quiet service, short enough to show a change within seconds.
 	Window time.Duration
-	// History is how many points each sparkline series keeps (default 120).
-	History int
 }
 
 // maxLine bounds a buffered partial line: a record line longer than this is
@@ -53,8 +52,8 @@ type Monitor struct {
 	lastCount   uint64
 	haveCounter bool
 
-	heapLive, heapGoal, rss series
-	heapInSamples           bool // the heap series come from samples, not GC events
+	heapLive, heapGoal, rss []Point // within the window, like events
+	heapInSamples           bool    // the heap series come from samples, not GC events
 }
 
 // New returns a Monitor with no record yet.
@@ -62,12 +61,7 @@ func New(o Options) *Monitor {
 	if o.Window <= 0 {
 		o.Window = 30 * time.Second
 	}
-	if o.History <= 0 {
-		o.History = 120
-	}
-	m := &Monitor{o: o}
-	m.heapLive.max, m.heapGoal.max, m.rss.max = o.History, o.History, o.History
-	return m
+	return &Monitor{o: o}
 }
 
 // Write takes the bytes of a run record as they are written: the header
@@ -142,11 +136,11 @@ func (m *Monitor) add(e record.Event) {
 	case e.GC != nil:
 		m.cycles++
 		if !m.heapInSamples { // gctrace: the heap is known per cycle only
-			m.gauge(&m.heapLive, e.GC.HeapLiveBytes)
-			m.gauge(&m.heapGoal, e.GC.HeapGoalBytes)
+			m.gauge(&m.heapLive, e.T, e.GC.HeapLiveBytes)
+			m.gauge(&m.heapGoal, e.T, e.GC.HeapGoalBytes)
 		}
 	case e.Sample != nil:
-		m.sample(*e.Sample)
+		m.sample(e.T, *e.Sample)
 	case e.End != nil:
 		end := *e.End
 		m.end = &end
@@ -155,7 +149,7 @@ func (m *Monitor) add(e record.Event) {
 	m.trim()
 }
 
-func (m *Monitor) sample(s record.Sample) {
+func (m *Monitor) sample(t float64, s record.Sample) {
 	if s.GCCyclesTotal > 0 {
 		if !m.haveCounter {
 			m.firstCount, m.haveCounter = s.GCCyclesTotal, true
@@ -166,38 +160,45 @@ func (m *Monitor) sample(s record.Sample) {
 		// Samples carry the heap (probe, agent, expvar): the series follow
 		// them alone, one point per sample.
 		m.heapInSamples = true
-		m.heapLive.v, m.heapGoal.v = m.heapLive.v[:0], m.heapGoal.v[:0]
+		m.heapLive, m.heapGoal = m.heapLive[:0], m.heapGoal[:0]
 	}
 	if m.heapInSamples {
-		m.gauge(&m.heapLive, s.HeapLiveBytes)
-		m.gauge(&m.heapGoal, s.HeapGoalBytes)
+		m.gauge(&m.heapLive, t, s.HeapLiveBytes)
+		m.gauge(&m.heapGoal, t, s.HeapGoalBytes)
 	}
-	m.gauge(&m.rss, s.RSSBytes)
+	m.gauge(&m.rss, t, s.RSSBytes)
 }
 
-// gauge adds v to a series; 0 means the source did not give it.
-func (m *Monitor) gauge(s *series, v uint64) {
+// gauge adds v at t to a series; 0 means the source did not give it.
+func (m *Monitor) gauge(s *[]Point, t float64, v uint64) {
 	if v > 0 {
-		s.add(float64(v))
+		*s = append(*s, Point{T: t, V: float64(v)})
 	}
 }
 
-// trim drops the events that fell out of the window. Records are written in
-// arrival order, which is almost but not always time order, so it keeps
-// everything from the first event inside the window on.
+// trim drops the events and points that fell out of the window. Records
+// are written in arrival order, which is almost but not always time order,
+// so it keeps everything from the first event inside the window on.
 func (m *Monitor) trim() {
 	from := m.lastT - m.o.Window.Seconds()
+	m.events = dropBefore(m.events, func(e record.Event) bool { return e.T < from })
+	old := func(p Point) bool { return p.T < from }
+	m.heapLive, m.heapGoal, m.rss = dropBefore(m.heapLive, old), dropBefore(m.heapGoal, old), dropBefore(m.rss, old)
+}
+
+// dropBefore removes the leading elements for which old holds, reusing the
+// array rather than letting the slice creep forward in memory.
+func dropBefore[T any](xs []T, old func(T) bool) []T {
 	i := 0
-	for i < len(m.events) && m.events[i].T < from {
+	for i < len(xs) && old(xs[i]) {
 		i++
 	}
 	if i == 0 {
-		return
+		return xs
 	}
-	// Reuse the array rather than let it creep forward in memory.
-	n := copy(m.events, m.events[i:])
-	clear(m.events[n:])
-	m.events = m.events[:n]
+	n := copy(xs, xs[i:])
+	clear(xs[n:])
+	return xs[:n]
 }
 
 // Snapshot is what the view shows at one moment.
@@ -219,9 +220,10 @@ type Snapshot struct {
 	// AssistKnown is false when no source gave the split.
 	AssistShare float64
 	AssistKnown bool
-	// Series for sparklines, oldest first: one point per sample, or per
-	// GC cycle for the heap when only the cycles give it (gctrace).
-	HeapLive, HeapGoal, RSS []float64
+	// Series for sparklines over the window, oldest first: one point per
+	// sample, or per GC cycle for the heap when only the cycles give it
+	// (gctrace).
+	HeapLive, HeapGoal, RSS []Point
 	// End is the record's end event once it was written.
 	End *record.End
 	// BadLines counts record lines that did not decode.
@@ -237,9 +239,9 @@ func (m *Monitor) Snapshot() Snapshot {
 		Started:  m.started,
 		Elapsed:  m.lastT,
 		Cycles:   m.cycles,
-		HeapLive: m.heapLive.values(),
-		HeapGoal: m.heapGoal.values(),
-		RSS:      m.rss.values(),
+		HeapLive: slices.Clone(m.heapLive),
+		HeapGoal: slices.Clone(m.heapGoal),
+		RSS:      slices.Clone(m.rss),
 		End:      m.end,
 		BadLines: m.bad,
 	}
@@ -250,7 +252,7 @@ func (m *Monitor) Snapshot() Snapshot {
 		s.WindowSeconds = m.lastT - m.events[0].T
 	}
 	// summary.Compute keeps slices of the run's events: give it its own copy.
-	run := &record.Run{File: "live", Header: m.header, Events: append([]record.Event(nil), m.events...)}
+	run := &record.Run{File: "live", Header: m.header, Events: slices.Clone(m.events)}
 	s.Summary = summary.Compute(run)
 	s.AssistShare, s.AssistKnown = assistShare(m.events)
 	return s
@@ -262,7 +264,11 @@ func (m *Monitor) Snapshot() Snapshot {
 func assistShare(es []record.Event) (float64, bool) {
 	var assist, avail float64
 	for _, e := range es {
-		if g := e.GC; g != nil && g.IntervalCPUSeconds > 0 && g.GCCPUSeconds > 0 {
+		g := e.GC
+		// A cycle without the split (the probe's, from runtime/metrics)
+		// says nothing about assists: not a zero.
+		split := g != nil && g.AssistCPUSeconds+g.BackgroundCPUSeconds+g.IdleCPUSeconds > 0
+		if split && g.IntervalCPUSeconds > 0 {
 			assist += g.AssistCPUSeconds
 			avail += g.IntervalCPUSeconds
 		}
@@ -273,18 +279,5 @@ func assistShare(es []record.Event) (float64, bool) {
 	return assist / avail, true
 }
 
-// series is a bounded history of one gauge, one point per sample.
-type series struct {
-	max int
-	v   []float64
-}
-
-func (s *series) add(v float64) {
-	if len(s.v) == s.max {
-		copy(s.v, s.v[1:])
-		s.v = s.v[:len(s.v)-1]
-	}
-	s.v = append(s.v, v)
-}
-
-func (s *series) values() []float64 { return append([]float64(nil), s.v...) }
+// Point is one reading of a gauge at T on the record's clock.
+type Point struct{ T, V float64 }

@@ -28,7 +28,7 @@ func genRecord(t *testing.T, n int) []byte {
 		if i%4 == 0 {
 			w.Write(record.Event{T: ts, GC: &record.GC{N: uint64(i / 4), StartSeconds: ts - 0.01, EndSeconds: ts,
 				PauseSeconds: 0.0002, PauseMaxSeconds: 0.0001, HeapLiveBytes: uint64(10+i) << 20, Procs: 2,
-				AssistCPUSeconds: 0.001, GCCPUSeconds: 0.01, IntervalCPUSeconds: 2}})
+				AssistCPUSeconds: 0.001, BackgroundCPUSeconds: 0.009, GCCPUSeconds: 0.01, IntervalCPUSeconds: 2}})
 		}
 	}
 	return buf.Bytes()
@@ -36,7 +36,7 @@ func genRecord(t *testing.T, n int) []byte {
 
 func TestMonitorFromBytes(t *testing.T) {
 	rec := genRecord(t, 60)
-	m := New(Options{Window: 10 * time.Second, History: 8})
+	m := New(Options{Window: 10 * time.Second})
 	// Feed in uneven pieces, as a pipe would, cutting lines in the middle.
 	for len(rec) > 0 {
 		n := min(len(rec), 77)
@@ -60,8 +60,8 @@ func TestMonitorFromBytes(t *testing.T) {
 	if got := s.Summary.Cycles.Total; got < 10 || got > 11 {
 		t.Errorf("cycles in the window = %d, want 10 or 11", got)
 	}
-	if len(s.RSS) != 8 || s.RSS[7] != float64(340<<20) {
-		t.Errorf("RSS history = %v, want the last 8 samples ending at 340 MiB", s.RSS)
+	if n := len(s.RSS); n < 39 || n > 41 || s.RSS[n-1].V != float64(340<<20) {
+		t.Errorf("RSS history = %v, want the window's 40 samples ending at 340 MiB", s.RSS)
 	}
 	if !s.AssistKnown || s.AssistShare < 0.00049 || s.AssistShare > 0.00051 {
 		t.Errorf("assist share = %v (%v), want 0.0005", s.AssistShare, s.AssistKnown)
@@ -79,6 +79,15 @@ func TestMonitorCountsFromSamplesWithoutGCEvents(t *testing.T) {
 	}
 	if got := m.Snapshot().Cycles; got != 27 {
 		t.Errorf("cycles = %d, want 27 (counter from 103 to 130)", got)
+	}
+}
+
+func TestAssistsUnknownWithoutTheSplit(t *testing.T) {
+	m := New(Options{})
+	m.Start(record.Header{Source: record.SourceAttach})
+	m.Add(record.Event{T: 1, GC: &record.GC{N: 1, GCCPUSeconds: 0.01, IntervalCPUSeconds: 2}})
+	if s := m.Snapshot(); s.AssistKnown {
+		t.Errorf("assists known (%v) from a cycle with no CPU split", s.AssistShare)
 	}
 }
 
@@ -143,19 +152,31 @@ func TestLay(t *testing.T) {
 }
 
 func TestSpark(t *testing.T) {
+	pts := func(vs ...float64) []Point {
+		ps := make([]Point, len(vs))
+		for i, v := range vs {
+			ps[i] = Point{T: float64(i), V: v}
+		}
+		return ps
+	}
 	for _, c := range []struct {
-		xs    []float64
+		ps    []Point
 		width int
 		want  string
 	}{
 		{nil, 5, ""},
-		{[]float64{1, 2, 3}, 0, ""},
-		{[]float64{5, 5, 5}, 5, "▁▁▁"},
-		{[]float64{0, 7}, 5, "▁█"},
-		{[]float64{9, 0, 1, 2, 3, 4, 5, 6, 7}, 8, "▁▂▃▄▅▆▇█"},
+		{pts(1, 2, 3), 0, ""},
+		{pts(5, 5, 5), 5, "▁▁▁"},
+		{pts(0, 7), 5, "▁█"},
+		{pts(0, 1, 2, 3, 4, 5, 6, 7), 8, "▁▂▃▄▅▆▇█"},
+		// 16 points in 4 cells: each cell shows the peak of its slice.
+		{pts(0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4), 4, "█▁▁▄"},
+		// Time, not the count of points, places them: a gap repeats the
+		// cell before it.
+		{[]Point{{0, 1}, {1, 1}, {2, 1}, {10, 8}}, 4, "▁▁▁█"},
 	} {
-		if got := Spark(c.xs, c.width); got != c.want {
-			t.Errorf("Spark(%v, %d) = %q, want %q", c.xs, c.width, got, c.want)
+		if got := Spark(c.ps, c.width); got != c.want {
+			t.Errorf("Spark(%v, %d) = %q, want %q", c.ps, c.width, got, c.want)
 		}
 	}
 }

@@ -2,7 +2,7 @@ package live
 
 import (
 	"fmt"
-	"math"
+	"slices"
 	"strings"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
@@ -25,7 +25,7 @@ type Section struct {
 }
 
 // Row is one figure: a label, its value, and a sparkline of its recent
-// history ("" when it has none).
+// history ("" when it has none, and the value may take the whole line).
 type Row struct {
 	Label, Value, Spark string
 }
@@ -42,7 +42,7 @@ func Lay(s Snapshot, sparkWidth int) Screen {
 		scr.Verdict = "waiting for the first reading"
 		return scr
 	}
-	win := fmt.Sprintf("last %s", units.Seconds(math.Round(s.WindowSeconds)))
+	win := "last " + clock(s.WindowSeconds)
 
 	gc := Section{Name: "GC (" + win + ")"}
 	gc.Rows = append(gc.Rows,
@@ -181,31 +181,45 @@ func verdict(s Snapshot) string {
 	return strings.ToUpper(line[:1]) + line[1:] + "."
 }
 
-func last(xs []float64, format func(float64) string) string {
-	if len(xs) == 0 {
+func last(ps []Point, format func(float64) string) string {
+	if len(ps) == 0 {
 		return dash
 	}
-	return format(xs[len(xs)-1])
+	return format(ps[len(ps)-1].V)
 }
 
 // sparkBars are the eight heights of a sparkline cell.
 var sparkBars = []rune("▁▂▃▄▅▆▇█")
 
-// Spark draws the last width values of xs as a sparkline scaled from their
-// minimum to their maximum; a flat series is drawn at the lowest height.
-func Spark(xs []float64, width int) string {
-	if width <= 0 || len(xs) == 0 {
+// Spark draws ps as a sparkline of at most width cells spread over the time
+// they span, each cell the largest value in its slice of time (so a peak is
+// never hidden), scaled from the minimum to the maximum; a flat series is
+// drawn at the lowest height. Cells with no point repeat the one before.
+func Spark(ps []Point, width int) string {
+	if width <= 0 || len(ps) == 0 {
 		return ""
 	}
-	if len(xs) > width {
-		xs = xs[len(xs)-width:]
+	t0, t1 := ps[0].T, ps[len(ps)-1].T
+	n := min(width, len(ps))
+	cells := make([]float64, n)
+	seen := make([]bool, n)
+	for _, p := range ps {
+		i := n - 1
+		if t1 > t0 {
+			i = min(n-1, int((p.T-t0)/(t1-t0)*float64(n)))
+		}
+		if !seen[i] || p.V > cells[i] {
+			cells[i], seen[i] = p.V, true
+		}
 	}
-	lo, hi := xs[0], xs[0]
-	for _, x := range xs {
-		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	for i := 1; i < n; i++ {
+		if !seen[i] {
+			cells[i] = cells[i-1]
+		}
 	}
+	lo, hi := slices.Min(cells), slices.Max(cells)
 	var b strings.Builder
-	for _, x := range xs {
+	for _, x := range cells {
 		i := 0
 		if hi > lo {
 			i = int((x - lo) / (hi - lo) * float64(len(sparkBars)-1))

@@ -55,6 +55,9 @@ func Lines(w io.Writer, o Options) {
 func Terminal(ctx context.Context, in io.Reader, out io.Writer, o Options) error {
 	m := &model{o: o, st: newStyles(o.NoColor), snap: o.Monitor.Snapshot()}
 	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out),
+		// The view changes once per Interval: a renderer polling for
+		// changes 60 times a second would cost more than the view.
+		tea.WithFPS(fps(o.Interval)),
 		// gcprobe's own signal handling ends the recording; the view
 		// follows through Done.
 		tea.WithoutSignalHandler())
@@ -141,9 +144,11 @@ func (m *model) render() string {
 	for _, sec := range scr.Sections {
 		b.WriteString("\n" + m.st.heading.Render(fit(sec.Name, width)) + "\n")
 		for _, r := range sec.Rows {
-			line := "  " + pad(r.Label, labelWidth) + " " + pad(r.Value, valueWidth)
+			line := "  " + pad(r.Label, labelWidth) + " "
 			if r.Spark != "" {
-				line += " " + m.st.spark.Render(r.Spark)
+				line += pad(r.Value, valueWidth) + " " + m.st.spark.Render(r.Spark)
+			} else {
+				line += r.Value
 			}
 			b.WriteString(fit(line, width) + "\n")
 		}
@@ -201,4 +206,10 @@ func newStyles(noColor bool) styles {
 		s.verdict = s.verdict.Foreground(lipgloss.Color("3"))
 	}
 	return s
+}
+
+// fps is the renderer's frame rate for a view refreshed every interval:
+// enough to follow keys and resizes promptly, not more.
+func fps(interval time.Duration) int {
+	return max(4, min(30, int(4*time.Second/interval)))
 }
