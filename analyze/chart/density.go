@@ -91,6 +91,28 @@ func (g Grid) Rate(xs []float64) []float64 {
 	return n
 }
 
+// Ratio is, per column, the sum of num over the sum of den of the points
+// at xs in it, as a series at the columns' middles (columns with no den
+// are left out): the GC CPU share of each column from each cycle's GC CPU
+// and available CPU, which is what a share over the whole run is made of,
+// where a median of per-cycle shares is not.
+func (g Grid) Ratio(name string, xs, num, den []float64) Series {
+	n, d := make([]float64, g.N), make([]float64, g.N)
+	for i, x := range xs {
+		if c, ok := g.Index(x); ok {
+			n[c] += num[i]
+			d[c] += den[i]
+		}
+	}
+	out := Series{Name: name}
+	for c := range n {
+		if d[c] > 0 {
+			out.X, out.Y = append(out.X, g.Mid(c)), append(out.Y, n[c]/d[c])
+		}
+	}
+	return out
+}
+
 // Band is a series reduced to columns: the minimum, median and maximum of
 // the values in each column that has any, at the column's middle.
 type Band struct {

@@ -97,3 +97,35 @@ func TestDenseLegendSaysAggregated(t *testing.T) {
 		}
 	}
 }
+
+// TestParetoNoiseAxis checks that an axis whose differences are not
+// significant starts at zero and says so, where a significant one zooms on
+// the data.
+func TestParetoNoiseAxis(t *testing.T) {
+	pts := []Point{{"a", 100 << 20, 300e-6, true, false}, {"b", 200 << 20, 321e-6, true, false}, {"c", 300 << 20, 310e-6, false, false}}
+	zoomed, err := Pareto{Title: "t", X: "peak RSS", Y: "p99 pause", XUnit: Bytes, YUnit: Seconds, Points: pts}.Plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat, err := Pareto{Title: "t", X: "peak RSS", Y: "p99 pause", XUnit: Bytes, YUnit: Seconds, Points: pts, YNoise: true}.Plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zoomed.Y.Min <= 0 {
+		t.Errorf("a significant 7%% spread is not zoomed on: Y from %g", zoomed.Y.Min)
+	}
+	if flat.Y.Min != 0 || !strings.Contains(flat.Y.Label.Text, "no significant difference") {
+		t.Errorf("a noise axis runs from %g with label %q; want 0 and a label that says so", flat.Y.Min, flat.Y.Label.Text)
+	}
+	if flat.X.Min != zoomed.X.Min || strings.Contains(flat.X.Label.Text, "significant") {
+		t.Errorf("the X axis changed with Y's noise: %g %q", flat.X.Min, flat.X.Label.Text)
+	}
+}
+
+func TestGridRatio(t *testing.T) {
+	g := Grid{Lo: 0, Hi: 4, N: 2}
+	s := g.Ratio("share", []float64{0.5, 1, 3}, []float64{1, 3, 0}, []float64{10, 10, 0})
+	if got := fmt.Sprint(s.X, s.Y); got != "[1] [0.2]" {
+		t.Errorf("Ratio = %s, want [1] [0.2] (column 2 has no CPU and is left out)", got)
+	}
+}

@@ -231,28 +231,9 @@ func cpuChart(run *record.Run, tl timeline) (chart.Time, bool) {
 		// A band of per-cycle shares says how they spread; the share of
 		// each column's CPU (all its cycles' GC CPU over all their
 		// intervals) is the figure the summary's share is made of.
-		c.Series = append(c.Series, columnShare(d.Grid, share.X, gcCPU, avail))
+		c.Series = append(c.Series, d.Grid.Ratio("GC CPU share of the column", share.X, gcCPU, avail))
 	}
 	return c, len(s.X) > 0
-}
-
-// columnShare is the GC CPU share of each column: the GC CPU of the cycles
-// that ended in it over their intervals' available CPU.
-func columnShare(g chart.Grid, ends, gcCPU, avail []float64) chart.Series {
-	num, den := make([]float64, g.N), make([]float64, g.N)
-	for i, t := range ends {
-		if c, ok := g.Index(t); ok {
-			num[c] += gcCPU[i]
-			den[c] += avail[i]
-		}
-	}
-	out := chart.Series{Name: "GC CPU share of the column"}
-	for c := range num {
-		if den[c] > 0 {
-			out.X, out.Y = append(out.X, g.Mid(c)), append(out.Y, num[c]/den[c])
-		}
-	}
-	return out
 }
 
 func latencyChart(run *record.Run, tl timeline) (chart.Time, bool) {
