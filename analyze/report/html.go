@@ -147,6 +147,9 @@ details.notes summary { cursor: pointer; }
 </section>
 {{- end}}
 {{- if .Multi}}
+{{with .Report.Verdict}}<div class="verdict"><strong>Verdict</strong> (the best configuration per metric, and what differs significantly from its baseline):<ul>
+{{range .}}<li>{{.}}</li>
+{{end}}</ul></div>{{end}}
 <section id="comparison">
 <h2>Comparison</h2>
 {{with .Report.Comparison}}{{with .Recommendation}}<p class="recommend">{{.Sentence}}</p>{{end}}{{end}}

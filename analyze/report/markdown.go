@@ -39,6 +39,13 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 		m.summary(r)
 		return m.flush(w)
 	}
+	if len(r.Verdict) > 0 {
+		m.printf("**Verdict** (the best configuration per metric, and what differs significantly from its baseline):\n\n")
+		for _, l := range r.Verdict {
+			m.printf("- %s\n", md(l))
+		}
+		m.printf("\n")
+	}
 	m.printf("## Comparison\n\n")
 	if c := r.Comparison; c != nil && c.Recommendation != nil {
 		m.printf("**Recommendation:** %s\n\n", md(c.Recommendation.Sentence))

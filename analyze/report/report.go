@@ -44,6 +44,9 @@ type Report struct {
 	// Table and Footnotes are the summaries side by side.
 	Table     []summary.Section
 	Footnotes []string
+	// Verdict is the comparison's verdict, one line per metric (compare's
+	// Verdict.Lines), shown first in a report of several runs.
+	Verdict []string
 	// Comparison is set for several runs; ComparisonNote says why it is
 	// missing when it could not be computed.
 	Comparison     *compare.Comparison
@@ -200,6 +203,7 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 		return
 	}
 	r.Comparison = c
+	r.Verdict = c.Verdict().Lines()
 	if len(c.Groups) < 2 {
 		r.ComparisonNote = strings.TrimPrefix(r.ComparisonNote+"; every run has the same configuration: the comparison has one row per metric", "; ")
 	}
@@ -232,8 +236,12 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 
 func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 	xi, yi := c.Metric(f.Axes[0]), c.Metric(f.Axes[1])
-	pc := chart.Pareto{Title: "Memory against latency", X: metricTitle(f.Axes[0]), Y: metricTitle(f.Axes[1]),
-		XUnit: chartUnit(c.Metrics[xi].Unit), YUnit: chartUnit(c.Metrics[yi].Unit)}
+	// The title names what the axes plot: "peak RSS against p99 pause",
+	// not "memory against latency" over a pause.
+	title := metricTitle(f.Axes[0]) + " against " + metricTitle(f.Axes[1])
+	pc := chart.Pareto{Title: strings.ToUpper(title[:1]) + title[1:], X: metricTitle(f.Axes[0]), Y: metricTitle(f.Axes[1]),
+		XUnit: chartUnit(c.Metrics[xi].Unit), YUnit: chartUnit(c.Metrics[yi].Unit),
+		XNoise: !anySignificant(c, xi), YNoise: !anySignificant(c, yi)}
 	on := map[*compare.Group]bool{}
 	for _, g := range f.Groups {
 		on[g] = true
@@ -247,12 +255,31 @@ func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 			Frontier: on[g], Recommended: g == rec})
 	}
 	caption := fmt.Sprintf("Medians per configuration; green: the Pareto frontier, the configurations no other one beats on all of %s at once.", strings.Join(f.Axes, ", "))
+	for _, a := range []struct {
+		noise bool
+		name  string
+	}{{pc.XNoise, f.Axes[0]}, {pc.YNoise, f.Axes[1]}} {
+		if a.noise {
+			caption += fmt.Sprintf(" No configuration differs significantly from its baseline on %s: its axis starts at zero, so that the spread is shown at its size.", a.name)
+		}
+	}
 	if rec != nil {
 		caption += " Circled: the recommended configuration."
 	} else {
 		caption += " Give --budget (for example rss=1GiB) to have one recommended."
 	}
-	return Figure{Name: "pareto", Title: "Memory against latency", Caption: caption, Chart: pc}
+	return Figure{Name: "pareto", Title: pc.Title, Caption: caption, Chart: pc}
+}
+
+// anySignificant reports whether a configuration differs significantly
+// from its baseline on metric i.
+func anySignificant(c *compare.Comparison, i int) bool {
+	for _, g := range c.Groups {
+		if !g.IsBaseline() && g.Stats[i].Significant {
+			return true
+		}
+	}
+	return false
 }
 
 // metricTitles name metrics on charts in words ("p99 latency"); the

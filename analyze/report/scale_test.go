@@ -59,7 +59,7 @@ func countGC(run *record.Run) int {
 	return n
 }
 
-// sweep24 is a generated sweep of 24 configurations, three runs each:
+// sweep24 is a generated sweep of 24 configurations, five runs each:
 // GOGC 25 to 400 and off, with and without a 512 MiB limit, in the
 // pointer-heavy and the compact layout.
 func sweep24(t testing.TB) []*record.Run {
@@ -67,7 +67,7 @@ func sweep24(t testing.TB) []*record.Run {
 	for _, layout := range []string{"pointers", "compact"} {
 		for _, limit := range []int{0, 512} {
 			for _, gogc := range []int{25, 50, 100, 200, 400, 0} {
-				for rep := 1; rep <= 3; rep++ {
+				for rep := 1; rep <= 5; rep++ {
 					h, es := scenarioWith(sweepConfig{gogc: gogc, limitMiB: limit, layout: layout}, uint64(rep))
 					name := fmt.Sprintf("sweep24/%s-gogc%d-limit%d-%d.jsonl", layout, gogc, limit, rep)
 					run, err := record.Read(bytes.NewReader(encode(t, h, es)), name)
