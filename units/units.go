@@ -190,3 +190,23 @@ func Number(v float64) string {
 	}
 	return sig3(v)
 }
+
+// Sample formats a profile's sample value in the unit pprof names for it:
+// bytes as Bytes, nanoseconds to seconds as Seconds, anything else (counts)
+// as the integer it is.
+func Sample(v int64, unit string) string {
+	f := float64(v)
+	switch unit {
+	case "bytes":
+		return Bytes(f)
+	case "nanoseconds":
+		return Seconds(f / 1e9)
+	case "microseconds":
+		return Seconds(f / 1e6)
+	case "milliseconds":
+		return Seconds(f / 1e3)
+	case "seconds":
+		return Seconds(f)
+	}
+	return strconv.FormatInt(v, 10)
+}

@@ -118,3 +118,22 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestSample(t *testing.T) {
+	for _, tc := range []struct {
+		v    int64
+		unit string
+		want string
+	}{
+		{1536, "bytes", "1.50 KiB"},
+		{2500, "nanoseconds", "2.50 µs"},
+		{2500, "microseconds", "2.50 ms"},
+		{2500, "milliseconds", "2.50 s"},
+		{3, "seconds", "3.00 s"},
+		{12345, "count", "12345"},
+	} {
+		if got := Sample(tc.v, tc.unit); got != tc.want {
+			t.Errorf("Sample(%d, %q) = %q, want %q", tc.v, tc.unit, got, tc.want)
+		}
+	}
+}

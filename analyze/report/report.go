@@ -7,12 +7,22 @@
 // write it: [WriteHTML] one self-contained page (inline SVG and CSS, nothing
 // fetched from the network, every string escaped by html/template), and
 // [WriteMarkdown] GitHub-flavoured Markdown with PNG charts beside it.
+//
+// The report computes no figure of its own: it renders the values of the
+// packages that own them. Each figure is a cell of a [table.Table] from the
+// package that computed it — summary.Table for the summaries side by side,
+// profiles' View.Layout for a profile, compare's Comparison.Tables for a
+// comparison — and the renderers lay out only those tables; verdicts come
+// from summary, the recommendation and warnings from compare, and the
+// comparison's input from compare.FromSummary, as gcprobe compare makes it.
+// A new section (memory classes, trace analysis, a multi-run verdict) is a
+// Table, or a field of Run or Report holding one, computed where its figures
+// are, and a line in each renderer that writes it.
 package report
 
 import (
 	"context"
 	"fmt"
-	"math"
 	"path/filepath"
 	"strings"
 
@@ -20,6 +30,7 @@ import (
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/profiles"
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/analyze/table"
 	"github.com/gcprobe/gcprobe/record"
 )
 
@@ -41,9 +52,8 @@ type Options struct {
 type Report struct {
 	Title string
 	Runs  []*Run
-	// Table and Footnotes are the summaries side by side.
-	Table     []summary.Section
-	Footnotes []string
+	// Table is the summaries side by side, as summary lays them out.
+	Table *table.Table
 	// Comparison is set for several runs; ComparisonNote says why it is
 	// missing when it could not be computed.
 	Comparison     *compare.Comparison
@@ -75,6 +85,25 @@ type Profile struct {
 	Err string
 }
 
+// Tables are the profile's tables as profiles lays them out (what gcprobe
+// analyze prints), each captioned first with the profile they come from.
+func (p Profile) Tables() []*table.Table {
+	var views []profiles.View
+	if p.Top != nil {
+		views = append(views, p.Top)
+	}
+	if p.Churn != nil {
+		views = append(views, p.Churn)
+	}
+	var ts []*table.Table
+	for _, v := range views {
+		t := v.Layout()
+		t.Caption = append([]string{fmt.Sprintf("%s profile %s", p.Kind, p.Path)}, t.Caption...)
+		ts = append(ts, t)
+	}
+	return ts
+}
+
 // Build computes a report from run records.
 func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 	if opts.TopN == 0 {
@@ -101,7 +130,7 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 	if len(runs) > opts.MaxRunCharts {
 		r.Notes = append(r.Notes, fmt.Sprintf("Charts of single runs are left out for more than %d runs: run gcprobe report on one record to see its charts.", opts.MaxRunCharts))
 	}
-	r.Table, r.Footnotes = summary.Table(sums)
+	r.Table = summary.Table(sums)
 	if len(runs) > 1 {
 		r.compare(runs, sums, opts)
 	}
@@ -185,7 +214,7 @@ var compareMetrics = []string{"gc.cpu", "rss.peak", "heap.goal", "pause.p99", "l
 func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Options) {
 	in := make([]compare.Run, len(runs))
 	for i, run := range runs {
-		in[i] = compare.Run{File: run.File, Config: compare.ConfigOf(run.Header), Metrics: sums[i].Metrics()}
+		in[i] = compare.FromSummary(run, sums[i])
 	}
 	c, err := compare.Compute(in, compare.Options{Budgets: opts.Budgets})
 	if err != nil && opts.Budgets != nil {
@@ -289,9 +318,6 @@ func direction(m compare.MetricInfo) string {
 	}
 	return "Higher is better"
 }
-
-// finite reports whether a confidence bound is usable.
-func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
 
 // severalRuns names a comparison for a title: "readstates, 6 configurations
 // × 5 runs" for a sweep of one workload, "3 configurations, 7 runs"

@@ -293,6 +293,24 @@ func (s *Summary) ending(run *record.Run) {
 	}
 }
 
+// Incomplete says how a run that did not end as planned ended: "cut short:
+// no end event", or the end's reason ("interrupted", "lost", "error: ...")
+// when gcprobe or the user stopped it early or the process went away. It is
+// "" for a run that ended normally (exited, was killed by a signal, stopped
+// after --duration, or is an imported log), whose figures cover the run.
+func (s Summary) Incomplete() string {
+	switch e := s.End; {
+	case e == nil:
+		return "cut short: no end event"
+	case e.Reason == record.EndInterrupted, e.Reason == record.EndError, e.Reason == record.EndLost:
+		if e.Error != "" {
+			return e.Reason + ": " + e.Error
+		}
+		return e.Reason
+	}
+	return ""
+}
+
 func endWords(e *record.End) string {
 	switch e.Reason {
 	case record.EndExit:
