@@ -121,9 +121,9 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 		if len(runs) > 1 {
 			prefix = fmt.Sprintf("run%d-", i+1)
 		}
-		rr := &Run{Header: run.Header, Summary: s, Verdict: Sentence(s.Verdict()), Profiles: runProfiles(ctx, run, opts.TopN)}
+		rr := &Run{Header: run.Header, Summary: s, Verdict: Sentence(s.Verdict()), Profiles: runProfiles(ctx, s, opts.TopN)}
 		if len(runs) <= opts.MaxRunCharts {
-			rr.Figures = runFigures(run, prefix)
+			rr.Figures = runFigures(s, prefix)
 		}
 		r.Runs = append(r.Runs, rr)
 	}
@@ -154,24 +154,24 @@ func Sentence(clauses []string) string {
 	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
-func runProfiles(ctx context.Context, run *record.Run, n int) []Profile {
+// runProfiles reads the profiles the summary lists (paths relative to the
+// record's directory) and lays out their tables.
+func runProfiles(ctx context.Context, s summary.Summary, n int) []Profile {
 	// The last profile of each kind (the one taken at the end).
 	last := map[string]record.Profile{}
 	var kinds []string
-	for _, e := range run.Events {
-		if p := e.Profile; p != nil {
-			if _, ok := last[p.Kind]; !ok {
-				kinds = append(kinds, p.Kind)
-			}
-			last[p.Kind] = *p
+	for _, p := range s.Profiles {
+		if _, ok := last[p.Kind]; !ok {
+			kinds = append(kinds, p.Kind)
 		}
+		last[p.Kind] = p
 	}
 	var out []Profile
 	for _, k := range kinds {
 		rp := last[k]
 		path := rp.Path
 		if !filepath.IsAbs(path) {
-			path = filepath.Join(filepath.Dir(run.File), path)
+			path = filepath.Join(filepath.Dir(s.File), path)
 		}
 		pv := Profile{Kind: rp.Kind, Path: rp.Path}
 		prof, err := profiles.Load(ctx, path, profiles.LoadOptions{})

@@ -62,6 +62,10 @@ type Summary struct {
 	// Latency is set for runs with latency events (scenarios).
 	Latency *Latency `json:"latency,omitempty"`
 
+	// Timeline is what the run's charts draw over time (not in the JSON:
+	// it grows with the run).
+	Timeline Timeline `json:"-"`
+
 	Profiles []record.Profile `json:"profiles,omitempty"`
 	// Notes are the record's own notes ("warning: lost 3 pauses").
 	Notes []string `json:"notes,omitempty"`
@@ -183,6 +187,7 @@ func Compute(run *record.Run) Summary {
 		s.Notes = append(s.Notes, n.Level+": "+n.Message)
 	}
 	s.Profiles = ev.profiles
+	s.Timeline = timeline(ev, s.DurationSeconds)
 	s.warn(ev)
 	return s
 }
