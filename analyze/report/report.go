@@ -221,7 +221,9 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 		// A budget these runs cannot answer (a metric they did not
 		// measure, a value in the wrong unit) costs the recommendation,
 		// not the comparison.
-		r.ComparisonNote = "no recommendation: " + err.Error()
+		// The note speaks to the reader of gcprobe report --budget,
+		// whose budgets Options.Budgets are.
+		r.ComparisonNote = "no recommendation: " + compare.WithFlag("--budget", err).Error()
 		c, err = compare.Compute(in, compare.Options{})
 	}
 	if err != nil {

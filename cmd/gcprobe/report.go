@@ -48,7 +48,7 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 	if *budget != "" {
 		b, err := compare.ParseBudgets(*budget)
 		if err != nil {
-			return usageErrorf("report: %v", budgetErr(err))
+			return usageErrorf("report: %v", compare.WithFlag("--budget", err))
 		}
 		budgets = b
 	}
