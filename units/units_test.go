@@ -137,3 +137,11 @@ func TestSample(t *testing.T) {
 		}
 	}
 }
+
+func TestExactBytes(t *testing.T) {
+	for in, want := range map[string]string{"536870912": "512MiB", "1073741824": "1GiB", "1000": "1000B", "0": "0B", "off": "off", "1536": "1536B", "3072": "3KiB"} {
+		if got := ExactBytes(in); got != want {
+			t.Errorf("ExactBytes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
