@@ -73,7 +73,7 @@ type Comparison struct {
 	Notes table.Footnotes
 	// Warnings concern the whole comparison (the baseline had to be
 	// guessed, a metric is missing from some runs).
-	Warnings []string
+	Warnings []error
 	// Frontier is the Pareto frontier (see Pareto).
 	Frontier *Frontier
 	// Recommendation answers --budget; nil without budgets.
@@ -191,7 +191,7 @@ func Compute(runs []Run, opts Options) (*Comparison, error) {
 	c.group(runs)
 	for _, r := range runs {
 		if r.Ended != "" {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%s did not end normally (%s): its figures cover only part of a run", r.File, r.Ended))
+			c.Warnings = append(c.Warnings, fmt.Errorf("%s did not end normally (%s): its figures cover only part of a run", r.File, r.Ended))
 		}
 	}
 	c.Dims = labelDims(c.Groups)
@@ -295,7 +295,7 @@ func (c *Comparison) pickBaselines(sel Selector) error {
 		}
 		bases = []*Group{c.Groups[0]}
 		if len(c.Groups) > 1 {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("no run has Go's defaults (%s): comparing with %s", sel, c.Groups[0].Label))
+			c.Warnings = append(c.Warnings, fmt.Errorf("no run has Go's defaults (%s): comparing with %s", sel, c.Groups[0].Label))
 		}
 		sel = nil
 	}
@@ -313,7 +313,7 @@ func (c *Comparison) pickBaselines(sel Selector) error {
 			// baseline would test the workloads, not the settings.
 			g.NoBaseline = true
 			bases = append(bases, g)
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%s shares its workload and parameters with no baseline run (%s): it is compared with nothing", g.Label, sel))
+			c.Warnings = append(c.Warnings, fmt.Errorf("%s shares its workload and parameters with no baseline run (%s): it is compared with nothing", g.Label, sel))
 		}
 	}
 	for _, b := range bases {

@@ -260,7 +260,10 @@ func num(v float64) *float64 {
 
 // WriteJSON writes the comparison as one indented JSON object.
 func WriteJSON(w io.Writer, c *Comparison) error {
-	j := jsonComparison{Dims: c.Dims, Alpha: c.Alpha, Confidence: c.Confidence, Warnings: c.Warnings, Notes: c.Notes}
+	j := jsonComparison{Dims: c.Dims, Alpha: c.Alpha, Confidence: c.Confidence, Notes: c.Notes}
+	for _, w := range c.Warnings {
+		j.Warnings = append(j.Warnings, w.Error())
+	}
 	for _, m := range c.Metrics {
 		j.Metrics = append(j.Metrics, jsonMetric(m))
 	}

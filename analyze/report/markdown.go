@@ -103,7 +103,7 @@ func (m *mdWriter) run(r *Run, h string) {
 		}
 	}
 	for _, w := range r.Summary.Warnings {
-		m.printf("> **Warning:** %s\n\n", md(w))
+		m.printf("> **Warning:** %s\n\n", md(w.Error()))
 	}
 	for _, n := range r.Summary.Notes {
 		m.printf("> Note from the record: %s\n\n", md(n))

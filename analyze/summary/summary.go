@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"errors"
 	"math"
 	"sort"
 	"time"
@@ -70,8 +71,8 @@ type Summary struct {
 	// Notes are the record's own notes ("warning: lost 3 pauses").
 	Notes []string `json:"notes,omitempty"`
 	// Warnings are doubts about the figures found while summarising; they
-	// render as footnotes.
-	Warnings []string `json:"warnings,omitempty"`
+	// render as footnotes (JSON: their messages, see WriteJSON).
+	Warnings []error `json:"-"`
 }
 
 // Settings are the GC-relevant environment variables; "" means not set.
@@ -527,16 +528,16 @@ func (s *Summary) warn(ev events) {
 	c := s.Cycles
 	switch {
 	case c.Total == 0 && c.From == "" && len(ev.samples) == 0:
-		s.Warnings = append(s.Warnings, "the record has no samples and no GC events: nothing was measured")
+		s.Warnings = append(s.Warnings, errors.New("the record has no samples and no GC events: nothing was measured"))
 	case c.Total == 0:
-		s.Warnings = append(s.Warnings, "no GC cycles observed")
+		s.Warnings = append(s.Warnings, errors.New("no GC cycles observed"))
 	case c.Periodic == c.Total:
-		s.Warnings = append(s.Warnings, "all cycles were periodic 2-minute GCs — the heap is not growing fast enough to trigger the pacer")
+		s.Warnings = append(s.Warnings, errors.New("all cycles were periodic 2-minute GCs — the heap is not growing fast enough to trigger the pacer"))
 	}
 	if s.Pauses.Method == PauseCycles && s.Pauses.Count < 100 && s.Pauses.Count > 1 {
-		s.Warnings = append(s.Warnings, "pause p99 is over only "+itoa(s.Pauses.Count)+" cycles: it is close to the maximum")
+		s.Warnings = append(s.Warnings, errors.New("pause p99 is over only "+itoa(s.Pauses.Count)+" cycles: it is close to the maximum"))
 	}
 	if s.Pauses.Method == PauseHist && s.Pauses.Count < 100 && s.Pauses.Count > 1 {
-		s.Warnings = append(s.Warnings, "pause p99 is over only "+itoa(s.Pauses.Count)+" pauses: it is close to the maximum")
+		s.Warnings = append(s.Warnings, errors.New("pause p99 is over only "+itoa(s.Pauses.Count)+" pauses: it is close to the maximum"))
 	}
 }
