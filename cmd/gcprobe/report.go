@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/report"
-	"github.com/gcprobe/gcprobe/record"
 )
 
 const reportHelp = `Write a ticket-ready report of one or more run records (or directories of
@@ -50,11 +48,11 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 	if *budget != "" {
 		b, err := compare.ParseBudgets(*budget)
 		if err != nil {
-			return usageErrorf("report: %v", budgetErr(err))
+			return usageErrorf("report: %v", compare.WithFlag("--budget", err))
 		}
 		budgets = b
 	}
-	runs, problems := readRuns(fs.Args())
+	runs, problems := compare.ReadRecords(fs.Args())
 	for _, p := range problems {
 		fmt.Fprintf(io.err, "gcprobe: %v\n", p)
 	}
@@ -73,41 +71,6 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 		return exitStatus(1)
 	}
 	return nil
-}
-
-// readRuns reads records named directly and every *.jsonl directly inside a
-// directory, in name order.
-func readRuns(args []string) (runs []*record.Run, problems []error) {
-	for _, a := range args {
-		files, err := recordFiles(a)
-		if err != nil {
-			problems = append(problems, err)
-		}
-		for _, f := range files {
-			run, err := record.ReadFile(f)
-			if err != nil {
-				problems = append(problems, err)
-				continue
-			}
-			runs = append(runs, run)
-		}
-	}
-	return runs, problems
-}
-
-// recordFiles is the record a names, or for a directory the run records
-// (*.jsonl) in it, sorted.
-func recordFiles(a string) ([]string, error) {
-	fi, err := os.Stat(a)
-	if err != nil || !fi.IsDir() {
-		return []string{a}, nil // a missing file is reported by its reader
-	}
-	files, _ := filepath.Glob(filepath.Join(a, "*.jsonl"))
-	slices.Sort(files)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no run records (*.jsonl) in this directory", a)
-	}
-	return files, nil
 }
 
 func writeReport(rep *report.Report, out, format, chartsDir string) error {

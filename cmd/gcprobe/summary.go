@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
 )
@@ -86,4 +89,19 @@ func summarizeOrStdin(io stdio, args []string) (sums []summary.Summary, problems
 		}
 	}
 	return sums, problems
+}
+
+// recordFiles is the record a names, or for a directory the run records
+// (*.jsonl) in it, sorted, as compare.ReadRecords finds them.
+func recordFiles(a string) ([]string, error) {
+	fi, err := os.Stat(a)
+	if err != nil || !fi.IsDir() {
+		return []string{a}, nil // a missing file is reported by its reader
+	}
+	files, _ := filepath.Glob(filepath.Join(a, "*.jsonl"))
+	slices.Sort(files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no run records (*.jsonl) in this directory", a)
+	}
+	return files, nil
 }
