@@ -153,7 +153,7 @@ details.notes summary { cursor: pointer; }
 {{with .Report.Comparison}}{{range $i, $n := .Notes}}<p class="notes">[{{inc $i}}] {{$n}}</p>{{end}}{{range .Warnings}}<p class="warn">{{.}}</p>{{end}}{{end}}
 </section>
 <section id="summary">
-<h2>Summaries side by side</h2>
+<h2>{{.Report.TableTitle}}</h2>
 {{template "summary" .}}
 </section>
 {{range $i, $r := .Runs}}<section class="run" id="run{{inc $i}}">
@@ -200,10 +200,11 @@ details.notes summary { cursor: pointer; }
 {{range .Notes}}<p class="notes">{{.}}</p>{{end}}
 {{range $i, $f := .Footnotes}}<p class="notes">[{{inc $i}}] {{$f}}</p>{{end}}
 {{end}}
-{{define "summary"}}<table>
-<thead><tr><th></th>{{range .Runs}}<th>{{.Summary.File}}</th>{{end}}</tr></thead>
+{{define "summary"}}{{range .Table.Caption}}<p class="notes">{{.}}</p>
+{{end}}<table>
+<thead><tr>{{range .Table.Head}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Table.Groups}}<tr><th colspan="{{len $.Runs | inc}}">{{.Title}}</th></tr>
+{{range .Table.Groups}}{{with .Title}}<tr><th colspan="{{len $.Table.Head}}">{{.}}</th></tr>{{end}}
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}{{end}}</tbody>
 </table>

@@ -64,7 +64,7 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 		}
 		m.printf("%s\n", demote(b.String()))
 	}
-	m.printf("## Summaries side by side\n\n")
+	m.printf("## %s\n\n", md(r.TableTitle))
 	m.summary(r)
 	for i, run := range r.Runs {
 		m.printf("## Run %d: %s\n\n", i+1, md(run.Summary.File))
@@ -156,13 +156,27 @@ func (m *mdWriter) table(t *table.Table) {
 }
 
 func (m *mdWriter) summary(r *Report) {
-	m.printf("| |")
-	for _, run := range r.Runs {
-		m.printf(" %s |", md(run.Summary.File))
+	t := r.Table
+	for _, c := range t.Caption {
+		m.printf("_%s_\n\n", md(c))
 	}
-	m.printf("\n|---|%s\n", strings.Repeat("---|", len(r.Runs)))
-	for _, g := range r.Table.Groups() {
-		m.printf("| **%s** |%s\n", md(g.Title), strings.Repeat(" |", len(r.Runs)))
+	m.printf("|")
+	for _, h := range t.Head {
+		m.printf(" %s|", strings.TrimPrefix(md(h)+" ", " "))
+	}
+	m.printf("\n|")
+	for i := range t.Head {
+		if t.AlignOf(i) == table.Right {
+			m.printf("---:|")
+		} else {
+			m.printf("---|")
+		}
+	}
+	m.printf("\n")
+	for _, g := range t.Groups() {
+		if g.Title != "" {
+			m.printf("| **%s** |%s\n", md(g.Title), strings.Repeat(" |", len(t.Head)-1))
+		}
 		for _, row := range g.Rows {
 			m.printf("|")
 			for _, c := range row {
@@ -172,10 +186,10 @@ func (m *mdWriter) summary(r *Report) {
 		}
 	}
 	m.printf("\n")
-	for i, f := range r.Table.Footnotes {
+	for i, f := range t.Footnotes {
 		m.printf("%d. %s\n", i+1, md(f))
 	}
-	if len(r.Table.Footnotes) > 0 {
+	if len(t.Footnotes) > 0 {
 		m.printf("\n")
 	}
 }

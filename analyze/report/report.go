@@ -52,8 +52,11 @@ type Options struct {
 type Report struct {
 	Title string
 	Runs  []*Run
-	// Table is the summaries side by side, as summary lays them out.
-	Table *table.Table
+	// Table is the summaries side by side, as summary lays them out, or
+	// for more than summary.MaxSideBySide runs one row per run
+	// (summary.Pivot); TableTitle says which, for a heading.
+	Table      *table.Table
+	TableTitle string
 	// Verdict is the comparison's verdict, one line per metric (compare's
 	// Verdict.Lines), shown first in a report of several runs.
 	Verdict []string
@@ -133,7 +136,10 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 	if len(runs) > opts.MaxRunCharts {
 		r.Notes = append(r.Notes, fmt.Sprintf("Charts of single runs are left out for more than %d runs: run gcprobe report on one record to see its charts.", opts.MaxRunCharts))
 	}
-	r.Table = summary.Table(sums)
+	r.Table, r.TableTitle = summary.Table(sums), "Summaries side by side"
+	if len(sums) > summary.MaxSideBySide {
+		r.Table, r.TableTitle = summary.Pivot(sums), "Runs by configuration"
+	}
 	if len(runs) > 1 {
 		r.compare(runs, sums, opts)
 	}

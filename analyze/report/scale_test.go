@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/internal/golden"
 	"github.com/gcprobe/gcprobe/internal/synth"
 	"github.com/gcprobe/gcprobe/record"
@@ -148,5 +150,34 @@ func TestScaleHTMLSize(t *testing.T) {
 	t.Logf("HTML sizes: %v", sizes)
 	if sizes["long"] > 2*sizes["dense"] {
 		t.Errorf("an hour's report is %d bytes against 35 s's %d: it grows with the run", sizes["long"], sizes["dense"])
+	}
+}
+
+// TestWideSweepReadable checks the report of a 24-configuration sweep: its
+// verdict comes first (with and without --budget), its runs' table is as
+// narrow as a few runs' would be, and its Pareto chart names what it plots.
+func TestWideSweepReadable(t *testing.T) {
+	rep := scaleCases(t)["sweep24"]
+	if n := len(rep.Table.Head); n > 10 {
+		t.Errorf("the runs' table of 120 runs has %d columns", n)
+	}
+	if len(rep.Verdict) == 0 || !strings.HasPrefix(rep.Verdict[0], "gc.cpu: best gogc=400") {
+		t.Errorf("verdict %q, want one line per metric, gc.cpu's best first", rep.Verdict)
+	}
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, rep, t.TempDir(), "charts"); err != nil {
+		t.Fatal(err)
+	}
+	s := md.String()
+	if v, c := strings.Index(s, "**Verdict**"), strings.Index(s, "## Comparison"); v < 0 || v > c {
+		t.Errorf("the verdict is not before the comparison (at %d, comparison at %d)", v, c)
+	}
+	if len(rep.Figures) == 0 || rep.Figures[0].Name != "pareto" || rep.Figures[0].Title != "Peak RSS against p99 latency" {
+		t.Errorf("first figure %+v, want the Pareto chart titled by its axes", rep.Figures[0])
+	}
+	// With a budget the verdict stays, and the recommendation joins it.
+	budget := Build(context.Background(), sweep24(t)[:30], Options{Budgets: []compare.Budget{{Metric: "rss.peak", Value: "700MiB"}}})
+	if len(budget.Verdict) == 0 || budget.Comparison == nil || budget.Comparison.Recommendation == nil {
+		t.Errorf("with --budget: verdict %d lines, recommendation %v", len(budget.Verdict), budget.Comparison)
 	}
 }

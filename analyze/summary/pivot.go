@@ -1,9 +1,12 @@
 package summary
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/gcprobe/gcprobe/analyze/table"
 )
 
 // MaxSideBySide is the number of runs up to which summaries are shown side
@@ -16,6 +19,30 @@ const MaxSideBySide = 6
 var PivotMetrics = []string{
 	"gc.cpu", "gc.cycles_per_min", "pause.p99", "pause.longest", "heap.goal", "rss.peak",
 	"latency.p99", "latency.p99_in_gc",
+}
+
+// Pivot lays out the summaries of many runs one row per run, under a
+// section per configuration (the settings and parameters that differ
+// between the runs), with the metrics that tell configurations apart as
+// columns: a table as wide for 120 runs as for 7. Table shows up to
+// MaxSideBySide runs side by side.
+func Pivot(sums []Summary) *table.Table {
+	p := pivotOf(sums)
+	t := &table.Table{
+		Caption: []string{fmt.Sprintf("%d runs, one row each, by configuration (more than %d runs side by side would not fit a page); each run's other figures are in its own section", len(sums), MaxSideBySide)},
+		Head:    p.head,
+		Align:   []table.Align{table.Code},
+	}
+	for range p.head[1:] {
+		t.Align = append(t.Align, table.Right)
+	}
+	for _, g := range p.groups {
+		t.Section(g.title)
+		for _, r := range g.rows {
+			t.Row(r...)
+		}
+	}
+	return t
 }
 
 // pivot is the summaries of many runs, one row per run, grouped by
