@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 )
 
 // denseTime is a chart of a run of secs seconds with rate GC cycles a
@@ -127,5 +129,36 @@ func TestGridRatio(t *testing.T) {
 	s := g.Ratio("share", []float64{0.5, 1, 3}, []float64{1, 3, 0}, []float64{10, 10, 0})
 	if got := fmt.Sprint(s.X, s.Y); got != "[1] [0.2]" {
 		t.Errorf("Ratio = %s, want [1] [0.2] (column 2 has no CPU and is left out)", got)
+	}
+}
+
+// TestBarsInRows checks that more configurations than fit side by side are
+// drawn in rows, in a chart tall enough for them, every label readable.
+func TestBarsInRows(t *testing.T) {
+	var b Bars
+	b.Title, b.Y, b.Unit = "GC CPU", "GC CPU", Ratio
+	for i := 0; i < 24; i++ {
+		b.Labels = append(b.Labels, fmt.Sprintf("gogc=%d memlimit=off layout=pointers", 25*(i+1)))
+		b.Center, b.Lo, b.Hi = append(b.Center, 0.01*float64(i+1)), append(b.Lo, 0.009*float64(i+1)), append(b.Hi, 0.011*float64(i+1))
+	}
+	w, h := b.Size()
+	if w != Width || h < 24*vg.Inch/5 {
+		t.Fatalf("size %v x %v for 24 rows", w, h)
+	}
+	p, err := b.Plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := InlineSVG(p, w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"25 / off / pointers", "600 / off / pointers", "gogc / memlimit / layout"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the rows chart lacks the label %q", want)
+		}
+	}
+	if w, h := (Bars{Center: []float64{1, 2}}).Size(); w != 0 || h != 0 {
+		t.Errorf("two bars ask for a size of their own: %v x %v", w, h)
 	}
 }

@@ -22,6 +22,10 @@ type Point struct {
 	Frontier, Recommended bool
 }
 
+// MaxLabelledPoints is the number of points up to which a Pareto chart
+// labels every one; beyond, only the frontier and the recommended one.
+const MaxLabelledPoints = 10
+
 // Pareto plots memory (X) against latency (Y), lower is better on both:
 // configurations on the frontier in green (joined by a line when they
 // form a frontier over these two axes alone), the others in
@@ -104,6 +108,17 @@ func (pc Pareto) Plot() (*plot.Plot, error) {
 	sty := p.Legend.TextStyle
 	sty.Font.Size = vg.Points(9)
 	sty.Color = color.Gray{0x33}
+	if len(all) > MaxLabelledPoints {
+		// Two dozen labels cannot all find room: name the points
+		// that matter, the frontier and the recommended one.
+		all, labels = nil, nil
+		for _, pt := range pc.Points {
+			if (pt.Frontier || pt.Recommended) && !math.IsNaN(pt.X) && !math.IsNaN(pt.Y) {
+				all = append(all, plotter.XY{X: pc.XUnit.scale(pt.X), Y: pc.YUnit.scale(pt.Y)})
+				labels = append(labels, pt.Label)
+			}
+		}
+	}
 	p.Add(pointLabels{xys: all, labels: labels, style: sty})
 	p.X.Min, p.X.Max = around(p.X.Min, p.X.Max, pc.XNoise)
 	p.Y.Min, p.Y.Max = around(p.Y.Min, p.Y.Max, pc.YNoise)

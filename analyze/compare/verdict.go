@@ -93,7 +93,7 @@ func improves(m MetricInfo, a, b float64) bool {
 
 // Lines says the verdict in words, one line per metric:
 //
-//	gc.cpu: best gogc=400 memlimit=off, 1.20% (-80.00% vs its baseline, p=0.008); 3 of 5 configurations differ significantly from their baseline: better gogc=400, gogc=200; worse gogc=50
+//	gc.cpu: best gogc=200 memlimit=off, 4.05% (-49.69% vs its baseline, p=0.002); 3 of 3 configurations differ significantly from their baseline: 1 better (gogc=200 memlimit=off), 2 worse (gogc=50 memlimit=off, gogc=100 memlimit=512MiB)
 func (v Verdict) Lines() []string {
 	var out []string
 	for _, mv := range v.Metrics {
@@ -117,30 +117,31 @@ func (v Verdict) Lines() []string {
 			s += fmt.Sprintf("; none of %d configurations differs significantly from its baseline", mv.Compared)
 		default:
 			if n == 1 {
-				s += fmt.Sprintf("; 1 of %d configurations differs significantly from its baseline", mv.Compared)
+				s += fmt.Sprintf("; 1 of %d configurations differs significantly from its baseline: ", mv.Compared)
 			} else {
-				s += fmt.Sprintf("; %d of %d configurations differ significantly from their baseline", n, mv.Compared)
+				s += fmt.Sprintf("; %d of %d configurations differ significantly from their baseline: ", n, mv.Compared)
 			}
 			var parts []string
 			if len(mv.Better) > 0 {
-				parts = append(parts, "better "+labels(mv.Better, 3))
+				parts = append(parts, fmt.Sprintf("%d better (%s)", len(mv.Better), labels(mv.Better, 2)))
 			}
 			if len(mv.Worse) > 0 {
-				parts = append(parts, "worse "+labels(mv.Worse, 3))
+				parts = append(parts, fmt.Sprintf("%d worse (%s)", len(mv.Worse), labels(mv.Worse, 2)))
 			}
-			s += ": " + strings.Join(parts, "; ")
+			s += strings.Join(parts, ", ")
 		}
 		out = append(out, s)
 	}
 	return out
 }
 
-// labels lists up to n groups' labels, and how many more there are.
+// labels lists the first n groups' labels, the largest change first, and
+// "…" when there are more.
 func labels(gs []*Group, n int) string {
 	var ls []string
 	for i, g := range gs {
 		if i == n {
-			ls = append(ls, fmt.Sprintf("and %d more", len(gs)-n))
+			ls = append(ls, "…")
 			break
 		}
 		ls = append(ls, g.Label)

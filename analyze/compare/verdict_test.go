@@ -33,8 +33,8 @@ func TestVerdict(t *testing.T) {
 	}
 	lines := strings.Join(v.Lines(), "\n")
 	for _, want := range []string{
-		"gc.cpu: best gogc=200 memlimit=off, 4.05% (-49.69% vs its baseline, p=0.002); 3 of 3 configurations differ significantly from their baseline: better gogc=200 memlimit=off; worse gogc=50 memlimit=off, gogc=100 memlimit=512MiB",
-		"pause.p99: best gogc=100 memlimit=off, 302 µs (a baseline); 1 of 3 configurations differs significantly from its baseline: worse gogc=100 memlimit=512MiB",
+		"gc.cpu: best gogc=200 memlimit=off, 4.05% (-49.69% vs its baseline, p=0.002); 3 of 3 configurations differ significantly from their baseline: 1 better (gogc=200 memlimit=off), 2 worse (gogc=50 memlimit=off, gogc=100 memlimit=512MiB)",
+		"pause.p99: best gogc=100 memlimit=off, 302 µs (a baseline); 1 of 3 configurations differs significantly from its baseline: 1 worse (gogc=100 memlimit=512MiB)",
 	} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("the verdict lacks\n%s\nin\n%s", want, lines)

@@ -70,6 +70,11 @@ func svgFigures(figs []Figure) []htmlFigure {
 				// its text stays as large as the others'.
 				w, h = 4.6*vg.Inch, 3.4*vg.Inch
 			}
+			if sz, ok := f.Chart.(chart.Sized); ok {
+				if sw, sh := sz.Size(); sw > 0 {
+					w, h = sw, sh
+				}
+			}
 			var s string
 			s, err = chart.InlineSVG(p, w, h)
 			// The SVG comes from gonum's renderer, which escapes every

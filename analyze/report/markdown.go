@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"gonum.org/v1/plot/vg"
+
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/table"
@@ -135,7 +137,11 @@ func (m *mdWriter) figure(f Figure) {
 	p, err := f.Chart.Plot()
 	var png []byte
 	if err == nil {
-		png, err = chart.PNG(p, 0, 0)
+		var w, h vg.Length // the default size
+		if sz, ok := f.Chart.(chart.Sized); ok {
+			w, h = sz.Size()
+		}
+		png, err = chart.PNG(p, w, h)
 	}
 	if err == nil {
 		err = os.WriteFile(filepath.Join(m.chartsDir, name), png, 0o644)

@@ -260,7 +260,7 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 			b.Center, b.Lo, b.Hi = append(b.Center, st.Center), append(b.Lo, st.Lo), append(b.Hi, st.Hi)
 		}
 		r.Figures = append(r.Figures, Figure{
-			Name: "metric-" + strings.ReplaceAll(name, ".", "-"), Title: metricTitle(name) + " by configuration", Chart: b, Half: true,
+			Name: "metric-" + strings.ReplaceAll(name, ".", "-"), Title: metricTitle(name) + " by configuration", Chart: b, Half: len(labels) <= chart.MaxColumnBars,
 			Caption: fmt.Sprintf("Median of each configuration's runs, with its %.0f%% confidence interval where there are enough runs for one. %s.",
 				c.Confidence*100, direction(m)),
 		})
@@ -292,6 +292,9 @@ func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 			Frontier: on[g], Recommended: g == rec})
 	}
 	caption := fmt.Sprintf("Medians per configuration; green: the Pareto frontier, the configurations no other one beats on all of %s at once.", strings.Join(f.Axes, ", "))
+	if len(c.Groups) > chart.MaxLabelledPoints {
+		caption += " Only the frontier's points are named; the comparison's tables name every configuration."
+	}
 	for _, a := range []struct {
 		noise bool
 		name  string
