@@ -112,6 +112,24 @@ func (p Profile) Tables() []*table.Table {
 
 // Build computes a report from run records.
 func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
+	in := make([]Input, len(runs))
+	for i, run := range runs {
+		in[i] = Input{File: run.File, Header: run.Header, Summary: summary.Compute(run)}
+	}
+	return BuildSummaries(ctx, in, opts)
+}
+
+// Input is what a report needs of one run: its header and its summary
+// (whose Timeline the charts draw), not its events, so that a long record
+// can be read as a stream (summary.ReadRun) rather than held whole.
+type Input struct {
+	File    string
+	Header  record.Header
+	Summary summary.Summary
+}
+
+// BuildSummaries computes a report from runs already summarised.
+func BuildSummaries(ctx context.Context, runs []Input, opts Options) *Report {
 	if opts.TopN == 0 {
 		opts.TopN = 10
 	}
@@ -121,7 +139,7 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 	r := &Report{Title: opts.Title}
 	var sums []summary.Summary
 	for i, run := range runs {
-		s := summary.Compute(run)
+		s := run.Summary
 		sums = append(sums, s)
 		prefix := ""
 		if len(runs) > 1 {
@@ -220,10 +238,10 @@ func runProfiles(ctx context.Context, s summary.Summary, n int) []Profile {
 // compareMetrics are the metrics drawn per configuration, when measured.
 var compareMetrics = []string{"gc.cpu", "rss.peak", "heap.goal", "pause.p99", "latency.p99", "latency.p99_in_gc"}
 
-func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Options) {
+func (r *Report) compare(runs []Input, sums []summary.Summary, opts Options) {
 	in := make([]compare.Run, len(runs))
 	for i, run := range runs {
-		in[i] = compare.FromSummary(run, sums[i])
+		in[i] = compare.FromSummary(&record.Run{File: run.File, Header: run.Header}, sums[i])
 	}
 	c, err := compare.Compute(in, compare.Options{Budgets: opts.Budgets})
 	if err != nil && opts.Budgets != nil {

@@ -14,9 +14,16 @@ import (
 // in the summary. A malformed line stops it with the line's position, as
 // record.Read does.
 func Read(r io.Reader, file string) (Summary, error) {
+	_, s, err := ReadRun(r, file)
+	return s, err
+}
+
+// ReadRun is Read that also returns the record's header, for a renderer
+// that shows it (the report's facts) without the record's events.
+func ReadRun(r io.Reader, file string) (record.Header, Summary, error) {
 	rd, err := record.NewReader(r, file)
 	if err != nil {
-		return Summary{}, err
+		return record.Header{}, Summary{}, err
 	}
 	var ev events
 	var end *record.End
@@ -26,7 +33,7 @@ func Read(r io.Reader, file string) (Summary, error) {
 			break
 		}
 		if err != nil {
-			return Summary{}, err
+			return record.Header{}, Summary{}, err
 		}
 		if e.End != nil {
 			end = e.End
@@ -34,15 +41,21 @@ func Read(r io.Reader, file string) (Summary, error) {
 		ev.add(e)
 	}
 	ev.sort()
-	return compute(file, rd.Header(), ev, end, rd.Truncated()), nil
+	return rd.Header(), compute(file, rd.Header(), ev, end, rd.Truncated()), nil
 }
 
 // ReadFile is Read of the record at path.
 func ReadFile(path string) (Summary, error) {
+	_, s, err := ReadRunFile(path)
+	return s, err
+}
+
+// ReadRunFile is ReadRun of the record at path.
+func ReadRunFile(path string) (record.Header, Summary, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return Summary{}, err
+		return record.Header{}, Summary{}, err
 	}
 	defer f.Close()
-	return Read(f, path)
+	return ReadRun(f, path)
 }

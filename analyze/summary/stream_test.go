@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/gcprobe/gcprobe/internal/synth"
@@ -41,14 +42,22 @@ func TestReadMatchesCompute(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		whole, _ := json.Marshal(Compute(run))
-		s, err := Read(bytes.NewReader(data), name)
+		sum := Compute(run)
+		whole, _ := json.Marshal(sum)
+		h, s, err := ReadRun(bytes.NewReader(data), name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		streamed, _ := json.Marshal(s)
 		if !bytes.Equal(whole, streamed) {
 			t.Errorf("%s: Read and Compute differ:\n%s\n%s", name, streamed, whole)
+		}
+		// The charts' timeline is not in the JSON.
+		if !reflect.DeepEqual(sum.Timeline, s.Timeline) {
+			t.Errorf("%s: Read's timeline differs from Compute's", name)
+		}
+		if !reflect.DeepEqual(h, run.Header) {
+			t.Errorf("%s: ReadRun's header %+v, want %+v", name, h, run.Header)
 		}
 	}
 	// A malformed line stops Read with its position, as record.Read does.
