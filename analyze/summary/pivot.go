@@ -29,7 +29,7 @@ var PivotMetrics = []string{
 func Pivot(sums []Summary) *table.Table {
 	p := pivotOf(sums)
 	t := &table.Table{
-		Caption: []string{fmt.Sprintf("%d runs, one row each, by configuration (more than %d runs side by side would not fit a page); each run's other figures are in its own section", len(sums), MaxSideBySide)},
+		Caption: []string{fmt.Sprintf("%d runs, one row each, by configuration (more than %d runs side by side would not fit a page)", len(sums), MaxSideBySide)},
 		Head:    p.head,
 		Align:   []table.Align{table.Code},
 	}

@@ -41,3 +41,29 @@ func TestPivot(t *testing.T) {
 		t.Errorf("first row %q", r)
 	}
 }
+
+// TestWriteTextPivots checks the text of many runs is the pivot, as narrow
+// as the metrics, and still gives each run's verdict.
+func TestWriteTextPivots(t *testing.T) {
+	var sums []Summary
+	for i := 0; i < MaxSideBySide+1; i++ {
+		sums = append(sums, Summary{File: fmt.Sprintf("r%d.jsonl", i), Settings: Settings{GOGC: fmt.Sprint(50 * (i + 1))},
+			DurationSeconds: 10, GCCPU: GCCPU{Share: 0.1, Method: CPUPerCycle}})
+	}
+	var b strings.Builder
+	if err := WriteText(&b, sums); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "7 runs, one row each") || !strings.Contains(out, "GOGC=350\n  r6.jsonl") {
+		t.Errorf("not pivoted:\n%s", out)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if len(l) > 160 {
+			t.Errorf("a line of %d characters: %q", len(l), l)
+		}
+	}
+	if !strings.Contains(out, "r6.jsonl: verdict: ") {
+		t.Errorf("no verdict per run:\n%s", out)
+	}
+}

@@ -18,6 +18,9 @@ import (
 // notes, and its verdict. Several runs get numbered columns, named above the
 // table with what every run shares.
 func WriteText(w io.Writer, sums []Summary) error {
+	if len(sums) > MaxSideBySide {
+		return writePivot(w, sums)
+	}
 	t := Table(sums)
 	var b strings.Builder
 	tb := texttab.Table{}
@@ -57,6 +60,25 @@ func WriteText(w io.Writer, sums []Summary) error {
 		}
 		if v := s.Verdict(); len(v) > 0 {
 			fmt.Fprintf(&b, "%sverdict: %s.\n", label, strings.Join(v, "; "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writePivot writes many runs' summaries one row each (Pivot), then each
+// run's warnings and verdict, as WriteText does for a few.
+func writePivot(w io.Writer, sums []Summary) error {
+	var b strings.Builder
+	if err := table.WriteText(&b, Pivot(sums), table.TextOptions{Indent: "  "}); err != nil {
+		return err
+	}
+	for _, s := range sums {
+		for _, x := range s.Warnings {
+			fmt.Fprintf(&b, "%s: warning: %s\n", s.File, x)
+		}
+		if v := s.Verdict(); len(v) > 0 {
+			fmt.Fprintf(&b, "%s: verdict: %s.\n", s.File, strings.Join(v, "; "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
