@@ -43,6 +43,9 @@ type Time struct {
 	// Bins is the number of columns dense data is aggregated into
 	// (DefaultBins when 0); see Density.
 	Bins int
+	// Since says what the X axis counts from ("the traced program's
+	// start" for an imported log); "" is the record's start.
+	Since string
 }
 
 // Density says what a time chart aggregates by column rather than draws
@@ -95,6 +98,9 @@ func (d Density) Dense() bool { return d.Cycles || len(d.Series) > 0 }
 func (t Time) Plot() (*plot.Plot, error) {
 	p := newPlot(t.Title)
 	p.X.Label.Text = "time since start (s)"
+	if t.Since != "" {
+		p.X.Label.Text = "time since " + t.Since + " (s)"
+	}
 	p.Y.Label.Text = axisLabel(t.Y, t.Unit)
 	p.Add(plotter.NewGrid())
 	dens := t.Density()

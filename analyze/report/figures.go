@@ -7,6 +7,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/units"
 )
 
@@ -28,6 +29,7 @@ type cycles struct {
 	spans []chart.Span // bounded GC cycles
 	marks []float64    // cycles known only by when they were noticed
 	until float64
+	since string // what the time axis counts from, when not the record's start
 }
 
 func cyclesOf(tl summary.Timeline) cycles {
@@ -40,7 +42,7 @@ func cyclesOf(tl summary.Timeline) cycles {
 
 // timeChart is a time chart of series with the run's cycles.
 func (c cycles) timeChart(title, y string, unit chart.Unit, series []chart.Series) chart.Time {
-	return chart.Time{Title: title, Y: y, Unit: unit, Series: series, Cycles: c.spans, Marks: c.marks, Until: c.until}
+	return chart.Time{Title: title, Y: y, Unit: unit, Series: series, Cycles: c.spans, Marks: c.marks, Until: c.until, Since: c.since}
 }
 
 // caption says how GC cycles and series are drawn in the time chart t:
@@ -95,6 +97,11 @@ func bandsCaption(d chart.Density) string {
 func runFigures(s summary.Summary, prefix string) []Figure {
 	tl := s.Timeline
 	c := cyclesOf(tl)
+	if s.Source == record.SourceImport {
+		// An imported gctrace log counts from the traced program's
+		// start, which it does not date.
+		c.since = "the traced program's start"
+	}
 	var figs []Figure
 	add := func(name, title, caption string, ch chart.Chart, ok bool) {
 		if ok {

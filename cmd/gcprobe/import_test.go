@@ -84,6 +84,17 @@ func TestImportGCTrace(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, sum.stdout)
 		}
 	}
+	// So do the report's title and its charts' time axes.
+	page := filepath.Join(t.TempDir(), "r.html")
+	if r := gcprobe(t, "report", out, "-o", page); r.code != 0 {
+		t.Fatalf("report: exit %d: %s", r.code, r.stderr)
+	}
+	html, _ := os.ReadFile(page)
+	for _, want := range []string{"<title>GC report: gctrace log web-1.log</title>", "time since the traced program", "not in the log: times count"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
 	gcs := gcEvents(run)
 	var ns []uint64
 	for _, e := range gcs {
