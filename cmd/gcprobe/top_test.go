@@ -71,7 +71,7 @@ func TestTopInTerminal(t *testing.T) {
 	// gcprobe's own messages (and any error) go to a file, the view to the
 	// terminal; the pane stays after gcprobe exits so that a failure shows.
 	stderr := filepath.Join(t.TempDir(), "stderr")
-	cmd := fmt.Sprintf("%s top --pid %d --url %s --refresh 250ms --window 5s -o %s 2>%s", exe, svc.cmd.Process.Pid, svc.url, out, stderr)
+	cmd := fmt.Sprintf("%s top --pid %d --url %s --timeout 20s --refresh 250ms --window 5s -o %s 2>%s", exe, svc.cmd.Process.Pid, svc.url, out, stderr)
 	x.run("new-session", "-d", "-s", "top", "-x", "120", "-y", "40", cmd+"; echo gcprobe exited $?; sleep 60")
 	failed := func(format string, args ...any) {
 		t.Helper()
