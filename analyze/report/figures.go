@@ -95,7 +95,7 @@ func bandsCaption(d chart.Density) string {
 // runFigures draws the charts of one run from its summary's timeline;
 // prefix makes names unique.
 func runFigures(s summary.Summary, prefix string) []Figure {
-	tl := s.Timeline
+	tl := s.Timeline()
 	c := cyclesOf(tl)
 	if s.Source == record.SourceImport {
 		// An imported gctrace log counts from the traced program's
