@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
+	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/analyze/table"
 )
 
@@ -39,7 +40,10 @@ func WriteHTML(w io.Writer, r *Report) error {
 		Figures    []htmlFigure
 		Comparison []*table.Table
 		Multi      bool
-	}{Report: r, Figures: svgFigures(r.Figures), Multi: len(r.Runs) > 1}
+		// Many folds the runs' own sections away: past
+		// summary.MaxSideBySide runs the table above has a row for each.
+		Many bool
+	}{Report: r, Figures: svgFigures(r.Figures), Multi: len(r.Runs) > 1, Many: len(r.Runs) > summary.MaxSideBySide}
 	for _, run := range r.Runs {
 		hr := htmlRun{Run: run, Figures: svgFigures(run.Figures)}
 		for _, p := range run.Profiles {
@@ -129,6 +133,7 @@ figcaption { color: #555; font-size: .9em; }
 .charts figure { width: 100%; }
 .charts figure.half { width: 49%; }
 details.notes summary { cursor: pointer; }
+details.runs > summary { cursor: pointer; font-weight: 600; margin: 1.2em 0; }
 @media print { main { max-width: none; padding: 0; } h2 { page-break-after: avoid; } }
 </style>
 </head>
@@ -163,10 +168,12 @@ details.notes summary { cursor: pointer; }
 <h2>{{.Report.TableTitle}}</h2>
 {{template "summary" .}}
 </section>
-{{range $i, $r := .Runs}}<section class="run" id="run{{inc $i}}">
+{{if .Many}}<details class="runs"><summary>Each of the {{len .Runs}} runs: what was run, its verdict and warnings</summary>
+{{end}}{{range $i, $r := .Runs}}<section class="run" id="run{{inc $i}}">
 <h2>Run {{inc $i}}: {{$r.Summary.File}}</h2>
 {{template "runbody" $r}}
 </section>
+{{end}}{{if .Many}}</details>
 {{end}}
 {{- end}}
 </main>

@@ -172,6 +172,13 @@ func TestWideSweepReadable(t *testing.T) {
 	if v, c := strings.Index(s, "**Verdict**"), strings.Index(s, "## Comparison"); v < 0 || v > c {
 		t.Errorf("the verdict is not before the comparison (at %d, comparison at %d)", v, c)
 	}
+	var page bytes.Buffer
+	if err := WriteHTML(&page, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), `<details class="runs"><summary>Each of the 120 runs`) {
+		t.Error("the HTML shows the 120 runs' own sections unfolded")
+	}
 	if len(rep.Figures) == 0 || rep.Figures[0].Name != "pareto" || rep.Figures[0].Title != "Peak RSS against p99 latency" {
 		t.Errorf("first figure %+v, want the Pareto chart titled by its axes", rep.Figures[0])
 	}

@@ -53,7 +53,7 @@ func TestReadMatchesCompute(t *testing.T) {
 			t.Errorf("%s: Read and Compute differ:\n%s\n%s", name, streamed, whole)
 		}
 		// The charts' timeline is not in the JSON.
-		if !reflect.DeepEqual(sum.Timeline, s.Timeline) {
+		if !reflect.DeepEqual(sum.Timeline(), s.Timeline()) {
 			t.Errorf("%s: Read's timeline differs from Compute's", name)
 		}
 		if !reflect.DeepEqual(h, run.Header) {
