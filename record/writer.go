@@ -110,6 +110,7 @@ func sanitize(e *Event) {
 		fix(&s.GCCPUSecondsTotal)
 		fix(&s.TotalCPUSecondsTotal)
 		fix(&s.GCCPUFraction)
+		fix(&s.GCIdleCPUSecondsTotal)
 	}
 	if g := e.GC; g != nil {
 		for _, f := range []*float64{&g.StartSeconds, &g.EndSeconds, &g.PauseSeconds, &g.PauseMaxSeconds,
@@ -120,6 +121,8 @@ func sanitize(e *Event) {
 	}
 	if p := e.Pauses; p != nil {
 		fixBuckets(p.Buckets)
+		fix(&p.SumSeconds)
+		fix(&p.MaxSeconds)
 	}
 	if l := e.Latency; l != nil {
 		fix(&l.IntervalSeconds)

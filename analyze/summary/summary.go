@@ -104,21 +104,10 @@ type Cycles struct {
 	Bounded int `json:"bounded"`
 }
 
-// GCCPU is the GC's share of available CPU and how it was measured.
-type GCCPU struct {
-	Share  float64 `json:"share"`
-	Method string  `json:"method,omitempty"`
-}
-
-// Methods of GCCPU.
+// Methods of Pauses and Alloc.
 const (
-	CPUPerCycle  = "per-cycle GC CPU over GC-bounded intervals"
-	CPUGCTrace   = "gctrace's cumulative share at the last cycle"
-	CPUSamples   = "runtime/metrics /cpu/classes change between first and last sample"
-	CPUFraction  = "the source's since-start GC CPU fraction"
 	PauseHist    = "single pauses, from pause histograms"
 	PauseCycles  = "per-cycle stop-the-world time, from GC events"
-	CPUNoCycle   = "no GC cycle started during the measured load"
 	AllocSamples = "heap allocation counter between first and last sample"
 	AllocGCTrace = "estimated from gctrace heap sizes"
 )
@@ -167,9 +156,9 @@ func Compute(run *record.Run) Summary {
 		s.MeasuredFrom = from
 		load = ev.from(from)
 	}
-	s.gcCPU(load)
+	s.gcCPU(load, ev)
 	if s.GCCPU.Method == "" && s.MeasuredFrom > 0 && len(load.gcs) == 0 && len(ev.gcs) > 0 {
-		s.GCCPU = GCCPU{0, CPUNoCycle}
+		s.GCCPU = GCCPU{Method: CPUNoCycle}
 	}
 	s.heap(load)
 	s.alloc(load)
@@ -184,6 +173,7 @@ func Compute(run *record.Run) Summary {
 	}
 	s.Profiles = ev.profiles
 	s.warn(ev)
+	s.cpuWarnings()
 	return s
 }
 
@@ -360,37 +350,6 @@ func sampleSpan(ss []timed[record.Sample], ok func(record.Sample) bool) (first, 
 		}
 	}
 	return first, last, n >= 2
-}
-
-func (s *Summary) gcCPU(ev events) {
-	var gc, total float64
-	for _, g := range ev.gcs {
-		if g.V.IntervalCPUSeconds > 0 {
-			gc += g.V.GCCPUSeconds
-			total += g.V.IntervalCPUSeconds
-		}
-	}
-	if total > 0 {
-		s.GCCPU = GCCPU{gc / total, CPUPerCycle}
-		return
-	}
-	for i := len(ev.gcs) - 1; i >= 0; i-- {
-		if f := ev.gcs[i].V.CumulativeGCCPUFraction; f > 0 {
-			s.GCCPU = GCCPU{f, CPUGCTrace}
-			return
-		}
-	}
-	first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.TotalCPUSecondsTotal > 0 })
-	if d := last.V.TotalCPUSecondsTotal - first.V.TotalCPUSecondsTotal; ok && d > 0 {
-		s.GCCPU = GCCPU{(last.V.GCCPUSecondsTotal - first.V.GCCPUSecondsTotal) / d, CPUSamples}
-		return
-	}
-	for i := len(ev.samples) - 1; i >= 0; i-- {
-		if f := ev.samples[i].V.GCCPUFraction; f > 0 {
-			s.GCCPU = GCCPU{f, CPUFraction}
-			return
-		}
-	}
 }
 
 func (s *Summary) pauses(ev events) {

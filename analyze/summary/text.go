@@ -172,11 +172,21 @@ func sections(sums []Summary) []section {
 			{"cycles per minute", func(s Summary, _ *footnoter) string {
 				return known(s.Cycles.From != "" && s.DurationSeconds > 0, units.Number(s.Cycles.PerMinute))
 			}},
-			{"GC CPU share", func(s Summary, f *footnoter) string {
-				if s.GCCPU.Method == "" {
+			{"GC CPU share", func(s Summary, f *footnoter) string { return cpuShareCell(s, f) }},
+			{"idle-priority marking", func(s Summary, f *footnoter) string {
+				c := s.GCCPU
+				if c.Method == "" || c.Method == CPUNoCycle || !c.IdleKnown {
 					return "-"
 				}
-				return units.Percent(s.GCCPU.Share) + f.cite("GC CPU share: "+s.GCCPU.Method) + measured(s, f)
+				return units.Percent(c.IdleShare) + f.cite("idle-priority marking: mark work on Ps that had nothing else to run, over the same available CPU; not in the GC CPU share")
+			}},
+			{"GC CPU / process CPU", func(s Summary, f *footnoter) string {
+				c := s.GCCPU
+				if c.GCSeconds <= 0 || c.ProcessSeconds <= 0 {
+					return "-"
+				}
+				return units.Seconds(c.GCSeconds) + " / " + units.Seconds(c.ProcessSeconds) +
+					f.cite("GC CPU / process CPU: the GC CPU time of the share (idle marking left out) against the process's own user+system CPU time over the record's samples (/proc)")
 			}},
 			{"pause p50 / p99 / max", func(s Summary, f *footnoter) string {
 				p := s.Pauses
@@ -232,6 +242,23 @@ func sections(sums []Summary) []section {
 		secs = append(secs, latencySection())
 	}
 	return secs
+}
+
+// cpuShareCell shows the GC CPU share, its bounds where it is estimated, and
+// the footnotes that define it and say how it was measured.
+func cpuShareCell(s Summary, f *footnoter) string {
+	c := s.GCCPU
+	switch c.Method {
+	case "":
+		return "-"
+	case CPUNoCycle:
+		return "-" + f.cite("GC CPU share: "+CPUNoCycle)
+	}
+	cell := units.Percent(c.Share)
+	if c.High > c.Low {
+		cell += " (" + units.Percent(c.Low) + " to " + units.Percent(c.High) + ")"
+	}
+	return cell + f.cite(CPUDefinition) + f.cite("GC CPU share from "+c.Method) + measured(s, f)
 }
 
 // measured cites, for a figure taken over the measured load only, the

@@ -21,8 +21,15 @@ func (s Summary) Verdict() []string {
 	case c.Periodic == c.Total:
 		v = append(v, fmt.Sprintf("all %d GC cycles were the periodic 2-minute GC: the heap does not grow fast enough to trigger the pacer", c.Total))
 	}
-	if s.GCCPU.Method != "" {
-		v = append(v, fmt.Sprintf("GC used %s of CPU", units.Percent(s.GCCPU.Share)))
+	if g := s.GCCPU; g.Method != "" && g.Method != CPUNoCycle && c.Total > 0 {
+		clause := fmt.Sprintf("GC used %s of CPU", units.Percent(g.Share))
+		if g.High > g.Low {
+			clause = fmt.Sprintf("GC used about %s of CPU (%s to %s)", units.Percent(g.Share), units.Percent(g.Low), units.Percent(g.High))
+		}
+		if g.IdleKnown && g.IdleShare >= 0.005 {
+			clause += fmt.Sprintf(", plus %s in idle-priority marking", units.Percent(g.IdleShare))
+		}
+		v = append(v, clause)
 	}
 	l := s.Latency
 	if l != nil && l.Split && l.InGC.Intervals > 0 && l.OutGC.Intervals < minPart {

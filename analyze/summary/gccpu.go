@@ -1,0 +1,278 @@
+package summary
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/units"
+)
+
+// GCCPU is the GC's share of the available CPU over the summary's window,
+// as the Go runtime itself defines it: GC CPU time over GOMAXPROCS × wall
+// time, between two GC cycle ends. Share leaves out idle-priority mark work,
+// as the runtime's own GCCPUFraction and gctrace's "N%" do: idle mark
+// workers run only on Ps that have nothing else to do, so they take no CPU
+// from the program the way assists, dedicated workers and pauses do.
+// IdleShare is that idle work, over the same available CPU.
+//
+// Both are overestimates of CPU cycles in one way the runtime documents: it
+// times GC work by the wall clock, so time a GC thread spent waiting for the
+// operating system to run it counts too. On a contended machine the GC CPU
+// time can then exceed the process's own CPU time (ProcessSeconds, from
+// /proc), and the summary warns.
+type GCCPU struct {
+	Share  float64 `json:"share"`
+	Method string  `json:"method,omitempty"`
+	// Low and High bound Share where it is estimated (from gctrace, whose
+	// stop-the-world CPU includes the wait for the world to stop); they
+	// equal Share where the runtime's own account was read.
+	Low  float64 `json:"low,omitempty"`
+	High float64 `json:"high,omitempty"`
+	// IdleShare is idle-priority mark work over the same available CPU;
+	// IdleKnown is false where the source does not tell it apart.
+	IdleShare float64 `json:"idle_share,omitempty"`
+	IdleKnown bool    `json:"idle_known,omitempty"`
+	// GCSeconds is the GC CPU time of Share (without idle mark work),
+	// IdleSeconds the idle mark work, AvailableSeconds the denominator
+	// (GOMAXPROCS × wall time of the window).
+	GCSeconds        float64 `json:"gc_seconds,omitempty"`
+	IdleSeconds      float64 `json:"idle_seconds,omitempty"`
+	AvailableSeconds float64 `json:"available_seconds,omitempty"`
+	// ProcessSeconds is the process's own user+system CPU time over the
+	// record's samples (0 when they have none): a ceiling that GCSeconds
+	// should not exceed.
+	ProcessSeconds float64 `json:"process_seconds,omitempty"`
+}
+
+// Methods of GCCPU.
+const (
+	CPURuntimeCycles = "the runtime's /cpu/classes, per GC cycle (between cycle ends)"
+	CPURuntime       = "the runtime's /cpu/classes, between the first and the last cycle end of the samples"
+	CPUFractionEnds  = "the runtime's GCCPUFraction at two cycle ends, times the uptime at each (idle mark work not included and not measured)"
+	CPUGCTraceBound  = "gctrace: mark CPU as printed, stop-the-world CPU bounded (between none and GOMAXPROCS × its wall time), narrowed by gctrace's cumulative share"
+	CPUGCTrace       = "gctrace's cumulative share at the last cycle (since the program started; printed in whole percent, rounded down)"
+	CPUNoCycle       = "no GC cycle ended within the window: the runtime's CPU account did not move"
+)
+
+// CPUDefinition is the footnote that defines GC CPU share, once for every
+// output.
+const CPUDefinition = "GC CPU share: the Go runtime's own definition, GC CPU time (assists, dedicated and fractional mark workers, stop-the-world pauses) " +
+	"over the available CPU time (GOMAXPROCS × wall time) between two GC cycle ends; idle-priority mark work, which runs only on otherwise idle Ps, is shown apart. " +
+	"The runtime times GC work by the wall clock, so on a contended machine it may exceed the CPU time the process really got"
+
+func fromGCTrace(g record.GC) bool { return g.Procs > 0 }
+
+func (s *Summary) gcCPU(ev, all events) {
+	c, ok := runtimeCycles(ev.gcs)
+	if !ok {
+		c, ok = runtimeSamples(ev.samples)
+	}
+	if !ok {
+		c, ok = gctraceBound(ev.gcs, all.gcs)
+	}
+	if !ok {
+		c, ok = gctraceCumulative(ev.gcs)
+	}
+	if !ok {
+		c, ok = noCycleEnded(ev.samples)
+	}
+	if !ok {
+		return
+	}
+	fromStart := s.Source == record.SourceRun || s.Source == record.SourceScenario
+	c.ProcessSeconds = processCPU(all.samples, fromStart && s.MeasuredFrom == 0)
+	s.GCCPU = c
+}
+
+// exact fills a GCCPU from the runtime's own account.
+func exact(method string, gc, idle, avail float64, idleKnown bool) GCCPU {
+	share := gc / avail
+	c := GCCPU{Share: share, Low: share, High: share, Method: method, GCSeconds: gc, AvailableSeconds: avail, IdleKnown: idleKnown}
+	if idleKnown {
+		c.IdleSeconds, c.IdleShare = idle, idle/avail
+	}
+	return c
+}
+
+// runtimeCycles sums the GC events that carry the runtime's /cpu/classes
+// changes (the probe's, the agent's): each covers the time from the end of
+// the cycle before it to its own end.
+func runtimeCycles(gcs []timed[record.GC]) (GCCPU, bool) {
+	var gc, idle, avail float64
+	for _, g := range gcs {
+		if !fromGCTrace(g.V) && g.V.IntervalCPUSeconds > 0 {
+			gc += g.V.GCCPUSeconds - g.V.IdleCPUSeconds
+			idle += g.V.IdleCPUSeconds
+			avail += g.V.IntervalCPUSeconds
+		}
+	}
+	if avail <= 0 {
+		return GCCPU{}, false
+	}
+	return exact(CPURuntimeCycles, gc, idle, avail, true), true
+}
+
+// runtimeSamples takes the change of the runtime's CPU account between the
+// first and the last sample. The account is a snapshot taken at each cycle
+// end, so the window runs from the last cycle end before the first sample
+// to the last one before the last sample.
+func runtimeSamples(ss []timed[record.Sample]) (GCCPU, bool) {
+	first, last, ok := sampleSpan(ss, func(x record.Sample) bool { return x.TotalCPUSecondsTotal > 0 })
+	avail := last.V.TotalCPUSecondsTotal - first.V.TotalCPUSecondsTotal
+	if !ok || avail <= 0 {
+		return GCCPU{}, false
+	}
+	gc := last.V.GCCPUSecondsTotal - first.V.GCCPUSecondsTotal
+	if last.V.GCCPUWithoutIdle {
+		return exact(CPUFractionEnds, gc, 0, avail, false), true
+	}
+	idle := last.V.GCIdleCPUSecondsTotal - first.V.GCIdleCPUSecondsTotal
+	return exact(CPURuntime, gc-idle, idle, avail, true), true
+}
+
+// noCycleEnded reports a window whose samples carry the runtime's CPU
+// account but in which it never moved: no cycle ended, so there is no GC
+// CPU figure for the window (not a lifetime one either).
+func noCycleEnded(ss []timed[record.Sample]) (GCCPU, bool) {
+	_, _, ok := sampleSpan(ss, func(x record.Sample) bool { return x.TotalCPUSecondsTotal > 0 })
+	if !ok {
+		return GCCPU{}, false
+	}
+	return GCCPU{Method: CPUNoCycle}, true
+}
+
+// printedSlack is how much larger than printed a gctrace CPU value may be:
+// the runtime prints two significant digits, rounded down.
+const printedSlack = 0.1
+
+// gctraceBound estimates the runtime's GC CPU time from gctrace cycles.
+//
+// gctrace prints the mark phase's assist, dedicated+fractional and idle
+// times from the same counters as the runtime's account, but its two
+// stop-the-world figures are the phases' wall time × min(GOMAXPROCS, CPUs),
+// including the wait for the world to stop. The runtime counts that wait
+// once per P that had stopped (stoppingCPUTime) and only the time after it
+// at × GOMAXPROCS, and leaves out the restart; on a busy machine the wait is
+// most of the phase. So the runtime's pause CPU lies between 0 and
+// GOMAXPROCS × the phases' wall time.
+//
+// gctrace's cumulative "N%" is the runtime's own share (idle left out) since
+// the program started, rounded down to a whole percent. Over a window of
+// consecutive cycles from cycle 1 (or from a cycle whose since-start
+// account is known) it gives a second interval, one percentage point wide
+// over the program's life; the estimate is the middle of the two
+// intervals' intersection.
+func gctraceBound(window, all []timed[record.GC]) (GCCPU, bool) {
+	var mark, idle, pauseHi, avail float64
+	var in []record.GC
+	for _, g := range window {
+		if fromGCTrace(g.V) && g.V.IntervalCPUSeconds > 0 {
+			in = append(in, g.V)
+			mark += g.V.AssistCPUSeconds + g.V.BackgroundCPUSeconds
+			idle += g.V.IdleCPUSeconds
+			pauseHi += float64(g.V.Procs) * g.V.PauseSeconds
+			avail += g.V.IntervalCPUSeconds
+		}
+	}
+	if avail <= 0 {
+		return GCCPU{}, false
+	}
+	lo, hi := mark, mark*(1+printedSlack)+pauseHi
+	if clo, chi, ok := cumulativeBounds(in, all); ok {
+		if nlo, nhi := math.Max(lo, clo), math.Min(hi, chi); nlo <= nhi {
+			lo, hi = nlo, nhi
+		} else {
+			// The two disagree (GOMAXPROCS changed, or a mark
+			// termination restarted): the runtime's own figure wins.
+			lo, hi = math.Max(clo, 0), chi
+		}
+	}
+	mid := (lo + hi) / 2
+	return GCCPU{
+		Share: mid / avail, Low: lo / avail, High: hi / avail, Method: CPUGCTraceBound,
+		IdleShare: idle / avail, IdleKnown: true,
+		GCSeconds: mid, IdleSeconds: idle, AvailableSeconds: avail,
+	}, true
+}
+
+// cumulativeBounds turns gctrace's cumulative share into bounds on the GC
+// CPU time (idle left out) of the window's cycles, which must be
+// consecutive. That needs the available CPU since the program started at
+// the cycle before the window and at its last cycle: the sum of the
+// intervals of every cycle from cycle 1, which the gctrace parser measures
+// from the program's start.
+func cumulativeBounds(in []record.GC, all []timed[record.GC]) (lo, hi float64, ok bool) {
+	if len(in) == 0 {
+		return 0, 0, false
+	}
+	for i := 1; i < len(in); i++ {
+		if in[i].N != in[i-1].N+1 {
+			return 0, 0, false
+		}
+	}
+	first, last := in[0], in[len(in)-1]
+	since := map[uint64]float64{0: 0}
+	frac := map[uint64]float64{0: 0}
+	sum, next := 0.0, uint64(1)
+	for _, g := range all {
+		if !fromGCTrace(g.V) || g.V.N != next || g.V.IntervalCPUSeconds <= 0 {
+			continue
+		}
+		sum += g.V.IntervalCPUSeconds
+		since[g.V.N], frac[g.V.N] = sum, g.V.CumulativeGCCPUFraction
+		next++
+	}
+	aStart, okA := since[first.N-1]
+	aEnd, okB := since[last.N]
+	if !okA || !okB {
+		return 0, 0, false
+	}
+	const step = 0.01 // a whole percent
+	uA, uB := frac[first.N-1], frac[last.N]
+	lo = uB*aEnd - (uA+step)*aStart
+	hi = (uB+step)*aEnd - uA*aStart
+	if first.N == 1 {
+		lo, hi = uB*aEnd, (uB+step)*aEnd
+	}
+	return lo, hi, hi > 0
+}
+
+// gctraceCumulative is the last cycle's cumulative share, for gctrace
+// cycles without intervals: a figure since the program started.
+func gctraceCumulative(gcs []timed[record.GC]) (GCCPU, bool) {
+	for i := len(gcs) - 1; i >= 0; i-- {
+		if f := gcs[i].V.CumulativeGCCPUFraction; f > 0 {
+			return GCCPU{Share: f + 0.005, Low: f, High: f + 0.01, Method: CPUGCTrace}, true
+		}
+	}
+	return GCCPU{}, false
+}
+
+// processCPU is the process's CPU time between the first and the last
+// sample that has one; from zero when the process started with the record
+// (gcprobe run, scenarios), whose first sample is taken at exec.
+func processCPU(ss []timed[record.Sample], fromStart bool) float64 {
+	first, last, ok := sampleSpan(ss, func(x record.Sample) bool { return x.CPUSecondsTotal > 0 })
+	switch {
+	case !ok:
+		return 0
+	case fromStart:
+		return last.V.CPUSecondsTotal
+	}
+	return last.V.CPUSecondsTotal - first.V.CPUSecondsTotal
+}
+
+// cpuWarnings explains the GC CPU figure where a reader would doubt it.
+func (s *Summary) cpuWarnings() {
+	c := s.GCCPU
+	switch {
+	case c.Method == "" && s.Source == record.SourceAttach && s.Cycles.Total > 0:
+		s.Warnings = append(s.Warnings, "GC CPU share: not measurable from this source (it exports neither the runtime's /cpu/classes nor a GCCPUFraction at cycle ends with the process's start time)")
+	case c.ProcessSeconds > 0 && c.GCSeconds > c.ProcessSeconds:
+		s.Warnings = append(s.Warnings, fmt.Sprintf(
+			"the GC CPU time claimed (%s, the runtime's wall-clock account) exceeds the process's own CPU time over the whole record (%s, from /proc): "+
+				"the machine was contended and GC threads waited for a CPU; read the share as GOMAXPROCS time the GC held, not CPU cycles it used",
+			units.Seconds(c.GCSeconds), units.Seconds(c.ProcessSeconds)))
+	}
+}
