@@ -146,6 +146,11 @@ func noCycleEnded(ss []timed[record.Sample]) (GCCPU, bool) {
 // the runtime prints two significant digits, rounded down.
 const printedSlack = 0.1
 
+// initGap bounds the wall time between the start of the runtime's CPU
+// account (schedinit) and the start of gctrace's clock (runtime.main): tens
+// of microseconds on an idle machine, a few milliseconds on a busy one.
+const initGap = 0.02
+
 // gctraceBound estimates the runtime's GC CPU time from gctrace cycles.
 //
 // gctrace prints the mark phase's assist, dedicated+fractional and idle
@@ -154,31 +159,33 @@ const printedSlack = 0.1
 // including the wait for the world to stop. The runtime counts that wait
 // once per P that had stopped (stoppingCPUTime) and only the time after it
 // at × GOMAXPROCS, and leaves out the restart; on a busy machine the wait is
-// most of the phase. So the runtime's pause CPU lies between 0 and
-// GOMAXPROCS × the phases' wall time.
+// most of the phase. So a cycle's GC CPU (idle left out) lies between its
+// printed mark CPU and that plus GOMAXPROCS × its pauses' wall time.
 //
 // gctrace's cumulative "N%" is the runtime's own share (idle left out) since
-// the program started, rounded down to a whole percent. Over a window of
-// consecutive cycles from cycle 1 (or from a cycle whose since-start
-// account is known) it gives a second interval, one percentage point wide
-// over the program's life; the estimate is the middle of the two
-// intervals' intersection.
+// the program started, rounded down to a whole percent: at every cycle of a
+// stream read from cycle 1 it bounds the GC CPU since the start to one
+// percentage point of the available CPU. The two kinds of bounds narrow
+// each other (see cumulativeBounds); the estimate is the middle of what is
+// left for the window.
 func gctraceBound(window, all []timed[record.GC]) (GCCPU, bool) {
-	var mark, idle, pauseHi, avail float64
+	var idle, avail float64
 	var in []record.GC
 	for _, g := range window {
 		if fromGCTrace(g.V) && g.V.IntervalCPUSeconds > 0 {
 			in = append(in, g.V)
-			mark += g.V.AssistCPUSeconds + g.V.BackgroundCPUSeconds
 			idle += g.V.IdleCPUSeconds
-			pauseHi += float64(g.V.Procs) * g.V.PauseSeconds
 			avail += g.V.IntervalCPUSeconds
 		}
 	}
 	if avail <= 0 {
 		return GCCPU{}, false
 	}
-	lo, hi := mark, mark*(1+printedSlack)+pauseHi
+	var lo, hi float64
+	for _, g := range in {
+		l, h := cycleBounds(g)
+		lo, hi = lo+l, hi+h
+	}
 	if clo, chi, ok := cumulativeBounds(in, all); ok {
 		if nlo, nhi := math.Max(lo, clo), math.Min(hi, chi); nlo <= nhi {
 			lo, hi = nlo, nhi
@@ -196,12 +203,25 @@ func gctraceBound(window, all []timed[record.GC]) (GCCPU, bool) {
 	}, true
 }
 
-// cumulativeBounds turns gctrace's cumulative share into bounds on the GC
-// CPU time (idle left out) of the window's cycles, which must be
-// consecutive. That needs the available CPU since the program started at
-// the cycle before the window and at its last cycle: the sum of the
-// intervals of every cycle from cycle 1, which the gctrace parser measures
-// from the program's start.
+// cycleBounds bounds one gctrace cycle's GC CPU time as the runtime counts
+// it, idle mark work left out.
+func cycleBounds(g record.GC) (lo, hi float64) {
+	mark := g.AssistCPUSeconds + g.BackgroundCPUSeconds
+	// Each of the two mark values may be up to 1 µs more than printed
+	// where it is printed with three decimals.
+	return mark, mark*(1+printedSlack) + 2e-6 + float64(g.Procs)*g.PauseSeconds
+}
+
+// cumulativeBounds bounds the GC CPU time (idle left out) of the window's
+// cycles, which must be consecutive, with gctrace's cumulative shares.
+//
+// Let X(k) be the runtime's GC CPU time from the program's start to the
+// end of cycle k, and A(k) the available CPU time by then: the sum of the
+// intervals of cycles 1 to k (the gctrace parser measures cycle 1's from the
+// program's start). Cycle k printed u(k) = X(k)/A(k) rounded down to a
+// percent, so X(k) is in [u(k)A(k), (u(k)+1%)A(k)); and X(k)-X(k-1) is in
+// cycle k's own bounds. A pass forward and one backward narrow every X(k)
+// by its neighbours'; the window's bounds are then X(last) less X(first-1).
 func cumulativeBounds(in []record.GC, all []timed[record.GC]) (lo, hi float64, ok bool) {
 	if len(in) == 0 {
 		return 0, 0, false
@@ -211,31 +231,45 @@ func cumulativeBounds(in []record.GC, all []timed[record.GC]) (lo, hi float64, o
 			return 0, 0, false
 		}
 	}
-	first, last := in[0], in[len(in)-1]
-	since := map[uint64]float64{0: 0}
-	frac := map[uint64]float64{0: 0}
-	sum, next := 0.0, uint64(1)
+	// The chain of cycles from cycle 1, in order, without gaps.
+	var chain []record.GC
 	for _, g := range all {
-		if !fromGCTrace(g.V) || g.V.N != next || g.V.IntervalCPUSeconds <= 0 {
-			continue
+		if fromGCTrace(g.V) && g.V.IntervalCPUSeconds > 0 && g.V.N == uint64(len(chain))+1 {
+			chain = append(chain, g.V)
 		}
-		sum += g.V.IntervalCPUSeconds
-		since[g.V.N], frac[g.V.N] = sum, g.V.CumulativeGCCPUFraction
-		next++
 	}
-	aStart, okA := since[first.N-1]
-	aEnd, okB := since[last.N]
-	if !okA || !okB {
+	first, last := in[0].N, in[len(in)-1].N
+	if uint64(len(chain)) < last {
 		return 0, 0, false
 	}
+	chain = chain[:last]
 	const step = 0.01 // a whole percent
-	uA, uB := frac[first.N-1], frac[last.N]
-	lo = uB*aEnd - (uA+step)*aStart
-	hi = (uB+step)*aEnd - uA*aStart
-	if first.N == 1 {
-		lo, hi = uB*aEnd, (uB+step)*aEnd
+	n := len(chain)
+	xlo, xhi := make([]float64, n+1), make([]float64, n+1) // X(0) = 0
+	cyclo, cychi := make([]float64, n+1), make([]float64, n+1)
+	avail := 0.0
+	for k := 1; k <= n; k++ {
+		g := chain[k-1]
+		avail += g.IntervalCPUSeconds
+		cyclo[k], cychi[k] = cycleBounds(g)
+		u := g.CumulativeGCCPUFraction
+		// The runtime's account starts a little before the program's
+		// clock does (at its first procresize, before runtime.main):
+		// by at most initGap of wall time, more available CPU.
+		xlo[k] = math.Max(u*avail, xlo[k-1]+cyclo[k])
+		xhi[k] = math.Min((u+step)*(avail+float64(g.Procs)*initGap), xhi[k-1]+cychi[k])
 	}
-	return lo, hi, hi > 0
+	for k := n - 1; k >= 1; k-- {
+		xlo[k] = math.Max(xlo[k], xlo[k+1]-cychi[k+1])
+		xhi[k] = math.Min(xhi[k], xhi[k+1]-cyclo[k+1])
+	}
+	for k := 1; k <= n; k++ {
+		if xlo[k] > xhi[k] {
+			return 0, 0, false // inconsistent: see gctraceBound
+		}
+	}
+	a := first - 1
+	return xlo[last] - xhi[a], xhi[last] - xlo[a], true
 }
 
 // gctraceCumulative is the last cycle's cumulative share, for gctrace
