@@ -108,6 +108,11 @@ type Cycles struct {
 const (
 	PauseHist    = "single pauses, from pause histograms"
 	PauseCycles  = "per-cycle stop-the-world time, from GC events"
+	// PauseCounts is a source that gives the count and total of the
+	// cycles' stop-the-world times exactly but no single pause
+	// (client_golang's go_gc_duration_seconds): no percentiles, and a
+	// longest pause only where the source names one (Pauses.MaxNote).
+	PauseCounts = "count and total of the cycles' stop-the-world times, exact; no single pauses"
 	AllocSamples = "heap allocation counter between first and last sample"
 	AllocGCTrace = "estimated from gctrace heap sizes"
 )
@@ -126,7 +131,23 @@ type Pauses struct {
 	Longest float64 `json:"longest_seconds"`
 	// Total is all stop-the-world time of the run.
 	Total float64 `json:"total_seconds"`
+	// MaxNote says what Longest is over where the source does not see
+	// every pause (Method PauseCounts).
+	MaxNote string `json:"max_note,omitempty"`
+	// LongestIs says in words what Longest is, for the source at hand.
+	LongestIs string `json:"longest_is,omitempty"`
 }
+
+// What Pauses.Longest is, by source.
+const (
+	LongestHist    = "the longest single stop-the-world pause, to the resolution of the runtime's pause histogram (the upper bound of its highest non-empty bucket)"
+	LongestGCTrace = "the longest single stop-the-world phase (sweep termination or mark termination), from gctrace, to the microsecond"
+	LongestCycle   = "the longest stop-the-world time of one cycle (its two pauses together: the source does not split them)"
+)
+
+// HasQuantiles reports whether P50 and P99 were measured: not for a source
+// that only counts and sums pauses (PauseCounts).
+func (p Pauses) HasQuantiles() bool { return p.Method != "" && p.Method != PauseCounts }
 
 // Alloc is the heap allocation rate.
 type Alloc struct {
@@ -355,8 +376,18 @@ func sampleSpan(ss []timed[record.Sample], ok func(record.Sample) bool) (first, 
 func (s *Summary) pauses(ev events) {
 	p := &s.Pauses
 	var h hist
+	var agg struct {
+		n        uint64
+		sum, max float64
+		note     string
+	}
 	for _, x := range ev.pauses {
 		h.add(x.Buckets)
+		agg.n += x.Count
+		agg.sum += x.SumSeconds
+		if x.MaxSeconds > agg.max {
+			agg.max, agg.note = x.MaxSeconds, x.MaxNote
+		}
 	}
 	var perCycle []float64
 	var total, maxPause float64
@@ -372,6 +403,12 @@ func (s *Summary) pauses(ev events) {
 		p.Method, p.Count = PauseHist, int(h.n)
 		p.Max, p.Total = h.max(), h.sum()
 		p.P50, p.P99 = math.Min(h.quantile(0.5), p.Max), math.Min(h.quantile(0.99), p.Max)
+	case agg.n > 0:
+		// No single pause is known, and none is made up.
+		p.Method, p.Count, p.Total = PauseCounts, int(agg.n), agg.sum
+		p.Max, p.Longest, p.MaxNote = agg.max, agg.max, agg.note
+		p.LongestIs = agg.note
+		return
 	case len(perCycle) > 0:
 		p.Method, p.Count = PauseCycles, len(perCycle)
 		p.P50, p.P99 = quantileOf(perCycle, 0.5), quantileOf(perCycle, 0.99)
@@ -385,10 +422,26 @@ func (s *Summary) pauses(ev events) {
 	if total > 0 && h.n == 0 {
 		p.Total = total
 	}
-	p.Longest = p.Max
-	if maxPause > 0 {
-		p.Longest = maxPause
+	p.Longest, p.LongestIs = p.Max, LongestCycle
+	if h.n > 0 {
+		p.LongestIs = LongestHist
 	}
+	if maxPause > 0 {
+		p.Longest, p.LongestIs = maxPause, LongestGCTrace
+		if h.n > 0 || !gctraceEvents(ev.gcs) {
+			p.LongestIs = LongestHist // the probe's bucket bound
+		}
+	}
+}
+
+// gctraceEvents reports whether the GC events came from gctrace.
+func gctraceEvents(gcs []timed[record.GC]) bool {
+	for _, g := range gcs {
+		if fromGCTrace(g.V) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Summary) heap(ev events) {

@@ -188,16 +188,22 @@ func sections(sums []Summary) []section {
 				return units.Seconds(c.GCSeconds) + " / " + units.Seconds(c.ProcessSeconds) +
 					f.cite("GC CPU / process CPU: the GC CPU time of the share (idle marking left out) against the process's own user+system CPU time over the record's samples (/proc)")
 			}},
-			{"pause p50 / p99 / max", func(s Summary, f *footnoter) string {
+			{"pause p50 / p99", func(s Summary, f *footnoter) string {
 				p := s.Pauses
-				if p.Method == "" {
+				switch {
+				case p.Method == "":
+					return "-"
+				case !p.HasQuantiles():
+					return "-" + f.cite("pauses: "+p.Method)
+				}
+				return fmt.Sprintf("%s / %s", units.Seconds(p.P50), units.Seconds(p.P99)) + f.cite("pauses: "+p.Method)
+			}},
+			{"longest pause", func(s Summary, f *footnoter) string {
+				p := s.Pauses
+				if p.Method == "" || p.Longest <= 0 {
 					return "-"
 				}
-				return fmt.Sprintf("%s / %s / %s", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Max)) +
-					f.cite("pauses: "+p.Method)
-			}},
-			{"longest single pause", func(s Summary, _ *footnoter) string {
-				return known(s.Pauses.Method != "", units.Seconds(s.Pauses.Longest))
+				return units.Seconds(p.Longest) + f.cite("longest pause: "+p.LongestIs)
 			}},
 			{"stop-the-world total", func(s Summary, _ *footnoter) string {
 				return known(s.Pauses.Method != "", units.Seconds(s.Pauses.Total))

@@ -40,7 +40,7 @@ func (s Summary) Verdict() []string {
 		ratio := l.InGC.P99 / l.OutGC.P99
 		v = append(v, fmt.Sprintf("p99 latency inside GC cycles was %s (%s against %s)",
 			relative(ratio), units.Seconds(l.InGC.P99), units.Seconds(l.OutGC.P99)))
-		if s.Pauses.Method != "" {
+		if s.Pauses.Longest > 0 {
 			v = append(v, "the longest pause was "+units.Seconds(s.Pauses.Longest))
 		}
 		if l.Slow.Listed > 0 {
@@ -55,14 +55,14 @@ func (s Summary) Verdict() []string {
 			v = append(v, "latency stays high between cycles too (requests queued during a cycle drain after it)")
 		}
 		switch {
-		case s.Pauses.Method != "" && s.Pauses.Longest*10 <= l.InGC.P99:
+		case s.Pauses.Longest > 0 && s.Pauses.Longest*10 <= l.InGC.P99:
 			v = append(v, "the tail comes from GC CPU use (mark workers and assists starving requests), not from pauses")
-		case s.Pauses.Method != "" && s.Pauses.Longest*2 >= l.InGC.P99:
+		case s.Pauses.Longest > 0 && s.Pauses.Longest*2 >= l.InGC.P99:
 			v = append(v, "stop-the-world pauses account for much of the tail")
 		}
 		return v
 	}
-	if s.Pauses.Method != "" {
+	if s.Pauses.Longest > 0 {
 		v = append(v, "the longest pause was "+units.Seconds(s.Pauses.Longest))
 	}
 	if s.RSSOverLive > 0 {

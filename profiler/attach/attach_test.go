@@ -152,24 +152,31 @@ func TestPrometheusCycles(t *testing.T) {
 	}
 	evs = poll(7, 0.0065, 1.9, 2)
 	var cycles []*record.GC
-	var note *record.Note
+	var pz *record.Pauses
 	for _, e := range evs {
 		if e.GC != nil {
 			cycles = append(cycles, e.GC)
 		}
-		if e.Note != nil {
-			note = e.Note
+		if e.Pauses != nil {
+			pz = e.Pauses
 		}
 	}
-	if len(cycles) != 3 || note == nil {
+	if len(cycles) != 3 || pz == nil {
 		t.Fatalf("three cycles: %+v", evs)
 	}
-	total := 0.0
+	// Three cycles share the poll: none gets a pause of its own (an
+	// average would be invented); the Pauses event has the exact count
+	// and sum, and quantile="1" as the maximum, labelled.
 	for _, g := range cycles {
-		total += g.PauseSeconds
+		if g.PauseSeconds != 0 {
+			t.Errorf("cycle %d got pause %v: averaged", g.N, g.PauseSeconds)
+		}
 	}
-	if !near(total, 0.003) || cycles[2].N != 7 || !near(cycles[2].EndSeconds, 1.9) {
-		t.Fatalf("three cycles: total pause %v, %+v", total, cycles[2])
+	if pz.Count != 3 || !near(pz.SumSeconds, 0.003) || pz.MaxSeconds != 0.001 || !strings.Contains(pz.MaxNote, "quantile") {
+		t.Fatalf("pauses of three cycles: %+v", pz)
+	}
+	if cycles[2].N != 7 || !near(cycles[2].EndSeconds, 1.9) {
+		t.Fatalf("three cycles: %+v", cycles[2])
 	}
 }
 
