@@ -106,13 +106,13 @@ type Cycles struct {
 
 // Methods of Pauses and Alloc.
 const (
-	PauseHist    = "single pauses, from pause histograms"
-	PauseCycles  = "per-cycle stop-the-world time, from GC events"
+	PauseHist   = "single pauses, from pause histograms"
+	PauseCycles = "per-cycle stop-the-world time, from GC events"
 	// PauseCounts is a source that gives the count and total of the
 	// cycles' stop-the-world times exactly but no single pause
 	// (client_golang's go_gc_duration_seconds): no percentiles, and a
 	// longest pause only where the source names one (Pauses.MaxNote).
-	PauseCounts = "count and total of the cycles' stop-the-world times, exact; no single pauses"
+	PauseCounts  = "count and total of the cycles' stop-the-world times, exact; no single pauses"
 	AllocSamples = "heap allocation counter between first and last sample"
 	AllocGCTrace = "estimated from gctrace heap sizes"
 )

@@ -28,7 +28,7 @@ func TestParseCycle(t *testing.T) {
 			AssistCPUSeconds: 0.002, BackgroundCPUSeconds: 0.0067, IdleCPUSeconds: 0,
 			GCCPUSeconds: 0.01076, CumulativeGCCPUFraction: 0.04,
 			IntervalCPUSeconds: 4 * 0.059607, // cycle 1: from the program's start
-			HeapStartBytes: 4 * mib, HeapEndBytes: 32 * mib, HeapLiveBytes: 10 * mib, HeapGoalBytes: 4 * mib, Procs: 4},
+			HeapStartBytes:     4 * mib, HeapEndBytes: 32 * mib, HeapLiveBytes: 10 * mib, HeapGoalBytes: 4 * mib, Procs: 4},
 		format: Go15,
 	}, {
 		// Go 1.5 runtime.GC: the world stays stopped; scan, install
@@ -104,7 +104,7 @@ func TestParseCycle(t *testing.T) {
 			PauseSeconds: 0.000147, PauseMaxSeconds: 0.00014,
 			BackgroundCPUSeconds: 0.00018, IdleCPUSeconds: 0.00031, GCCPUSeconds: 0.000794, CumulativeGCCPUFraction: 0.09,
 			IntervalCPUSeconds: 2 * 0.001797,
-			HeapGoalBytes: 4 * mib, Procs: 2},
+			HeapGoalBytes:      4 * mib, Procs: 2},
 		format: Go126,
 	}, {
 		name: "go1.26 forced",
