@@ -118,6 +118,9 @@ func (a *agent) baseline(url string, body []byte) (reading, error) {
 		a.shift = st.Header.Start.Sub(a.start).Seconds()
 	}
 	r := reading{header: st.Header}
+	if st.Header.PID != 0 {
+		r.identity = &identity{pid: st.Header.PID}
+	}
 	if st.Sample != nil {
 		r.sample, r.sampleOK = *st.Sample, true
 	}

@@ -34,6 +34,7 @@ const (
 	promTotalCPU     = "go_cpu_classes_total_cpu_seconds_total"
 	promRSS          = "process_resident_memory_bytes"
 	promCPU          = "process_cpu_seconds_total"
+	promStart        = "process_start_time_seconds"
 	promAcceptHeader = "text/plain;version=0.0.4;q=1"
 )
 
@@ -81,6 +82,9 @@ func (p *promSource) read(body []byte, now float64) (reading, error) {
 		return reading{}, fmt.Errorf("GET %s: Prometheus metrics without %s: not a Go program's client_golang /metrics", p.url, promPauses)
 	}
 	r := reading{sampleOK: true, sample: promSample(fams)}
+	if v, ok := value(fams, promStart); ok && v > 0 && !p.started {
+		r.identity = &identity{start: v}
+	}
 	r.sample.GCCyclesTotal = n
 	hist := histBuckets(fams[promPauseHist])
 	if p.started {

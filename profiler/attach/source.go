@@ -43,6 +43,16 @@ type reading struct {
 	events []record.Event
 	// header is what the source says about the program (the agent knows).
 	header *record.Header
+	// identity is what the baseline says about which process answers,
+	// for the check against --pid (nil: nothing).
+	identity *identity
+}
+
+// identity is what an endpoint says about the process behind it.
+type identity struct {
+	pid     int      // the agent's header
+	cmdline []string // expvar's cmdline
+	start   float64  // Prometheus process_start_time_seconds (Unix s)
 }
 
 // endpoints are the URLs of each source under a base URL. A URL whose path
