@@ -287,12 +287,17 @@ func gctraceCumulative(gcs []timed[record.GC]) (GCCPU, bool) {
 // sample that has one; from zero when the process started with the record
 // (gcprobe run, scenarios), whose first sample is taken at exec.
 func processCPU(ss []timed[record.Sample], fromStart bool) float64 {
-	first, last, ok := sampleSpan(ss, func(x record.Sample) bool { return x.CPUSecondsTotal > 0 })
-	switch {
-	case !ok:
+	if fromStart {
+		for i := len(ss) - 1; i >= 0; i-- {
+			if c := ss[i].V.CPUSecondsTotal; c > 0 {
+				return c
+			}
+		}
 		return 0
-	case fromStart:
-		return last.V.CPUSecondsTotal
+	}
+	first, last, ok := sampleSpan(ss, func(x record.Sample) bool { return x.CPUSecondsTotal > 0 })
+	if !ok {
+		return 0
 	}
 	return last.V.CPUSecondsTotal - first.V.CPUSecondsTotal
 }

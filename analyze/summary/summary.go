@@ -49,6 +49,10 @@ type Summary struct {
 	HeapLive Dist   `json:"heap_live_bytes"`
 	HeapGoal Dist   `json:"heap_goal_bytes"`
 	HeapFrom string `json:"heap_from,omitempty"`
+	// HeapResolutionBytes is the step of the heap figures where the source
+	// rounds them: 1 MiB for gctrace, which prints whole MB rounded down
+	// (so a 0 is a heap under 1 MiB, kept as 0); 0 for exact figures.
+	HeapResolutionBytes float64 `json:"heap_resolution_bytes,omitempty"`
 
 	Alloc Alloc `json:"alloc"`
 
@@ -184,7 +188,9 @@ func Compute(run *record.Run) Summary {
 	s.heap(load)
 	s.alloc(load)
 	s.rss(load)
-	s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev))
+	if s.RSS.N > 0 || s.RSSPeak > 0 {
+		s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev))
+	}
 	if len(ev.latency) > 0 {
 		s.Latency = computeLatency(ev, s.Pauses)
 		s.Warnings = append(s.Warnings, s.Latency.warnings...)
@@ -446,8 +452,14 @@ func gctraceEvents(gcs []timed[record.GC]) bool {
 
 func (s *Summary) heap(ev events) {
 	var live, goal []float64
+	traced := false
 	for _, g := range ev.gcs {
-		if g.V.HeapLiveBytes > 0 {
+		// gctrace prints whole MB rounded down: "-> 0 MB" is a live heap
+		// under 1 MiB, a measurement like any other. Elsewhere 0 means
+		// the source did not say.
+		tr := fromGCTrace(g.V)
+		traced = traced || tr
+		if g.V.HeapLiveBytes > 0 || tr {
 			live = append(live, float64(g.V.HeapLiveBytes))
 		}
 		if g.V.HeapGoalBytes > 0 {
@@ -455,8 +467,11 @@ func (s *Summary) heap(ev events) {
 		}
 	}
 	s.HeapFrom = "gc events"
+	if traced {
+		s.HeapResolutionBytes = 1 << 20
+	}
 	if len(live) == 0 && len(goal) == 0 {
-		s.HeapFrom = "samples"
+		s.HeapFrom, s.HeapResolutionBytes = "samples", 0
 		for _, x := range ev.samples {
 			if x.V.HeapLiveBytes > 0 {
 				live = append(live, float64(x.V.HeapLiveBytes))
@@ -511,6 +526,14 @@ func (s *Summary) rss(ev events) {
 			rss = append(rss, float64(x.V.RSSBytes))
 		}
 		s.RSSPeak = math.Max(s.RSSPeak, float64(x.V.RSSPeakBytes))
+	}
+	if len(rss) == 1 && (s.Source == record.SourceRun || s.Source == record.SourceScenario) {
+		// The one sample of a run shorter than the sampling interval
+		// is taken at exec, before the program's runtime started: its
+		// RSS says nothing about the program.
+		s.RSS, s.RSSPeak = Dist{}, 0
+		s.Warnings = append(s.Warnings, "only one RSS sample, taken when the program started (the run was shorter than the sampling --interval): no RSS figures")
+		return
 	}
 	s.RSS = dist(rss)
 	s.RSSPeak = math.Max(s.RSSPeak, s.RSS.Max)

@@ -211,10 +211,10 @@ func sections(sums []Summary) []section {
 		}},
 		{"memory", []textRow{
 			{"heap live min / median / max", func(s Summary, f *footnoter) string {
-				return bytesDist(s.HeapLive) + measuredIf(s.HeapLive.N > 0, s, f)
+				return bytesDist(s.HeapLive) + heapResolution(s, s.HeapLive, f) + measuredIf(s.HeapLive.N > 0, s, f)
 			}},
 			{"heap goal min / median / max", func(s Summary, f *footnoter) string {
-				return bytesDist(s.HeapGoal) + measuredIf(s.HeapGoal.N > 0, s, f)
+				return bytesDist(s.HeapGoal) + heapResolution(s, s.HeapGoal, f) + measuredIf(s.HeapGoal.N > 0, s, f)
 			}},
 			{"allocation rate", func(s Summary, f *footnoter) string {
 				if s.Alloc.Method == "" {
@@ -265,6 +265,15 @@ func cpuShareCell(s Summary, f *footnoter) string {
 		cell += " (" + units.Percent(c.Low) + " to " + units.Percent(c.High) + ")"
 	}
 	return cell + f.cite(CPUDefinition) + f.cite("GC CPU share from "+c.Method) + measured(s, f)
+}
+
+// heapResolution cites, for heap figures that the source rounds (gctrace),
+// the footnote that says how.
+func heapResolution(s Summary, d Dist, f *footnoter) string {
+	if d.N == 0 || s.HeapResolutionBytes == 0 {
+		return ""
+	}
+	return f.cite("heap from gctrace: whole MB (MiB) rounded down, so to 1 MiB; a live heap under 1 MiB shows as 0")
 }
 
 // measured cites, for a figure taken over the measured load only, the
