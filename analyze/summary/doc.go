@@ -22,8 +22,11 @@
 //     cumulative share; else gctrace's cumulative share alone. A window in
 //     which no cycle ended has no GC CPU figure.
 //   - Pauses: percentiles of single stop-the-world pauses from the pause
-//     histograms (record.Pauses) when the record has them; else percentiles of
-//     each cycle's total stop-the-world time from its GC event. A histogram's
+//     histograms (record.Pauses) when the record has them; else, for a
+//     source that only counts and sums pauses (Prometheus), the exact count
+//     and total and the source's labelled maximum, with no percentiles
+//     (PauseCounts); else percentiles of each cycle's total stop-the-world
+//     time from its GC event. A histogram's
 //     maximum is its top bucket's upper bound. The longest single pause is
 //     the largest PauseMaxSeconds of the GC events when they have one (exact
 //     for gctrace), else that maximum. Total stop-the-world time is estimated

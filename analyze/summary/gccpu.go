@@ -40,7 +40,7 @@ type GCCPU struct {
 	IdleSeconds      float64 `json:"idle_seconds,omitempty"`
 	AvailableSeconds float64 `json:"available_seconds,omitempty"`
 	// ProcessSeconds is the process's own user+system CPU time over the
-	// record's samples (0 when they have none): a ceiling that GCSeconds
+	// window's samples (0 when they have none): a ceiling that GCSeconds
 	// should not exceed.
 	ProcessSeconds float64 `json:"process_seconds,omitempty"`
 }
@@ -80,8 +80,10 @@ func (s *Summary) gcCPU(ev, all events) {
 	if !ok {
 		return
 	}
-	fromStart := s.Source == record.SourceRun || s.Source == record.SourceScenario
-	c.ProcessSeconds = processCPU(all.samples, fromStart && s.MeasuredFrom == 0)
+	// The process's CPU over the same samples as the window: a run's from
+	// its exec, a measured load's from the load's first sample.
+	fromStart := (s.Source == record.SourceRun || s.Source == record.SourceScenario) && s.MeasuredFrom == 0
+	c.ProcessSeconds = processCPU(ev.samples, fromStart)
 	s.GCCPU = c
 }
 
@@ -310,7 +312,7 @@ func (s *Summary) cpuWarnings() {
 		s.Warnings = append(s.Warnings, "GC CPU share: not measurable from this source (it exports neither the runtime's /cpu/classes nor a GCCPUFraction at cycle ends with the process's start time)")
 	case c.ProcessSeconds > 0 && c.GCSeconds > c.ProcessSeconds:
 		s.Warnings = append(s.Warnings, fmt.Sprintf(
-			"the GC CPU time claimed (%s, the runtime's wall-clock account) exceeds the process's own CPU time over the whole record (%s, from /proc): "+
+			"the GC CPU time claimed (%s, the runtime's wall-clock account) exceeds the process's own CPU time over the same samples (%s, from /proc): "+
 				"the machine was contended and GC threads waited for a CPU; read the share as GOMAXPROCS time the GC held, not CPU cycles it used",
 			units.Seconds(c.GCSeconds), units.Seconds(c.ProcessSeconds)))
 	}

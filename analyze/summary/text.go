@@ -186,7 +186,7 @@ func sections(sums []Summary) []section {
 					return "-"
 				}
 				return units.Seconds(c.GCSeconds) + " / " + units.Seconds(c.ProcessSeconds) +
-					f.cite("GC CPU / process CPU: the GC CPU time of the share (idle marking left out) against the process's own user+system CPU time over the record's samples (/proc)")
+					f.cite("GC CPU / process CPU: the GC CPU time of the share (idle marking left out) against the process's own user+system CPU time over the same samples (/proc)")
 			}},
 			{"pause p50 / p99", func(s Summary, f *footnoter) string {
 				p := s.Pauses
