@@ -71,7 +71,7 @@ func TestGCCPUAboveProcessCPU(t *testing.T) {
 	}
 	found := false
 	for _, w := range s.Warnings {
-		found = found || strings.Contains(w, "exceeds the process's own CPU time")
+		found = found || strings.Contains(w.Error(), "exceeds the process's own CPU time")
 	}
 	if !found {
 		t.Errorf("no warning in %q", s.Warnings)
@@ -85,17 +85,15 @@ func TestHeapLiveZeroMB(t *testing.T) {
 	if s.HeapLive.N != 4 || s.HeapLive.Max != 0 || s.HeapResolutionBytes != 1<<20 {
 		t.Errorf("heap live %+v, resolution %v; want four zeros at 1 MiB", s.HeapLive, s.HeapResolutionBytes)
 	}
-	secs, notes := Table([]Summary{s})
+	tab := Table([]Summary{s})
 	cell := ""
-	for _, sec := range secs {
-		for _, r := range sec.Rows {
-			if strings.HasPrefix(r.Name, "heap live") {
-				cell = r.Cells[0]
-			}
+	for _, r := range tab.Rows {
+		if strings.HasPrefix(r[0], "heap live") {
+			cell = r[1]
 		}
 	}
-	if !strings.HasPrefix(cell, "0 B / 0 B / 0 B [") || !strings.Contains(strings.Join(notes, "\n"), "whole MB") {
-		t.Errorf("heap live cell %q, notes %q", cell, notes)
+	if !strings.HasPrefix(cell, "0 B / 0 B / 0 B [") || !strings.Contains(strings.Join(tab.Footnotes, "\n"), "whole MB") {
+		t.Errorf("heap live cell %q, notes %q", cell, tab.Footnotes)
 	}
 }
 

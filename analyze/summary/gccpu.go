@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -309,9 +310,9 @@ func (s *Summary) cpuWarnings() {
 	c := s.GCCPU
 	switch {
 	case c.Method == "" && s.Source == record.SourceAttach && s.Cycles.Total > 0:
-		s.Warnings = append(s.Warnings, "GC CPU share: not measurable from this source (it exports neither the runtime's /cpu/classes nor a GCCPUFraction at cycle ends with the process's start time)")
+		s.Warnings = append(s.Warnings, errors.New("GC CPU share: not measurable from this source (it exports neither the runtime's /cpu/classes nor a GCCPUFraction at cycle ends with the process's start time)"))
 	case c.ProcessSeconds > 0 && c.GCSeconds > c.ProcessSeconds:
-		s.Warnings = append(s.Warnings, fmt.Sprintf(
+		s.Warnings = append(s.Warnings, fmt.Errorf(
 			"the GC CPU time claimed (%s, the runtime's wall-clock account) exceeds the process's own CPU time over the same samples (%s, from /proc): "+
 				"the machine was contended and GC threads waited for a CPU; read the share as GOMAXPROCS time the GC held, not CPU cycles it used",
 			units.Seconds(c.GCSeconds), units.Seconds(c.ProcessSeconds)))

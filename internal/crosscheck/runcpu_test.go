@@ -190,7 +190,7 @@ func TestRunGCCPUAgainstRuntime(t *testing.T) {
 			}
 			warned := false
 			for _, w := range s.Warnings {
-				warned = warned || strings.Contains(w, "exceeds the process's own CPU time")
+				warned = warned || strings.Contains(w.Error(), "exceeds the process's own CPU time")
 			}
 			if over := c.ProcessSeconds > 0 && c.GCSeconds > c.ProcessSeconds; over != warned {
 				t.Errorf("GC %.2fs, process %.2fs: warning shown = %v", c.GCSeconds, c.ProcessSeconds, warned)
