@@ -109,3 +109,28 @@ func TestSingleExecSample(t *testing.T) {
 		t.Errorf("verdict %q", v)
 	}
 }
+
+// TestTimelineShareWithinBounds: the per-cycle chart of a gctrace run draws
+// each cycle between its own bounds, at the place where the window's
+// estimate lies, so it never exceeds what the runtime could have counted,
+// and its mean agrees with the headline.
+func TestTimelineShareWithinBounds(t *testing.T) {
+	r := gctraceRun(20, 0.02, 0.004, 8<<20, func(int) float64 { return 0.02 })
+	s := computeGen(t, r)
+	tl := s.Timeline
+	if len(tl.GCShare.V) != 20 || tl.GCShareSinceStart {
+		t.Fatalf("%d points, since start %v", len(tl.GCShare.V), tl.GCShareSinceStart)
+	}
+	var gc float64
+	for i, v := range tl.GCShare.V {
+		g := r.es[i].GC
+		lo, hi := cycleBounds(*g)
+		if v < lo/g.IntervalCPUSeconds-1e-12 || v > hi/g.IntervalCPUSeconds+1e-12 {
+			t.Errorf("cycle %d: %v outside [%v, %v]", g.N, v, lo/g.IntervalCPUSeconds, hi/g.IntervalCPUSeconds)
+		}
+		gc += v * g.IntervalCPUSeconds
+	}
+	if !near(gc, s.GCCPU.GCSeconds) {
+		t.Errorf("the chart's cycles add up to %v s of GC CPU, the headline has %v s", gc, s.GCCPU.GCSeconds)
+	}
+}
