@@ -35,7 +35,8 @@ Figures are over the session's window, never the program's lifetime: GC CPU
 share is the change of the runtime's account between two cycle ends (no
 cycle in the window, no figure), and pauses are only as fine as the source:
 Prometheus gives their count and total exactly and a maximum over the last
-256 cycles, no single pauses.
+256 cycles, no single pauses; so a --url ending in /metrics is read through
+/debug/vars instead when the service serves that too.
 
 Ctrl-C ends the session with a complete record. When the target exits, the
 record ends with a note saying when.

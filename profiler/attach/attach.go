@@ -89,6 +89,9 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		}
 		s.src, s.first = src, r
 		s.header.Attach.Via = src.name()
+		if ep.only == SourcePrometheus && src.name() == SourceExpvar {
+			s.notes = append(s.notes, fmt.Sprintf("read %s rather than %s: it is served too, and has every cycle's pause where /metrics has their count and sum", ep.expvar, ep.prometheus))
+		}
 		if ex, ok := src.(*expvarSource); ok && s.proc != nil {
 			// The baseline was read without the start time; read again
 			// now that the source has it.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"expvar"
 	"fmt"
 	"io"
 	"io/fs"
@@ -520,5 +521,34 @@ func TestSameProcessUncheckable(t *testing.T) {
 	}
 	if len(s.notes) != 1 || !strings.Contains(s.notes[0], "could not check") {
 		t.Errorf("notes %q", s.notes)
+	}
+}
+
+// TestMetricsURLPrefersExpvar: a --url naming /metrics of a service that
+// also serves /debug/vars is read through expvar, which has every cycle's
+// pause, and the record says why.
+func TestMetricsURLPrefersExpvar(t *testing.T) {
+	body := fmt.Sprintf(promText, 0.001, 3, 0.0, 6, 6, 6)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+	mux.Handle("/debug/vars", expvar.Handler())
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	s, err := Open(context.Background(), Options{URL: srv.URL + "/metrics"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if via := s.Header().Attach.Via; via != SourceExpvar || len(s.notes) != 1 || !strings.Contains(s.notes[0], "every cycle's pause") {
+		t.Errorf("via %s, notes %q", via, s.notes)
+	}
+	only := server(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, body)
+	})
+	if s, err := Open(context.Background(), Options{URL: only + "/metrics"}); err != nil || s.Header().Attach.Via != SourcePrometheus {
+		t.Errorf("a service with /metrics only: %v", err)
 	}
 }

@@ -105,6 +105,10 @@ func detect(ctx context.Context, f *fetcher, e endpoints, which string, start ti
 	switch {
 	case which != SourceAuto && which != "":
 		try = []string{which}
+	case e.only == SourcePrometheus:
+		// client_golang imports expvar: where /debug/vars is served too,
+		// it has every cycle's pause, which /metrics does not.
+		try = []string{SourceExpvar, SourcePrometheus}
 	case e.only != "":
 		try = []string{e.only}
 	}
