@@ -27,7 +27,8 @@ net/http/pprof (/debug/pprof/) and are written beside the record.
 
 With both --pid and --url, attach checks that the URL is served by that
 process (the agent's PID, expvar's cmdline or Prometheus'
-process_start_time_seconds against /proc/PID) and refuses with exit status 2
+process_start_time_seconds, else pprof's main binary, against /proc/PID)
+and refuses with exit status 2
 when it is not; when the endpoint says nothing about its process, the record
 says so.
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"os/exec"
@@ -190,5 +191,30 @@ func TestAttachIdleWindow(t *testing.T) {
 				t.Errorf("verdict claims GC CPU: %s", v)
 			}
 		})
+	}
+}
+
+// TestSameProcessByPprof: a /metrics that says nothing about its process
+// (no process collector) leaves pprof's main mapping to tell which binary
+// answers: the service's own PID passes with a note saying what was
+// compared; the PID of another Go program is refused.
+func TestSameProcessByPprof(t *testing.T) {
+	svc := startService(t, "prometheus-bare,pprof")
+	opts := attach.Options{PID: svc.pid, URL: svc.url, Source: attach.SourcePrometheus, Interval: 100 * time.Millisecond, Duration: 200 * time.Millisecond}
+	ses, err := attach.Open(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("the service's own PID: %v", err)
+	}
+	var b bytes.Buffer
+	if _, err := ses.Record(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "same binary") {
+		t.Errorf("no note on what was compared:\n%s", b.String())
+	}
+	other := contend(t, 1, 5*time.Second) // spin: another Go program
+	opts.PID = other.Process.Pid
+	if _, err := attach.Open(context.Background(), opts); !errors.Is(err, attach.ErrOtherProcess) {
+		t.Errorf("PID of spin with the service's URL: %v, want ErrOtherProcess", err)
 	}
 }

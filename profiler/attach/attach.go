@@ -100,7 +100,7 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 			}
 		}
 		if s.proc != nil {
-			note, err := s.checkSameProcess(r.identity, time.Now())
+			note, err := s.checkSameProcess(ctx, r.identity, time.Now())
 			if err != nil {
 				return nil, err
 			}

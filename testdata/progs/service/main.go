@@ -7,7 +7,8 @@
 //	service [-endpoints agent,expvar,prometheus,pprof]
 //
 // prometheus-runtime instead of prometheus serves a registry that also
-// exports runtime/metrics (go_gc_cycles_*, go_sched_pauses_*).
+// exports runtime/metrics (go_gc_cycles_*, go_sched_pauses_*);
+// prometheus-bare one with the Go collector only (no process metrics).
 //
 // It listens on 127.0.0.1 on a free port and prints "listening on URL".
 //
@@ -72,6 +73,13 @@ func serve(ctx context.Context, endpoints []string) error {
 			reg.MustRegister(
 				collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsGC, collectors.MetricsScheduler)),
 				collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		case "prometheus-bare":
+			// A registry with the Go collector only, as services that
+			// register their own often have: nothing says which
+			// process it is.
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(collectors.NewGoCollector())
 			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		case "pprof":
 			mux.HandleFunc("/debug/pprof/", pprof.Index)
