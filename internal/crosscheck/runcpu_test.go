@@ -176,17 +176,29 @@ func TestRunGCCPUAgainstRuntime(t *testing.T) {
 			if c.Method != summary.CPUGCTraceBound {
 				t.Fatalf("GC CPU method %q, want the gctrace bound", c.Method)
 			}
-			if math.Abs(c.Share-want) > 0.15*want {
+			// The runtime's account starts at its schedinit, gctrace's
+			// clock at runtime.main: a few ms apart, but on a starved
+			// machine the new process may wait long in between, and the
+			// runtime's share then has a larger denominator over the same
+			// GC work. The GC CPU seconds are compared always, the shares
+			// when the two available CPU times agree.
+			wantSec := l.GCTotal - l.Idle
+			if math.Abs(c.GCSeconds-wantSec) > 0.15*wantSec {
+				t.Errorf("GC CPU %.4fs, the runtime's %.4fs: more than 15%% apart", c.GCSeconds, wantSec)
+			}
+			if slack := 0.001 * l.Total; wantSec < c.Low*c.AvailableSeconds-slack || wantSec > c.High*c.AvailableSeconds+slack {
+				t.Errorf("the runtime's %.4fs is outside gcprobe's bounds [%.4fs, %.4fs]", wantSec, c.Low*c.AvailableSeconds, c.High*c.AvailableSeconds)
+			}
+			if gap := l.Total - c.AvailableSeconds; gap > 0.05*l.Total {
+				t.Logf("the runtime's account started %.3fs of wall time before gctrace's clock: shares not compared", gap/float64(rep.GOMAXPROCS))
+			} else if math.Abs(c.Share-want) > 0.15*want {
 				t.Errorf("GC CPU share %.2f%%, the runtime's %.2f%%: more than 15%% apart", 100*c.Share, 100*want)
 			}
-			if slack := 0.001; want < c.Low-slack || want > c.High+slack {
-				t.Errorf("the runtime's %.3f%% is outside gcprobe's bounds [%.3f%%, %.3f%%]", 100*want, 100*c.Low, 100*c.High)
+			if wantIdleSec := l.Idle; math.Abs(c.IdleSeconds-wantIdleSec) > 0.15*wantIdleSec+0.002 {
+				t.Errorf("idle marking %.4fs, the runtime's %.4fs", c.IdleSeconds, wantIdleSec)
 			}
-			if math.Abs(c.IdleShare-wantIdle) > 0.15*wantIdle+0.002 {
-				t.Errorf("idle marking %.2f%%, the runtime's %.2f%%", 100*c.IdleShare, 100*wantIdle)
-			}
-			if math.Abs(c.AvailableSeconds-l.Total) > 0.01*l.Total {
-				t.Errorf("available CPU %.3fs, the runtime's %.3fs", c.AvailableSeconds, l.Total)
+			if c.AvailableSeconds > l.Total*1.001 {
+				t.Errorf("available CPU %.3fs, more than the runtime's %.3fs", c.AvailableSeconds, l.Total)
 			}
 			warned := false
 			for _, w := range s.Warnings {
