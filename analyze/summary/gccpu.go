@@ -193,9 +193,11 @@ func gctraceBound(window, all []timed[record.GC]) (GCCPU, bool) {
 		if nlo, nhi := math.Max(lo, clo), math.Min(hi, chi); nlo <= nhi {
 			lo, hi = nlo, nhi
 		} else {
-			// The two disagree (GOMAXPROCS changed, or a mark
-			// termination restarted): the runtime's own figure wins.
-			lo, hi = math.Max(clo, 0), chi
+			// The two disagree: GOMAXPROCS changed, a mark termination
+			// restarted (its aborted stop is in no printed phase), or
+			// the runtime's account started long before gctrace's
+			// clock. Neither is sure: show the span of both.
+			lo, hi = math.Max(math.Min(lo, clo), 0), math.Max(hi, chi)
 		}
 	}
 	mid := (lo + hi) / 2
