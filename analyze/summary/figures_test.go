@@ -117,7 +117,7 @@ func TestSingleExecSample(t *testing.T) {
 func TestTimelineShareWithinBounds(t *testing.T) {
 	r := gctraceRun(20, 0.02, 0.004, 8<<20, func(int) float64 { return 0.02 })
 	s := computeGen(t, r)
-	tl := s.Timeline
+	tl := s.Timeline()
 	if len(tl.GCShare.V) != 20 || tl.GCShareSinceStart {
 		t.Fatalf("%d points, since start %v", len(tl.GCShare.V), tl.GCShareSinceStart)
 	}
