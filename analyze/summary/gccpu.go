@@ -151,8 +151,16 @@ const printedSlack = 0.1
 
 // initGap bounds the wall time between the start of the runtime's CPU
 // account (schedinit) and the start of gctrace's clock (runtime.main): tens
-// of microseconds on an idle machine, a few milliseconds on a busy one.
-const initGap = 0.02
+// of microseconds on an idle machine, a few milliseconds on a busy one, and
+// measured up to about 200 ms on a starved one, where a new process can
+// wait that long to run its main goroutine. It only loosens the upper
+// bounds, by at most (share+1%) × GOMAXPROCS × initGap of GC CPU time:
+// much for a run of a second, nothing for one of minutes.
+const initGap = 0.25
+
+// usualInitGap is that gap on a busy but not starved machine (17-25 ms
+// measured here): the estimate assumes it where it is consistent.
+const usualInitGap = 0.03
 
 // gctraceBound estimates the runtime's GC CPU time from gctrace cycles.
 //
@@ -184,28 +192,41 @@ func gctraceBound(window, all []timed[record.GC]) (GCCPU, bool) {
 	if avail <= 0 {
 		return GCCPU{}, false
 	}
-	var lo, hi float64
-	for _, g := range in {
-		l, h := cycleBounds(g)
-		lo, hi = lo+l, hi+h
-	}
-	if clo, chi, ok := cumulativeBounds(in, all); ok {
-		if nlo, nhi := math.Max(lo, clo), math.Min(hi, chi); nlo <= nhi {
-			lo, hi = nlo, nhi
-		} else {
-			// The two disagree: GOMAXPROCS changed, a mark termination
-			// restarted (its aborted stop is in no printed phase), or
-			// the runtime's account started long before gctrace's
-			// clock. Neither is sure: show the span of both.
-			lo, hi = math.Max(math.Min(lo, clo), 0), math.Max(hi, chi)
-		}
-	}
+	lo, hi := windowBounds(in, all, initGap)
 	mid := (lo + hi) / 2
+	// The bounds allow for a long start-up gap; the estimate takes the
+	// usual one where that leaves a consistent, narrower interval inside.
+	if tlo, thi := windowBounds(in, all, usualInitGap); tlo >= lo && thi <= hi && tlo <= thi {
+		mid = (tlo + thi) / 2
+	}
 	return GCCPU{
 		Share: mid / avail, Low: lo / avail, High: hi / avail, Method: CPUGCTraceBound,
 		IdleShare: idle / avail, IdleKnown: true,
 		GCSeconds: mid, IdleSeconds: idle, AvailableSeconds: avail,
 	}, true
+}
+
+// windowBounds bounds the window's GC CPU time: the sum of its cycles'
+// bounds, narrowed by the cumulative shares (allowing gap seconds between
+// the two clocks' starts).
+func windowBounds(in []record.GC, all []timed[record.GC], gap float64) (lo, hi float64) {
+	for _, g := range in {
+		l, h := cycleBounds(g)
+		lo, hi = lo+l, hi+h
+	}
+	clo, chi, ok := cumulativeBounds(in, all, gap)
+	switch {
+	case !ok:
+	case math.Max(lo, clo) <= math.Min(hi, chi):
+		lo, hi = math.Max(lo, clo), math.Min(hi, chi)
+	default:
+		// The two disagree: GOMAXPROCS changed, a mark termination
+		// restarted (its aborted stop is in no printed phase), or the
+		// runtime's account started long before gctrace's clock.
+		// Neither is sure: the span of both.
+		lo, hi = math.Max(math.Min(lo, clo), 0), math.Max(hi, chi)
+	}
+	return lo, hi
 }
 
 // cycleBounds bounds one gctrace cycle's GC CPU time as the runtime counts
@@ -227,7 +248,7 @@ func cycleBounds(g record.GC) (lo, hi float64) {
 // percent, so X(k) is in [u(k)A(k), (u(k)+1%)A(k)); and X(k)-X(k-1) is in
 // cycle k's own bounds. A pass forward and one backward narrow every X(k)
 // by its neighbours'; the window's bounds are then X(last) less X(first-1).
-func cumulativeBounds(in []record.GC, all []timed[record.GC]) (lo, hi float64, ok bool) {
+func cumulativeBounds(in []record.GC, all []timed[record.GC], gap float64) (lo, hi float64, ok bool) {
 	if len(in) == 0 {
 		return 0, 0, false
 	}
@@ -260,9 +281,9 @@ func cumulativeBounds(in []record.GC, all []timed[record.GC]) (lo, hi float64, o
 		u := g.CumulativeGCCPUFraction
 		// The runtime's account starts a little before the program's
 		// clock does (at its first procresize, before runtime.main):
-		// by at most initGap of wall time, more available CPU.
+		// by at most gap seconds of wall time, more available CPU.
 		xlo[k] = math.Max(u*avail, xlo[k-1]+cyclo[k])
-		xhi[k] = math.Min((u+step)*(avail+float64(g.Procs)*initGap), xhi[k-1]+cychi[k])
+		xhi[k] = math.Min((u+step)*(avail+float64(g.Procs)*gap), xhi[k-1]+cychi[k])
 	}
 	for k := n - 1; k >= 1; k-- {
 		xlo[k] = math.Max(xlo[k], xlo[k+1]-cychi[k+1])

@@ -121,7 +121,7 @@ func TestRunGCCPUAgainstRuntime(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			gccpu := prog(t, "gccpu")
 			out := filepath.Join(t.TempDir(), "report.json")
-			contend(t, 3, 6*time.Second)
+			contend(t, 2, 6*time.Second)
 			var rec bytes.Buffer
 			_, err := child.Run(context.Background(), child.Options{
 				Command: []string{gccpu, "-live", tc.live, "-duration", tc.duration, "-out", out},
