@@ -14,6 +14,7 @@
 //
 //	GET /work?kib=N   allocates about N KiB (default 256) in small objects
 //	GET /gcstats      {"num_gc":N,"pause_total_ns":NS} from debug.ReadGCStats
+//	GET /gc           runs runtime.GC()
 package main
 
 import (
@@ -27,6 +28,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -91,6 +93,12 @@ func serve(ctx context.Context, endpoints []string) error {
 	}
 	mux.HandleFunc("/work", work)
 	mux.HandleFunc("/gcstats", gcstats)
+	mux.HandleFunc("/gc", func(w http.ResponseWriter, r *http.Request) {
+		// A cycle now, so that a test's window after it starts with the
+		// heap far from its goal.
+		runtime.GC()
+		fmt.Fprintln(w, "ok")
+	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
