@@ -115,7 +115,7 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 	mem := c.timeChart("Memory", "memory", chart.Bytes, nonEmpty(series("RSS", tl.RSS), heapLive(tl), dashed(series("heap goal", tl.HeapGoal))))
 	add("memory", "Memory over time", "RSS, live heap and heap goal. "+c.caption(mem), mem, len(mem.Series) > 0)
 	cpu := gcCPUChart(c, tl)
-	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles. "+c.caption(cpu),
+	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles, as the summary defines it (idle-priority marking left out). "+c.caption(cpu),
 		cpu, len(tl.GCShare.T) > 0)
 	pauses := c.timeChart("GC pauses", "pause", chart.Seconds,
 		nonEmpty(points(series("longest pause", tl.PauseLongest)), dashed(points(series("stop-the-world time of the cycle", tl.PauseTotal)))))

@@ -16,7 +16,7 @@ func TestPivot(t *testing.T) {
 				sums = append(sums, Summary{
 					File: fmt.Sprintf("sweep/%s-%s-%d.jsonl", gogc, layout, rep), Scenario: "readstates",
 					Settings: Settings{GOGC: gogc, GOMAXPROCS: "2"}, Params: map[string]string{"layout": layout, "rate": "200"},
-					DurationSeconds: 20, GCCPU: GCCPU{Share: 0.1, Method: CPUPerCycle}, RSSPeak: 512 << 20,
+					DurationSeconds: 20, GCCPU: GCCPU{Share: 0.1, Low: 0.1, High: 0.1, Method: CPUGCTrace}, RSSPeak: 512 << 20,
 				})
 			}
 		}
@@ -48,7 +48,7 @@ func TestWriteTextPivots(t *testing.T) {
 	var sums []Summary
 	for i := 0; i < MaxSideBySide+1; i++ {
 		sums = append(sums, Summary{File: fmt.Sprintf("r%d.jsonl", i), Settings: Settings{GOGC: fmt.Sprint(50 * (i + 1))},
-			DurationSeconds: 10, GCCPU: GCCPU{Share: 0.1, Method: CPUPerCycle}})
+			DurationSeconds: 10, GCCPU: GCCPU{Share: 0.1, Low: 0.1, High: 0.1, Method: CPUGCTrace}})
 	}
 	var b strings.Builder
 	if err := WriteText(&b, sums); err != nil {
