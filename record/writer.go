@@ -69,6 +69,14 @@ func (w *Writer) Write(e Event) error {
 	return w.write(e)
 }
 
+// WriteAt appends one event at its own T, zero included: for sources that
+// place events on a clock of their own (an import of past data), where T = 0
+// is the header's start and not "now".
+func (w *Writer) WriteAt(e Event) error {
+	sanitize(&e)
+	return w.write(e)
+}
+
 // Note appends a note event at the current time.
 func (w *Writer) Note(level, format string, args ...any) error {
 	return w.Write(Event{Note: &Note{Level: level, Message: fmt.Sprintf(format, args...)}})
@@ -110,6 +118,8 @@ func sanitize(e *Event) {
 		fix(&s.GCCPUSecondsTotal)
 		fix(&s.TotalCPUSecondsTotal)
 		fix(&s.GCCPUFraction)
+		fix(&s.PauseSecondsTotal)
+		fix(&s.PauseMaxRecentSeconds)
 	}
 	if g := e.GC; g != nil {
 		for _, f := range []*float64{&g.StartSeconds, &g.EndSeconds, &g.PauseSeconds, &g.PauseMaxSeconds,

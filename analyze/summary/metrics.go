@@ -71,8 +71,9 @@ func (s Summary) Metrics() []Metric {
 	add(c.From != "" && s.DurationSeconds > 0, "gc.cycles_per_min", UnitPerMinute, c.PerMinute, true)
 	add(s.GCCPU.Method != "", "gc.cpu", UnitRatio, s.GCCPU.Share, true)
 	p := s.Pauses
-	add(p.Method != "", "pause.p50", UnitSeconds, p.P50, true)
-	add(p.Method != "", "pause.p99", UnitSeconds, p.P99, true)
+	single := p.Method != "" && p.Method != PauseSamples // percentiles known
+	add(single, "pause.p50", UnitSeconds, p.P50, true)
+	add(single, "pause.p99", UnitSeconds, p.P99, true)
 	add(p.Method != "", "pause.max", UnitSeconds, p.Max, true)
 	add(p.Method != "", "pause.longest", UnitSeconds, p.Longest, true)
 	add(p.Method != "", "pause.total", UnitSeconds, p.Total, true)

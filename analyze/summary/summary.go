@@ -112,12 +112,16 @@ type GCCPU struct {
 
 // Methods of GCCPU.
 const (
-	CPUPerCycle  = "per-cycle GC CPU over GC-bounded intervals"
-	CPUGCTrace   = "gctrace's cumulative share at the last cycle"
-	CPUSamples   = "runtime/metrics /cpu/classes change between first and last sample"
-	CPUFraction  = "the source's since-start GC CPU fraction"
-	PauseHist    = "single pauses, from pause histograms"
-	PauseCycles  = "per-cycle stop-the-world time, from GC events"
+	CPUPerCycle = "per-cycle GC CPU over GC-bounded intervals"
+	CPUGCTrace  = "gctrace's cumulative share at the last cycle"
+	CPUSamples  = "runtime/metrics /cpu/classes change between first and last sample"
+	CPUFraction = "the source's since-start GC CPU fraction"
+	PauseHist   = "single pauses, from pause histograms"
+	PauseCycles = "per-cycle stop-the-world time, from GC events"
+	// PauseSamples: no single pauses, only the source's exact cumulative
+	// pause total and the longest pause of its recent history
+	// (client_golang's go_gc_duration_seconds sum and quantile="1").
+	PauseSamples = "stop-the-world total from the source's cumulative counter; longest pause over its recent pause history"
 	CPUNoCycle   = "no GC cycle started during the measured load"
 	AllocSamples = "heap allocation counter between first and last sample"
 	AllocGCTrace = "estimated from gctrace heap sizes"
@@ -417,7 +421,28 @@ func (s *Summary) pauses(ev events) {
 		p.Method, p.Count = PauseCycles, len(perCycle)
 		p.P50, p.P99 = quantileOf(perCycle, 0.5), quantileOf(perCycle, 0.99)
 		p.Max = perCycle[len(perCycle)-1] // sorted by quantileOf
+	case samplePauses(ev.samples):
+		p.Method = PauseSamples
 	default:
+		return
+	}
+	// A cumulative pause counter (Prometheus) is exact: it wins over
+	// bucket midpoints. The longest pause is then the largest of the
+	// source's recent maxima, each over the cycles before its scrape.
+	if samplePauses(ev.samples) {
+		var recent, top float64
+		for _, x := range ev.samples {
+			recent = math.Max(recent, x.V.PauseMaxRecentSeconds)
+			top = math.Max(top, x.V.PauseSecondsTotal) // continuous across restarts
+		}
+		p.Total = top - ev.samples[0].V.PauseSecondsTotal
+		if p.Method == PauseSamples {
+			p.Max = recent
+		}
+		p.Longest = math.Max(recent, maxPause)
+		if p.Longest == 0 {
+			p.Longest = p.Max
+		}
 		return
 	}
 	// The histograms hold every pause; GC events may miss those after the
@@ -430,6 +455,16 @@ func (s *Summary) pauses(ev events) {
 	if maxPause > 0 {
 		p.Longest = maxPause
 	}
+}
+
+// samplePauses reports whether samples carry a cumulative pause total.
+func samplePauses(ss []timed[record.Sample]) bool {
+	for _, x := range ss {
+		if x.V.PauseSecondsTotal > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Summary) heap(ev events) {

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -64,6 +65,9 @@ type Server struct {
 	DataDir string
 	API     v1.API
 	log     *lockedBuffer
+	cmd     *exec.Cmd
+	config  string
+	every   time.Duration
 }
 
 // Options are the server's settings beyond its targets.
@@ -117,7 +121,7 @@ func Start(t testing.TB, targets []Target, o Options) *Server {
 			<-exited
 		}
 	})
-	s := &Server{URL: "http://" + addr, DataDir: o.DataDir, log: log}
+	s := &Server{URL: "http://" + addr, DataDir: o.DataDir, log: log, cmd: cmd, config: cfg, every: o.ScrapeInterval}
 	client, err := api.NewClient(api.Config{Address: s.URL})
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +144,18 @@ func Start(t testing.TB, targets []Target, o Options) *Server {
 			t.Fatalf("prometheus not ready after 20s:\n%s", log)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Reload rewrites the configuration with new targets and makes the server
+// read it again (SIGHUP), as an operator does when a target moves.
+func (s *Server) Reload(t testing.TB, targets []Target) {
+	t.Helper()
+	if err := os.WriteFile(s.config, config(targets, s.every), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
 	}
 }
 

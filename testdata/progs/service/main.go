@@ -7,7 +7,9 @@
 //	service [-endpoints agent,expvar,prometheus,pprof]
 //
 // prometheus-runtime instead of prometheus serves a registry that also
-// exports runtime/metrics (go_gc_cycles_*, go_sched_pauses_*).
+// exports runtime/metrics (go_gc_cycles_*, go_sched_pauses_*);
+// prometheus-all exports every runtime/metrics metric (the /cpu/classes
+// and /memory/classes ones too).
 //
 // It listens on 127.0.0.1 on a free port and prints "listening on URL".
 //
@@ -71,6 +73,12 @@ func serve(ctx context.Context, endpoints []string) error {
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(
 				collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsGC, collectors.MetricsScheduler)),
+				collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		case "prometheus-all":
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(
+				collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsAll)),
 				collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		case "pprof":

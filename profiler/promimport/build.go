@@ -1,0 +1,241 @@
+package promimport
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/gcprobe/gcprobe/record"
+)
+
+// counters are the cumulative metrics: made continuous across restarts.
+var counters = []string{mPauseCount, mPauseSum, mAllocTotal, mCPU, mGCCPU, mTotalCPU}
+
+// build makes one instance's record from its series.
+func build(o Options, g grid, target model.Metric, data fetched, st setting, hist *histSeries) Instance {
+	k := key(target)
+	labels := make(map[string]string, len(target))
+	for n, v := range target {
+		if n != model.MetricNameLabel {
+			labels[string(n)] = string(v)
+		}
+	}
+	in := Instance{Labels: labels}
+	env := map[string]string{}
+	for name, v := range map[string]string{"GOGC": st.gogc, "GOMEMLIMIT": st.memLimit, "GOMAXPROCS": st.maxProcs} {
+		if v != "" {
+			env[name] = v
+		}
+	}
+	in.Header = record.Header{
+		Source: record.SourcePrometheus, Labels: labels, Env: env, GoVersion: st.goVersion,
+		GCProbeVersion: o.GCProbeVersion, Start: g.start,
+		Attach: &record.Attach{URL: o.URL, Via: "prometheus query API"},
+	}
+	get := func(name string) series { return data[name][k] }
+
+	// Counter resets: every counter goes back at a restart; the steps where
+	// the GC count or the process's CPU time does are the restarts.
+	var restarts []int
+	for _, name := range []string{mPauseCount, mCPU} {
+		for _, i := range resets(get(name)) {
+			if !slices.Contains(restarts, i) {
+				restarts = append(restarts, i)
+			}
+		}
+	}
+	slices.Sort(restarts)
+	in.Restarts = len(restarts)
+	cont := map[string]series{}
+	for _, name := range counters {
+		cont[name] = continuous(get(name))
+	}
+
+	for _, m := range optIn {
+		if get(m.name) == nil && !(m.name == mPauseBucket && hist != nil) {
+			in.Missing = append(in.Missing, m.name)
+		}
+	}
+	if get(mGCCPU) != nil && get(mTotalCPU) == nil {
+		in.Missing = append(in.Missing, mTotalCPU)
+	}
+
+	t := func(i int) float64 { return (g.step * time.Duration(i)).Seconds() }
+	first, last := -1, -1
+	count := get(mPauseCount)
+	for i := range g.n {
+		if math.IsNaN(count[i]) {
+			continue
+		}
+		if first < 0 {
+			first = i
+			in.Events = append(in.Events, notes(o, g, in, first)...)
+		}
+		last = i
+		in.Events = append(in.Events, record.Event{T: t(i), Sample: sample(i, get, cont)})
+		if slices.Contains(restarts, i) {
+			in.Events = append(in.Events, restartNote(t(i), t(prevValid(count, i)), get(mPauseCount), get(mCPU), i))
+		} else if hist != nil {
+			if p := pauseDelta(hist, i); p != nil {
+				in.Events = append(in.Events, record.Event{T: t(i), Pauses: p})
+			}
+		}
+	}
+	in.Events = append(in.Events, record.Event{T: t(last), End: &record.End{Reason: record.EndImported}})
+	return in
+}
+
+// sample is step i's reading.
+func sample(i int, get func(string) series, cont map[string]series) *record.Sample {
+	u := func(s series) uint64 {
+		if s == nil || math.IsNaN(s[i]) || s[i] < 0 {
+			return 0
+		}
+		return uint64(s[i])
+	}
+	f := func(s series) float64 {
+		if s == nil || math.IsNaN(s[i]) {
+			return 0
+		}
+		return s[i]
+	}
+	return &record.Sample{
+		RSSBytes:              u(get(mRSS)),
+		HeapLiveBytes:         u(get(mHeapLive)),
+		HeapGoalBytes:         u(get(mNextGC)),
+		HeapObjectsBytes:      u(get(mHeapAlloc)),
+		GoTotalBytes:          u(get(mSys)),
+		AllocBytesTotal:       u(cont[mAllocTotal]),
+		GCCyclesTotal:         u(cont[mPauseCount]),
+		Goroutines:            u(get(mGoroutines)),
+		CPUSecondsTotal:       f(cont[mCPU]),
+		GCCPUSecondsTotal:     f(cont[mGCCPU]),
+		TotalCPUSecondsTotal:  f(cont[mTotalCPU]),
+		PauseSecondsTotal:     f(cont[mPauseSum]),
+		PauseMaxRecentSeconds: f(get(mPauses)),
+	}
+}
+
+// resets returns the steps at which a counter went back.
+func resets(s series) []int {
+	var out []int
+	prev := nan
+	for i, v := range s {
+		if math.IsNaN(v) {
+			continue
+		}
+		if v < prev {
+			out = append(out, i)
+		}
+		prev = v
+	}
+	return out
+}
+
+// continuous adds, from each reset on, the value the counter had before it,
+// so that the series only grows and its last minus first value is all that
+// was counted in the range. Counts between the last scrape before a restart
+// and the restart itself are lost: Prometheus never saw them.
+func continuous(s series) series {
+	if s == nil {
+		return nil
+	}
+	out := make(series, len(s))
+	prev, offset := nan, 0.0
+	for i, v := range s {
+		if math.IsNaN(v) {
+			out[i] = v
+			continue
+		}
+		if v < prev {
+			offset += prev
+		}
+		prev = v
+		out[i] = v + offset
+	}
+	return out
+}
+
+func prevValid(s series, i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if !math.IsNaN(s[j]) {
+			return j
+		}
+	}
+	return i
+}
+
+// restartNote says where a restart was seen.
+func restartNote(t, prevT float64, count, cpu series, i int) record.Event {
+	j := prevValid(count, i)
+	return record.Event{T: t, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
+		"the program restarted between %.0fs and %.0fs: its counters went back (%s %.0f → %.0f); "+
+			"the record's counters continue across the restart, and what the old process counted after its last scrape is lost",
+		prevT, t, mPauseCount, count[j], count[i])}}
+}
+
+// pauseDelta is the change of the pause histogram from the step before,
+// nil when there is none or a bucket went back (a restart).
+func pauseDelta(h *histSeries, i int) *record.Pauses {
+	if i == 0 {
+		return nil
+	}
+	var out []record.Bucket
+	lo, prevCum, curCum := 0.0, 0.0, 0.0
+	for b, le := range h.le {
+		c, p := h.counts[b][i], h.counts[b][i-1]
+		if math.IsNaN(c) || math.IsNaN(p) {
+			return nil
+		}
+		dc, dp := c-curCum, p-prevCum // this bucket's own count
+		curCum, prevCum = c, p
+		if dc < dp {
+			return nil
+		}
+		if dc > dp {
+			out = append(out, record.Bucket{Lo: lo, Hi: le, Count: uint64(dc - dp)}) // +Inf is written as 0
+		}
+		lo = le
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return &record.Pauses{Buckets: out}
+}
+
+// notes say where the record came from and what it cannot know.
+func notes(o Options, g grid, in Instance, first int) []record.Event {
+	t := (g.step * time.Duration(first)).Seconds()
+	msgs := []string{
+		fmt.Sprintf("imported from Prometheus at %s (selector %s, step %s) by gcprobe %s: each sample is what the server answered for that step "+
+			"(the last scrape within its lookback); the host is not known", o.URL, o.Selector, g.step, o.GCProbeVersion),
+		fmt.Sprintf("GOGC, GOMEMLIMIT and GOMAXPROCS are the runtime's own values at the end of the range (%s, %s, %s), whether set in the environment or by the program",
+			mGOGC, mMemLimit, mMaxProcs),
+		fmt.Sprintf("pauses: the GC count and the stop-the-world total are exact (%s count and sum); the longest pause is the largest %s{quantile=\"1\"}, "+
+			"the longest per-cycle pause among the last 256 cycles at each scrape, which may include cycles from before the range", mPauses, mPauses),
+	}
+	evs := make([]record.Event, 0, len(msgs)+1)
+	for _, m := range msgs {
+		evs = append(evs, record.Event{T: t, Note: &record.Note{Level: record.NoteInfo, Message: m}})
+	}
+	if first > 0 {
+		evs = append(evs, record.Event{T: t, Note: &record.Note{Level: record.NoteInfo, Message: fmt.Sprintf(
+			"the server has no data for this instance in the first %s of the range", g.step*time.Duration(first))}})
+	}
+	if len(in.Missing) > 0 {
+		var gives []string
+		for _, m := range optIn {
+			if slices.Contains(in.Missing, m.name) {
+				gives = append(gives, m.gives)
+			}
+		}
+		evs = append(evs, record.Event{T: t, Note: &record.Note{Level: record.NoteInfo, Message: fmt.Sprintf(
+			"not exported: %s, so %s are not known; a service exports them with %s",
+			strings.Join(in.Missing, ", "), strings.Join(gives, ", "), EnableHint)}})
+	}
+	return evs
+}
