@@ -55,9 +55,9 @@ func build(o Options, g grid, target model.Metric, data fetched, st setting, his
 		cont[name] = continuous(get(name))
 	}
 
-	for _, m := range optIn {
-		if get(m.name) == nil && !(m.name == mPauseBucket && hist != nil) {
-			in.Missing = append(in.Missing, m.name)
+	for _, m := range OptIn {
+		if get(m.Name) == nil && !(m.Name == mPauseBucket && hist != nil) {
+			in.Missing = append(in.Missing, m.Name)
 		}
 	}
 	if get(mGCCPU) != nil && get(mTotalCPU) == nil {
@@ -228,9 +228,9 @@ func notes(o Options, g grid, in Instance, first int) []record.Event {
 	}
 	if len(in.Missing) > 0 {
 		var gives []string
-		for _, m := range optIn {
-			if slices.Contains(in.Missing, m.name) {
-				gives = append(gives, m.gives)
+		for _, m := range OptIn {
+			if slices.Contains(in.Missing, m.Name) {
+				gives = append(gives, m.Gives)
 			}
 		}
 		evs = append(evs, record.Event{T: t, Note: &record.Note{Level: record.NoteInfo, Message: fmt.Sprintf(

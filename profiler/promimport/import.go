@@ -57,8 +57,9 @@ type Result struct {
 	Queries int
 }
 
-// opt-in metrics, what they give, for the notes.
-var optIn = []struct{ name, gives string }{
+// OptIn lists the opt-in runtime metrics the import reads, and what each
+// gives; Instance.Missing names those an instance does not export.
+var OptIn = []struct{ Name, Gives string }{
 	{mHeapLive, "the live heap"},
 	{mGCCPU, "the GC's CPU share"},
 	{mPauseBucket, "single-pause percentiles"},
