@@ -17,6 +17,8 @@ type Summary struct {
 	Command  []string          `json:"command,omitempty"`
 	Scenario string            `json:"scenario,omitempty"`
 	Params   map[string]string `json:"params,omitempty"`
+	// Labels identify an instance of a fleet (record.Header.Labels).
+	Labels   map[string]string `json:"labels,omitempty"`
 	Settings Settings          `json:"settings"`
 	// GoVersion and GCImpl ("greentea", "classic") of the observed program.
 	GoVersion string      `json:"go_version,omitempty"`
@@ -154,7 +156,7 @@ type Alloc struct {
 func Compute(run *record.Run) Summary {
 	h := run.Header
 	s := Summary{
-		File: run.File, Source: h.Source, Command: h.Command, Scenario: h.Scenario, Params: h.Params,
+		File: run.File, Source: h.Source, Command: h.Command, Scenario: h.Scenario, Params: h.Params, Labels: h.Labels,
 		Settings: Settings{
 			GOGC: h.Env["GOGC"], GOMEMLIMIT: h.Env["GOMEMLIMIT"], GOMAXPROCS: h.Env["GOMAXPROCS"],
 			GODEBUG: h.Env["GODEBUG"], GOEXPERIMENT: h.Env["GOEXPERIMENT"],
