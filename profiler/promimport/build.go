@@ -38,21 +38,20 @@ func build(o Options, g grid, target model.Metric, data fetched, st setting, his
 	}
 	get := func(name string) series { return data[name][k] }
 
-	// Counter resets: every counter goes back at a restart; the steps where
-	// the GC count or the process's CPU time does are the restarts.
-	var restarts []int
+	// Restarts: the process's start time changes, or (without it) the GC
+	// count or the process's CPU time goes back. A counter can be past
+	// its old value by the first scrape after a restart, so the start time
+	// is the surer sign.
+	restarts := changes(get(mStartTime))
 	for _, name := range []string{mPauseCount, mCPU} {
-		for _, i := range resets(get(name)) {
-			if !slices.Contains(restarts, i) {
-				restarts = append(restarts, i)
-			}
-		}
+		restarts = append(restarts, resets(get(name))...)
 	}
 	slices.Sort(restarts)
+	restarts = slices.Compact(restarts)
 	in.Restarts = len(restarts)
 	cont := map[string]series{}
 	for _, name := range counters {
-		cont[name] = continuous(get(name))
+		cont[name] = continuous(get(name), restarts)
 	}
 
 	for _, m := range OptIn {
@@ -64,21 +63,22 @@ func build(o Options, g grid, target model.Metric, data fetched, st setting, his
 		in.Missing = append(in.Missing, mTotalCPU)
 	}
 
-	t := func(i int) float64 { return (g.step * time.Duration(i)).Seconds() }
-	first, last := -1, -1
+	// The record starts at the instance's first step with data, so that
+	// its duration (and rates over it) is the instance's own.
 	count := get(mPauseCount)
+	first := slices.IndexFunc(count, func(v float64) bool { return !math.IsNaN(v) })
+	in.Header.Start = g.start.Add(g.step * time.Duration(max(first, 0)))
+	t := func(i int) float64 { return (g.step * time.Duration(i-first)).Seconds() }
+	last := first
+	in.Events = append(in.Events, notes(o, g, in, first)...)
 	for i := range g.n {
 		if math.IsNaN(count[i]) {
 			continue
 		}
-		if first < 0 {
-			first = i
-			in.Events = append(in.Events, notes(o, g, in, first)...)
-		}
 		last = i
 		in.Events = append(in.Events, record.Event{T: t(i), Sample: sample(i, get, cont)})
 		if slices.Contains(restarts, i) {
-			in.Events = append(in.Events, restartNote(t(i), t(prevValid(count, i)), get(mPauseCount), get(mCPU), i))
+			in.Events = append(in.Events, restartNote(t(i), t(prevValid(count, i)), count, i))
 		} else if hist != nil {
 			if p := pauseDelta(hist, i); p != nil {
 				in.Events = append(in.Events, record.Event{T: t(i), Pauses: p})
@@ -136,11 +136,29 @@ func resets(s series) []int {
 	return out
 }
 
-// continuous adds, from each reset on, the value the counter had before it,
-// so that the series only grows and its last minus first value is all that
-// was counted in the range. Counts between the last scrape before a restart
-// and the restart itself are lost: Prometheus never saw them.
-func continuous(s series) series {
+// changes returns the steps at which a gauge took a new value (the
+// process's start time: a restart).
+func changes(s series) []int {
+	var out []int
+	prev := nan
+	for i, v := range s {
+		if math.IsNaN(v) {
+			continue
+		}
+		if !math.IsNaN(prev) && v != prev {
+			out = append(out, i)
+		}
+		prev = v
+	}
+	return out
+}
+
+// continuous adds, from each restart (or reset) on, the value the counter
+// had before it, so that the series only grows and its last minus first
+// value is all that was counted in the range. Counts between the last
+// scrape before a restart and the restart itself are lost: Prometheus never
+// saw them.
+func continuous(s series, restarts []int) series {
 	if s == nil {
 		return nil
 	}
@@ -151,7 +169,7 @@ func continuous(s series) series {
 			out[i] = v
 			continue
 		}
-		if v < prev {
+		if !math.IsNaN(prev) && (v < prev || slices.Contains(restarts, i)) {
 			offset += prev
 		}
 		prev = v
@@ -170,10 +188,10 @@ func prevValid(s series, i int) int {
 }
 
 // restartNote says where a restart was seen.
-func restartNote(t, prevT float64, count, cpu series, i int) record.Event {
+func restartNote(t, prevT float64, count series, i int) record.Event {
 	j := prevValid(count, i)
 	return record.Event{T: t, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
-		"the program restarted between %.0fs and %.0fs: its counters went back (%s %.0f → %.0f); "+
+		"the program restarted between %.0fs and %.0fs: its start time changed or its counters went back (%s %.0f then %.0f); "+
 			"the record's counters continue across the restart, and what the old process counted after its last scrape is lost",
 		prevT, t, mPauseCount, count[j], count[i])}}
 }
@@ -209,7 +227,7 @@ func pauseDelta(h *histSeries, i int) *record.Pauses {
 
 // notes say where the record came from and what it cannot know.
 func notes(o Options, g grid, in Instance, first int) []record.Event {
-	t := (g.step * time.Duration(first)).Seconds()
+	const t = 0 // the instance's first step
 	msgs := []string{
 		fmt.Sprintf("imported from Prometheus at %s (selector %s, step %s) by gcprobe %s: each sample is what the server answered for that step "+
 			"(the last scrape within its lookback); the host is not known", o.URL, o.Selector, g.step, o.GCProbeVersion),
@@ -224,7 +242,7 @@ func notes(o Options, g grid, in Instance, first int) []record.Event {
 	}
 	if first > 0 {
 		evs = append(evs, record.Event{T: t, Note: &record.Note{Level: record.NoteInfo, Message: fmt.Sprintf(
-			"the server has no data for this instance in the first %s of the range", g.step*time.Duration(first))}})
+			"the server has no data for this instance in the first %s of the range: the record starts at its first scrape", g.step*time.Duration(first))}})
 	}
 	if len(in.Missing) > 0 {
 		var gives []string

@@ -24,7 +24,7 @@ func TestContinuous(t *testing.T) {
 		{"starts late", series{nan, nan, 7, 8}, series{nan, nan, 7, 8}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := continuous(c.in)
+			got := continuous(c.in, nil)
 			if !slices.EqualFunc(got, c.want, func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) {
 				t.Errorf("continuous(%v) = %v, want %v", c.in, got, c.want)
 			}
@@ -32,6 +32,20 @@ func TestContinuous(t *testing.T) {
 				t.Errorf("resets(%v) = %v, want %v", c.in, r, c.resets)
 			}
 		})
+	}
+}
+
+// TestRestartWithoutReset: a process that restarted and counted past its
+// old value before its first scrape shows no reset; its start time says.
+func TestRestartWithoutReset(t *testing.T) {
+	start := series{100, 100, 160, 160}
+	count := series{10, 12, 15, 20}
+	r := changes(start)
+	if !slices.Equal(r, []int{2}) {
+		t.Fatalf("changes = %v", r)
+	}
+	if got := continuous(count, r); !slices.Equal(got, series{10, 12, 27, 32}) {
+		t.Errorf("continuous = %v", got)
 	}
 }
 

@@ -150,7 +150,7 @@ func (q *querier) retention(ctx context.Context) string {
 type fetched map[string]map[string]series
 
 // rangeMetrics are read by one range query each.
-var rangeMetrics = []string{mPauseCount, mPauseSum, mHeapAlloc, mNextGC, mSys, mAllocTotal, mGoroutines, mRSS, mCPU, mHeapLive, mGCCPU, mTotalCPU}
+var rangeMetrics = []string{mPauseCount, mPauseSum, mHeapAlloc, mNextGC, mSys, mAllocTotal, mGoroutines, mRSS, mCPU, mStartTime, mHeapLive, mGCCPU, mTotalCPU}
 
 // fetch runs the range queries, a few at a time; the first error cancels
 // the rest.
@@ -222,7 +222,7 @@ func (q *querier) settings(ctx context.Context) (map[string]setting, error) {
 		set  func(*setting, float64)
 	}{
 		{mGOGC, func(s *setting, v float64) { s.gogc = gogc(v) }},
-		{mMemLimit, func(s *setting, v float64) { s.memLimit = strconv.FormatFloat(v, 'f', 0, 64) }},
+		{mMemLimit, func(s *setting, v float64) { s.memLimit = memLimit(v) }},
 		{mMaxProcs, func(s *setting, v float64) { s.maxProcs = strconv.FormatFloat(v, 'f', 0, 64) }},
 	} {
 		vec, err := q.instant(ctx, last(m.name), q.grid.end())
@@ -237,6 +237,15 @@ func (q *querier) settings(ctx context.Context) (map[string]setting, error) {
 		}
 	}
 	return out, nil
+}
+
+// memLimit spells /gc/gomemlimit:bytes as GOMEMLIMIT would be set: the
+// runtime's "no limit" is math.MaxInt64, which a float64 rounds to 2^63.
+func memLimit(v float64) string {
+	if v >= math.MaxInt64 {
+		return "off"
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64)
 }
 
 // gogc spells /gc/gogc:percent as GOGC would be set: -1 is off.

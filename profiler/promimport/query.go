@@ -33,6 +33,7 @@ const (
 	mGoroutines  = "go_goroutines"
 	mRSS         = "process_resident_memory_bytes"
 	mCPU         = "process_cpu_seconds_total"
+	mStartTime   = "process_start_time_seconds"
 	mHeapLive    = "go_gc_heap_live_bytes"                     // opt-in: MetricsGC
 	mGCCPU       = "go_cpu_classes_gc_total_cpu_seconds_total" // opt-in: /cpu/classes
 	mTotalCPU    = "go_cpu_classes_total_cpu_seconds_total"    // opt-in: /cpu/classes

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gcprobe/gcprobe/internal/promtest"
+)
+
+// TestImportPrometheusFleet runs the whole fleet path against a real
+// Prometheus scraping three real Go services every second: one of them
+// with a memory limit below its live heap (a GC death spiral), one on
+// another version with GOGC=200. gcprobe imports them, names the spiral,
+// groups them by version and gates on them.
+func TestImportPrometheusFleet(t *testing.T) {
+	spiral := promtest.StartService(t, "prometheus-all", "GOMEMLIMIT=2MiB")
+	healthy := promtest.StartService(t, "prometheus-all")
+	other := promtest.StartService(t, "prometheus", "GOGC=200")
+	srv := promtest.Start(t, []promtest.Target{
+		{Job: "api", Addr: healthy.Addr, Labels: map[string]string{"instance": "api-1", "version": "v1"}},
+		{Job: "api", Addr: other.Addr, Labels: map[string]string{"instance": "api-2", "version": "v2"}},
+		{Job: "api", Addr: spiral.Addr, Labels: map[string]string{"instance": "api-7", "version": "v1"}},
+	}, promtest.Options{})
+	srv.WaitScrapes(t, `{job="api"}`, 3, 1) // Prometheus starts scraping a few seconds after it is ready
+	done := make(chan struct{}, 2)
+	for _, s := range []*promtest.Service{spiral, healthy} {
+		go func() { s.Load(3*time.Second, 3000, 256); done <- struct{}{} }()
+	}
+	other.Load(3*time.Second, 3000, 256)
+	<-done
+	<-done
+	srv.WaitScrapes(t, `{job="api"}`, 3, 5)
+
+	dir := filepath.Join(t.TempDir(), "fleet")
+	r := gcprobe(t, "import", "prometheus", "--url", srv.URL, "--selector", `{job="api"}`, "--since", "30s", "--step", "1s", "-o", dir)
+	if r.code != 0 || !strings.Contains(r.stderr, "imported 3 instances into "+dir) {
+		t.Fatalf("import: exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "not exported: go_gc_heap_live_bytes (the live heap) by 1") || !strings.Contains(r.stderr, "WithGoCollectorRuntimeMetrics") {
+		t.Errorf("the import does not say which instance lacks which opt-in metric:\n%s", r.stderr)
+	}
+	for _, name := range []string{"api-1", "api-2", "api-7"} {
+		if _, err := os.Stat(filepath.Join(dir, name+".jsonl")); err != nil {
+			t.Error(err)
+		}
+	}
+
+	t.Run("summary names the spiral", func(t *testing.T) {
+		r := gcprobe(t, "summary", dir)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		var spiralLine string
+		for _, l := range strings.Split(r.stdout, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "api-7:") {
+				spiralLine = l
+			}
+			// A long pause on this shared machine is real, and may be named;
+			// a GC rate or CPU share is not, for an instance with no limit.
+			if l := strings.TrimSpace(l); (strings.HasPrefix(l, "api-1:") || strings.HasPrefix(l, "api-2:")) && strings.Contains(l, "GC") {
+				t.Errorf("a healthy instance called a GC outlier: %s", l)
+			}
+		}
+		if !strings.Contains(spiralLine, "GC CPU") || !strings.Contains(spiralLine, "at GOMEMLIMIT=2.00 MiB — the limit is below its live heap") {
+			t.Errorf("no outlier line for api-7:\n%s", r.stdout)
+		}
+	})
+
+	t.Run("compare --by version", func(t *testing.T) {
+		r := gcprobe(t, "compare", "--by", "version", "--metrics", "gc.cycles_per_min,rss.median", dir)
+		if r.code != 0 || !strings.Contains(r.stdout, "version=v1") || !strings.Contains(r.stdout, "version=v2") {
+			t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+	})
+
+	t.Run("check --by job", func(t *testing.T) {
+		r := gcprobe(t, "check", "--by", "job", "--baseline", dir, "--max", "rss.median=+10%", dir)
+		if r.code != 0 {
+			t.Fatalf("a fleet against itself failed the check: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+	})
+
+	t.Run("bad input", func(t *testing.T) {
+		for _, c := range []struct {
+			name  string
+			args  []string
+			code  int
+			words string
+		}{
+			{"not a Prometheus API", []string{"--url", healthy.URL}, 1, "not a Prometheus query API"},
+			{"selector matches nothing", []string{"--url", srv.URL, "--selector", `{job="nope"}`}, 1, "matches no scraped target"},
+			{"beyond retention", []string{"--url", srv.URL, "--since", "2026-01-01T00:00:00Z", "--until", "2026-01-02T00:00:00Z", "--step", "1m"}, 1, "retention"},
+			{"too many points", []string{"--url", srv.URL, "--since", "100h", "--step", "15s"}, 2, "--step"},
+			{"bad --since", []string{"--url", srv.URL, "--since", "yesterday"}, 2, "--since"},
+			{"no --url", nil, 2, "--url is required"},
+			{"bad selector", []string{"--url", srv.URL, "--selector", `job="api"`}, 1, "label selector in braces"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				out := filepath.Join(t.TempDir(), "out")
+				args := append([]string{"import", "prometheus", "-o", out}, c.args...)
+				r := gcprobe(t, args...)
+				if r.code != c.code || !strings.Contains(r.stderr, c.words) || strings.Count(r.stderr, "\n") != 1 {
+					t.Errorf("exit %d (want %d), stderr %q; want one line with %q", r.code, c.code, r.stderr, c.words)
+				}
+				if _, err := os.Stat(out); err == nil {
+					t.Errorf("%s was written", out)
+				}
+			})
+		}
+	})
+}
