@@ -97,7 +97,7 @@ func cmdImportPrometheus(ctx context.Context, io stdio, args []string) error {
 	if err != nil {
 		return fmt.Errorf("import prometheus: %w", err)
 	}
-	fmt.Fprintf(io.err, "gcprobe: %s\n", importLine(res, len(paths), *output, time.Since(began)))
+	fmt.Fprintf(io.err, "gcprobe: %s\n", promImportLine(res, len(paths), *output, time.Since(began)))
 	return nil
 }
 
@@ -131,8 +131,8 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// importLine is the one line printed at the end.
-func importLine(res *promimport.Result, n int, dir string, took time.Duration) string {
+// promImportLine is the one line printed at the end.
+func promImportLine(res *promimport.Result, n int, dir string, took time.Duration) string {
 	var b strings.Builder
 	restarts := 0
 	missing := map[string]int{}
