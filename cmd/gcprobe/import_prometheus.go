@@ -8,9 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/api"
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-
 	"github.com/gcprobe/gcprobe/profiler/promimport"
 )
 
@@ -77,14 +74,14 @@ func cmdImportPrometheus(ctx context.Context, io stdio, args []string) error {
 		return usageErrorf("import prometheus: --timeout must be positive")
 	}
 
-	client, err := api.NewClient(api.Config{Address: *server})
+	client, err := promimport.NewAPI(*server)
 	if err != nil {
 		return usageErrorf("import prometheus: --url: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	began := time.Now()
-	res, err := promimport.Import(ctx, v1.NewAPI(client), promimport.Options{
+	res, err := promimport.Import(ctx, client, promimport.Options{
 		URL: *server, Selector: *selector, Start: start.Truncate(time.Second), End: end, Step: *step, GCProbeVersion: version(),
 	})
 	if errors.Is(err, promimport.ErrTimeout) {

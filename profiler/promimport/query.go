@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/api"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
 )
@@ -283,4 +285,26 @@ func (q *querier) toSeriesBy(m model.Matrix, own model.LabelName) map[instLabel]
 		out[k] = labelled{k.label, s}
 	}
 	return out
+}
+
+// NewAPI returns a query API client for the server at url. On loopback the
+// answers are not compressed: gzipping tens of MiB of JSON costs the server
+// more than sending them over loopback does (measured by
+// scripts/bench-promimport.sh).
+func NewAPI(serverURL string) (v1.API, error) {
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		return nil, err
+	}
+	rt := http.DefaultTransport
+	if ip := net.ParseIP(u.Hostname()); u.Hostname() == "localhost" || ip != nil && ip.IsLoopback() {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.DisableCompression = true
+		rt = t
+	}
+	c, err := api.NewClient(api.Config{Address: serverURL, RoundTripper: rt})
+	if err != nil {
+		return nil, err
+	}
+	return v1.NewAPI(c), nil
 }

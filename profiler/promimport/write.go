@@ -1,11 +1,14 @@
 package promimport
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/gcprobe/gcprobe/record"
 )
@@ -53,19 +56,30 @@ func WriteDir(dir string, insts []Instance) ([]string, error) {
 		return nil, err
 	}
 	names := FileNames(insts)
-	var parts []string
+	parts := make([]string, len(insts))
+	for i := range insts {
+		parts[i] = filepath.Join(dir, names[i]+".part")
+	}
 	cleanup := func() {
 		for _, p := range parts {
 			os.Remove(p)
 		}
 	}
-	for i, in := range insts {
-		p := filepath.Join(dir, names[i]+".part")
-		parts = append(parts, p)
-		if err := writeFile(p, in); err != nil {
-			cleanup()
-			return nil, err
-		}
+	// Records are independent: write them a few at a time.
+	errs := make([]error, len(insts))
+	var wg sync.WaitGroup
+	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range insts {
+		wg.Go(func() {
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			errs[i] = writeFile(parts[i], insts[i])
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		cleanup()
+		return nil, err
 	}
 	paths := make([]string, len(insts))
 	for i, p := range parts {
@@ -78,17 +92,24 @@ func WriteDir(dir string, insts []Instance) ([]string, error) {
 	return paths, nil
 }
 
+// writeFile writes one record. The record writer flushes every event; a
+// buffer under it makes that a copy, not a system call, as the whole
+// record is written at once.
 func writeFile(path string, in Instance) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	w, err := record.NewWriter(f, in.Header)
+	buf := bufio.NewWriterSize(f, 256<<10)
+	w, err := record.NewWriter(buf, in.Header)
 	for _, e := range in.Events {
 		if err != nil {
 			break
 		}
 		err = w.WriteAt(e)
+	}
+	if err == nil {
+		err = buf.Flush()
 	}
 	return errors.Join(err, f.Close())
 }
