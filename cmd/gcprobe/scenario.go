@@ -17,7 +17,6 @@ import (
 	"github.com/gcprobe/gcprobe/profiler/host"
 	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/scenarios"
-	"github.com/gcprobe/gcprobe/units"
 )
 
 const scenarioHelp = `Run a built-in workload and record its GC and request latency.
@@ -249,6 +248,7 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	output := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-scenario-NAME-YYYYMMDD-HHMMSS.jsonl)")
 	interval := fs.Duration("interval", 100*time.Millisecond, "how often to sample the runtime, RSS and CPU")
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
+	view := addLiveFlags(fs, false)
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if s, ok := scenarios.Lookup(args[0]); ok {
 			fs.Usage = func() {
@@ -260,18 +260,14 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *gogc != "" {
-		if _, err := units.ParseGOGC(*gogc); err != nil {
-			return usageErrorf("scenario run: --gogc: %v", err)
-		}
-	}
-	if *memLimit != "" {
-		if _, err := units.ParseMemLimit(*memLimit); err != nil {
-			return usageErrorf("scenario run: --memlimit: %v", err)
-		}
+	if err := checkGCFlags("scenario run", *gogc, *memLimit); err != nil {
+		return err
 	}
 	if *interval < 10*time.Millisecond {
 		return usageErrorf("scenario run: --interval must be at least 10ms")
+	}
+	if err := view.check(io, *output); err != nil {
+		return err
 	}
 	opts, err := a.childOptions(*interval)
 	if err != nil {
@@ -279,7 +275,7 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	}
 	opts.GOGC, opts.MemLimit = *gogc, *memLimit
 	opts.Stdout, opts.Stderr = io.out, io.err
-	res, err := recordChild(ctx, io, opts, *output, "scenario-"+a.scenario.Name, *quiet)
+	res, err := recordChild(ctx, io, opts, *output, "scenario-"+a.scenario.Name, *quiet, view)
 	if err != nil {
 		return fmt.Errorf("scenario run: %w", err)
 	}
