@@ -14,7 +14,9 @@ const (
 	SourceScenario = "scenario" // a built-in scenario
 	SourceImport   = "import"   // a saved log converted after the fact (gctrace)
 	// SourcePrometheus is one instance of a fleet, read back from a
-	// Prometheus server's query API (gcprobe import prometheus).
+	// Prometheus server's query API (gcprobe import prometheus). Its
+	// samples always carry the GC cycle and pause counters: one that is
+	// absent (omitted as zero) is zero, not unknown.
 	SourcePrometheus = "prometheus"
 )
 

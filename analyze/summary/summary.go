@@ -365,7 +365,8 @@ func (s *Summary) cycles(ev events) {
 				c.Bounded++
 			}
 		}
-	} else if first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.GCCyclesTotal > 0 }); ok {
+	} else if first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.GCCyclesTotal > 0 || s.Source == record.SourcePrometheus }); ok {
+		// A Prometheus import always has the counter: 0 is no cycle yet.
 		c.From = "samples"
 		c.Total = int(last.V.GCCyclesTotal - first.V.GCCyclesTotal)
 		c.Automatic = c.Total

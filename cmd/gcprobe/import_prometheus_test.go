@@ -1,13 +1,16 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/internal/promtest"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // TestImportPrometheusFleet runs the whole fleet path against a real
@@ -16,6 +19,7 @@ import (
 // another version with GOGC=200. gcprobe imports them, names the spiral,
 // groups them by version and gates on them.
 func TestImportPrometheusFleet(t *testing.T) {
+	t.Parallel() // mostly waiting for scrapes
 	spiral := promtest.StartService(t, "prometheus-all", "GOMEMLIMIT=2MiB")
 	healthy := promtest.StartService(t, "prometheus-all")
 	other := promtest.StartService(t, "prometheus", "GOGC=200")
@@ -111,4 +115,72 @@ func TestImportPrometheusFleet(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestAgentRoundTrip: a service embedding the gcprobe agent is scraped by a
+// real Prometheus at its /debug/gcprobe/metrics, and attached to directly
+// over the same minutes. The import from Prometheus gives the same GC cycles
+// (±1) as attach, and the exact pause total of the service's own
+// runtime/debug count, which attach's histogram estimate is within the
+// width of the runtime's buckets of.
+func TestAgentRoundTrip(t *testing.T) {
+	t.Parallel() // mostly waiting for scrapes, as the fleet test is
+	svc := promtest.StartService(t, "agent")
+	srv := promtest.Start(t, []promtest.Target{{Job: "agent", Addr: svc.Addr, Path: "/debug/gcprobe/metrics",
+		Labels: map[string]string{"instance": "svc"}}}, promtest.Options{})
+	srv.WaitScrapes(t, `{job="agent"}`, 1, 2)
+	before := readGCStats(t, svc.URL)
+	since := time.Now().Add(-1500 * time.Millisecond).UTC().Format(time.RFC3339)
+
+	dir := t.TempDir()
+	attached := filepath.Join(dir, "attach.jsonl")
+	done := make(chan result, 1)
+	go func() {
+		done <- gcprobe(t, "attach", "--url", svc.URL, "--source", "agent", "--duration", "4s", "--interval", "250ms", "-o", attached)
+	}()
+	time.Sleep(500 * time.Millisecond)
+	svc.Load(3*time.Second, 3000, 256)
+	if r := <-done; r.code != 0 {
+		t.Fatalf("attach: exit %d: %s", r.code, r.stderr)
+	}
+	after := readGCStats(t, svc.URL)
+	srv.WaitScrapes(t, `{job="agent"}`, 1, 8) // scrapes after the load stopped
+	time.Sleep(1100 * time.Millisecond)
+
+	fleet := filepath.Join(dir, "fleet")
+	if r := gcprobe(t, "import", "prometheus", "--url", srv.URL, "--selector", `{job="agent"}`, "--since", since, "--step", "1s", "-o", fleet); r.code != 0 {
+		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
+	}
+	imported := summaryOf(t, filepath.Join(fleet, "svc.jsonl"))
+	direct := summaryOf(t, attached)
+	want := after.NumGC - before.NumGC
+	if want < 5 {
+		t.Fatalf("only %d cycles under load", want)
+	}
+	if d := imported.Cycles.Total - direct.Cycles.Total; d < -1 || d > 1 || int64(imported.Cycles.Total) != want {
+		t.Errorf("cycles: imported %d, attached %d, the service counted %d", imported.Cycles.Total, direct.Cycles.Total, want)
+	}
+	exact := float64(after.PauseTotalNs-before.PauseTotalNs) / 1e9
+	if math.Abs(imported.Pauses.Total-exact) > 0.01*exact+1e-6 {
+		t.Errorf("pause total: imported %gs, the service counted %gs", imported.Pauses.Total, exact)
+	}
+	if math.Abs(direct.Pauses.Total-exact) > 0.25*exact {
+		t.Errorf("pause total: attached %gs (a histogram estimate), the service counted %gs", direct.Pauses.Total, exact)
+	}
+	t.Logf("cycles: imported %d, attached %d, service %d; pause total: imported %.6fs, attached %.6fs, service %.6fs",
+		imported.Cycles.Total, direct.Cycles.Total, want, imported.Pauses.Total, direct.Pauses.Total, exact)
+}
+
+func summaryOf(t *testing.T, path string) summary.Summary {
+	t.Helper()
+	run, err := record.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return summary.Compute(run)
+}
+
+func readGCStats(t *testing.T, url string) gcStats {
+	t.Helper()
+	return (&service{url: url}).gcStats(t)
 }

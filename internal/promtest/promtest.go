@@ -55,8 +55,11 @@ func Binary(t testing.TB, name string) string {
 // belongs to and extra labels Prometheus attaches to its series.
 type Target struct {
 	Job    string
-	Addr   string // host:port; the path is /metrics
+	Addr   string // host:port
 	Labels map[string]string
+	// Path is the job's metrics path (default /metrics); the first target
+	// of a job that sets it sets it for the job.
+	Path string
 }
 
 // Server is a running Prometheus.
@@ -173,7 +176,14 @@ func config(targets []Target, every time.Duration) []byte {
 		byJob[tg.Job] = append(byJob[tg.Job], tg)
 	}
 	for _, job := range jobs {
-		fmt.Fprintf(&b, "  - job_name: %q\n    static_configs:\n", job)
+		fmt.Fprintf(&b, "  - job_name: %q\n", job)
+		for _, tg := range byJob[job] {
+			if tg.Path != "" {
+				fmt.Fprintf(&b, "    metrics_path: %q\n", tg.Path)
+				break
+			}
+		}
+		fmt.Fprintf(&b, "    static_configs:\n")
 		for _, tg := range byJob[job] {
 			fmt.Fprintf(&b, "      - targets: [%q]\n", tg.Addr)
 			if len(tg.Labels) > 0 {
