@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gcprobe/gcprobe/analyze/texttab"
+	"github.com/gcprobe/gcprobe/analyze/table"
 	"github.com/gcprobe/gcprobe/units"
 )
 
@@ -65,6 +65,7 @@ func ComputeFleet(sums []Summary) Fleet {
 	for _, s := range sums {
 		f.Rows = append(f.Rows, fleetRow(s))
 	}
+	slices.SortStableFunc(f.Rows, func(a, b FleetRow) int { return naturalCompare(a.Name, b.Name) })
 	for _, name := range labelNames(sums) {
 		if name == "instance" {
 			continue
@@ -177,7 +178,7 @@ func outlier(rows []FleetRow, i int) string {
 		what = append(what, fmt.Sprintf("%s RSS (the others: %s)", units.Bytes(r.RSS), units.Bytes(m)))
 	}
 	if r.Restarts > 0 {
-		what = append(what, fmt.Sprintf("%d restarts", r.Restarts))
+		what = append(what, plural(r.Restarts, "restart"))
 	}
 	if len(what) == 0 {
 		return ""
@@ -206,15 +207,19 @@ func joinAnd(parts []string) string {
 // of WriteText, for a command that picks a renderer).
 func WriteFleetText(w io.Writer, sums []Summary) error { return WriteFleet(w, ComputeFleet(sums)) }
 
-// WriteFleet writes the fleet as a table, one instance per row, then the
-// outliers.
-func WriteFleet(w io.Writer, f Fleet) error {
-	var tb texttab.Table
-	head := append([]string{"instance"}, f.LabelNames...)
-	head = append(head, "GOGC", "GOMEMLIMIT", "GC/s", "GC CPU", "STW share", "longest pause", "heap live", "heap goal", "RSS", "restarts")
-	tb.Row(head...)
-	for c := len(f.LabelNames) + 3; c < len(head); c++ {
-		tb.Align(c, texttab.Right)
+// PauseNote explains the longest-pause column.
+const PauseNote = "longest pause: where a record has no single pauses, the largest go_gc_duration_seconds{quantile=\"1\"}: the longest per-cycle pause among the last 256 cycles at each scrape"
+
+// Table lays the fleet out, one instance per row.
+func (f Fleet) Table() *table.Table {
+	t := &table.Table{Head: append([]string{"instance"}, f.LabelNames...)}
+	t.Head = append(t.Head, "GOGC", "GOMEMLIMIT", "GC/s", "GC CPU", "STW share", "longest pause", "heap live", "heap goal", "RSS", "restarts")
+	for c := range t.Head {
+		a := table.Left
+		if c >= len(f.LabelNames)+3 {
+			a = table.Right
+		}
+		t.Align = append(t.Align, a)
 	}
 	for _, r := range f.Rows {
 		row := []string{r.Name}
@@ -229,18 +234,28 @@ func WriteFleet(w io.Writer, f Fleet) error {
 		}
 		row = append(row, orDash(r.GOGC), limit, number(r.GCPerSec), percent(r.GCCPU), percent(r.STWShare),
 			seconds(r.Longest), bytesOr(r.HeapLive), bytesOr(r.HeapGoal), bytesOr(r.RSS), strconv.Itoa(r.Restarts))
-		tb.Row(row...)
+		t.Row(row...)
 	}
-	if _, err := tb.WriteTo(w); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nlongest pause: from go_gc_duration_seconds{quantile=\"1\"} where the record has no single pauses, the longest pause among the last 256 cycles at each scrape\n")
+	t.Notes = []string{PauseNote}
+	return t
+}
+
+// OutlierLines are the outliers, or one line saying there are none.
+func (f Fleet) OutlierLines() []string {
 	if len(f.Outliers) == 0 {
-		_, err := fmt.Fprintf(w, "outliers: none (no instance is %dx the others' median GC rate, pause or RSS, or above %s GC CPU)\n", outlierRatio, units.Percent(highGCCPU))
+		return []string{fmt.Sprintf("none (no instance is %dx the others' median GC rate, pause or RSS, or above %s GC CPU)", outlierRatio, units.Percent(highGCCPU))}
+	}
+	return f.Outliers
+}
+
+// WriteFleet writes the fleet as a table, one instance per row, then the
+// outliers.
+func WriteFleet(w io.Writer, f Fleet) error {
+	if err := table.WriteText(w, f.Table(), table.TextOptions{}); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "outliers:\n")
-	for _, o := range f.Outliers {
+	fmt.Fprintf(w, "\noutliers:\n")
+	for _, o := range f.OutlierLines() {
 		if _, err := fmt.Fprintf(w, "  %s\n", o); err != nil {
 			return err
 		}
@@ -259,3 +274,43 @@ func number(v float64) string  { return known(!math.IsNaN(v), units.Number(v)) }
 func percent(v float64) string { return known(!math.IsNaN(v), units.Percent(v)) }
 func seconds(v float64) string { return known(!math.IsNaN(v), units.Seconds(v)) }
 func bytesOr(v float64) string { return known(!math.IsNaN(v), units.Bytes(v)) }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// naturalCompare orders names with numbers by their numbers: api-2 before
+// api-10.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da > 0 && db > 0 {
+			na, _ := strconv.ParseUint(a[:da], 10, 64)
+			nb, _ := strconv.ParseUint(b[:db], 10, 64)
+			if na != nb {
+				if na < nb {
+					return -1
+				}
+				return 1
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return strings.Compare(a[:1], b[:1])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) - len(b)
+}
+
+func digits(s string) int {
+	n := 0
+	for n < len(s) && n < 18 && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}

@@ -34,7 +34,6 @@ func build(o Options, g grid, target model.Metric, data fetched, st setting, his
 	in.Header = record.Header{
 		Source: record.SourcePrometheus, Labels: labels, Env: env, GoVersion: st.goVersion,
 		GCProbeVersion: o.GCProbeVersion, Start: g.start,
-		Attach: &record.Attach{URL: o.URL, Via: "prometheus query API"},
 	}
 	get := func(name string) series { return data[name][k] }
 
