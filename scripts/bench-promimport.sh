@@ -64,6 +64,7 @@ echo "== baseline: curl, the same 14 range queries one after the other (JSON fet
 queries='go_gc_duration_seconds_count go_gc_duration_seconds_sum go_memstats_heap_alloc_bytes go_memstats_next_gc_bytes
 go_memstats_sys_bytes go_memstats_alloc_bytes_total go_goroutines process_resident_memory_bytes process_cpu_seconds_total
 process_start_time_seconds go_gc_heap_live_bytes go_cpu_classes_gc_total_cpu_seconds_total go_cpu_classes_total_cpu_seconds_total'
+TIMEFORMAT="%R"
 for r in $(seq "$runs"); do
   t0=$(date +%s.%N)
   bytes=0
@@ -76,11 +77,13 @@ for r in $(seq "$runs"); do
 done
 
 echo "== gcprobe import prometheus --selector '{job=\"api\"}' --since $since --until $until --step $step"
+# On a shared machine wall time follows the load: the CPU time gcprobe
+# itself used (user + sys) is printed beside it, and the load average.
+TIMEFORMAT="%R s wall, %U s user + %S s sys"
 for r in $(seq "$runs"); do
   rm -rf "$work/out"
-  t0=$(date +%s.%N)
-  "$work/gcprobe" import prometheus --url "$url" --selector '{job="api"}' --since "$since" --until "$until" --step "$step" -o "$work/out" 2> "$work/import.log"
-  echo "   run $r: $(echo "$(date +%s.%N) - $t0" | bc) s wall: $(cat "$work/import.log")"
+  took=$( { time "$work/gcprobe" import prometheus --url "$url" --selector '{job="api"}' --since "$since" --until "$until" --step "$step" -o "$work/out" 2> "$work/import.log"; } 2>&1 )
+  echo "   run $r: $took (load average $(cut -d' ' -f1 /proc/loadavg)): $(cut -c1-120 "$work/import.log")"
 done
 echo "   $(ls "$work/out" | wc -l) records, $(du -sh "$work/out" | cut -f1)"
 

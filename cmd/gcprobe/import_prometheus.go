@@ -140,7 +140,10 @@ func promImportLine(res *promimport.Result, n int, dir string, took time.Duratio
 		}
 	}
 	fmt.Fprintf(&b, "imported %d instances into %s in %s (%d queries)", n, dir, took.Round(time.Millisecond), res.Queries)
-	if restarts > 0 {
+	switch {
+	case restarts == 1:
+		fmt.Fprintf(&b, "; 1 restart (noted in its record)")
+	case restarts > 1:
 		fmt.Fprintf(&b, "; %d restarts (noted in the records)", restarts)
 	}
 	if len(res.NotGo) > 0 {

@@ -9,7 +9,9 @@
 //	promfleet [-instances 100] [-hours 6] [-step 15s] [-end UNIX] > fleet.om
 //
 // Instance api-7 runs with GOMEMLIMIT=64MiB below its live heap (a GC death
-// spiral: hundreds of cycles a second); api-3 restarts half way.
+// spiral: hundreds of cycles a second, 75% of the CPU in the GC); api-3
+// restarts half way. Every instance also exports the opt-in runtime metrics
+// for the live heap and the GC's CPU.
 package main
 
 import (
@@ -68,6 +70,8 @@ var families = []struct {
 	{"go_memstats_heap_alloc_bytes", "gauge"}, {"go_memstats_next_gc_bytes", "gauge"}, {"go_memstats_sys_bytes", "gauge"},
 	{"go_memstats_alloc_bytes", "counter"}, {"go_goroutines", "gauge"}, {"process_resident_memory_bytes", "gauge"},
 	{"process_cpu_seconds", "counter"}, {"process_start_time_seconds", "gauge"},
+	// The opt-in runtime metrics (collectors.WithGoCollectorRuntimeMetrics).
+	{"go_gc_heap_live_bytes", "gauge"}, {"go_cpu_classes_gc_total_cpu_seconds", "counter"}, {"go_cpu_classes_total_cpu_seconds", "counter"},
 }
 
 func writeFleet(w *bufio.Writer, count, n int, start, step int64) {
@@ -141,14 +145,24 @@ func writeSamples(w *bufio.Writer, family, labels string, in instance, k int, ts
 	case "process_resident_memory_bytes":
 		line(family, "", live*2.2)
 	case "process_cpu_seconds":
-		gc := 0.02
-		if in.memLimit > 0 {
-			gc = 0.75
-		}
-		line(family+"_total", "", up*(0.5+gc))
+		line(family+"_total", "", up*(0.5+4*gcShare(in)))
 	case "process_start_time_seconds":
 		line(family, "", math.Floor(startTime))
+	case "go_gc_heap_live_bytes":
+		line(family, "", live)
+	case "go_cpu_classes_gc_total_cpu_seconds":
+		line(family+"_total", "", up*4*gcShare(in))
+	case "go_cpu_classes_total_cpu_seconds":
+		line(family+"_total", "", up*4) // GOMAXPROCS x wall
 	}
+}
+
+// gcShare is the GC's share of the available CPU.
+func gcShare(in instance) float64 {
+	if in.memLimit > 0 {
+		return 0.75
+	}
+	return 0.02
 }
 
 func format(v float64) string {
