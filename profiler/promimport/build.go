@@ -37,30 +37,13 @@ func build(o Options, g grid, target model.Metric, data fetched, st setting, his
 	}
 	get := func(name string) series { return data[name][k] }
 
-	// Restarts: the process's start time changes, or (without it) the GC
-	// count or the process's CPU time goes back. A counter can be past
-	// its old value by the first scrape after a restart, so the start time
-	// is the surer sign.
-	restarts := changes(get(mStartTime))
-	for _, name := range []string{mPauseCount, mCPU} {
-		restarts = append(restarts, resets(get(name))...)
-	}
-	slices.Sort(restarts)
-	restarts = slices.Compact(restarts)
+	restarts := restartSteps(get)
 	in.Restarts = len(restarts)
 	cont := map[string]series{}
 	for _, name := range counters {
 		cont[name] = continuous(get(name), restarts)
 	}
-
-	for _, m := range OptIn {
-		if get(m.Name) == nil && !(m.Name == mPauseBucket && hist != nil) {
-			in.Missing = append(in.Missing, m.Name)
-		}
-	}
-	if get(mGCCPU) != nil && get(mTotalCPU) == nil {
-		in.Missing = append(in.Missing, mTotalCPU)
-	}
+	in.Missing = missing(get, hist)
 
 	// The record starts at the instance's first step with data, so that
 	// its duration (and rates over it) is the instance's own.
@@ -86,6 +69,33 @@ func build(o Options, g grid, target model.Metric, data fetched, st setting, his
 	}
 	in.Events = append(in.Events, record.Event{T: t(last), End: &record.End{Reason: record.EndImported}})
 	return in
+}
+
+// restartSteps are the steps at which the process had restarted: its start
+// time changed, or (without it) the GC count or the process's CPU time went
+// back. A counter can be past its old value by the first scrape after a
+// restart, so the start time is the surer sign.
+func restartSteps(get func(string) series) []int {
+	restarts := changes(get(mStartTime))
+	for _, name := range []string{mPauseCount, mCPU} {
+		restarts = append(restarts, resets(get(name))...)
+	}
+	slices.Sort(restarts)
+	return slices.Compact(restarts)
+}
+
+// missing lists the opt-in metrics the instance does not export.
+func missing(get func(string) series, hist *histSeries) []string {
+	var out []string
+	for _, m := range OptIn {
+		if get(m.Name) == nil && !(m.Name == mPauseBucket && hist != nil) {
+			out = append(out, m.Name)
+		}
+	}
+	if get(mGCCPU) != nil && get(mTotalCPU) == nil {
+		out = append(out, mTotalCPU)
+	}
+	return out
 }
 
 // sample is step i's reading.
