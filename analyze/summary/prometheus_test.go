@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gcprobe/gcprobe/record"
@@ -29,5 +30,9 @@ func TestPrometheusSamples(t *testing.T) {
 	}
 	if m, ok := s.Metric("pause.total"); !ok || !near(m.Value, 0.006) {
 		t.Errorf("pause.total %+v", m)
+	}
+	var b strings.Builder
+	if err := WriteText(&b, []Summary{s}); err != nil || !strings.Contains(b.String(), "- / - / 900 µs") {
+		t.Errorf("text: %v\n%s", err, b.String())
 	}
 }

@@ -302,6 +302,9 @@ func (s *Summary) ending(run *record.Run) {
 		}
 	default:
 		s.Ended = endWords(end)
+		if end.Reason == record.EndImported && s.Source == record.SourcePrometheus {
+			s.Ended = "the imported range ends here (the program may still be running)"
+		}
 	}
 }
 
