@@ -15,16 +15,11 @@ import (
 // needs no edit here. v is not modified; what Finite returns shares no
 // pointer, slice or map that holds a float with v.
 func Finite[T any](v T) T {
-	return finiteWith(newFiniter(), v)
-}
-
-// finiteWith is Finite with c's memory of which types hold floats, which a
-// Writer keeps for all its events.
-func finiteWith[T any](c finiter, v T) T {
 	rv := reflect.ValueOf(&v).Elem()
 	if !nonFinite(rv) {
 		return v // the common case: nothing to copy
 	}
+	c := finiter{holds: map[reflect.Type]bool{}}
 	if c.holdsFloat(rv.Type()) {
 		rv.Set(c.copy(rv))
 	}
@@ -63,13 +58,10 @@ func nonFinite(v reflect.Value) bool {
 	return false
 }
 
-// finiter remembers which types hold floats: for one call of Finite, or
-// for the life of a Writer (which holds its lock while using it).
+// finiter remembers, for one call of Finite, which types hold floats.
 type finiter struct {
 	holds map[reflect.Type]bool
 }
-
-func newFiniter() finiter { return finiter{holds: map[reflect.Type]bool{}} }
 
 // copy returns v with non-finite floats replaced, copying whatever
 // holds a float so that the original is left alone.

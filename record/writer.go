@@ -17,10 +17,6 @@ type Writer struct {
 	enc   *json.Encoder
 	start time.Time
 	err   error
-	// floats remembers which types hold floats across events, so that
-	// Finite's reflection over a type is done once per writer, not per
-	// event (a fleet import writes hundreds of thousands).
-	floats finiter
 }
 
 // NewWriter writes the header at once and returns a Writer for the events.
@@ -70,24 +66,14 @@ func (w *Writer) Write(e Event) error {
 	if e.T == 0 {
 		e.T = w.Since(time.Now())
 	}
-	return w.writeEvent(e)
+	return w.write(Finite(e))
 }
 
 // WriteAt appends one event at its own T, zero included: for sources that
 // place events on a clock of their own (an import of past data), where T = 0
 // is the header's start and not "now".
 func (w *Writer) WriteAt(e Event) error {
-	return w.writeEvent(e)
-}
-
-// writeEvent writes e with its non-finite figures made 0 (see Finite).
-func (w *Writer) writeEvent(e Event) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.floats.holds == nil {
-		w.floats = newFiniter()
-	}
-	return w.encode(finiteWith(w.floats, e))
+	return w.write(Finite(e))
 }
 
 // Note appends a note event at the current time.
@@ -98,11 +84,6 @@ func (w *Writer) Note(level, format string, args ...any) error {
 func (w *Writer) write(v any) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.encode(v)
-}
-
-// encode writes one line; w.mu is held.
-func (w *Writer) encode(v any) error {
 	if w.err != nil {
 		return w.err
 	}

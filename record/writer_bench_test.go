@@ -13,22 +13,13 @@ var benchSample = Event{T: 15, Sample: &Sample{RSSBytes: 90 << 20, HeapGoalBytes
 	PauseSecondsTotal: 3.7, PauseMaxRecentSeconds: 0.0008}}
 
 // BenchmarkWriteAt writes sample events as a fleet import does (WriteAt,
-// into a buffer). Its baselines in the same run: Finite called per event
-// (the reflection over the event's types done every time, as Write did
-// before the Writer kept it), and encoding/json alone, the floor.
+// into a buffer), against encoding/json alone in the same run: the floor.
 func BenchmarkWriteAt(b *testing.B) {
 	b.Run("WriteAt", func(b *testing.B) {
 		w, _ := NewWriter(bufio.NewWriter(io.Discard), Header{Start: time.Unix(0, 0)})
 		b.ReportAllocs()
 		for b.Loop() {
 			w.WriteAt(benchSample)
-		}
-	})
-	b.Run("Finite-per-event", func(b *testing.B) {
-		enc := json.NewEncoder(io.Discard)
-		b.ReportAllocs()
-		for b.Loop() {
-			enc.Encode(Finite(benchSample))
 		}
 	})
 	b.Run("json-only", func(b *testing.B) {
