@@ -108,6 +108,14 @@ var ErrNoSharedConfig = fmt.Errorf("the new runs share no configuration (GOGC, G
 // got significantly worse (Mann–Whitney U, p <= alpha) by more than its
 // limit.
 func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) {
+	return CheckBy(old, new, limits, alpha, nil)
+}
+
+// CheckBy is Check with runs matched on the by dimensions only (see
+// Config.Only); by nil matches on the whole configuration. An empty,
+// non-nil by pools every run of each side: a fleet before and after a
+// deploy, its instances as repeats.
+func CheckBy(old, new []Run, limits []Limit, alpha float64, by []string) (*CheckResult, error) {
 	if len(old) == 0 || len(new) == 0 {
 		return nil, ErrNoRuns
 	}
@@ -117,6 +125,9 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 		runs []Run
 	}{{"old", old}, {"new", new}} {
 		for _, r := range set.runs {
+			if by != nil {
+				r.Config = r.Config.Only(by)
+			}
 			r.Config.Workload = set.name
 			runs = append(runs, r)
 		}
