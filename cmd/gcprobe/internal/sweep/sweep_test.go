@@ -349,3 +349,76 @@ func TestBuilds(t *testing.T) {
 		t.Errorf("compiler output: log %q\nprogress %s", blog, progress.String())
 	}
 }
+
+// TestScenarioBuildsRunner checks that a scenario sweep over builds
+// builds the runner package in its module and starts the build instead of
+// Exe, and that a go line newer than the toolchain leaves the build out
+// before anything is built.
+func TestScenarioBuildsRunner(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program")
+	}
+	goExe, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	mod := t.TempDir()
+	// A runner that writes its GC and the scenario's name where -o says.
+	runner := `package main
+
+import (
+	"os"
+	"runtime/debug"
+)
+
+func main() {
+	bi, _ := debug.ReadBuildInfo()
+	exp := ""
+	for _, s := range bi.Settings {
+		if s.Key == "GOEXPERIMENT" {
+			exp = s.Value
+		}
+	}
+	for i, a := range os.Args {
+		if a == "-o" {
+			os.WriteFile(os.Args[i+1], []byte(os.Args[3]+" experiment="+exp+"\n"), 0o644)
+		}
+	}
+}
+`
+	for name, text := range map[string]string{"go.mod": "module " + RunnerModule + "\n\ngo 1.22\n", "cmd/gcprobe/main.go": runner} {
+		os.MkdirAll(filepath.Dir(filepath.Join(mod, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(mod, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := Options{
+		Dir: filepath.Join(t.TempDir(), "out"), Exe: "/nonexistent/gcprobe", Env: os.Environ(), Go: goExe,
+		Target: Target{Scenario: "readstates", BuildDir: mod},
+		Grid:   Grid{Experiment: []string{"default", "nogreenteagc"}, GOGC: []string{"100"}, MemLimit: []string{"off"}},
+		Repeat: 1,
+	}
+	res, err := Run(context.Background(), o)
+	if err != nil || res.Ran != 2 || res.Failed != 0 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	for file, want := range map[string]string{
+		"default_gogc-100_memlimit-off_r1.jsonl":      "readstates experiment=\n",
+		"nogreenteagc_gogc-100_memlimit-off_r1.jsonl": "readstates experiment=nogreenteagc\n",
+	} {
+		if b, _ := os.ReadFile(filepath.Join(o.Dir, file)); string(b) != want {
+			t.Errorf("%s: %q, want %q", file, b, want)
+		}
+	}
+
+	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module "+RunnerModule+"\n\ngo 1.99.0\n"), 0o644)
+	o.Dir = filepath.Join(t.TempDir(), "out2")
+	var progress bytes.Buffer
+	o.Progress = &progress
+	if _, err := Run(context.Background(), o); err == nil || !strings.Contains(progress.String(), "cannot build "+RunnerModule+": its go.mod ("+filepath.Join(mod, "go.mod")+") says go 1.99.0") {
+		t.Errorf("go line newer than the toolchain: %v\n%s", err, progress.String())
+	}
+	if strings.Contains(progress.String(), "building") {
+		t.Errorf("built although the go line says it cannot:\n%s", progress.String())
+	}
+}
