@@ -54,6 +54,17 @@ func TestSweepGCImplementations(t *testing.T) {
 			t.Errorf("compare: exit %d, no %q in\n%s%s", c.code, want, c.stdout, c.stderr)
 		}
 	}
+	for _, name := range []string{"r.md", "r.html"} {
+		rep := filepath.Join(t.TempDir(), name)
+		if r := gcprobe(t, "report", out, "-o", rep); r.code != 0 {
+			t.Fatalf("report: %+v", r)
+		}
+		b, _ := os.ReadFile(rep)
+		text := strings.ReplaceAll(string(b), "&#43;", "+") // html/template's escape
+		if !strings.Contains(text, v+" greentea against "+v+" classic at gogc=100 memlimit=off (3+3 runs)") {
+			t.Errorf("%s has no verdict between the GCs", name)
+		}
+	}
 	// The records compare with the installed build's run of gcprobe run
 	// too, with no extra flag: each record says which build made it.
 	built, err := os.ReadFile(buildBinary(t, "../../testdata/progs/allocator"))
