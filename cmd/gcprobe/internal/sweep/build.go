@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -156,25 +157,17 @@ type builder struct {
 	versions map[string]string
 }
 
-// goCmd is the go command with the sweep's environment and extra, run in
-// dir.
+// goCmd is the go command with the sweep's environment and extra (which
+// wins: exec uses the last value of a variable), run in dir.
 func (b *builder) goCmd(ctx context.Context, dir string, extra []string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, b.o.Go, args...)
 	cmd.Dir = dir
-	cmd.Env = append(clean(b.o.Env), extra...)
-	return cmd
-}
-
-// clean drops the variables the builds set themselves.
-func clean(env []string) []string {
-	var out []string
-	for _, kv := range env {
-		k, _, _ := strings.Cut(kv, "=")
-		if k != "GOTOOLCHAIN" && k != "GOEXPERIMENT" {
-			out = append(out, kv)
-		}
+	env := b.o.Env
+	if env == nil { // as exec.Cmd: nil is this process's environment
+		env = os.Environ()
 	}
-	return out
+	cmd.Env = append(slices.Clip(env), extra...)
+	return cmd
 }
 
 // check finds, before anything is built or run, what the go command can
