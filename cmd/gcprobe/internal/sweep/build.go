@@ -202,7 +202,9 @@ func (b *builder) check(ctx context.Context, keys []BuildKey) (map[BuildKey]stri
 	bad := map[BuildKey]string{}
 	for _, k := range keys {
 		v := b.versions[k.Toolchain]
-		if mod.Go != "" && version.IsValid(v) && version.Compare(v, "go"+mod.Go) < 0 {
+		// Without --toolchain the environment's GOTOOLCHAIN (auto, say)
+		// may switch to a newer release: the go command decides then.
+		if k.Toolchain != "" && mod.Go != "" && version.IsValid(v) && version.Compare(v, "go"+mod.Go) < 0 {
 			bad[k] = fmt.Sprintf("%s cannot build %s: its go.mod (%s) says go %s", v, mod.Path, mod.File, mod.Go)
 			continue
 		}

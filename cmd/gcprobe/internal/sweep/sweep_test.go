@@ -413,6 +413,7 @@ func main() {
 
 	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module "+RunnerModule+"\n\ngo 1.99.0\n"), 0o644)
 	o.Dir = filepath.Join(t.TempDir(), "out2")
+	o.Grid.Toolchain = []string{"local"} // pinned: no switch to a newer release
 	var progress bytes.Buffer
 	o.Progress = &progress
 	if _, err := Run(context.Background(), o); err == nil || !strings.Contains(progress.String(), "cannot build "+RunnerModule+": its go.mod ("+filepath.Join(mod, "go.mod")+") says go 1.99.0") {
