@@ -116,7 +116,11 @@ func (v BuildVerdict) Sentence() string {
 	list := func(cs []Change) string {
 		s := make([]string, len(cs))
 		for i, ch := range cs {
-			s[i] = fmt.Sprintf("%s (%s, p=%.3f)", ch.Metric, FormatDelta(ch.Delta), ch.P)
+			p := fmt.Sprintf("p=%.3f", ch.P)
+			if ch.P < 0.001 {
+				p = "p<0.001"
+			}
+			s[i] = fmt.Sprintf("%s (%s, %s)", ch.Metric, FormatDelta(ch.Delta), p)
 		}
 		return strings.Join(s, ", ")
 	}
