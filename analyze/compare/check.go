@@ -1,13 +1,14 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
 
-	"github.com/gcprobe/gcprobe/analyze/texttab"
+	"github.com/gcprobe/gcprobe/analyze/table"
 )
 
 // Limit is how much worse a metric may get before a check fails, as in
@@ -93,6 +94,11 @@ type CheckRow struct {
 	Notes []int
 }
 
+// ErrNotMeasured is returned, wrapped with the metric's name, when a limit
+// names a metric that no run measured: a mistake in the limits (or in the
+// runs chosen), not a regression.
+var ErrNotMeasured = errors.New("no run measured this metric")
+
 // ErrNoSharedConfig is returned when the new runs and the baseline share no
 // configuration.
 var ErrNoSharedConfig = fmt.Errorf("the new runs share no configuration (GOGC, GOMEMLIMIT, GOMAXPROCS, parameters, and the build when the baseline has several) with the baseline")
@@ -137,7 +143,7 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 	for _, l := range limits {
 		i := c.Metric(l.Metric)
 		if i < 0 {
-			return nil, entryErrorf("", "no run measured %s", l.Metric)
+			return nil, &EntryError{Metric: l.Metric, Err: ErrNotMeasured}
 		}
 		idx = append(idx, i)
 	}
@@ -203,13 +209,14 @@ func oneBuild(runs []Run) (Config, bool) {
 	return b, true
 }
 
-// WriteCheck writes the check as a table, a verdict line and footnotes.
-func WriteCheck(w io.Writer, r *CheckResult) error {
-	var t texttab.Table
-	for _, col := range []int{2, 3, 4, 5} {
-		t.Align(col, texttab.Right)
+// Table lays the check out: a row per configuration and limit, with the
+// baseline's and the new median, the change, the limit, the U-test's p and
+// the verdict (with the marks of its footnotes, r.Notes).
+func (r *CheckResult) Table() *table.Table {
+	t := &table.Table{
+		Head:  []string{"configuration", "metric", "baseline", "new", "change", "allowed", "p", "verdict"},
+		Align: []table.Align{table.Left, table.Left, table.Right, table.Right, table.Right, table.Right},
 	}
-	t.Row("configuration", "metric", "baseline", "new", "change", "allowed", "p", "verdict")
 	for _, row := range r.Rows {
 		verdict := "ok"
 		switch {
@@ -232,7 +239,12 @@ func WriteCheck(w io.Writer, r *CheckResult) error {
 			FormatValue(row.Metric.Unit, row.Old.Center), FormatValue(row.Metric.Unit, row.New.Center),
 			FormatDelta(row.New.Delta), worseWord(row), p, verdict+marks)
 	}
-	if _, err := t.WriteTo(w); err != nil {
+	return t
+}
+
+// WriteCheck writes the check as a table, a verdict line and footnotes.
+func WriteCheck(w io.Writer, r *CheckResult) error {
+	if err := table.WriteText(w, r.Table(), table.TextOptions{}); err != nil {
 		return err
 	}
 	var b strings.Builder
