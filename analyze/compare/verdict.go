@@ -5,146 +5,141 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"golang.org/x/perf/benchmath"
 )
 
-// Verdict is what a comparison says in a few lines, whatever the number of
-// configurations: for each metric, the best configuration and whether it
-// is significantly better than its baseline, and how many configurations
-// differ significantly from theirs, better or worse.
-type Verdict struct {
-	Metrics []MetricVerdict
+// BuildVerdict says which of two builds of the program (Go release and GC
+// implementation) is better on which metric, at the same settings: the
+// question "what does upgrading Go, or switching the GC, do to this
+// workload?".
+type BuildVerdict struct {
+	// New and Base are the builds ("go1.27.3 greentea", "go1.26.8
+	// classic"); Settings the rest of the configuration they share
+	// ("gogc=100 memlimit=off").
+	New, Base, Settings string
+	// Better, Worse and Same sort the metrics both measured: significantly
+	// better, significantly worse (U-test, p <= Alpha), and no significant
+	// difference.
+	Better, Worse, Same []Change
+	// N and BaseN are the numbers of runs on each side.
+	N, BaseN int
 }
 
-// MetricVerdict is the verdict on one metric.
-type MetricVerdict struct {
-	Metric MetricInfo
-	// Best is the configuration with the best median (nil when no
-	// configuration measured the metric); BestStat its statistics.
-	Best     *Group
-	BestStat Stat
-	// Better and Worse are the configurations significantly better or
-	// worse than their baseline, best first for Better and worst first for
-	// Worse; Compared counts the configurations tested against a baseline.
-	Better, Worse []*Group
-	Compared      int
+// Change is one metric of a BuildVerdict.
+type Change struct {
+	Metric string
+	// Delta is the change of the median (0.1 for +10%); P the U-test's
+	// p-value.
+	Delta, P float64
 }
 
-// Verdict computes the comparison's verdict.
-func (c *Comparison) Verdict() Verdict {
-	var v Verdict
-	for i, m := range c.Metrics {
-		mv := MetricVerdict{Metric: m}
-		type ranked struct {
-			g     *Group
-			delta float64
+// buildVerdicts pairs every group with the group of the baseline build
+// that has the same settings. The baseline build is the one sel names, or
+// the oldest release with the classic GC (see baselineBuild).
+func buildVerdicts(c *Comparison, sel Selector) []BuildVerdict {
+	var ref Selector
+	for _, t := range sel {
+		if slices.Contains(buildDims, t.Dim) {
+			ref = append(ref, t)
 		}
-		var better, worse []ranked
-		for _, g := range c.Groups {
-			st := g.Stats[i]
-			if st.N == 0 || math.IsNaN(st.Center) {
-				continue
-			}
-			if mv.Best == nil || improves(m, st.Center, mv.BestStat.Center) {
-				mv.Best, mv.BestStat = g, st
-			}
-			if g.IsBaseline() || math.IsNaN(st.P) {
-				continue
-			}
-			mv.Compared++
-			switch {
-			case st.Better(m):
-				better = append(better, ranked{g, st.Delta})
-			case st.Significant && st.Delta != 0:
-				worse = append(worse, ranked{g, st.Delta})
-			}
-		}
-		// Better: the largest improvement first; worse: the largest
-		// regression first.
-		order := func(rs []ranked, first func(a, b float64) bool) []*Group {
-			slices.SortStableFunc(rs, func(a, b ranked) int {
-				switch {
-				case first(a.delta, b.delta):
-					return -1
-				case first(b.delta, a.delta):
-					return 1
-				}
-				return 0
-			})
-			out := make([]*Group, len(rs))
-			for i, r := range rs {
-				out[i] = r.g
-			}
-			return out
-		}
-		mv.Better = order(better, func(a, b float64) bool { return improves(m, a, b) })
-		mv.Worse = order(worse, func(a, b float64) bool { return improves(m, b, a) })
-		v.Metrics = append(v.Metrics, mv)
 	}
-	return v
-}
-
-// improves reports whether a is better than b for the metric.
-func improves(m MetricInfo, a, b float64) bool {
-	if m.LowerIsBetter {
-		return a < b
+	if len(ref) == 0 {
+		ref = c.baselineBuild()
 	}
-	return a > b
-}
-
-// Lines says the verdict in words, one line per metric:
-//
-//	gc.cpu: best gogc=200 memlimit=off, 4.05% (-49.69% vs its baseline, p=0.002); 3 of 3 configurations differ significantly from their baseline: 1 better (gogc=200 memlimit=off), 2 worse (gogc=50 memlimit=off, gogc=100 memlimit=512MiB)
-func (v Verdict) Lines() []string {
-	var out []string
-	for _, mv := range v.Metrics {
-		if mv.Best == nil {
+	if len(ref) == 0 {
+		return nil
+	}
+	th := &benchmath.Thresholds{CompareAlpha: c.Alpha}
+	var out []BuildVerdict
+	for _, g := range c.Groups {
+		if ref.Match(g.Config) {
 			continue
 		}
-		st := mv.BestStat
-		s := fmt.Sprintf("%s: best %s, %s", mv.Metric.Name, mv.Best.Label, FormatValue(mv.Metric.Unit, st.Center))
-		switch {
-		case mv.Best.IsBaseline():
-			s += " (a " + mv.Best.BaselineWord() + ")"
-		case st.Significant:
-			s += fmt.Sprintf(" (%s vs its baseline, p=%.3f)", FormatDelta(st.Delta), st.P)
-		case !math.IsNaN(st.P):
-			s += fmt.Sprintf(" (not significantly different from its baseline, p=%.3f)", st.P)
+		base := c.sameSettings(g, ref)
+		if base == nil {
+			continue
 		}
-		n := len(mv.Better) + len(mv.Worse)
-		switch {
-		case mv.Compared == 0:
-		case n == 0:
-			s += fmt.Sprintf("; none of %d configurations differs significantly from its baseline", mv.Compared)
-		default:
-			if n == 1 {
-				s += fmt.Sprintf("; 1 of %d configurations differs significantly from its baseline: ", mv.Compared)
-			} else {
-				s += fmt.Sprintf("; %d of %d configurations differ significantly from their baseline: ", n, mv.Compared)
+		v := BuildVerdict{New: g.Config.Build(), Base: base.Config.Build(), Settings: settings(g.Config, c.Dims), N: len(g.Files), BaseN: len(base.Files)}
+		for i, m := range c.Metrics {
+			old, new := base.Stats[i], g.Stats[i]
+			if old.N == 0 || new.N == 0 {
+				continue
 			}
-			var parts []string
-			if len(mv.Better) > 0 {
-				parts = append(parts, fmt.Sprintf("%d better (%s)", len(mv.Better), labels(mv.Better, 2)))
+			cmp := benchmath.AssumeNothing.Compare(benchmath.NewSample(slices.Clone(old.Values), th), benchmath.NewSample(slices.Clone(new.Values), th))
+			ch := Change{Metric: m.Name, P: cmp.P, Delta: math.NaN()}
+			if old.Center != 0 {
+				ch.Delta = new.Center/old.Center - 1
 			}
-			if len(mv.Worse) > 0 {
-				parts = append(parts, fmt.Sprintf("%d worse (%s)", len(mv.Worse), labels(mv.Worse, 2)))
+			switch {
+			case cmp.P > cmp.Alpha || new.Center == old.Center:
+				v.Same = append(v.Same, ch)
+			case (new.Center < old.Center) == m.LowerIsBetter:
+				v.Better = append(v.Better, ch)
+			default:
+				v.Worse = append(v.Worse, ch)
 			}
-			s += strings.Join(parts, ", ")
 		}
-		out = append(out, s)
+		out = append(out, v)
 	}
 	return out
 }
 
-// labels lists the first n groups' labels, the largest change first, and
-// "…" when there are more.
-func labels(gs []*Group, n int) string {
-	var ls []string
-	for i, g := range gs {
-		if i == n {
-			ls = append(ls, "…")
-			break
+// sameSettings is the group of the reference build whose configuration
+// equals g's on every dimension but the build's.
+func (c *Comparison) sameSettings(g *Group, ref Selector) *Group {
+	for _, h := range c.Groups {
+		if h != g && ref.Match(h.Config) && agrees(g.Config, h.Config, Selector{{DimGo, ""}, {DimGC, ""}}) {
+			return h
 		}
-		ls = append(ls, g.Label)
 	}
-	return strings.Join(ls, ", ")
+	return nil
+}
+
+// settings labels a configuration without its build.
+func settings(cfg Config, dims []string) string {
+	var d []string
+	for _, x := range dims {
+		if !slices.Contains(buildDims, x) {
+			d = append(d, x)
+		}
+	}
+	return cfg.Label(d)
+}
+
+// Sentence says the verdict in words: "go1.27.3 greentea against go1.26.8
+// classic at gogc=100 memlimit=off (6+6 runs): better on gc.cpu (-42%,
+// p=0.002); worse on rss.peak (+8%, p=0.004); no significant difference
+// on heap.goal, throughput".
+func (v BuildVerdict) Sentence() string {
+	var parts []string
+	list := func(cs []Change) string {
+		s := make([]string, len(cs))
+		for i, ch := range cs {
+			p := fmt.Sprintf("p=%.3f", ch.P)
+			if ch.P < 0.001 {
+				p = "p<0.001"
+			}
+			s[i] = fmt.Sprintf("%s (%s, %s)", ch.Metric, FormatDelta(ch.Delta), p)
+		}
+		return strings.Join(s, ", ")
+	}
+	if len(v.Better) > 0 {
+		parts = append(parts, "better on "+list(v.Better))
+	}
+	if len(v.Worse) > 0 {
+		parts = append(parts, "worse on "+list(v.Worse))
+	}
+	if len(v.Same) > 0 {
+		names := make([]string, len(v.Same))
+		for i, ch := range v.Same {
+			names[i] = ch.Metric
+		}
+		what := "no significant difference on "
+		if len(v.Better)+len(v.Worse) == 0 {
+			what = "no significant difference on any metric: "
+		}
+		parts = append(parts, what+strings.Join(names, ", "))
+	}
+	return fmt.Sprintf("%s against %s at %s (%d+%d runs): %s", v.New, v.Base, v.Settings, v.BaseN, v.N, strings.Join(parts, "; "))
 }

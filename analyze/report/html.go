@@ -154,9 +154,20 @@ details.runs > summary { cursor: pointer; font-weight: 600; margin: 1.2em 0; }
 {{with .Report.Verdict}}<div class="verdict"><strong>Verdict</strong> (the best configuration per metric, and what differs significantly from its baseline):<ul>
 {{range .}}<li>{{.}}</li>
 {{end}}</ul></div>{{end}}
+{{- end}}
+{{- with .Report.Fleet}}
+<section id="fleet">
+<h2>Fleet</h2>
+{{template "table" $.Report.FleetTable}}
+<p><strong>Outliers:</strong></p>
+<ul>{{range .OutlierLines}}<li>{{.}}</li>{{end}}</ul>
+</section>
+{{- end}}
+{{- if .Multi}}
 <section id="comparison">
 <h2>Comparison</h2>
 {{with .Report.Comparison}}{{with .Recommendation}}<p class="recommend">{{.Sentence}}</p>{{end}}{{end}}
+{{with .Report.Comparison}}{{range .Builds}}<p class="recommend"><strong>Verdict:</strong> {{.Sentence}}.</p>{{end}}{{end}}
 {{with .ComparisonNote}}<p class="notes">{{.}}</p>{{end}}
 <div class="charts">
 {{range .Figures}}{{template "figure" .}}{{end}}
@@ -164,6 +175,7 @@ details.runs > summary { cursor: pointer; font-weight: 600; margin: 1.2em 0; }
 {{range .Comparison}}{{template "table" .}}{{end}}
 {{with .Report.Comparison}}{{range $i, $n := .Notes}}<p class="notes">{{sup (inc $i)}} {{$n}}</p>{{end}}{{range .Warnings}}<p class="warn">{{.}}</p>{{end}}{{end}}
 </section>
+{{- if not .Report.Fleet}}
 <section id="summary">
 <h2>{{.Report.TableTitle}}</h2>
 {{template "summary" .}}
@@ -175,6 +187,7 @@ details.runs > summary { cursor: pointer; font-weight: 600; margin: 1.2em 0; }
 </section>
 {{end}}{{if .Many}}</details>
 {{end}}
+{{- end}}
 {{- end}}
 </main>
 </body>
