@@ -1,0 +1,151 @@
+package trace
+
+// The MMU (minimum mutator utilization, Cheng & Blelloch 2001) of a window
+// length w is the lowest share of the CPU left to the program over any
+// interval of length w. Utilization is a step function u(t) in [0, 1]; with
+// F(t) its integral, the utilization of [t, t+w] is (F(t+w) - F(t)) / w, a
+// piecewise-linear function of t whose minimum lies where t or t+w meets a
+// step. mmuBuilder evaluates exactly those windows while the steps stream
+// in, for all window lengths at once, keeping only the steps of the last
+// (longest window) of time.
+
+// DefaultWindows are the MMU window lengths, in nanoseconds: 100 µs to 1 s
+// in 1-2-5 steps.
+var DefaultWindows = []int64{
+	100e3, 200e3, 500e3,
+	1e6, 2e6, 5e6,
+	10e6, 20e6, 50e6,
+	100e6, 200e6, 500e6,
+	1e9,
+}
+
+type step struct {
+	t int64   // when u starts to hold, ns
+	u float64 // utilization from t to the next step
+	f float64 // integral of u from the first step to t, ns
+}
+
+type mmuWindow struct {
+	w     int64
+	min   float64
+	worst int64 // start of the worst window, ns
+	seen  bool
+	// Absolute indexes into the step stream (see mmuBuilder.base).
+	start int // next step whose window [t, t+w] is still to be evaluated
+	fwd   int // step holding t+w for the window starting at steps[start]
+	back  int // step holding t-w for windows ending at the newest step
+}
+
+type mmuBuilder struct {
+	steps []step
+	base   int   // absolute index of steps[0]
+	origin int64 // time of the first step
+	win    []mmuWindow
+}
+
+func newMMUBuilder(windows []int64) *mmuBuilder {
+	b := &mmuBuilder{}
+	for _, w := range windows {
+		b.win = append(b.win, mmuWindow{w: w})
+	}
+	return b
+}
+
+// at returns the step with absolute index i.
+func (b *mmuBuilder) at(i int) *step { return &b.steps[i-b.base] }
+
+// integral returns F(x), advancing *seg (an absolute step index) to the
+// step that holds x; x must not precede steps[*seg] nor follow the newest
+// step.
+func (b *mmuBuilder) integral(seg *int, x int64) float64 {
+	last := b.base + len(b.steps) - 1
+	for *seg < last && b.at(*seg+1).t <= x {
+		*seg++
+	}
+	s := b.at(*seg)
+	return s.f + s.u*float64(x-s.t)
+}
+
+// add records that utilization is u from time t on. Times must not go
+// backwards.
+func (b *mmuBuilder) add(t int64, u float64) {
+	n := len(b.steps)
+	if n == 0 {
+		b.steps = append(b.steps, step{t: t, u: u})
+		b.origin = t
+		return
+	}
+	last := &b.steps[n-1]
+	if t <= last.t {
+		last.u = u // a zero-length step holds no time
+		return
+	}
+	if u == last.u {
+		return
+	}
+	b.steps = append(b.steps, step{t: t, u: u, f: last.f + last.u*float64(t-last.t)})
+	b.evaluate()
+	b.prune()
+}
+
+// evaluate scores the windows that the newest step completes: the one
+// that ends at it, and those that start at an older step and end before it.
+func (b *mmuBuilder) evaluate() {
+	k := b.base + len(b.steps) - 1
+	newest := b.at(k)
+	for i := range b.win {
+		wd := &b.win[i]
+		w := wd.w
+		for wd.start < k && b.at(wd.start).t+w <= newest.t {
+			s := b.at(wd.start)
+			wd.fwd = max(wd.fwd, wd.start)
+			wd.score((b.integral(&wd.fwd, s.t+w)-s.f)/float64(w), s.t)
+			wd.start++
+		}
+		if x := newest.t - w; x >= b.origin {
+			wd.score((newest.f-b.integral(&wd.back, x))/float64(w), x)
+		}
+	}
+}
+
+func (wd *mmuWindow) score(u float64, start int64) {
+	if u < 0 {
+		u = 0 // rounding
+	}
+	if !wd.seen || u < wd.min {
+		wd.min, wd.worst, wd.seen = u, start, true
+	}
+}
+
+// prune drops the steps that no window needs any more.
+func (b *mmuBuilder) prune() {
+	keep := b.base + len(b.steps) - 1
+	for i := range b.win {
+		keep = min(keep, b.win[i].start, b.win[i].fwd, b.win[i].back)
+	}
+	drop := keep - b.base
+	if drop < 1024 || drop < len(b.steps)/2 {
+		return
+	}
+	n := copy(b.steps, b.steps[drop:])
+	b.steps = b.steps[:n]
+	b.base = keep
+}
+
+// finish closes the curve at time end (the trace's last event) and returns
+// the MMU of each window that fits in the trace, worst windows' starts as
+// offsets from traceStart.
+func (b *mmuBuilder) finish(end, traceStart int64) []MMUPoint {
+	if len(b.steps) == 0 {
+		return nil
+	}
+	b.add(end, -1) // a sentinel step: nothing after end is ever integrated
+	var out []MMUPoint
+	for _, wd := range b.win {
+		if !wd.seen {
+			continue
+		}
+		out = append(out, MMUPoint{WindowNs: wd.w, Util: wd.min, WorstAtNs: wd.worst - traceStart})
+	}
+	return out
+}
