@@ -37,7 +37,7 @@ type mmuWindow struct {
 }
 
 type mmuBuilder struct {
-	steps []step
+	steps  []step
 	base   int   // absolute index of steps[0]
 	origin int64 // time of the first step
 	win    []mmuWindow
