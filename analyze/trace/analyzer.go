@@ -41,10 +41,6 @@ type goState struct {
 	// worker is the kind of mark worker the goroutine runs as now (a label
 	// the runtime re-emits on every start of a worker goroutine).
 	worker category
-	// bgMark: once seen as a dedicated or fractional worker the goroutine
-	// counts as GC work whenever it runs; this is go tool trace's rule,
-	// kept so that both MMUs measure the same thing.
-	bgMark bool
 	// gcWorker and system goroutines are the runtime's, not the
 	// program's: the exposure figures leave them out.
 	gcWorker bool
@@ -243,7 +239,7 @@ func (a *analyzer) refresh(p *procState, id int, now int64) {
 	}
 	f := a.opts.Util
 	gc := (f&UtilSweep != 0 && p.sweep > 0) ||
-		(p.g != nil && ((f&UtilAssist != 0 && p.g.assist) || (f&UtilBackground != 0 && p.g.bgMark)))
+		(p.g != nil && ((f&UtilAssist != 0 && p.g.assist) || (f&UtilBackground != 0 && (p.g.worker == catDedicated || p.g.worker == catFractional))))
 	if gc != p.gc {
 		p.gc = gc
 		if id < a.gomaxprocs {
@@ -599,9 +595,6 @@ func (a *analyzer) label(ev xtrace.Event, l xtrace.Label, now int64) {
 	}
 	g := a.g(l.Resource.Goroutine())
 	g.worker, g.gcWorker = w, true
-	if w != catIdleMark {
-		g.bgMark = true
-	}
 	if p := a.proc(g.proc); p != nil && p.g == g {
 		a.refresh(p, int(g.proc), now)
 	}

@@ -18,6 +18,10 @@
 //     an incremental sweep; during a GC stop-the-world no P runs the
 //     program. Idle-priority mark workers run on otherwise idle Ps and are
 //     not counted against the program, but the timeline shows them apart.
+//     (go tool trace's MMU counts a goroutine once seen as a worker
+//     whenever it runs, and in Go 1.26 counts each restart twice, so that
+//     its utilization sticks at 0 once the Ps' workers have restarted; for
+//     the other three flags the two agree to four decimals.)
 //  3. The result is an Analysis value; WriteText, WriteMarkdown and
 //     WriteJSON render it.
 //

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -14,14 +15,21 @@ var tracesOnce = map[string]*traceOnce{}
 var tracesMu sync.Mutex
 
 type traceOnce struct {
-	once sync.Once
-	path string
-	err  error
+	once   sync.Once
+	path   string
+	stdout []byte // the program's runtime/metrics GC CPU, as JSON
+	err    error
 }
 
 // progTrace builds testdata/progs/NAME and runs it with GOMAXPROCS=2 for
 // duration d, returning the trace it wrote.
 func progTrace(t testing.TB, name, d string) string {
+	t.Helper()
+	return progRun(t, name, d).path
+}
+
+// progRun is progTrace with what the program printed.
+func progRun(t testing.TB, name, d string) *traceOnce {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs a program; not with -short")
@@ -48,14 +56,16 @@ func progTrace(t testing.TB, name, d string) string {
 		o.path = filepath.Join(dir, name+".trace")
 		cmd := exec.Command(bin, o.path, d)
 		cmd.Env = append(os.Environ(), "GOMAXPROCS=2", "GOGC=100")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			o.err = &buildError{name, string(out)}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if o.stdout, err = cmd.Output(); err != nil {
+			o.err = &buildError{name, err.Error() + ": " + stderr.String()}
 		}
 	})
 	if o.err != nil {
 		t.Fatal(o.err)
 	}
-	return o.path
+	return o
 }
 
 type buildError struct{ name, out string }

@@ -62,7 +62,9 @@ func Tables(a *Analysis) []Table {
 		}
 		ts = append(ts, t)
 	}
-	ts = append(ts, exposureTable(a))
+	if a.DurationNs > 0 {
+		ts = append(ts, exposureTable(a))
+	}
 	if len(a.Regions) > 0 {
 		t := Table{Title: "Regions (requests) overlapping a GC cycle against the others",
 			Header: []string{"region", "class", "count", "mean", "max", "runnable", "STW", "assists"},

@@ -41,13 +41,22 @@ func (a *analyzer) result() *Analysis {
 	end := a.last
 	out := &Analysis{Source: a.opts.Source, Events: a.events, GOMAXPROCS: a.gomaxprocs}
 	if a.failure != nil {
+		// x/exp/trace delivers a generation (about a second of trace,
+		// whose string and stack tables come at its end) only whole.
 		out.Truncated = true
-		out.Warnings = append(out.Warnings, fmt.Sprintf("the trace is damaged or cut short: analysed up to %.3f s (%d events): %v",
-			float64(end-a.first)/1e9, a.events, a.failure))
+		if a.events <= 1 {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("the trace is damaged or cut short before the end of its first generation "+
+				"(about a second of trace, read whole or not at all), so there is nothing to analyse: %v", a.failure))
+		} else {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("the trace is damaged or cut short: analysed up to %.3f s (%d events), "+
+				"the end of its last whole generation: %v", float64(end-a.first)/1e9, a.events, a.failure))
+		}
 	}
-	if !a.seen {
-		out.Warnings = append(out.Warnings, "the trace holds no events")
-		out.Verdict = "The trace holds no events."
+	if a.events <= 1 { // at most the Sync the reader starts with
+		if a.failure == nil {
+			out.Warnings = append(out.Warnings, "the trace holds no events")
+		}
+		out.Verdict = "Nothing to analyse: the trace holds no complete generation of events."
 		return out
 	}
 	out.DurationNs = end - a.first

@@ -3,6 +3,8 @@
 // small requests, each in a runtime/trace region named "request", served
 // by fresh goroutines while a background goroutine churns garbage.
 //
+// It prints the GC CPU time runtime/metrics counted meanwhile as JSON.
+//
 // Usage: bigheap OUT.trace [DURATION]
 package main
 
@@ -10,6 +12,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/metrics"
 	"runtime/trace"
 	"sync"
 	"time"
@@ -50,6 +54,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	runtime.GC() // no cycle in progress when the trace starts
+	before := gcSamples()
 	if err := trace.Start(f); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -88,9 +94,35 @@ func main() {
 	}
 	tick.Stop()
 	wg.Wait()
+	runtime.GC() // the last cycle ends inside the trace
 	trace.Stop()
+	gcCPU(before, gcSamples())
 	if err := f.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// gcCPU prints, as one JSON line on stdout, the GC CPU the runtime counted
+// between before and after (runtime/metrics, an independent source for the
+// trace's per-P worker and assist times).
+func gcCPU(before, after []metrics.Sample) {
+	fmt.Printf("{")
+	for i := range after {
+		if i > 0 {
+			fmt.Printf(",")
+		}
+		fmt.Printf("%q:%g", after[i].Name, after[i].Value.Float64()-before[i].Value.Float64())
+	}
+	fmt.Printf("}\n")
+}
+
+func gcSamples() []metrics.Sample {
+	s := []metrics.Sample{
+		{Name: "/cpu/classes/gc/mark/dedicated:cpu-seconds"},
+		{Name: "/cpu/classes/gc/mark/idle:cpu-seconds"},
+		{Name: "/cpu/classes/gc/mark/assist:cpu-seconds"},
+	}
+	metrics.Read(s)
+	return s
 }
