@@ -70,7 +70,8 @@ type Cycle struct {
 	// cycle; WaitNs is their summed wait within it.
 	Waiting int   `json:"waiting_goroutines"`
 	WaitNs  int64 `json:"wait_ns"`
-	// AssistNs sums the goroutines' time in mark assists in the cycle.
+	// AssistNs sums the goroutines' time in mark assists within the
+	// cycle: running, parked in the assist queue or waiting for a P.
 	AssistNs int64 `json:"assist_ns"`
 }
 
@@ -107,7 +108,9 @@ type Exposure struct {
 	// STWNs is the time goroutines were runnable or running while a GC
 	// stopped the world (zero outside GC).
 	STWNs int64 `json:"stw_ns"`
-	// AssistNs is the time goroutines spent in mark assists.
+	// AssistNs is the time goroutines spent in mark assists (running,
+	// parked in the assist queue or runnable again); outside GC it is the
+	// end of assists that outlasted their cycle.
 	AssistNs int64 `json:"assist_ns"`
 }
 

@@ -68,18 +68,30 @@ func Analyze(r io.Reader, opts Options) (*Analysis, error) {
 		return nil, err
 	}
 	a := newAnalyzer(opts)
-	for {
-		ev, err := readEvent(rd)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			a.fail(err)
-			break
-		}
-		a.event(ev)
+	if err := a.readAll(rd); err != nil {
+		a.fail(err)
 	}
 	return a.result(), nil
+}
+
+// readAll feeds every event of rd to a. A panic in the reader (or in a,
+// on events the reader let through) ends the stream like a read error.
+func (a *analyzer) readAll(rd *xtrace.Reader) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("reading the trace panicked: %s", oneLine(fmt.Sprint(p)))
+		}
+	}()
+	for {
+		ev, err := rd.ReadEvent()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return errors.New(oneLine(err.Error()))
+		}
+		a.event(&ev)
+	}
 }
 
 // notTrace says why head cannot start an execution trace, or returns "".
@@ -112,15 +124,6 @@ func newReader(r io.Reader) (rd *xtrace.Reader, err error) {
 		return nil, errors.New(oneLine(err.Error()))
 	}
 	return rd, nil
-}
-
-func readEvent(rd *xtrace.Reader) (ev xtrace.Event, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("the trace reader panicked: %s", oneLine(fmt.Sprint(p)))
-		}
-	}()
-	return rd.ReadEvent()
 }
 
 func oneLine(s string) string {

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	xtrace "golang.org/x/exp/trace"
@@ -99,8 +100,15 @@ type analyzer struct {
 	gomaxprocs int
 	stw        int // open GC stop-the-worlds
 	gcProcs    int // Ps (below gomaxprocs) doing GC work
-	procs      []procState
+	// utilChanged says stw, gcProcs or gomaxprocs changed since the MMU
+	// last heard.
+	utilChanged bool
+	procs       []procState
+	// The live goroutines: by ID in dense below maxDense (IDs are handed
+	// out in sequence), else in gs.
+	dense      []*goState
 	gs         map[xtrace.GoID]*goState
+	live       int
 	cycles     []*cycleState
 	mmu        *mmuBuilder
 	in, out    Exposure
@@ -128,7 +136,7 @@ func newAnalyzer(opts Options) *analyzer {
 
 func (a *analyzer) fail(err error) { a.failure = err }
 
-func (a *analyzer) event(ev xtrace.Event) {
+func (a *analyzer) event(ev *xtrace.Event) {
 	now := int64(ev.Time())
 	if !a.seen {
 		a.first, a.seen = now, true
@@ -148,7 +156,7 @@ func (a *analyzer) event(ev xtrace.Event) {
 	case xtrace.EventStateTransition:
 		st := ev.StateTransition()
 		if st.Resource.Kind == xtrace.ResourceGoroutine {
-			a.goTransition(ev, st, now)
+			a.goTransition(ev, &st, now)
 		}
 	case xtrace.EventRangeActive:
 		if a.nSync > 1 {
@@ -170,8 +178,9 @@ func (a *analyzer) event(ev xtrace.Event) {
 			a.regionEnd(g, ev.Region().Type, now)
 		}
 	}
-	if a.gomaxprocs > 0 {
+	if a.utilChanged && a.gomaxprocs > 0 {
 		a.mmu.add(now, a.util())
+		a.utilChanged = false
 	}
 }
 
@@ -188,6 +197,7 @@ func (a *analyzer) setGOMAXPROCS(n int) {
 	}
 	a.gomaxprocs = n
 	a.gcProcs = 0
+	a.utilChanged = true
 	for i := range a.procs {
 		if i < n && a.procs[i].gc {
 			a.gcProcs++
@@ -208,15 +218,62 @@ func (a *analyzer) proc(id xtrace.ProcID) *procState {
 
 // g returns the state of goroutine id, creating it, or nil for NoGoroutine.
 func (a *analyzer) g(id xtrace.GoID) *goState {
-	if id == xtrace.NoGoroutine {
+	if id < 0 {
 		return nil
+	}
+	if id < maxDense {
+		for int(id) >= len(a.dense) {
+			a.dense = append(a.dense, make([]*goState, max(len(a.dense), 1024))...)
+		}
+		if g := a.dense[id]; g != nil {
+			return g
+		}
+		g := a.newG(id)
+		a.dense[id] = g
+		return g
 	}
 	g := a.gs[id]
 	if g == nil {
-		g = &goState{id: id, proc: xtrace.NoProc, row: Goroutine{ID: int64(id)}}
+		g = a.newG(id)
 		a.gs[id] = g
 	}
 	return g
+}
+
+// maxDense bounds the dense goroutine table (8 MiB of pointers).
+const maxDense = 1 << 20
+
+func (a *analyzer) newG(id xtrace.GoID) *goState {
+	a.live++
+	return &goState{id: id, proc: xtrace.NoProc, row: Goroutine{ID: int64(id)}}
+}
+
+func (a *analyzer) forget(g *goState) {
+	a.live--
+	if g.id < maxDense {
+		a.dense[g.id] = nil
+	} else {
+		delete(a.gs, g.id)
+	}
+}
+
+// liveGs returns the live goroutines in ID order.
+func (a *analyzer) liveGs() []*goState {
+	var out []*goState
+	for _, g := range a.dense {
+		if g != nil {
+			out = append(out, g)
+		}
+	}
+	ids := make([]xtrace.GoID, 0, len(a.gs))
+	for id := range a.gs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		out = append(out, a.gs[id])
+	}
+	return out
 }
 
 // refresh recomputes what P p is doing after its goroutine, that
@@ -242,6 +299,7 @@ func (a *analyzer) refresh(p *procState, id int, now int64) {
 		(p.g != nil && ((f&UtilAssist != 0 && p.g.assist) || (f&UtilBackground != 0 && (p.g.worker == catDedicated || p.g.worker == catFractional))))
 	if gc != p.gc {
 		p.gc = gc
+		a.utilChanged = true
 		if id < a.gomaxprocs {
 			if gc {
 				a.gcProcs++
@@ -297,7 +355,7 @@ func overlap(a0, a1, b0, b1 int64) int64 {
 	return min(a1, b1) - max(a0, b0)
 }
 
-func (a *analyzer) goTransition(ev xtrace.Event, st xtrace.StateTransition, now int64) {
+func (a *analyzer) goTransition(ev *xtrace.Event, st *xtrace.StateTransition, now int64) {
 	g := a.g(st.Resource.Goroutine())
 	from, to := st.Goroutine()
 	if from == xtrace.GoNotExist || (from == xtrace.GoUndetermined && g.startFunc == "") {
@@ -346,7 +404,7 @@ func (a *analyzer) retire(g *goState, now int64) {
 		a.delayed.push(g.row)
 		a.payers.push(g.row)
 	}
-	delete(a.gs, g.id)
+	a.forget(g)
 }
 
 // waited accounts a runnable wait from t0 to t1.
@@ -465,10 +523,11 @@ func (a *analyzer) newCycle(now int64) *cycleState {
 	return c
 }
 
-func (a *analyzer) rangeBegin(ev xtrace.Event, r xtrace.Range, now int64) {
+func (a *analyzer) rangeBegin(ev *xtrace.Event, r xtrace.Range, now int64) {
 	switch {
 	case isGCSTW(r.Name):
 		a.stw++
+		a.utilChanged = true
 		// The mark phase's begin may come just before or after the
 		// sweep termination that starts its cycle.
 		c := a.current()
@@ -510,11 +569,12 @@ func (a *analyzer) rangeBegin(ev xtrace.Event, r xtrace.Range, now int64) {
 	}
 }
 
-func (a *analyzer) rangeEnd(ev xtrace.Event, r xtrace.Range, now int64) {
+func (a *analyzer) rangeEnd(ev *xtrace.Event, r xtrace.Range, now int64) {
 	switch {
 	case isGCSTW(r.Name):
 		if a.stw > 0 {
 			a.stw--
+			a.utilChanged = true
 		}
 		c := a.current()
 		if c == nil || len(c.stw) == 0 || c.stw[len(c.stw)-1].end != open {
@@ -543,7 +603,7 @@ func (a *analyzer) rangeEnd(ev xtrace.Event, r xtrace.Range, now int64) {
 		if r.Scope.Kind != xtrace.ResourceGoroutine {
 			return
 		}
-		if g := a.gs[r.Scope.Goroutine()]; g != nil && g.assist {
+		if g := a.g(r.Scope.Goroutine()); g != nil && g.assist {
 			a.assistEnd(g, now)
 			if p := a.proc(g.proc); p != nil && p.g == g {
 				a.refresh(p, int(g.proc), now)
@@ -564,21 +624,24 @@ func (a *analyzer) assistEnd(g *goState, now int64) {
 		return
 	}
 	g.row.AssistNs += d
-	// An assist is GC work wherever it ends (a goroutine parked in the
-	// assist queue resumes after mark termination): all of it counts
-	// for the cycle it began in.
-	a.eachCycle(g.assistSince, g.assistSince+1, func(_ int, c *cycleState, _, _ int64) {
-		c.assistNs += d
+	// An assist (running, parked in the assist queue or runnable again)
+	// may outlast its cycle: a parked one resumes after mark termination,
+	// and then waits for a P. Each cycle counts its own part.
+	var inGC int64
+	a.eachCycle(g.assistSince, now, func(_ int, c *cycleState, inCycle, _ int64) {
+		c.assistNs += inCycle
+		inGC += inCycle
 	})
 	if !g.gcWorker && !g.system {
-		a.in.AssistNs += d
+		a.in.AssistNs += inGC
+		a.out.AssistNs += d - inGC
 	}
 	for i := range g.regions {
 		g.regions[i].assists += d
 	}
 }
 
-func (a *analyzer) label(ev xtrace.Event, l xtrace.Label, now int64) {
+func (a *analyzer) label(ev *xtrace.Event, l xtrace.Label, now int64) {
 	if l.Resource.Kind != xtrace.ResourceGoroutine {
 		return
 	}
@@ -663,5 +726,3 @@ func leafFunc(s xtrace.Stack) string {
 }
 
 const runnable = xtrace.GoRunnable
-
-func goID(id int64) xtrace.GoID { return xtrace.GoID(id) }

@@ -27,8 +27,8 @@ type step struct {
 
 type mmuWindow struct {
 	w     int64
-	min   float64
-	worst int64 // start of the worst window, ns
+	min   float64 // the smallest integral over a window, ns
+	worst int64   // start of the worst window, ns
 	seen  bool
 	// Absolute indexes into the step stream (see mmuBuilder.base).
 	start int // next step whose window [t, t+w] is still to be evaluated
@@ -40,6 +40,7 @@ type mmuBuilder struct {
 	steps  []step
 	base   int   // absolute index of steps[0]
 	origin int64 // time of the first step
+	done   int   // absolute index of the last step evaluated
 	win    []mmuWindow
 }
 
@@ -84,36 +85,44 @@ func (b *mmuBuilder) add(t int64, u float64) {
 		return
 	}
 	b.steps = append(b.steps, step{t: t, u: u, f: last.f + last.u*float64(t-last.t)})
-	b.evaluate()
-	b.prune()
+	if b.base+len(b.steps)-b.done > mmuBatch {
+		b.evaluate()
+		b.prune()
+	}
 }
 
-// evaluate scores the windows that the newest step completes: the one
-// that ends at it, and those that start at an older step and end before it.
+// mmuBatch is how many new steps wait before the windows are moved over
+// them, one window at a time (tighter loops than every window per step).
+const mmuBatch = 512
+
+// evaluate scores, for each new step, the windows that the step completes:
+// the one that ends at it, and those that start at an older step and end
+// before it.
 func (b *mmuBuilder) evaluate() {
-	k := b.base + len(b.steps) - 1
-	newest := b.at(k)
+	last := b.base + len(b.steps) - 1
 	for i := range b.win {
 		wd := &b.win[i]
 		w := wd.w
-		for wd.start < k && b.at(wd.start).t+w <= newest.t {
-			s := b.at(wd.start)
-			wd.fwd = max(wd.fwd, wd.start)
-			wd.score((b.integral(&wd.fwd, s.t+w)-s.f)/float64(w), s.t)
-			wd.start++
-		}
-		if x := newest.t - w; x >= b.origin {
-			wd.score((newest.f-b.integral(&wd.back, x))/float64(w), x)
+		for k := b.done + 1; k <= last; k++ {
+			newest := b.at(k)
+			for wd.start < k && b.at(wd.start).t+w <= newest.t {
+				s := b.at(wd.start)
+				wd.fwd = max(wd.fwd, wd.start)
+				wd.score(b.integral(&wd.fwd, s.t+w)-s.f, s.t)
+				wd.start++
+			}
+			if x := newest.t - w; x >= b.origin {
+				wd.score(newest.f-b.integral(&wd.back, x), x)
+			}
 		}
 	}
+	b.done = last
 }
 
-func (wd *mmuWindow) score(u float64, start int64) {
-	if u < 0 {
-		u = 0 // rounding
-	}
-	if !wd.seen || u < wd.min {
-		wd.min, wd.worst, wd.seen = u, start, true
+// score keeps the smallest integral of a window (its utilization times w).
+func (wd *mmuWindow) score(f float64, start int64) {
+	if !wd.seen || f < wd.min {
+		wd.min, wd.worst, wd.seen = f, start, true
 	}
 }
 
@@ -123,6 +132,7 @@ func (b *mmuBuilder) prune() {
 	for i := range b.win {
 		keep = min(keep, b.win[i].start, b.win[i].fwd, b.win[i].back)
 	}
+	keep = min(keep, b.done)
 	drop := keep - b.base
 	if drop < 1024 || drop < len(b.steps)/2 {
 		return
@@ -140,12 +150,14 @@ func (b *mmuBuilder) finish(end, traceStart int64) []MMUPoint {
 		return nil
 	}
 	b.add(end, -1) // a sentinel step: nothing after end is ever integrated
+	b.evaluate()
 	var out []MMUPoint
 	for _, wd := range b.win {
 		if !wd.seen {
 			continue
 		}
-		out = append(out, MMUPoint{WindowNs: wd.w, Util: wd.min, WorstAtNs: wd.worst - traceStart})
+		u := max(wd.min/float64(wd.w), 0) // below 0 only by rounding
+		out = append(out, MMUPoint{WindowNs: wd.w, Util: u, WorstAtNs: wd.worst - traceStart})
 	}
 	return out
 }

@@ -61,13 +61,8 @@ func (a *analyzer) result() *Analysis {
 	}
 	out.DurationNs = end - a.first
 
-	ids := make([]int64, 0, len(a.gs))
-	for id := range a.gs {
-		ids = append(ids, int64(id))
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		g := a.gs[goID(id)]
+	live := a.liveGs()
+	for _, g := range live {
 		if g.state == runnable {
 			a.waited(g, g.since, end)
 		}
@@ -78,8 +73,7 @@ func (a *analyzer) result() *Analysis {
 	for i := range a.procs {
 		a.flushProc(&a.procs[i], i, end)
 	}
-	for _, id := range ids {
-		g := a.gs[goID(id)]
+	for _, g := range live {
 		if !g.gcWorker && !g.system {
 			if g.row.Func == "" {
 				g.row.Func = g.startFunc

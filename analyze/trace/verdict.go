@@ -39,7 +39,7 @@ func verdict(a *Analysis) string {
 		b.WriteString("no goroutine waited runnable")
 	}
 	stw := c.SweepTermNs + c.MarkTermNs
-	fmt.Fprintf(&b, "; assists took %s; STW %s: ", dur(c.AssistNs), dur(stw))
+	fmt.Fprintf(&b, "; goroutines spent %s in assists (running or queued); STW %s: ", dur(c.AssistNs), dur(stw))
 	switch {
 	case c.WaitNs == 0 && c.AssistNs == 0:
 		b.WriteString("the GC delayed no goroutine noticeably.")
