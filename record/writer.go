@@ -7,17 +7,19 @@ import (
 	"io"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Writer appends a run record to an io.Writer, one JSON line per call,
 // flushed before the call returns. It is safe for concurrent use.
 type Writer struct {
-	mu    sync.Mutex
-	w     *bufio.Writer
-	enc   *json.Encoder
-	start time.Time
-	err   error
+	mu        sync.Mutex
+	w         *bufio.Writer
+	enc       *json.Encoder
+	start     time.Time
+	err       error
+	observers atomic.Pointer[[]func(Event)]
 }
 
 // NewWriter writes the header at once and returns a Writer for the events.
@@ -66,7 +68,30 @@ func (w *Writer) Write(e Event) error {
 		e.T = w.Since(time.Now())
 	}
 	sanitize(&e)
-	return w.write(e)
+	if err := w.write(e); err != nil {
+		return err
+	}
+	if obs := w.observers.Load(); obs != nil {
+		for _, f := range *obs {
+			f(e)
+		}
+	}
+	return nil
+}
+
+// Observe makes every later successful Write call fn with the event, in
+// the writing goroutine, after the event is written and no lock is held:
+// fn must be quick and may not block (it may Write). Payloads are shared
+// with the writer's caller: fn must not change them.
+func (w *Writer) Observe(fn func(Event)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var obs []func(Event)
+	if old := w.observers.Load(); old != nil {
+		obs = append(obs, *old...)
+	}
+	obs = append(obs, fn)
+	w.observers.Store(&obs)
 }
 
 // Note appends a note event at the current time.
