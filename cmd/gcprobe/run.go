@@ -47,23 +47,20 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 	output := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-CMD-YYYYMMDD-HHMMSS.jsonl)")
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
 	showTrace := fs.Bool("show-gctrace", false, "also pass gctrace lines through to stderr")
+	view := addLiveFlags(fs, false)
 	fs.SetInterspersed(false) // flags after CMD are CMD's
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := view.check(io, *output); err != nil {
 		return err
 	}
 	command := fs.Args()
 	if len(command) == 0 {
 		return usageErrorf("run: no command given after -- (see gcprobe run --help)")
 	}
-	if *gogc != "" {
-		if _, err := units.ParseGOGC(*gogc); err != nil {
-			return usageErrorf("run: --gogc: %v", err)
-		}
-	}
-	if *memLimit != "" {
-		if _, err := units.ParseMemLimit(*memLimit); err != nil {
-			return usageErrorf("run: --memlimit: %v", err)
-		}
+	if err := checkGCFlags("run", *gogc, *memLimit); err != nil {
+		return err
 	}
 	if *duration < 0 {
 		return usageErrorf("run: --duration must not be negative")
@@ -87,7 +84,7 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 		Stdin:       pipedInput(io.in),
 		ShowGCTrace: *showTrace,
 	}
-	res, err := recordChild(ctx, io, opts, *output, command[0], *quiet)
+	res, err := recordChild(ctx, io, opts, *output, command[0], *quiet, view)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -122,4 +119,20 @@ func safeName(s string) string {
 		return "cmd"
 	}
 	return s
+}
+
+// checkGCFlags validates --gogc and --memlimit, which run and scenario run
+// both take, naming the flag in the error.
+func checkGCFlags(cmd, gogc, memLimit string) error {
+	if gogc != "" {
+		if _, err := units.ParseGOGC(gogc); err != nil {
+			return usageErrorf("%s: --gogc: %v", cmd, err)
+		}
+	}
+	if memLimit != "" {
+		if _, err := units.ParseMemLimit(memLimit); err != nil {
+			return usageErrorf("%s: --memlimit: %v", cmd, err)
+		}
+	}
+	return nil
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/gcprobe/gcprobe/profiler/host"
 	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/scenarios"
-	"github.com/gcprobe/gcprobe/units"
 )
 
 const scenarioHelp = `Run a built-in workload and record its GC and request latency.
@@ -252,6 +251,7 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	interval := fs.Duration("interval", 100*time.Millisecond, "how often to sample the runtime, RSS and CPU")
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
 	traceOn := fs.String("trace-on", "", "keep the last seconds of execution trace (flight recorder) and write a snapshot beside the record when `TRIGGERS` fire: p99>20ms, max>100ms (a 100ms latency interval), pause>2ms (a GC pause), gccpu>25% (GC CPU over a cycle); comma-separated")
+	view := addLiveFlags(fs, false)
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if s, ok := scenarios.Lookup(args[0]); ok {
 			fs.Usage = func() {
@@ -263,18 +263,14 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *gogc != "" {
-		if _, err := units.ParseGOGC(*gogc); err != nil {
-			return usageErrorf("scenario run: --gogc: %v", err)
-		}
-	}
-	if *memLimit != "" {
-		if _, err := units.ParseMemLimit(*memLimit); err != nil {
-			return usageErrorf("scenario run: --memlimit: %v", err)
-		}
+	if err := checkGCFlags("scenario run", *gogc, *memLimit); err != nil {
+		return err
 	}
 	if *interval < 10*time.Millisecond {
 		return usageErrorf("scenario run: --interval must be at least 10ms")
+	}
+	if err := view.check(io, *output); err != nil {
+		return err
 	}
 	var traceArgs func(string) []string
 	if *traceOn != "" {
@@ -292,7 +288,7 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	}
 	opts.GOGC, opts.MemLimit = *gogc, *memLimit
 	opts.Stdout, opts.Stderr = io.out, io.err
-	res, err := recordChildWith(ctx, io, opts, *output, "scenario-"+a.scenario.Name, *quiet, traceArgs)
+	res, err := recordChildWith(ctx, io, opts, *output, "scenario-"+a.scenario.Name, *quiet, view, traceArgs)
 	if err != nil {
 		return fmt.Errorf("scenario run: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gcprobe/gcprobe/internal/fetch"
 	"github.com/gcprobe/gcprobe/record"
 )
 
@@ -62,7 +63,7 @@ func (p *pprofClient) trace(ctx context.Context, d time.Duration, n int, every t
 		switch {
 		case looksLikeHTML(body):
 			what = "an HTML page, not an execution trace (is net/http/pprof mounted?)"
-		case bytes.HasPrefix(body, gzipMagic):
+		case fetch.IsGzip(body):
 			what = "a gzipped body (a pprof profile?), not an execution trace"
 		}
 		return nil, fmt.Errorf("execution trace window: GET %s answered %s", url, what)
