@@ -152,3 +152,39 @@ type RegionStats struct {
 	MeanSTWNs      int64 `json:"mean_stw_ns"`
 	MeanAssistNs   int64 `json:"mean_assist_ns"`
 }
+
+// MMUCurve is the MMU as two columns: window lengths in seconds and
+// utilizations, for a chart.
+func (a *Analysis) MMUCurve() (windows, utils []float64) {
+	for _, p := range a.MMU {
+		windows = append(windows, float64(p.WindowNs)/1e9)
+		utils = append(utils, p.Util)
+	}
+	return windows, utils
+}
+
+// CycleShares is, for a chart of the trace's GC timeline, a step series of
+// the share of the Ps (0 to 1) that ran mark workers (dedicated and
+// fractional) and goroutines in assists during each mark phase, zero
+// between them; times in seconds from the trace's start.
+func (a *Analysis) CycleShares() (t, workers, assists []float64) {
+	if a.GOMAXPROCS == 0 {
+		return nil, nil, nil
+	}
+	for _, c := range a.Cycles {
+		if c.MarkNs <= 0 {
+			continue
+		}
+		var w, as int64
+		for _, p := range c.Procs {
+			w += p.DedicatedNs + p.FractionalNs
+			as += p.AssistNs
+		}
+		span := float64(c.MarkNs) * float64(a.GOMAXPROCS)
+		s, e := float64(c.MarkAtNs)/1e9, float64(c.MarkAtNs+c.MarkNs)/1e9
+		t = append(t, s, s, e, e)
+		workers = append(workers, 0, float64(w)/span, float64(w)/span, 0)
+		assists = append(assists, 0, float64(as)/span, float64(as)/span, 0)
+	}
+	return t, workers, assists
+}

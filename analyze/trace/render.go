@@ -6,38 +6,43 @@ import (
 	"io"
 	"strings"
 
-	"github.com/gcprobe/gcprobe/analyze/texttab"
+	"github.com/gcprobe/gcprobe/analyze/table"
 )
-
-// Table is one titled table of formatted cells, the shape both the text and
-// the Markdown renderers (and gcprobe report) lay out.
-type Table struct {
-	Title  string
-	Header []string
-	Rows   [][]string
-	// Right says which columns hold numbers (right-aligned).
-	Right []bool
-}
 
 // maxCycleRows bounds the cycle table: the worst cycles by wait, in time
 // order.
 const maxCycleRows = 20
 
-// Tables formats an Analysis as tables, in reading order.
-func Tables(a *Analysis) []Table {
-	var ts []Table
+// right is the alignment of n numeric columns.
+func right(n int) []table.Align {
+	al := make([]table.Align, n)
+	for i := range al {
+		al[i] = table.Right
+	}
+	return al
+}
+
+// Tables formats an Analysis as tables, in reading order: the shared table
+// model that gcprobe analyze and gcprobe report render.
+func Tables(a *Analysis) []*table.Table {
+	var ts []*table.Table
 	if len(a.MMU) > 0 {
-		t := Table{Title: "Minimum mutator utilization (stw, background, assist, sweep)",
-			Header: []string{"window", "MMU", "worst window at"}, Right: []bool{true, true, true}}
+		t := &table.Table{Caption: []string{"Minimum mutator utilization (stw, background, assist, sweep)"},
+			Head: []string{"window", "MMU", "worst window at"}, Align: right(3)}
 		for _, p := range a.MMU {
-			t.Rows = append(t.Rows, []string{dur(p.WindowNs), fmt.Sprintf("%.3f", p.Util), at(p.WorstAtNs)})
+			t.Row(dur(p.WindowNs), fmt.Sprintf("%.3f", p.Util), at(p.WorstAtNs))
 		}
 		ts = append(ts, t)
 	}
 	if len(a.Cycles) > 0 {
-		t := Table{Title: fmt.Sprintf("GC cycles (%d)", len(a.Cycles)),
-			Header: []string{"#", "at", "sweep term", "mark", "mark term", "dedicated", "fractional", "idle mark", "assists", "user", "waiting", "mean wait"},
-			Right:  []bool{true, true, true, true, true, true, true, true, true, true, true, true}}
+		caption := fmt.Sprintf("GC cycles (%d)", len(a.Cycles))
+		if len(a.Cycles) > maxCycleRows {
+			caption = fmt.Sprintf("GC cycles (%d; the %d that kept goroutines waiting longest)", len(a.Cycles), maxCycleRows)
+		}
+		t := &table.Table{Caption: []string{caption},
+			Head:  []string{"#", "at", "sweep term", "mark", "mark term", "dedicated", "fractional", "idle mark", "assists", "user", "waiting", "mean wait"},
+			Align: right(12),
+			Notes: []string{"Worker, assist and user times are summed over the Ps during the cycle's mark phase; * marks a cycle the trace cut."}}
 		for _, i := range cycleRows(a.Cycles) {
 			c := a.Cycles[i]
 			var sum ProcTime
@@ -56,9 +61,9 @@ func Tables(a *Analysis) []Table {
 			if !c.Complete {
 				n += "*"
 			}
-			t.Rows = append(t.Rows, []string{n, at(c.StartAtNs), dur(c.SweepTermNs), dur(c.MarkNs), dur(c.MarkTermNs),
+			t.Row(n, at(c.StartAtNs), dur(c.SweepTermNs), dur(c.MarkNs), dur(c.MarkTermNs),
 				dur(sum.DedicatedNs), dur(sum.FractionalNs), dur(sum.IdleMarkNs), dur(sum.AssistNs), dur(sum.UserNs),
-				fmt.Sprint(c.Waiting), mean})
+				fmt.Sprint(c.Waiting), mean)
 		}
 		ts = append(ts, t)
 	}
@@ -66,16 +71,16 @@ func Tables(a *Analysis) []Table {
 		ts = append(ts, exposureTable(a))
 	}
 	if len(a.Regions) > 0 {
-		t := Table{Title: "Regions (requests) overlapping a GC cycle against the others",
-			Header: []string{"region", "class", "count", "mean", "max", "runnable", "STW", "assists"},
-			Right:  []bool{false, false, true, true, true, true, true, true}}
+		t := &table.Table{Caption: []string{"Regions (requests) overlapping a GC cycle against the others (means per region)"},
+			Head:  []string{"region", "class", "count", "mean", "max", "runnable", "STW", "assists"},
+			Align: append([]table.Align{table.Code, table.Left}, right(6)...)}
 		for _, g := range a.Regions {
 			for _, c := range []struct {
 				name string
 				s    RegionStats
 			}{{"in GC", g.InGC}, {"outside", g.OutsideGC}} {
-				t.Rows = append(t.Rows, []string{g.Type, c.name, fmt.Sprint(c.s.Count), dur(c.s.MeanNs), dur(c.s.MaxNs),
-					dur(c.s.MeanRunnableNs), dur(c.s.MeanSTWNs), dur(c.s.MeanAssistNs)})
+				t.Row(g.Type, c.name, fmt.Sprint(c.s.Count), dur(c.s.MeanNs), dur(c.s.MaxNs),
+					dur(c.s.MeanRunnableNs), dur(c.s.MeanSTWNs), dur(c.s.MeanAssistNs))
 			}
 		}
 		ts = append(ts, t)
@@ -106,27 +111,27 @@ func cycleRows(cs []Cycle) []int {
 	return worst
 }
 
-func exposureTable(a *Analysis) Table {
-	t := Table{Title: "Program goroutines during GC cycles against outside",
-		Header: []string{"", "time", "waits", "mean wait", "max wait", "goroutines waiting", "runnable", "STW", "assists"},
-		Right:  []bool{false, true, true, true, true, true, true, true, true}}
+func exposureTable(a *Analysis) *table.Table {
+	t := &table.Table{Caption: []string{"Program goroutines during GC cycles against outside"},
+		Head:  []string{"", "time", "waits", "mean wait", "max wait", "goroutines waiting", "runnable", "STW", "assists"},
+		Align: append([]table.Align{table.Left}, right(8)...)}
 	for _, c := range []struct {
 		name string
 		e    Exposure
 	}{{"in GC", a.InGC}, {"outside", a.OutsideGC}} {
-		t.Rows = append(t.Rows, []string{c.name, dur(c.e.SpanNs), fmt.Sprint(c.e.Waits), dur(c.e.MeanWaitNs), dur(c.e.MaxWaitNs),
-			fmt.Sprint(c.e.WaitingGoroutines), dur(c.e.RunnableNs), dur(c.e.STWNs), dur(c.e.AssistNs)})
+		t.Row(c.name, dur(c.e.SpanNs), fmt.Sprint(c.e.Waits), dur(c.e.MeanWaitNs), dur(c.e.MaxWaitNs),
+			fmt.Sprint(c.e.WaitingGoroutines), dur(c.e.RunnableNs), dur(c.e.STWNs), dur(c.e.AssistNs))
 	}
 	return t
 }
 
-func goroutineTable(title string, gs []Goroutine) Table {
-	t := Table{Title: title,
-		Header: []string{"goroutine", "function", "runnable in GC", "STW", "assists", "assist count", "runnable outside", "longest wait"},
-		Right:  []bool{true, false, true, true, true, true, true, true}}
+func goroutineTable(title string, gs []Goroutine) *table.Table {
+	t := &table.Table{Caption: []string{title},
+		Head:  []string{"goroutine", "function", "runnable in GC", "STW", "assists", "assist count", "runnable outside", "longest wait"},
+		Align: append([]table.Align{table.Right, table.Code}, right(6)...)}
 	for _, g := range gs {
-		t.Rows = append(t.Rows, []string{fmt.Sprint(g.ID), g.Func, dur(g.RunnableInGCNs), dur(g.STWNs), dur(g.AssistNs),
-			fmt.Sprint(g.Assists), dur(g.RunnableOutsideNs), dur(g.MaxWaitNs)})
+		t.Row(fmt.Sprint(g.ID), g.Func, dur(g.RunnableInGCNs), dur(g.STWNs), dur(g.AssistNs),
+			fmt.Sprint(g.Assists), dur(g.RunnableOutsideNs), dur(g.MaxWaitNs))
 	}
 	return t
 }
@@ -144,75 +149,37 @@ func WriteText(w io.Writer, a *Analysis) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Trace: %s\n\n%s\n", heading(a), a.Verdict)
 	for _, t := range Tables(a) {
-		fmt.Fprintf(&b, "\n%s\n", t.Title)
-		var tt texttab.Table
-		tt.Indent = "  "
-		for i, r := range t.Right {
-			if r {
-				tt.Align(i, texttab.Right)
-			}
-		}
-		tt.Row(t.Header...)
-		for _, r := range t.Rows {
-			tt.Row(r...)
-		}
-		if _, err := tt.WriteTo(&b); err != nil {
+		b.WriteString("\n")
+		if err := table.WriteText(&b, t, table.TextOptions{NotePrefix: "note: "}); err != nil {
 			return err
 		}
 	}
-	writeNotes(&b, a, "")
+	writeWarnings(&b, a, "\nWarning: ")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeNotes(b *strings.Builder, a *Analysis, bullet string) {
-	if len(a.Cycles) > 0 {
-		fmt.Fprintf(b, "\n%sTimes per cycle are summed over the Ps during its mark phase; * marks a cycle the trace cut.\n", bullet)
-	}
+func writeWarnings(b *strings.Builder, a *Analysis, prefix string) {
 	for _, w := range a.Warnings {
-		fmt.Fprintf(b, "%sWarning: %s\n", bullet, w)
+		b.WriteString(prefix + w + "\n")
 	}
 }
 
 // WriteMarkdown renders a as Markdown.
 func WriteMarkdown(w io.Writer, a *Analysis) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**Trace:** %s\n\n%s\n", mdEscape(heading(a)), mdEscape(a.Verdict))
+	fmt.Fprintf(&b, "**Trace:** %s\n\n%s\n", table.MarkdownEscape(heading(a)), table.MarkdownEscape(a.Verdict))
 	for _, t := range Tables(a) {
-		fmt.Fprintf(&b, "\n**%s**\n\n", mdEscape(t.Title))
-		WriteMarkdownTable(&b, t)
+		b.WriteString("\n")
+		if err := table.WriteMarkdown(&b, t); err != nil {
+			return err
+		}
 	}
-	writeNotes(&b, a, "- ")
+	for _, w := range a.Warnings {
+		b.WriteString("\n> **Warning:** " + table.MarkdownEscape(w) + "\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// WriteMarkdownTable writes t as a Markdown table.
-func WriteMarkdownTable(b *strings.Builder, t Table) {
-	row := func(cells []string) {
-		b.WriteString("|")
-		for _, c := range cells {
-			fmt.Fprintf(b, " %s |", mdEscape(c))
-		}
-		b.WriteString("\n")
-	}
-	row(t.Header)
-	b.WriteString("|")
-	for i := range t.Header {
-		if i < len(t.Right) && t.Right[i] {
-			b.WriteString("---:|")
-		} else {
-			b.WriteString("---|")
-		}
-	}
-	b.WriteString("\n")
-	for _, r := range t.Rows {
-		row(r)
-	}
-}
-
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", "&lt;", "\n", " ").Replace(s)
 }
 
 // WriteJSON renders a as indented JSON.
