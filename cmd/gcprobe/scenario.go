@@ -38,7 +38,7 @@ Examples:
   gcprobe scenario run readstates --garbage 0 --duration 5m   # the periodic 2-minute GC
   gcprobe scenario run binarytrees --gogc 400
   gcprobe scenario run fanout --pool
-  gcprobe scenario run readstates --trace-on p99>20ms,pause>2ms   # snapshots of the spikes`
+  gcprobe scenario run readstates --trace-on 'p99>20ms,pause>2ms'   # snapshots of the spikes`
 
 func cmdScenario(ctx context.Context, io stdio, args []string) error {
 	if len(args) > 0 {
