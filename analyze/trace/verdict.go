@@ -50,6 +50,15 @@ func verdict(a *Analysis) string {
 	default:
 		b.WriteString("the goroutines were starved of CPU, not paused.")
 	}
+	for _, g := range a.Regions {
+		in, out := g.InGC, g.OutsideGC
+		if in.Count == 0 || out.Count == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, " The %d %q regions that overlapped a GC cycle took %s on average (%s of it runnable without a P, %s in assists, %s stopped) against %s for the %d outside.",
+			in.Count, g.Type, dur(in.MeanNs), dur(in.MeanRunnableNs), dur(in.MeanAssistNs), dur(in.MeanSTWNs), dur(out.MeanNs), out.Count)
+		break // the first region type the trace met: usually its requests
+	}
 	in, out := a.InGC, a.OutsideGC
 	if in.Waits > 0 && out.Waits > 0 {
 		fmt.Fprintf(&b, " Over the whole trace goroutines waited %s on average to run during GC against %s outside.",
