@@ -71,7 +71,7 @@ func Tables(a *Analysis) []*table.Table {
 		ts = append(ts, exposureTable(a))
 	}
 	if len(a.Regions) > 0 {
-		t := &table.Table{Caption: []string{"Regions (requests) overlapping a GC cycle against the others (means per region)"},
+		t := &table.Table{Caption: []string{"runtime/trace regions (such as requests) that overlapped a GC cycle against the others, means per region"},
 			Head:  []string{"region", "class", "count", "mean", "max", "runnable", "STW", "assists"},
 			Align: append([]table.Align{table.Code, table.Left}, right(6)...)}
 		for _, g := range a.Regions {
