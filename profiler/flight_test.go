@@ -167,3 +167,29 @@ func TestFlightTotalSizeBound(t *testing.T) {
 		t.Errorf("snapshot: %v, %v bytes; want 4096", err, fi)
 	}
 }
+
+// FuzzParseTriggers: never a panic, errors on one line, and each parsed
+// trigger's text parses to the same trigger.
+func FuzzParseTriggers(f *testing.F) {
+	for _, s := range []string{"p99>20ms", "pause>2ms,gccpu>25%", "max>1s", "p99.9>50ms", "gccpu>1e1%", "p>1ms", ",", "p99>>1ms"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ts, err := ParseTriggers(s)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error on several lines: %q", err)
+			}
+			return
+		}
+		for _, tr := range ts {
+			again, err := ParseTriggers(tr.Text)
+			if err != nil || len(again) != 1 || again[0] != tr {
+				t.Fatalf("%q parsed as %+v, its text %q as %+v (%v)", s, tr, tr.Text, again, err)
+			}
+			if tr.Above <= 0 || tr.Quantile < 0 || tr.Quantile > 1 {
+				t.Fatalf("%q: trigger %+v out of range", s, tr)
+			}
+		}
+	})
+}
