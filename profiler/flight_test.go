@@ -99,7 +99,12 @@ func TestFlightSnapshotsOnRealGCPauses(t *testing.T) {
 	if err := p.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	gcWork(400 * time.Millisecond)
+	// Until both snapshots began (a loaded machine takes longer to write
+	// one), and then some, for triggers to be turned away.
+	for deadline := time.Now().Add(20 * time.Second); fl.Snapshots() < 2 && time.Now().Before(deadline); {
+		gcWork(100 * time.Millisecond)
+	}
+	gcWork(200 * time.Millisecond)
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
