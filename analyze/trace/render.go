@@ -67,6 +67,16 @@ func Tables(a *Analysis) []*table.Table {
 		}
 		ts = append(ts, t)
 	}
+	if i := worstCycle(a.Cycles); i >= 0 && len(a.Cycles[i].Procs) > 0 {
+		c := a.Cycles[i]
+		t := &table.Table{Caption: []string{fmt.Sprintf("What each P ran in the mark phase of cycle %d (the worst: %s at t=%s)", i+1, dur(c.MarkNs), at(c.MarkAtNs))},
+			Head:  []string{"P", "dedicated", "fractional", "idle mark", "assists", "user", "no goroutine"},
+			Align: right(7)}
+		for _, p := range c.Procs {
+			t.Row(fmt.Sprint(p.Proc), dur(p.DedicatedNs), dur(p.FractionalNs), dur(p.IdleMarkNs), dur(p.AssistNs), dur(p.UserNs), dur(p.IdleNs))
+		}
+		ts = append(ts, t)
+	}
 	if a.DurationNs > 0 {
 		ts = append(ts, exposureTable(a))
 	}

@@ -12,13 +12,7 @@ func verdict(a *Analysis) string {
 	if len(a.Cycles) == 0 {
 		return "No GC cycle ran during the trace: the GC delayed nothing here."
 	}
-	worst := 0
-	for i, c := range a.Cycles {
-		if c.WaitNs+c.AssistNs > a.Cycles[worst].WaitNs+a.Cycles[worst].AssistNs {
-			worst = i
-		}
-	}
-	c := a.Cycles[worst]
+	c := a.Cycles[worstCycle(a.Cycles)]
 	var b strings.Builder
 	var workers, dedicated, fractional, idle int64
 	for _, p := range c.Procs {
@@ -95,3 +89,15 @@ func trimUnit(v float64, unit string) string {
 
 // at formats an offset in the trace as seconds.
 func at(ns int64) string { return fmt.Sprintf("%.3f s", float64(ns)/1e9) }
+
+// worstCycle is the index of the cycle whose mark phase kept goroutines
+// waiting or in assists longest (the first of equals), or -1.
+func worstCycle(cs []Cycle) int {
+	worst := -1
+	for i, c := range cs {
+		if worst < 0 || c.WaitNs+c.AssistNs > cs[worst].WaitNs+cs[worst].AssistNs {
+			worst = i
+		}
+	}
+	return worst
+}
