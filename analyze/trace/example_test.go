@@ -29,7 +29,6 @@ func Example() {
 	}
 	fmt.Println("first MMU window:", time.Duration(a.MMU[0].WindowNs))
 	fmt.Println("truncated:", a.Truncated)
-	_ = trace.WriteText // renders the whole analysis for a person, as gcprobe analyze does
 	// Output:
 	// first MMU window: 100µs
 	// truncated: false
