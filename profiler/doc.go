@@ -43,6 +43,8 @@
 //     the GC's at its pauses), so the change is exactly the change between
 //     the end of the previous cycle and the end of this one: their ratio is
 //     the GC's CPU share over an interval bounded by GC cycles.
+//     IdleCPUSeconds is the change of /cpu/classes/gc/mark/idle, the part
+//     of GCCPUSeconds that idle-priority mark workers used.
 //   - HeapLiveBytes is /gc/heap/live:bytes after the cycle, and HeapGoalBytes
 //     the goal read at the previous tick, the one the cycle was paced
 //     against.

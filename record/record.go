@@ -158,6 +158,16 @@ type Sample struct {
 	// GCCPUFraction is the share of available CPU used by the GC since the
 	// program started, as the source reports it (expvar GCCPUFraction).
 	GCCPUFraction float64 `json:"gc_cpu_fraction,omitempty"`
+	// GCIdleCPUSecondsTotal is the part of GCCPUSecondsTotal spent by
+	// idle-priority mark workers (/cpu/classes/gc/mark/idle:cpu-seconds),
+	// which run only on Ps that would otherwise be idle; it moves only at
+	// the end of a cycle, as GCCPUSecondsTotal does.
+	GCIdleCPUSecondsTotal float64 `json:"gc_idle_cpu_seconds_total,omitempty"`
+	// GCCPUWithoutIdle marks GCCPUSecondsTotal and TotalCPUSecondsTotal
+	// derived from a since-start fraction that leaves idle mark work out
+	// (expvar's GCCPUFraction, at the last cycle's end): the idle part is
+	// then unknown, not zero.
+	GCCPUWithoutIdle bool `json:"gc_cpu_without_idle,omitempty"`
 }
 
 // GC is one garbage-collection cycle.
@@ -219,8 +229,21 @@ type Bucket struct {
 // Pauses is the change in the runtime's stop-the-world pause histogram
 // (/sched/pauses/total/gc:seconds) since the previous Pauses event.
 // Only non-empty buckets are written.
+//
+// A source without a histogram of single pauses (client_golang's
+// go_gc_duration_seconds summary) writes Count and SumSeconds instead, which
+// are exact, and MaxSeconds when it knows a maximum; MaxNote then says what
+// that maximum is over.
 type Pauses struct {
 	Buckets []Bucket `json:"buckets"`
+	// Count and SumSeconds are the number and total length of the pauses
+	// since the previous Pauses event, for a source without Buckets.
+	Count      uint64  `json:"count,omitempty"`
+	SumSeconds float64 `json:"sum_seconds,omitempty"`
+	// MaxSeconds is the longest pause the source reports at this poll,
+	// over what MaxNote says ("the last 256 pauses").
+	MaxSeconds float64 `json:"max_seconds,omitempty"`
+	MaxNote    string  `json:"max_note,omitempty"`
 }
 
 // Latency is the change in a request-latency histogram over one interval

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -93,6 +94,11 @@ type CheckRow struct {
 	Notes []int
 }
 
+// ErrNotMeasured is returned, wrapped with the metric's name, when a limit
+// names a metric that no run measured: a mistake in the limits (or in the
+// runs chosen), not a regression.
+var ErrNotMeasured = errors.New("no run measured this metric")
+
 // ErrNoSharedConfig is returned when the new runs and the baseline share no
 // configuration.
 var ErrNoSharedConfig = fmt.Errorf("the new runs share no configuration (GOGC, GOMEMLIMIT, GOMAXPROCS, parameters) with the baseline")
@@ -131,7 +137,7 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 	for _, l := range limits {
 		i := c.Metric(l.Metric)
 		if i < 0 {
-			return nil, entryErrorf("", "no run measured %s", l.Metric)
+			return nil, &EntryError{Metric: l.Metric, Err: ErrNotMeasured}
 		}
 		idx = append(idx, i)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gcprobe/gcprobe/analyze/compare"
@@ -17,9 +18,11 @@ significant (p <= --alpha). gcprobe check prints a table and exits 1 when a
 metric failed, 0 otherwise. Limits are percentages of the baseline's median;
 "worse" is up for every metric but throughput.
 
-With too few runs nothing can be significant, and nothing fails: five runs on
-each side are the fewest that can show a difference at p <= 0.05 (the table's
-footnotes say so).
+With too few runs nothing can be significant, and nothing fails: four runs on
+each side are the fewest that can show a difference at p <= 0.05 (the exact
+U-test's smallest two-sided p is 2/70 = 0.029 for 4 and 4 runs, 0.1 for 3
+and 3; the table's footnotes say so). A limit on a metric that no run
+measured is a usage error (exit status 2): nothing could be checked.
 
 Examples:
   gcprobe check --baseline main/ --max 'pause.p99=+10%,rss.peak=+5%' pr/
@@ -58,6 +61,9 @@ func cmdCheck(ctx context.Context, io stdio, args []string) error {
 		return fmt.Errorf("check: %w", err)
 	}
 	res, err := compare.Check(old, new, limits, *alpha)
+	if errors.Is(err, compare.ErrNotMeasured) {
+		return usageErrorf("check: %v", compare.WithFlag("--max", err))
+	}
 	if err != nil {
 		return fmt.Errorf("check: %w", compare.WithFlag("--max", err))
 	}

@@ -16,6 +16,12 @@ and for scenario runs request latency inside and outside GC cycles. Several
 runs are shown side by side; a directory stands for every *.jsonl record in
 it, and - for a record on stdin. Footnotes say how each figure was measured.
 
+GC CPU share is the Go runtime's own definition: GC CPU time over GOMAXPROCS
+× wall time between two GC cycle ends, with idle-priority marking shown
+apart. From gctrace it is bounded (the bounds are shown); beside it is the
+process's own CPU time, which the runtime's wall-clock account can exceed on
+a busy machine. docs/figures.md says where every figure comes from.
+
 Examples:
   gcprobe summary run.jsonl
   gcprobe summary --json sweep1/
