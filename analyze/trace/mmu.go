@@ -52,21 +52,6 @@ func newMMUBuilder(windows []int64) *mmuBuilder {
 	return b
 }
 
-// at returns the step with absolute index i.
-func (b *mmuBuilder) at(i int) *step { return &b.steps[i-b.base] }
-
-// integral returns F(x), advancing *seg (an absolute step index) to the
-// step that holds x; x must not precede steps[*seg] nor follow the newest
-// step.
-func (b *mmuBuilder) integral(seg *int, x int64) float64 {
-	last := b.base + len(b.steps) - 1
-	for *seg < last && b.at(*seg+1).t <= x {
-		*seg++
-	}
-	s := b.at(*seg)
-	return s.f + s.u*float64(x-s.t)
-}
-
 // add records that utilization is u from time t on. Times must not go
 // backwards.
 func (b *mmuBuilder) add(t int64, u float64) {
@@ -99,24 +84,38 @@ const mmuBatch = 512
 // the one that ends at it, and those that start at an older step and end
 // before it.
 func (b *mmuBuilder) evaluate() {
-	last := b.base + len(b.steps) - 1
+	steps, base := b.steps, b.base
+	last := len(steps) - 1 // indexes below are into steps
 	for i := range b.win {
 		wd := &b.win[i]
 		w := wd.w
-		for k := b.done + 1; k <= last; k++ {
-			newest := b.at(k)
-			for wd.start < k && b.at(wd.start).t+w <= newest.t {
-				s := b.at(wd.start)
-				wd.fwd = max(wd.fwd, wd.start)
-				wd.score(b.integral(&wd.fwd, s.t+w)-s.f, s.t)
-				wd.start++
+		start, fwd, back := wd.start-base, wd.fwd-base, wd.back-base
+		for k := b.done + 1 - base; k <= last; k++ {
+			tk := steps[k].t
+			// Windows [t_start, t_start+w] that end by t_k.
+			for start < k && steps[start].t+w <= tk {
+				s := &steps[start]
+				y := s.t + w
+				fwd = max(fwd, start)
+				for fwd < k && steps[fwd+1].t <= y {
+					fwd++
+				}
+				f := &steps[fwd]
+				wd.score(f.f+f.u*float64(y-f.t)-s.f, s.t)
+				start++
 			}
-			if x := newest.t - w; x >= b.origin {
-				wd.score(newest.f-b.integral(&wd.back, x), x)
+			// The window [t_k-w, t_k].
+			if x := tk - w; x >= b.origin {
+				for back < k && steps[back+1].t <= x {
+					back++
+				}
+				f := &steps[back]
+				wd.score(steps[k].f-(f.f+f.u*float64(x-f.t)), x)
 			}
 		}
+		wd.start, wd.fwd, wd.back = start+base, fwd+base, back+base
 	}
-	b.done = last
+	b.done = base + last
 }
 
 // score keeps the smallest integral of a window (its utilization times w).
