@@ -80,8 +80,10 @@
 //
 // GET /debug/gcprobe/ answers a [Status] (header, latest sample, next
 // cursor); GET /debug/gcprobe/events?since=N an [EventPage] with every event
-// from cursor N on; GET /debug/gcprobe/metrics the Prometheus text format
-// with a gcprobe_ prefix. Bind what serves it to 127.0.0.1 unless it must be
+// from cursor N on; GET /debug/gcprobe/metrics the Prometheus text format,
+// under client_golang's names where the figure is the same (go_*,
+// process_*), so that a fleet already scraped by Prometheus needs nothing
+// else; what client_golang has no name for keeps a gcprobe_ prefix. Bind what serves it to 127.0.0.1 unless it must be
 // reached from elsewhere.
 //
 // A program started by `gcprobe run` can stream its events to gcprobe: see

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"go/version"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -25,6 +26,16 @@ type Config struct {
 	Workload string
 	// Params are the scenario's parameters (data layout, cache size, ...).
 	Params map[string]string
+	// Labels are an instance's labels (job, instance, version, zone, ...),
+	// for records imported from Prometheus: a dimension under each name
+	// that no parameter has.
+	Labels map[string]string
+	// GoVersion is the Go release of the observed program ("go1.27.3",
+	// without the "X:" experiment suffix) and GC its implementation
+	// (record.GCGreenTea, record.GCClassic), both read from the binary's
+	// build info by the recorder; "" when the record does not say.
+	GoVersion string
+	GC        string
 }
 
 // Dimensions of a configuration, as named in --baseline selectors and
@@ -34,15 +45,22 @@ const (
 	DimMemLimit   = "memlimit"
 	DimGOMAXPROCS = "gomaxprocs"
 	DimWorkload   = "workload"
+	DimGo         = "go"
+	DimGC         = "gc"
 )
 
-var fixedDims = []string{DimGOGC, DimMemLimit, DimGOMAXPROCS, DimWorkload}
+var fixedDims = []string{DimGOGC, DimMemLimit, DimGOMAXPROCS, DimWorkload, DimGo, DimGC}
+
+// buildDims are the dimensions of the program's build rather than of its
+// settings: labels show their bare values ("go1.27.3 greentea").
+var buildDims = []string{DimGo, DimGC}
 
 // ConfigOf reads a run's configuration from its header. Absent variables take
 // the runtime's defaults (GOGC=100, no memory limit); a value that does not
 // parse is kept as written, so that it still groups with its repeats.
 func ConfigOf(h record.Header) Config {
-	c := Config{GOGC: "100", MemLimit: units.Off, GOMAXPROCS: h.Env["GOMAXPROCS"], Params: h.Params}
+	c := Config{GOGC: "100", MemLimit: units.Off, GOMAXPROCS: h.Env["GOMAXPROCS"], Params: h.Params, Labels: h.Labels,
+		GoVersion: goRelease(h.GoVersion), GC: h.GC}
 	if v, ok := h.Env["GOGC"]; ok && v != "" {
 		c.GOGC = normalize(DimGOGC, v)
 	}
@@ -56,6 +74,18 @@ func ConfigOf(h record.Header) Config {
 		c.Workload = filepath.Base(h.Command[0])
 	}
 	return c
+}
+
+// goRelease is the release of a Go version string: "go1.26.8" for
+// "go1.26.8-X:nogreenteagc" (build info) and "go1.26.8 X:nogreenteagc"
+// (runtime.Version); the experiment is the GC field's business.
+func goRelease(v string) string {
+	f := strings.Fields(v)
+	if len(f) == 0 {
+		return ""
+	}
+	r, _, _ := strings.Cut(f[0], "-X:")
+	return r
 }
 
 // normalize puts a dimension's value in one spelling, so that "512MiB" and
@@ -88,20 +118,82 @@ func (c Config) Get(dim string) string {
 		return c.GOMAXPROCS
 	case DimWorkload:
 		return c.Workload
+	case DimGo:
+		return c.GoVersion
+	case DimGC:
+		return c.GC
 	}
-	return c.Params[dim]
+	if v, ok := c.Params[dim]; ok {
+		return v
+	}
+	return c.Labels[dim]
 }
 
-// dims lists every dimension the config has a value for, fixed ones first
-// and then parameters by name.
+// dims lists every dimension the config has a value for, fixed ones first,
+// then parameters and then labels by name.
 func (c Config) dims() []string {
 	d := slices.Clone(fixedDims)
-	for _, k := range slices.Sorted(mapKeys(c.Params)) {
-		if !slices.Contains(fixedDims, k) {
-			d = append(d, k)
+	for _, m := range []map[string]string{c.Params, c.Labels} {
+		for _, k := range slices.Sorted(mapKeys(m)) {
+			if !slices.Contains(d, k) {
+				d = append(d, k)
+			}
 		}
 	}
 	return d
+}
+
+// Only keeps the dimensions in by and forgets the others, so that runs
+// equal on those are repeats of each other: a fleet's instances grouped by
+// version, or by GOGC. A dimension none of the fixed ones is kept as a
+// parameter.
+func (c Config) Only(by []string) Config {
+	var o Config
+	for _, d := range by {
+		v := c.Get(d)
+		switch d {
+		case DimGOGC:
+			o.GOGC = v
+		case DimMemLimit:
+			o.MemLimit = v
+		case DimGOMAXPROCS:
+			o.GOMAXPROCS = v
+		case DimWorkload:
+			o.Workload = v
+		default:
+			if o.Params == nil {
+				o.Params = map[string]string{}
+			}
+			o.Params[d] = v
+		}
+	}
+	return o
+}
+
+// ParseBy reads --by: comma-separated dimensions (gogc, memlimit,
+// gomaxprocs, workload, a parameter or a label), case-insensitive for the
+// fixed ones ("GOGC" is gogc, "GOMEMLIMIT" memlimit).
+func ParseBy(s string) ([]string, error) {
+	var by []string
+	for _, part := range strings.Split(s, ",") {
+		d := strings.TrimSpace(part)
+		if d == "" {
+			continue
+		}
+		switch l := strings.ToLower(d); l {
+		case DimGOGC, DimMemLimit, DimGOMAXPROCS, DimWorkload:
+			d = l
+		case "gomemlimit":
+			d = DimMemLimit
+		}
+		if !slices.Contains(by, d) {
+			by = append(by, d)
+		}
+	}
+	if len(by) == 0 {
+		return nil, fmt.Errorf("empty: name a dimension or label (gogc, version, zone)")
+	}
+	return by, nil
 }
 
 // key identifies the configuration: equal keys, equal configurations.
@@ -114,13 +206,31 @@ func (c Config) key() string {
 }
 
 // Label names the configuration by the given dimensions, as
-// "gogc=100 memlimit=512MiB".
+// "gogc=100 memlimit=512MiB", and the build by its values alone, as
+// "gogc=100 memlimit=off go1.27.3 greentea".
 func (c Config) Label(dims []string) string {
 	parts := make([]string, 0, len(dims))
 	for _, d := range dims {
+		if slices.Contains(buildDims, d) && c.Get(d) != "" {
+			parts = append(parts, c.Get(d))
+			continue
+		}
 		parts = append(parts, d+"="+Display(d, c.Get(d)))
 	}
 	return strings.Join(parts, " ")
+}
+
+// Build is the configuration's build in words: "go1.27.3 greentea", with
+// "unknown" for what the record does not say.
+func (c Config) Build() string {
+	return strings.Join([]string{orUnknown(c.GoVersion), orUnknown(c.GC)}, " ")
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
 }
 
 // Display spells a dimension's value for people: memory limits with a binary
@@ -137,9 +247,10 @@ func Display(dim, v string) string {
 	return v
 }
 
-// less orders configurations for tables: by workload, parameters,
-// GOMAXPROCS, memory limit (no limit first, as Go's default, then
-// ascending) and GOGC (ascending, off last).
+// less orders configurations for tables: by workload, parameters, Go
+// release (oldest first), GC (classic before Green Tea), GOMAXPROCS, memory
+// limit (no limit first, as Go's default, then ascending) and GOGC
+// (ascending, off last).
 func less(a, b Config) int {
 	for _, d := range []string{DimWorkload} {
 		if c := strings.Compare(a.Get(d), b.Get(d)); c != 0 {
@@ -150,6 +261,9 @@ func less(a, b Config) int {
 		if c := numCompare(a.Get(d), b.Get(d)); c != 0 {
 			return c
 		}
+	}
+	if c := compareBuild(a, b); c != 0 {
+		return c
 	}
 	if c := numCompare(a.GOMAXPROCS, b.GOMAXPROCS); c != 0 {
 		return c
@@ -164,6 +278,28 @@ func less(a, b Config) int {
 		return c
 	}
 	return numCompare(a.GOGC, b.GOGC)
+}
+
+// compareBuild orders builds: Go releases by version (unknown first), then
+// the classic GC before Green Tea, the older before the newer.
+func compareBuild(a, b Config) int {
+	av, bv := version.IsValid(a.GoVersion), version.IsValid(b.GoVersion)
+	switch {
+	case av && bv:
+		if c := version.Compare(a.GoVersion, b.GoVersion); c != 0 {
+			return c
+		}
+	case av != bv:
+		if av {
+			return 1
+		}
+		return -1
+	default:
+		if c := strings.Compare(a.GoVersion, b.GoVersion); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.GC, b.GC) // "" < classic < greentea
 }
 
 // numCompare compares numerically when both parse, with "off" after every
@@ -219,7 +355,8 @@ type Term struct{ Dim, Value string }
 var DefaultBaseline = Selector{{DimGOGC, "100"}, {DimMemLimit, units.Off}}
 
 // ParseSelector reads "dim=value,dim=value". Dimensions are gogc, memlimit,
-// gomaxprocs, workload, or a scenario parameter's name.
+// gomaxprocs, workload, go (a release: go=go1.26.8), gc (greentea or
+// classic), or a scenario parameter's name.
 func ParseSelector(s string) (Selector, error) {
 	var sel Selector
 	for _, part := range strings.Split(s, ",") {
@@ -246,6 +383,18 @@ func ParseSelector(s string) (Selector, error) {
 				return nil, fmt.Errorf("memlimit: %v", err)
 			}
 			val = m
+		case DimGo:
+			if !strings.HasPrefix(val, "go") {
+				val = "go" + val
+			}
+			if !version.IsValid(val) {
+				return nil, fmt.Errorf("go: %q is not a Go release (example: go=go1.26.8)", val)
+			}
+		case DimGC:
+			val = strings.ToLower(val)
+			if val != record.GCGreenTea && val != record.GCClassic {
+				return nil, fmt.Errorf("gc: %q is not %s or %s", val, record.GCGreenTea, record.GCClassic)
+			}
 		}
 		sel = append(sel, Term{dim, val})
 	}
@@ -275,5 +424,6 @@ func (s Selector) String() string {
 	for i, t := range s {
 		parts[i] = t.Dim + "=" + Display(t.Dim, t.Value)
 	}
+
 	return strings.Join(parts, ",")
 }

@@ -18,6 +18,8 @@ type Summary struct {
 	Command  []string          `json:"command,omitempty"`
 	Scenario string            `json:"scenario,omitempty"`
 	Params   map[string]string `json:"params,omitempty"`
+	// Labels identify an instance of a fleet (record.Header.Labels).
+	Labels   map[string]string `json:"labels,omitempty"`
 	Settings Settings          `json:"settings"`
 	// GoVersion and GCImpl ("greentea", "classic") of the observed program.
 	GoVersion string      `json:"go_version,omitempty"`
@@ -120,7 +122,12 @@ const (
 	// cycles' stop-the-world times exactly but no single pause
 	// (client_golang's go_gc_duration_seconds): no percentiles, and a
 	// longest pause only where the source names one (Pauses.MaxNote).
-	PauseCounts  = "count and total of the cycles' stop-the-world times, exact; no single pauses"
+	PauseCounts = "count and total of the cycles' stop-the-world times, exact; no single pauses"
+	// PauseSamples is a source that gives no single pause and no pause
+	// events, only samples of its exact cumulative pause total and of the
+	// longest pause of its recent history (client_golang's
+	// go_gc_duration_seconds sum and quantile="1", read from Prometheus).
+	PauseSamples = "stop-the-world total from the source's cumulative counter; longest pause over its recent pause history"
 	AllocSamples = "heap allocation counter between first and last sample"
 	AllocGCTrace = "estimated from gctrace heap sizes"
 )
@@ -151,11 +158,14 @@ const (
 	LongestHist    = "the longest single stop-the-world pause, to the resolution of the runtime's pause histogram (the upper bound of its highest non-empty bucket)"
 	LongestGCTrace = "the longest single stop-the-world phase (sweep termination or mark termination), from gctrace, to the microsecond"
 	LongestCycle   = "the longest stop-the-world time of one cycle (its two pauses together: the source does not split them)"
+	LongestRecent  = `the largest of the source's go_gc_duration_seconds{quantile="1"} over the window: each is the longest stop-the-world time of the last 256 cycles before its scrape, which may reach back before the window`
 )
 
 // HasQuantiles reports whether P50 and P99 were measured: not for a source
 // that only counts and sums pauses (PauseCounts).
-func (p Pauses) HasQuantiles() bool { return p.Method != "" && p.Method != PauseCounts }
+func (p Pauses) HasQuantiles() bool {
+	return p.Method != "" && p.Method != PauseCounts && p.Method != PauseSamples
+}
 
 // Alloc is the heap allocation rate.
 type Alloc struct {
@@ -168,7 +178,7 @@ type Alloc struct {
 func Compute(run *record.Run) Summary {
 	h := run.Header
 	s := Summary{
-		File: run.File, Source: h.Source, Command: h.Command, Scenario: h.Scenario, Params: h.Params,
+		File: run.File, Source: h.Source, Command: h.Command, Scenario: h.Scenario, Params: h.Params, Labels: h.Labels,
 		Settings: Settings{
 			GOGC: h.Env["GOGC"], GOMEMLIMIT: h.Env["GOMEMLIMIT"], GOMAXPROCS: h.Env["GOMAXPROCS"],
 			GODEBUG: h.Env["GODEBUG"], GOEXPERIMENT: h.Env["GOEXPERIMENT"],
@@ -312,6 +322,9 @@ func (s *Summary) ending(run *record.Run) {
 		}
 	default:
 		s.Ended = endWords(end)
+		if end.Reason == record.EndImported && s.Source == record.SourcePrometheus {
+			s.Ended = "the imported range ends here (the program may still be running)"
+		}
 	}
 }
 
@@ -375,7 +388,8 @@ func (s *Summary) cycles(ev events) {
 				c.Bounded++
 			}
 		}
-	} else if first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.GCCyclesTotal > 0 }); ok {
+	} else if first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.GCCyclesTotal > 0 || s.Source == record.SourcePrometheus }); ok {
+		// A Prometheus import always has the counter: 0 is no cycle yet.
 		c.From = "samples"
 		c.Total = int(last.V.GCCyclesTotal - first.V.GCCyclesTotal)
 		c.Automatic = c.Total
@@ -440,7 +454,29 @@ func (s *Summary) pauses(ev events) {
 		p.Method, p.Count = PauseCycles, len(perCycle)
 		p.P50, p.P99 = quantileOf(perCycle, 0.5), quantileOf(perCycle, 0.99)
 		p.Max = perCycle[len(perCycle)-1] // sorted by quantileOf
+	case samplePauses(ev.samples):
+		p.Method = PauseSamples
 	default:
+		return
+	}
+	// A cumulative pause counter (Prometheus) is exact: it wins over
+	// bucket midpoints. The longest pause is then the largest of the
+	// source's recent maxima, each over the cycles before its scrape.
+	if samplePauses(ev.samples) {
+		var recent, top float64
+		for _, x := range ev.samples {
+			recent = math.Max(recent, x.V.PauseMaxRecentSeconds)
+			top = math.Max(top, x.V.PauseSecondsTotal) // continuous across restarts
+		}
+		p.Total = top - ev.samples[0].V.PauseSecondsTotal
+		if p.Method == PauseSamples {
+			p.Max = recent
+		}
+		p.Longest = math.Max(recent, maxPause)
+		if p.Longest == 0 {
+			p.Longest = p.Max
+		}
+		p.LongestIs = LongestRecent
 		return
 	}
 	// The histograms hold every pause; GC events may miss those after the
@@ -465,6 +501,16 @@ func (s *Summary) pauses(ev events) {
 func gctraceEvents(gcs []timed[record.GC]) bool {
 	for _, g := range gcs {
 		if fromGCTrace(g.V) {
+			return true
+		}
+	}
+	return false
+}
+
+// samplePauses reports whether samples carry a cumulative pause total.
+func samplePauses(ss []timed[record.Sample]) bool {
+	for _, x := range ss {
+		if x.V.PauseSecondsTotal > 0 {
 			return true
 		}
 	}

@@ -369,6 +369,17 @@ func What(s Summary) string {
 		return strings.Join(parts, " ")
 	case len(s.Command) > 0:
 		return strings.Join(s.Command, " ")
+	case len(s.Labels) > 0: // an instance of a fleet
+		keys := make([]string, 0, len(s.Labels))
+		for k := range s.Labels {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			parts = append(parts, k+"="+s.Labels[k])
+		}
+		return strings.Join(parts, " ")
 	}
 	return s.Source
 }

@@ -17,6 +17,15 @@ the workload, and every scenario parameter that differs between runs (a data
 layout, a cache size). A directory stands for every record directly inside it
 (a sweep's --out).
 
+The Go release and the GC implementation (Green Tea or classic) are part of
+the configuration too, as each record read them from its binary's build info:
+records of different builds compare with no extra flag, labelled
+"go1.27.3 greentea". With several builds the default baseline is the oldest
+release with the classic GC (choose another with --baseline
+go=go1.27.3,gc=greentea), and a verdict line per build says on which metrics
+it is significantly better or worse than the baseline build at the same
+settings, and where there is no significant difference.
+
 For each metric: the median over the runs of a configuration with its 95%
 confidence interval, and the change against the baseline with the
 Mann–Whitney U test's p-value, or ~ when the difference is not significant
@@ -24,20 +33,28 @@ Mann–Whitney U test's p-value, or ~ when the difference is not significant
 Doubts (too few runs, noisy runs) are footnotes. Then the Pareto frontier
 over memory, latency and GC CPU, and with --budget the configuration to run.
 
+Records of a fleet (gcprobe import prometheus) carry their instance's
+labels, each a dimension: without --by every instance is its own row. With
+--by LABEL the instances are grouped by that label or setting alone (--by
+version, --by gogc, --by zone,gogc) and compared as a sweep's repeats, the
+first group in order as the baseline unless --baseline names one.
+
 Examples:
   gcprobe compare sweep1
   gcprobe compare --baseline gogc=200,memlimit=off --budget rss=1GiB sweep1
-  gcprobe compare --format bench sweep1 > sweep1.txt && benchstat -col /gogc sweep1.txt`
+  gcprobe compare --format bench sweep1 > sweep1.txt && benchstat -col /gogc sweep1.txt
+  gcprobe compare --by version --baseline version=v1 fleet`
 
 func cmdCompare(ctx context.Context, io stdio, args []string) error {
 	fs := newFlags(io, "compare", "[flags] RUN|DIR...", compareHelp)
-	baseline := fs.String("baseline", "", "the configuration to compare with, as dim=value,... over gogc, memlimit, gomaxprocs, workload and scenario parameters (default gogc=100,memlimit=off)")
+	baseline := fs.String("baseline", "", "the configuration to compare with, as dim=value,... over gogc, memlimit, gomaxprocs, workload, go, gc and scenario parameters (default gogc=100,memlimit=off)")
 	budget := fs.String("budget", "", "recommend the best configuration within limits, as metric=value,... (rss=1GiB, gc-cpu=10%, latency.p99=50ms)")
 	format := fs.String("format", "text", "output: text, json, markdown or bench (Go benchmark format, for benchstat)")
 	asJSON := fs.Bool("json", false, "same as --format json")
 	asMD := fs.Bool("markdown", false, "same as --format markdown")
 	metrics := fs.StringSlice("metrics", nil, "metrics to compare, comma-separated (default: "+strings.Join(compare.DefaultMetrics, ",")+")")
 	alpha := fs.Float64("alpha", 0.05, "significance level of the U-test")
+	by := fs.String("by", "", "group by these dimensions or labels only, comma-separated (version, gogc): the other runs of a group are its repeats")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -63,6 +80,12 @@ func cmdCompare(ctx context.Context, io stdio, args []string) error {
 		return usageErrorf("compare: --alpha must be between 0 and 1")
 	}
 	opts := compare.Options{Alpha: *alpha}
+	if fs.Changed("by") {
+		var err error
+		if opts.By, err = compare.ParseBy(*by); err != nil {
+			return usageErrorf("compare: --by: %v", err)
+		}
+	}
 	if fs.Changed("metrics") {
 		if err := compare.CheckMetrics("--metrics", *metrics); err != nil {
 			return usageErrorf("compare: %v", err)

@@ -8,7 +8,9 @@
 //
 // prometheus-runtime instead of prometheus serves a registry that also
 // exports runtime/metrics (go_gc_cycles_*, go_sched_pauses_*);
-// prometheus-bare one with the Go collector only (no process metrics).
+// prometheus-bare one with the Go collector only (no process metrics);
+// prometheus-all one that exports every runtime/metrics metric (the /cpu/classes
+// and /memory/classes ones too).
 //
 // It listens on 127.0.0.1 on a free port and prints "listening on URL".
 //
@@ -82,6 +84,12 @@ func serve(ctx context.Context, endpoints []string) error {
 			// process it is.
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(collectors.NewGoCollector())
+			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		case "prometheus-all":
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(
+				collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsAll)),
+				collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		case "pprof":
 			mux.HandleFunc("/debug/pprof/", pprof.Index)
