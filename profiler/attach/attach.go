@@ -31,6 +31,11 @@ type Options struct {
 	Profiles    []string
 	CPUProfile  time.Duration
 	ProfileBase string
+	// Trace, when positive, is the length of execution trace windows taken
+	// from /debug/pprof/trace: one at the start, then one every
+	// TraceEvery (0: only one). They are written to ProfileBase +
+	// ".trace-N.trace".
+	Trace, TraceEvery time.Duration
 	// Version is gcprobe's version, for the header.
 	Version string
 }
@@ -159,6 +164,7 @@ type Result struct {
 	Polls    int // successful polls of the source (or of the process)
 	Failures int // failed polls
 	Profiles []string
+	Traces   []string // execution trace windows written
 }
 
 // Record runs the session, writing the record to out, until the duration
@@ -219,6 +225,16 @@ func (r *recorder) run(ctx context.Context) (Result, error) {
 		close(cpuDone)
 	}
 
+	traceDone := make(chan struct{})
+	if s.o.Trace > 0 && s.o.URL != "" {
+		go func() {
+			defer close(traceDone)
+			r.traceWindows(cpuCtx, pp)
+		}()
+	} else {
+		close(traceDone)
+	}
+
 	tick := time.NewTicker(s.o.Interval)
 	defer tick.Stop()
 	var deadline <-chan time.Time
@@ -259,6 +275,7 @@ loop:
 	}
 	cpuCancel()
 	<-cpuDone
+	<-traceDone
 	if end.Reason != record.EndLost && s.o.URL != "" {
 		// Even after Ctrl-C: the end profiles are part of a complete record,
 		// and each fetch is bounded by --timeout.
