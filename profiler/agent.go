@@ -36,7 +36,7 @@ type EventPage struct {
 func (p *Probe) Status() Status {
 	st := Status{Header: p.Header()}
 	p.mu.Lock()
-	st.T, st.Sample, st.Next = p.latestT, p.latest, p.ring.next
+	st.T, st.Sample, st.Next = p.latestT, p.latestMem.attach(p.latest), p.ring.next
 	p.mu.Unlock()
 	return st
 }
