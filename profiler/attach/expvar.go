@@ -14,21 +14,21 @@ const ringSize = 256
 // memStats is the part of runtime.MemStats (as expvar publishes it) that
 // attach reads.
 type memStats struct {
-	TotalAlloc    uint64
-	Sys           uint64
-	HeapAlloc     uint64
+	TotalAlloc uint64
+	Sys        uint64
+	HeapAlloc  uint64
 	// The fields the memory classes are derived from.
 	HeapInuse, HeapIdle, HeapReleased            uint64
 	StackInuse, StackSys                         uint64
 	MSpanInuse, MSpanSys, MCacheInuse, MCacheSys uint64
 	BuckHashSys, GCSys, OtherSys                 uint64
-	NextGC        uint64
-	PauseTotalNs  uint64
-	PauseNs       [ringSize]uint64
-	PauseEnd      [ringSize]uint64
-	NumGC         uint32
-	NumForcedGC   uint32
-	GCCPUFraction float64
+	NextGC                                       uint64
+	PauseTotalNs                                 uint64
+	PauseNs                                      [ringSize]uint64
+	PauseEnd                                     [ringSize]uint64
+	NumGC                                        uint32
+	NumForcedGC                                  uint32
+	GCCPUFraction                                float64
 }
 
 // expvarSource polls /debug/vars. Each poll costs the target a

@@ -24,7 +24,7 @@ type sampler struct {
 	// where there is none.
 	smaps *host.Smaps
 	buf   []byte
-	peak   uint64 // highest peak RSS read
+	peak  uint64 // highest peak RSS read
 }
 
 // bootTimeCache turns on gopsutil's cache of the boot time, which its CPU
