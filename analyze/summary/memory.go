@@ -226,13 +226,34 @@ func stacksAt(gcs []timed[record.GC], t float64) float64 {
 
 // memory computes the reconciliation over the measured window's samples,
 // when at least one of them has the runtime's classes or smaps_rollup's
-// split (records written before gcprobe read them have neither).
+// split (records written before gcprobe read them have neither). Samples
+// differ in what they hold (smaps_rollup is read within a CPU budget, so
+// not always): the peak and the series are taken over the samples with the
+// most sources, so that a part does not come and go.
 func (s *Summary) memory(ev events) {
+	level := func(x record.Sample) int {
+		n := 0
+		if x.GoMemory != nil {
+			n++
+		}
+		if x.ProcMemory != nil {
+			n++
+		}
+		return n
+	}
+	best := 0
+	for _, x := range ev.samples {
+		if x.V.RSSBytes > 0 {
+			best = max(best, level(x.V))
+		}
+	}
+	if best == 0 {
+		return
+	}
 	var m Memory
-	peak, classified := -1.0, false
+	peak := -1.0
 	for i, x := range ev.samples {
-		classified = classified || x.V.GoMemory != nil || x.V.ProcMemory != nil
-		if x.V.RSSBytes == 0 {
+		if x.V.RSSBytes == 0 || level(x.V) < best {
 			continue
 		}
 		b := breakdown(x, ev.gcs)
@@ -244,9 +265,6 @@ func (s *Summary) memory(ev events) {
 			u := (math.Abs(b.ResidualBytes) + b.Part(PartOutsideGo).Bytes) / b.RSSBytes
 			m.MaxUnexplained = math.Max(m.MaxUnexplained, u)
 		}
-	}
-	if len(m.Over) == 0 || !classified {
-		return
 	}
 	m.Dominant, m.Lever = lever(m.AtPeak)
 	s.Memory = &m
