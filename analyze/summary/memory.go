@@ -23,11 +23,13 @@ type Memory struct {
 	// most of it; Lever says in words what would change it.
 	Dominant string `json:"dominant,omitempty"`
 	Lever    string `json:"lever,omitempty"`
-	// MaxUnexplained is the largest share of the RSS, over the samples
-	// after the first, that the parts leave unexplained: the residual plus
-	// what is attributed outside the Go runtime, which for a pure-Go
-	// program should be near zero. 0 when the sources cannot tell.
-	MaxUnexplained float64 `json:"max_unexplained_share,omitempty"`
+	// MaxUnexplainedBytes is the most, over the samples after the first
+	// that have both the runtime's classes and smaps_rollup, that the
+	// parts leave unexplained: the residual's size plus what is attributed
+	// outside the Go runtime. For a pure-Go program it is a few MiB: the
+	// runtime counts memory it mapped for profiling buckets and metadata
+	// as in use before it touches it. 0 when the sources cannot tell.
+	MaxUnexplainedBytes float64 `json:"max_unexplained_bytes,omitempty"`
 }
 
 // Breakdown splits one sample's RSS into parts. The parts that are exposed
@@ -77,7 +79,7 @@ const (
 	hintClasses     = notExposed + ": the runtime's memory classes come from the gcprobe agent or expvar (gcprobe attach --url), or client_golang's go_memstats_* / go_memory_classes_* (collectors.WithGoCollectorRuntimeMetrics)"
 	hintSmaps       = notExposed + ": needs /proc/PID/smaps_rollup (gcprobe run, or attach --pid on the same Linux machine)"
 	hintLive        = notExposed + ": MemStats has no live heap; the gcprobe agent or client_golang's go_gc_heap_live_bytes gives it"
-	residualAll     = "not attributed (the parts come from readings a moment apart)"
+	residualAll     = "not attributed: readings a moment apart, and memory the runtime counts as in use before it touches it (profiling buckets, metadata: a few MiB, which makes the residual negative)"
 	residualNoSmaps = "file-backed and outside the Go runtime together (without smaps_rollup they are not told apart)"
 	residualNoGo    = "the Go runtime's garbage, free heap, metadata and memory outside it together (not told apart without the runtime's memory classes)"
 )
@@ -86,6 +88,12 @@ const (
 func PartNames() []string {
 	return []string{PartLive, PartHeadroom, PartUnused, PartFree, PartLazyFree, PartStacks,
 		PartMetadata, PartProfiling, PartOther, PartFileBacked, PartOutsideGo}
+}
+
+// Unexplained is the residual's size plus the part attributed outside the
+// Go runtime, which is itself what the Go runtime's classes do not explain.
+func (b Breakdown) Unexplained() float64 {
+	return math.Abs(b.ResidualBytes) + b.Part(PartOutsideGo).Bytes
 }
 
 // Part returns the part called name.
@@ -262,8 +270,7 @@ func (s *Summary) memory(ev events) {
 			peak, m.AtPeak = b.RSSBytes, b
 		}
 		if i > 0 && x.V.GoMemory != nil && x.V.ProcMemory != nil {
-			u := (math.Abs(b.ResidualBytes) + b.Part(PartOutsideGo).Bytes) / b.RSSBytes
-			m.MaxUnexplained = math.Max(m.MaxUnexplained, u)
+			m.MaxUnexplainedBytes = math.Max(m.MaxUnexplainedBytes, b.Unexplained())
 		}
 	}
 	m.Dominant, m.Lever = lever(m.AtPeak)

@@ -12,7 +12,8 @@ import (
 
 // SmapsBudget is the share of one CPU that reading smaps_rollup may take.
 // The kernel computes the rollup by walking the page tables of the whole
-// address space (0.1 to 0.4ms for a small process on the 2-core machine
+// address space (CPU time of the reading thread, measured: the wall time
+// would count waits for the lock and the scheduler on a busy machine) (0.1 to 0.4ms for a small process on the 2-core machine
 // this was written on, 30 to 100 times a read of /proc/self/statm; more for
 // gigabytes; see BenchmarkSmapsRollup), holding the target's mmap lock while it does: a
 // reading that took d is therefore followed by none for d/SmapsBudget.
@@ -53,8 +54,9 @@ func (s *Smaps) Read(m *record.ProcMemory) bool {
 // against it).
 func (s *Smaps) ReadNow(m *record.ProcMemory) bool {
 	start := time.Now()
-	n, err := s.f.ReadAt(s.buf[:], 0)
-	took := time.Since(start)
+	var n int
+	var err error
+	took := threadCPU(func() { n, err = s.f.ReadAt(s.buf[:], 0) })
 	s.next = start.Add(time.Duration(float64(took) / SmapsBudget))
 	if n == 0 || (err != nil && err != io.EOF) {
 		return false

@@ -1,0 +1,162 @@
+// Command rss is a known answer for gcprobe's reconciliation of the RSS with
+// the heap: a pure-Go program whose memory goes through phases a test can
+// predict, observed by the embedded probe (a record written to -o), or from
+// outside through the gcprobe agent and expvar it serves with -serve.
+//
+//	rss -mode free [-o rec.jsonl] [-serve] [-release] [-linger]
+//	rss -mode frag [-o rec.jsonl]
+//
+// free: allocates and touches -mib MiB (in 64 KiB chunks, paced over one
+// second, so that readings a moment apart agree), holds it, drops it and
+// runs a GC: the freed heap is then free but not yet returned to the OS,
+// until the scavenger returns it. -release calls debug.FreeOSMemory after
+// the GC, which under GODEBUG=madvdontneed=0 leaves the pages in the RSS as
+// LazyFree.
+//
+// frag: allocates -mib MiB of 64-byte objects and keeps every 16th: the
+// live heap is a sixteenth, the rest is free space in spans that each still
+// hold live objects (fragmentation), which no GC returns.
+//
+// With -serve it listens on 127.0.0.1, prints "listening on URL" and waits
+// -delay before the phases, so that an attach can start; -linger keeps it
+// running after them until it is killed.
+package main
+
+import (
+	"context"
+	"expvar"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/gcprobe/gcprobe/profiler"
+	"github.com/gcprobe/gcprobe/record"
+)
+
+func main() {
+	mode := flag.String("mode", "free", "free or frag")
+	out := flag.String("o", "", "write the probe's record here")
+	serve := flag.Bool("serve", false, "serve the gcprobe agent and expvar on 127.0.0.1")
+	release := flag.Bool("release", false, "debug.FreeOSMemory after the free")
+	linger := flag.Bool("linger", false, "keep running after the phases")
+	delay := flag.Duration("delay", 0, "wait before the phases")
+	mib := flag.Int("mib", 200, "MiB to allocate")
+	flag.Parse()
+	if err := run(*mode, *out, *serve, *release, *linger, *delay, *mib); err != nil {
+		fmt.Fprintln(os.Stderr, "rss:", err)
+		os.Exit(1)
+	}
+}
+
+func run(mode, out string, serve, release, linger bool, delay time.Duration, mib int) error {
+	ctx := context.Background()
+	opts := profiler.Options{Interval: 50 * time.Millisecond}
+	var w *record.Writer
+	if out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		// The header describes this process; a probe without a record
+		// makes it.
+		first, err := profiler.New(profiler.Options{})
+		if err != nil {
+			return err
+		}
+		h := first.Header()
+		first.Close()
+		if w, err = record.NewWriter(f, h); err != nil {
+			return err
+		}
+		opts.Record = w
+	}
+	p, err := profiler.New(opts)
+	if err != nil {
+		return err
+	}
+	p.Start(ctx)
+	if serve {
+		mux := http.NewServeMux()
+		mux.Handle("/debug/gcprobe/", p.Handler())
+		mux.Handle("/debug/vars", expvar.Handler())
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		fmt.Printf("listening on http://%s\n", ln.Addr())
+		go http.Serve(ln, mux)
+	}
+	time.Sleep(delay)
+	switch mode {
+	case "free":
+		free(mib, release)
+	case "frag":
+		frag(mib)
+	default:
+		return fmt.Errorf("unknown -mode %q", mode)
+	}
+	for linger {
+		time.Sleep(time.Hour)
+	}
+	if err := p.Close(); err != nil {
+		return err
+	}
+	if w != nil {
+		return w.Write(record.Event{End: &record.End{Reason: record.EndExit}})
+	}
+	return nil
+}
+
+// sink keeps what a phase holds reachable from a global, so that the
+// compiler cannot drop it early.
+var sink [][]byte
+
+func free(mib int, release bool) {
+	const chunk = 64 << 10
+	n := mib << 20 / chunk
+	for i := range n {
+		b := make([]byte, chunk)
+		for j := 0; j < len(b); j += 4096 {
+			b[j] = 1 // touch every page
+		}
+		sink = append(sink, b)
+		if i%64 == 63 { // 4 MiB
+			time.Sleep(time.Second * 4 / time.Duration(mib))
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	sink = nil
+	runtime.GC()
+	if release {
+		debug.FreeOSMemory()
+	}
+	time.Sleep(time.Second)
+}
+
+type small struct{ b [64]byte }
+
+var kept []*small
+
+func frag(mib int) {
+	// The heap grows to its peak before a cycle runs, as it does when a
+	// burst of work allocates faster than the GC's pace; then most of it
+	// dies at once.
+	old := debug.SetGCPercent(-1)
+	n := mib << 20 / 64
+	for i := range n {
+		s := &small{}
+		s.b[0] = byte(i)
+		if i%16 == 0 {
+			kept = append(kept, s)
+		}
+	}
+	debug.SetGCPercent(old)
+	runtime.GC()
+	time.Sleep(time.Second)
+}
