@@ -22,7 +22,7 @@ func leak() Scenario {
 		Doc:  "steady load over a fixed live set, plus a map that keeps --leak bytes a second and never shrinks",
 		Params: append(commonParams("30s", "2s", "1000"),
 			Param{"leak", String, "1MiB", "bytes a second kept forever in a map, in 4 KiB values"},
-			Param{"live", String, "32MiB", "the fixed live set the requests read"},
+			Param{"base", String, "32MiB", "the fixed live set the requests read"},
 			Param{"garbage", String, "64KiB", "short-lived bytes each request allocates"},
 		),
 	}
@@ -59,13 +59,13 @@ func prepareService(p *Params, s Scenario, withLeak bool) (Workload, error) {
 			p.Errorf("leak", "must be above 0 (the steady scenario has no leak)")
 		}
 	}
-	sv.live, sv.garbage = size("live"), size("garbage")
+	sv.live, sv.garbage = size("base"), size("garbage")
 	if p.Err() == nil && sv.garbage > 64<<20 {
 		p.Errorf("garbage", "%s: at most 64MiB a request", p.String("garbage"))
 	}
 	if p.Err() == nil {
 		kept := sv.live + uint64(sv.load.Duration.Seconds()*float64(sv.leak))
-		p.checkFits("live", "the live set and the leak's growth over --duration", kept)
+		p.checkFits("base", "the live set and the leak's growth over --duration", kept)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

@@ -116,8 +116,8 @@ func TestScenariosRunInProcess(t *testing.T) {
 		"binarytrees": {"depth": "10"},
 		"fanout":      {"rate": "1000", "subscribers": "4", "duration": "400ms", "pool": "true"},
 		"jsonstream":  {"rate": "1000", "window": "100ms", "duration": "400ms"},
-		"leak":        {"rate": "1000", "live": "1MiB", "duration": "400ms"},
-		"steady":      {"rate": "1000", "live": "1MiB", "duration": "400ms"},
+		"leak":        {"rate": "1000", "base": "1MiB", "duration": "400ms"},
+		"steady":      {"rate": "1000", "base": "1MiB", "duration": "400ms"},
 	}
 	for _, s := range List() {
 		t.Run(s.Name, func(t *testing.T) {

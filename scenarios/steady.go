@@ -8,7 +8,7 @@ func steady() Scenario {
 		Name: "steady",
 		Doc:  "steady load over a fixed live set: the leak scenario without its leak; the live heap stays flat",
 		Params: append(commonParams("30s", "2s", "1000"),
-			Param{"live", String, "32MiB", "the fixed live set the requests read"},
+			Param{"base", String, "32MiB", "the fixed live set the requests read"},
 			Param{"garbage", String, "64KiB", "short-lived bytes each request allocates"},
 		),
 	}

@@ -113,7 +113,9 @@ func TestRSSReconciledAttach(t *testing.T) {
 	bin := buildBinary(t, rssPkg)
 	for _, source := range []string{"agent", "expvar"} {
 		t.Run(source, func(t *testing.T) {
-			cmd := exec.Command(bin, "-mode", "free", "-mib", fmt.Sprint(rssMiB), "-serve", "-delay", "600ms", "-linger")
+			// A slower ramp than the probe's: a poll over HTTP and the
+			// /proc reads after it are tens of ms apart on a busy machine.
+			cmd := exec.Command(bin, "-mode", "free", "-mib", fmt.Sprint(rssMiB), "-ramp", "3s", "-serve", "-delay", "600ms", "-linger")
 			stdout, _ := cmd.StdoutPipe()
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -126,7 +128,7 @@ func TestRSSReconciledAttach(t *testing.T) {
 			}
 			out := filepath.Join(t.TempDir(), source+".jsonl")
 			r := gcprobe(t, "attach", "--pid", fmt.Sprint(cmd.Process.Pid), "--url", url, "--source", source,
-				"--interval", "100ms", "--duration", "4.5s", "-o", out)
+				"--interval", "100ms", "--duration", "6.5s", "-o", out)
 			if r.code != 0 {
 				t.Fatalf("attach: %+v", r)
 			}

@@ -47,8 +47,12 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 	output := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-CMD-YYYYMMDD-HHMMSS.jsonl)")
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
 	showTrace := fs.Bool("show-gctrace", false, "also pass gctrace lines through to stderr")
+	view := addLiveFlags(fs, false)
 	fs.SetInterspersed(false) // flags after CMD are CMD's
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := view.check(io, *output); err != nil {
 		return err
 	}
 	command := fs.Args()
@@ -87,7 +91,7 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 		Stdin:       pipedInput(io.in),
 		ShowGCTrace: *showTrace,
 	}
-	res, err := recordChild(ctx, io, opts, *output, command[0], *quiet)
+	res, err := recordChild(ctx, io, opts, *output, command[0], *quiet, view)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}

@@ -6,8 +6,8 @@
 //	rss -mode free [-o rec.jsonl] [-serve] [-release] [-linger]
 //	rss -mode frag [-o rec.jsonl]
 //
-// free: allocates and touches -mib MiB (in 64 KiB chunks, paced over one
-// second, so that readings a moment apart agree), holds it, drops it and
+// free: allocates and touches -mib MiB (in 64 KiB chunks, paced over -ramp,
+// so that readings a moment apart agree), holds it, drops it and
 // runs a GC: the freed heap is then free but not yet returned to the OS,
 // until the scavenger returns it. -release calls debug.FreeOSMemory after
 // the GC, which under GODEBUG=madvdontneed=0 leaves the pages in the RSS as
@@ -46,14 +46,15 @@ func main() {
 	linger := flag.Bool("linger", false, "keep running after the phases")
 	delay := flag.Duration("delay", 0, "wait before the phases")
 	mib := flag.Int("mib", 200, "MiB to allocate")
+	ramp := flag.Duration("ramp", time.Second, "how long the free mode takes to allocate -mib")
 	flag.Parse()
-	if err := run(*mode, *out, *serve, *release, *linger, *delay, *mib); err != nil {
+	if err := run(*mode, *out, *serve, *release, *linger, *delay, *ramp, *mib); err != nil {
 		fmt.Fprintln(os.Stderr, "rss:", err)
 		os.Exit(1)
 	}
 }
 
-func run(mode, out string, serve, release, linger bool, delay time.Duration, mib int) error {
+func run(mode, out string, serve, release, linger bool, delay, ramp time.Duration, mib int) error {
 	ctx := context.Background()
 	opts := profiler.Options{Interval: 50 * time.Millisecond}
 	var w *record.Writer
@@ -95,7 +96,7 @@ func run(mode, out string, serve, release, linger bool, delay time.Duration, mib
 	time.Sleep(delay)
 	switch mode {
 	case "free":
-		free(mib, release)
+		free(mib, ramp, release)
 	case "frag":
 		frag(mib)
 	default:
@@ -117,7 +118,7 @@ func run(mode, out string, serve, release, linger bool, delay time.Duration, mib
 // compiler cannot drop it early.
 var sink [][]byte
 
-func free(mib int, release bool) {
+func free(mib int, ramp time.Duration, release bool) {
 	const chunk = 64 << 10
 	n := mib << 20 / chunk
 	for i := range n {
@@ -127,7 +128,7 @@ func free(mib int, release bool) {
 		}
 		sink = append(sink, b)
 		if i%64 == 63 { // 4 MiB
-			time.Sleep(time.Second * 4 / time.Duration(mib))
+			time.Sleep(ramp * 4 / time.Duration(mib))
 		}
 	}
 	time.Sleep(500 * time.Millisecond)
