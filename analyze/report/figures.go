@@ -57,7 +57,7 @@ func (tl timeline) caption() string {
 }
 
 // runFigures builds the charts of one run; prefix makes names unique.
-func runFigures(run *record.Run, prefix string) []Figure {
+func runFigures(run *record.Run, sum summary.Summary, prefix string) []Figure {
 	tl := timelineOf(run)
 	var figs []Figure
 	add := func(name, title, caption string, c chart.Chart, ok bool) {
@@ -70,6 +70,8 @@ func runFigures(run *record.Run, prefix string) []Figure {
 	add("latency", "Request latency per interval", "p99 and maximum latency of each latency interval (log scale). "+tl.caption(), lat, ok)
 	mem, ok := memoryChart(run, tl)
 	add("memory", "Memory over time", "RSS, live heap and heap goal. "+tl.caption(), mem, ok)
+	parts, ok := rssPartsChart(sum.Memory, tl)
+	add("rss-parts", "Where the RSS goes", "The RSS (dashed) split into the parts the runtime's memory classes and /proc/PID/smaps_rollup tell apart, at each sample that has them; a part the source does not expose is left out, and the residual, when positive, is the top band.", parts, ok)
 	cpu, ok := cpuChart(run, tl)
 	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles. "+tl.caption(), cpu, ok)
 	pt, ph, ok := pauseCharts(run, tl)
@@ -223,4 +225,33 @@ func hasOps(es []record.Event, hasAll bool) bool {
 		}
 	}
 	return false
+}
+
+// rssPartsChart stacks the parts of the RSS over time.
+func rssPartsChart(m *summary.Memory, tl timeline) (chart.Stacked, bool) {
+	if m == nil || len(m.Over) < 2 {
+		return chart.Stacked{}, false
+	}
+	c := chart.Stacked{Title: "Where the RSS goes", Y: "memory", Unit: chart.Bytes, TotalName: "RSS", Until: tl.end}
+	for _, b := range m.Over {
+		c.X = append(c.X, b.T)
+		c.Total = append(c.Total, b.RSSBytes)
+	}
+	names := append(summary.PartNames(), summary.PartResidual)
+	for _, name := range names {
+		l := chart.Layer{Name: name}
+		shown := false
+		for _, b := range m.Over {
+			v := b.Part(name).Bytes
+			if name == summary.PartResidual {
+				v = b.ResidualBytes
+			}
+			l.Y = append(l.Y, v)
+			shown = shown || v > 0.005*b.RSSBytes // a band too thin to see only crowds the legend
+		}
+		if shown {
+			c.Layers = append(c.Layers, l)
+		}
+	}
+	return c, len(c.Layers) > 0
 }

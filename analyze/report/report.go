@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/google/pprof/profile"
+
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/profiles"
@@ -94,7 +96,7 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 		}
 		rr := &Run{Header: run.Header, Summary: s, Verdict: Sentence(s.Verdict()), Profiles: runProfiles(ctx, run, opts.TopN)}
 		if len(runs) <= opts.MaxRunCharts {
-			rr.Figures = runFigures(run, prefix)
+			rr.Figures = runFigures(run, s, prefix)
 		}
 		r.Runs = append(r.Runs, rr)
 	}
@@ -176,7 +178,58 @@ func runProfiles(ctx context.Context, run *record.Run, n int) []Profile {
 		pv.Top = top
 		out = append(out, pv)
 	}
+	if g, ok := heapGrowth(ctx, run, n); ok {
+		out = append(out, g)
+	}
 	return out
+}
+
+// heapGrowth is the heap profile at the end minus the one at the start
+// (gcprobe attach --profiles heap takes both): by inuse_space, the sites
+// that hold more memory at the end, largest change first; what a growing
+// live heap grew in.
+func heapGrowth(ctx context.Context, run *record.Run, n int) (Profile, bool) {
+	var start, end string
+	for _, e := range run.Events {
+		if p := e.Profile; p != nil && p.Kind == "heap" {
+			switch p.When {
+			case "start":
+				if start == "" {
+					start = p.Path
+				}
+			case "end":
+				end = p.Path
+			}
+		}
+	}
+	if start == "" || end == "" {
+		return Profile{}, false
+	}
+	pv := Profile{Kind: "heap growth (inuse_space at the end minus at the start)", Path: end}
+	load := func(path string) (*profile.Profile, error) {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(run.File), path)
+		}
+		return profiles.Load(ctx, path, profiles.LoadOptions{})
+	}
+	base, err := load(start)
+	if err != nil {
+		pv.Err = err.Error()
+		return pv, true
+	}
+	last, err := load(end)
+	if err != nil {
+		pv.Err = err.Error()
+		return pv, true
+	}
+	d, err := profiles.Diff(base, last, false)
+	if err == nil {
+		pv.Top, err = profiles.Top(d, profiles.TopOptions{N: n, SampleIndex: "inuse_space"})
+	}
+	if err != nil {
+		pv.Err = err.Error()
+	}
+	return pv, true
 }
 
 // compareMetrics are the metrics drawn per configuration, when measured.

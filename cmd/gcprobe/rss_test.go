@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gcprobe/gcprobe/analyze/report"
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/record"
 )
@@ -219,5 +221,49 @@ func TestLeakAndSteady(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHeapGrowthNamesTheLeak attaches with --profiles heap to a program that
+// leaks in one function: the report's heap growth (the end's inuse_space
+// minus the start's) names it first, and the live heap's trend grows.
+func TestHeapGrowthNamesTheLeak(t *testing.T) {
+	bin := buildBinary(t, rssPkg)
+	cmd := exec.Command(bin, "-mode", "leak", "-ramp", "3s", "-serve", "-delay", "800ms", "-linger")
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	url, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok {
+		t.Fatalf("rss said %q", line)
+	}
+	out := filepath.Join(t.TempDir(), "leak.jsonl")
+	r := gcprobe(t, "attach", "--pid", fmt.Sprint(cmd.Process.Pid), "--url", url, "--source", "agent",
+		"--profiles", "heap", "--interval", "100ms", "--duration", "4.5s", "-o", out)
+	if r.code != 0 {
+		t.Fatalf("attach: %+v", r)
+	}
+	run, err := record.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := report.Build(context.Background(), []*record.Run{run}, report.Options{})
+	var growth *report.Profile
+	for i, p := range rep.Runs[0].Profiles {
+		if strings.HasPrefix(p.Kind, "heap growth") {
+			growth = &rep.Runs[0].Profiles[i]
+		}
+	}
+	if growth == nil || growth.Err != "" || growth.Top == nil || len(growth.Top.Rows) == 0 {
+		t.Fatalf("no heap growth table: %+v", growth)
+	}
+	if top := growth.Top.Rows[0]; !strings.Contains(top.Name, "keepForever") || top.Flat <= 0 {
+		t.Errorf("heap growth's first site is %q (%d bytes), want main.keepForever growing", top.Name, top.Flat)
+	}
+	if tr := rep.Runs[0].Summary.LiveTrend; tr == nil || tr.Verdict != summary.TrendGrows {
+		t.Errorf("live heap trend %+v, want grows", tr)
 	}
 }

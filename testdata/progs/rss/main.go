@@ -5,6 +5,7 @@
 //
 //	rss -mode free [-o rec.jsonl] [-serve] [-release] [-linger]
 //	rss -mode frag [-o rec.jsonl]
+//	rss -mode leak -serve [-linger]
 //
 // free: allocates and touches -mib MiB (in 64 KiB chunks, paced over -ramp,
 // so that readings a moment apart agree), holds it, drops it and
@@ -16,6 +17,10 @@
 // frag: allocates -mib MiB of 64-byte objects and keeps every 16th: the
 // live heap is a sixteenth, the rest is free space in spans that each still
 // hold live objects (fragmentation), which no GC returns.
+//
+// leak: for -ramp, keeps 4 MiB a second in a map it never deletes from
+// (in keepForever, the site a heap profile diff must name), among 50 MiB a
+// second of garbage.
 //
 // With -serve it listens on 127.0.0.1, prints "listening on URL" and waits
 // -delay before the phases, so that an attach can start; -linger keeps it
@@ -29,6 +34,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -48,6 +54,11 @@ func main() {
 	mib := flag.Int("mib", 200, "MiB to allocate")
 	ramp := flag.Duration("ramp", time.Second, "how long the free mode takes to allocate -mib")
 	flag.Parse()
+	if *mode == "leak" {
+		// Sample the heap profile finely, so that a short leak shows in
+		// it; set before anything is allocated, as the runtime asks.
+		runtime.MemProfileRate = 4096
+	}
 	if err := run(*mode, *out, *serve, *release, *linger, *delay, *ramp, *mib); err != nil {
 		fmt.Fprintln(os.Stderr, "rss:", err)
 		os.Exit(1)
@@ -86,6 +97,7 @@ func run(mode, out string, serve, release, linger bool, delay, ramp time.Duratio
 		mux := http.NewServeMux()
 		mux.Handle("/debug/gcprobe/", p.Handler())
 		mux.Handle("/debug/vars", expvar.Handler())
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
@@ -99,6 +111,8 @@ func run(mode, out string, serve, release, linger bool, delay, ramp time.Duratio
 		free(mib, ramp, release)
 	case "frag":
 		frag(mib)
+	case "leak":
+		leak(ramp)
 	default:
 		return fmt.Errorf("unknown -mode %q", mode)
 	}
@@ -160,4 +174,27 @@ func frag(mib int) {
 	debug.SetGCPercent(old)
 	runtime.GC()
 	time.Sleep(time.Second)
+}
+
+var (
+	forever = map[int][]byte{}
+	garbage []byte
+)
+
+// keepForever is the leak: what it keeps is never deleted.
+func keepForever(i int) {
+	forever[i] = make([]byte, 4096)
+}
+
+func leak(d time.Duration) {
+	start := time.Now()
+	for i := 0; time.Since(start) < d; i++ {
+		keepForever(i)
+		if i%10 == 9 {
+			// Garbage beside the leak, as a service makes: the GC
+			// runs often enough for the live heap to be seen growing.
+			garbage = make([]byte, 512<<10)
+			time.Sleep(10 * time.Millisecond) // 4 MiB a second
+		}
+	}
 }
