@@ -323,7 +323,7 @@ func lever(b Breakdown) (string, string) {
 	case PartFileBacked:
 		return top.Name, "pages of the binary and of mapped files: the kernel drops them under memory pressure; no GC setting changes them"
 	case PartOutsideGo:
-		return top.Name, "memory outside the Go runtime (cgo or mmap): no GC setting will change it"
+		return top.Name, "no GC setting will change it: it is cgo's malloc, mmap or a C library's own allocator"
 	}
 	return top.Name, ""
 }
