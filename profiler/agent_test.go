@@ -210,6 +210,14 @@ func TestAgentMetrics(t *testing.T) {
 			t.Errorf("rss %v, peak %v", v, value("gcprobe_rss_peak_bytes"))
 		}
 	}
+	// The 13 memory classes sum to the runtime's total of the same read.
+	var classes float64
+	for _, name := range record.GoMemoryClasses() {
+		classes += value("gcprobe" + strings.TrimPrefix(record.PrometheusName(name), "go"))
+	}
+	if total := value("gcprobe_go_memory_bytes"); classes != total {
+		t.Errorf("gcprobe_memory_classes_* sum to %v, gcprobe_go_memory_bytes is %v", classes, total)
+	}
 	h := fams["gcprobe_gc_pause_seconds"].GetMetric()[0].GetHistogram()
 	if h == nil || h.GetSampleCount() < 4 || h.GetSampleSum() <= 0 || len(h.Bucket) != numPauseLe+1 {
 		t.Fatalf("pause histogram: %v", h)

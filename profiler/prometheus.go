@@ -4,6 +4,9 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Bounds of the Prometheus pause histogram: powers of two nanoseconds from
@@ -38,7 +41,7 @@ func (p *Probe) serveMetrics(w http.ResponseWriter) {
 func (p *Probe) appendMetrics(b []byte) []byte {
 	bounds := pauseLe()
 	p.mu.Lock()
-	s, r := p.latest, p.prev
+	s, r, mem := p.latest, p.prev, p.latestMem
 	var le [numPauseLe + 1]uint64 // cumulative; the last is +Inf
 	var sum float64
 	for i, c := range p.pauseCounts {
@@ -75,6 +78,12 @@ func (p *Probe) appendMetrics(b []byte) []byte {
 	b = counter(b, "gcprobe_gc_forced_cycles_total", "Completed GC cycles forced by runtime.GC or debug.FreeOSMemory (/gc/cycles/forced:gc-cycles).", float64(r.forced))
 	b = counter(b, "gcprobe_gc_cpu_seconds_total", "CPU time spent by the GC, updated at the end of each cycle (/cpu/classes/gc/total:cpu-seconds).", r.gcCPU)
 	b = counter(b, "gcprobe_available_cpu_seconds_total", "CPU time available to Go (GOMAXPROCS x wall time), updated at the end of each GC cycle (/cpu/classes/total:cpu-seconds); the GC's CPU share is the ratio of gcprobe_gc_cpu_seconds_total to it.", r.totalCPU)
+	fields := mem.goMem.Fields()
+	for i, name := range record.GoMemoryClasses() {
+		// gcprobe_memory_classes_heap_objects_bytes for /memory/classes/heap/objects:bytes.
+		prom := "gcprobe" + strings.TrimPrefix(record.PrometheusName(name), "go")
+		b = gauge(b, prom, "Memory class "+name+" of runtime/metrics.", float64(*fields[i]))
+	}
 	if s.CPUSecondsTotal > 0 {
 		b = counter(b, "gcprobe_process_cpu_seconds_total", "User and system CPU time of the process (getrusage).", s.CPUSecondsTotal)
 	}

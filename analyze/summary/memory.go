@@ -76,7 +76,7 @@ const (
 	fromSmaps       = "smaps_rollup"
 	fromGCTrace     = "gctrace"
 	notExposed      = "not exposed by this source"
-	hintClasses     = notExposed + ": the runtime's memory classes come from the gcprobe agent or expvar (gcprobe attach --url), or client_golang's go_memstats_* / go_memory_classes_* (collectors.WithGoCollectorRuntimeMetrics)"
+	hintClasses     = notExposed + ": the runtime's memory classes come from the gcprobe probe (in the program, streamed to gcprobe run with profiler.StreamFromEnv, or mounted as the agent for gcprobe attach --url), expvar, or client_golang's go_memstats_* / go_memory_classes_*"
 	hintSmaps       = notExposed + ": needs /proc/PID/smaps_rollup (gcprobe run, or attach --pid on the same Linux machine)"
 	hintLive        = notExposed + ": MemStats has no live heap; the gcprobe agent or client_golang's go_gc_heap_live_bytes gives it"
 	residualAll     = "not attributed: readings a moment apart, and memory the runtime counts as in use before it touches it (profiling buckets, metadata: a few MiB, which makes the residual negative)"
