@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 
@@ -88,6 +89,27 @@ const (
 func PartNames() []string {
 	return []string{PartLive, PartHeadroom, PartUnused, PartFree, PartLazyFree, PartStacks,
 		PartMetadata, PartProfiling, PartOther, PartFileBacked, PartOutsideGo}
+}
+
+// Sources names where b's exposed parts came from, each with its
+// resolution, in the order of the parts.
+func (b Breakdown) Sources() []string {
+	words := map[string]string{
+		record.FromRuntimeMetrics: "runtime/metrics (to the byte, one read)",
+		record.FromMemStats:       "expvar's MemStats (to the byte, read stop-the-world)",
+		record.FromPrometheus:     "client_golang's gauges (to the byte, as scraped)",
+		fromSmaps:                 "smaps_rollup (to the kB)",
+		fromGCTrace:               "gctrace (whole MB, at the last cycle)",
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range b.Parts {
+		if p.Exposed && p.From != "" && !seen[p.From] {
+			seen[p.From] = true
+			out = append(out, cmp.Or(words[p.From], p.From))
+		}
+	}
+	return out
 }
 
 // Unexplained is the residual's size plus the part attributed outside the

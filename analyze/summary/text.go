@@ -261,6 +261,7 @@ func memorySection() section {
 			return units.Bytes(m.AtPeak.RSSBytes) + " at t=" + units.Seconds(m.AtPeak.T) +
 				f.cite("where the RSS goes: the RSS split with the runtime's memory classes and /proc/PID/smaps_rollup at the sample of highest RSS; the parts and the residual add up to the RSS")
 		})},
+		{"sources", mem(func(m *Memory, _ *footnoter) string { return strings.Join(m.AtPeak.Sources(), ", ") })},
 	}
 	for _, name := range PartNames() {
 		rows = append(rows, textRow{"  " + name, mem(func(m *Memory, f *footnoter) string {

@@ -115,6 +115,7 @@ func TestRSSReconciledAttach(t *testing.T) {
 	bin := buildBinary(t, rssPkg)
 	for _, source := range []string{"agent", "expvar"} {
 		t.Run(source, func(t *testing.T) {
+			t.Parallel() // each is mostly waiting: 7s of attach
 			// A slower ramp than the probe's: a poll over HTTP and the
 			// /proc reads after it are tens of ms apart on a busy machine.
 			cmd := exec.Command(bin, "-mode", "free", "-mib", fmt.Sprint(rssMiB), "-ramp", "3s", "-serve", "-delay", "600ms", "-linger")
@@ -192,6 +193,7 @@ func TestLeakAndSteady(t *testing.T) {
 	const rate = 4 << 20
 	for _, name := range []string{"leak", "steady"} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each uses well under a core for 8s
 			out := filepath.Join(t.TempDir(), name+".jsonl")
 			args := []string{"scenario", "run", name, "--duration", "8s", "--garbage", "64KiB", "--gogc", "50", "--quiet", "-o", out}
 			if name == "leak" {
