@@ -304,6 +304,14 @@ func BenchmarkSampleParts(b *testing.B) {
 			metrics.Read(p.metrics)
 		}
 	})
+	// The baseline of the 13 memory classes' cost: the same read without
+	// them.
+	b.Run("metrics.Read-without-classes", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			metrics.Read(p.metrics[:mClasses])
+		}
+	})
 	b.Run("os", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
