@@ -157,6 +157,9 @@ func TestRSSFragmentation(t *testing.T) {
 	if v := strings.Join(s.Verdict(), "; "); !strings.Contains(v, "fragmentation") {
 		t.Errorf("verdict does not name fragmentation: %s", v)
 	}
+	b := s.Memory.AtPeak
+	t.Logf("peak RSS %.1f MiB: live heap %.1f MiB, fragmentation %.1f MiB, free %.1f MiB",
+		b.RSSBytes/mib, b.Part(summary.PartLive).Bytes/mib, b.Part(summary.PartUnused).Bytes/mib, b.Part(summary.PartFree).Bytes/mib)
 }
 
 // TestRSSOutsideGo: memory malloc'd through cgo is outside the Go runtime.
