@@ -158,6 +158,10 @@ func TestRSSFragmentation(t *testing.T) {
 		t.Errorf("verdict does not name fragmentation: %s", v)
 	}
 	b := s.Memory.AtPeak
+	// The known answer: 15 of every 16 slots of 128 MiB of 64-byte objects.
+	if got, want := b.Part(summary.PartUnused).Bytes, 15.0/16*128*mib; got < 0.9*want || got > 1.1*want {
+		t.Errorf("fragmentation %.1f MiB, want %.1f MiB within 10%%", got/mib, want/mib)
+	}
 	t.Logf("peak RSS %.1f MiB: live heap %.1f MiB, fragmentation %.1f MiB, free %.1f MiB",
 		b.RSSBytes/mib, b.Part(summary.PartLive).Bytes/mib, b.Part(summary.PartUnused).Bytes/mib, b.Part(summary.PartFree).Bytes/mib)
 }
