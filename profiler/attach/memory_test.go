@@ -97,3 +97,21 @@ func TestMemoryClassesFromEverySource(t *testing.T) {
 		})
 	}
 }
+
+// A client_golang registry without the Go collector's memory gauges gives
+// no classes at all, rather than zeros.
+func TestPrometheusWithoutClasses(t *testing.T) {
+	body := []byte("# TYPE go_gc_duration_seconds summary\ngo_gc_duration_seconds_sum 0.01\ngo_gc_duration_seconds_count 3\n" +
+		"# TYPE go_memstats_heap_alloc_bytes gauge\ngo_memstats_heap_alloc_bytes 1e6\n")
+	fams, err := parseProm("test", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := promMemory(fams); m != nil {
+		t.Errorf("classes from an incomplete set: %+v", m)
+	}
+	r, err := newPrometheus(nil, "test", time.Now()).read(body, 0)
+	if err != nil || r.sample.GoMemory != nil {
+		t.Errorf("sample %+v, err %v", r.sample, err)
+	}
+}
