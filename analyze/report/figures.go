@@ -69,7 +69,7 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 	mem := nonEmpty(series("RSS", tl.RSS), heapLive(tl), dashed(series("heap goal", tl.HeapGoal)))
 	add("memory", "Memory over time", "RSS, live heap and heap goal. "+c.caption(),
 		c.timeChart("Memory", "memory", chart.Bytes, mem), len(mem) > 0)
-	parts, ok := rssPartsChart(s.Memory, c.until)
+	parts, ok := rssPartsChart(s.MemoryOver(), c.until)
 	add("rss-parts", "Where the RSS goes", "The RSS (dashed) split into the parts the runtime's memory classes and /proc/PID/smaps_rollup tell apart, at each sample that has them; a part the source does not expose is left out, and the residual, when positive, is the top band.", parts, ok)
 	name := "GC CPU share of the cycle"
 	if tl.GCShareSinceStart {
@@ -118,19 +118,19 @@ func nonEmpty(ss ...chart.Series) []chart.Series {
 }
 
 // rssPartsChart stacks the parts of the RSS over time.
-func rssPartsChart(m *summary.Memory, until float64) (chart.Stacked, bool) {
-	if m == nil || len(m.Over) < 2 {
+func rssPartsChart(over []summary.Breakdown, until float64) (chart.Stacked, bool) {
+	if len(over) < 2 {
 		return chart.Stacked{}, false
 	}
 	c := chart.Stacked{Title: "Where the RSS goes", Y: "memory", Unit: chart.Bytes, TotalName: "RSS", Until: until}
-	for _, b := range m.Over {
+	for _, b := range over {
 		c.X = append(c.X, b.T)
 		c.Total = append(c.Total, b.RSSBytes)
 	}
 	for _, name := range append(summary.PartNames(), summary.PartResidual) {
 		l := chart.Layer{Name: name}
 		shown := false
-		for _, b := range m.Over {
+		for _, b := range over {
 			v := b.Part(name).Bytes
 			if name == summary.PartResidual {
 				v = b.ResidualBytes

@@ -15,10 +15,6 @@ type Memory struct {
 	// AtPeak is the breakdown at the sample of highest RSS in the measured
 	// window.
 	AtPeak Breakdown `json:"at_peak"`
-	// Over is the breakdown at every sample with an RSS, in time order:
-	// what a chart of the parts over time draws. Not written as JSON: it
-	// has one entry a sample.
-	Over []Breakdown `json:"-"`
 	// Dominant is the part that, beside the live heap, holds most of the
 	// RSS at the peak (a Part* name), or PartLive when the live heap is
 	// most of it; Lever says in words what would change it.
@@ -128,24 +124,31 @@ func (b Breakdown) Part(name string) MemPart {
 	return MemPart{Name: name}
 }
 
-// liveAt returns the live heap at t from the last GC event ended by then
-// (gctrace's, at MB resolution), 0 when none.
-func liveAt(gcs []timed[record.GC], t float64) float64 {
-	live := 0.0
-	for _, g := range gcs {
-		if endTime(g) > t {
-			break
-		}
-		if g.V.HeapLiveBytes > 0 {
-			live = float64(g.V.HeapLiveBytes)
-		}
-	}
-	return live
+// gcCursor walks the GC events alongside the samples, both in time order,
+// and knows gctrace's live heap and stacks of the last cycle ended by then
+// (whole MB), for samples that have no live heap of their own.
+type gcCursor struct {
+	gcs          []timed[record.GC]
+	i            int
+	live, stacks float64
 }
 
-// breakdown splits one sample's RSS. gcs give the live heap (and gctrace's
+func (c *gcCursor) at(t float64) {
+	for ; c.i < len(c.gcs) && endTime(c.gcs[c.i]) <= t; c.i++ {
+		g := c.gcs[c.i].V
+		if g.HeapLiveBytes > 0 {
+			c.live = float64(g.HeapLiveBytes)
+		}
+		if g.StacksBytes > 0 {
+			c.stacks = float64(g.StacksBytes)
+		}
+	}
+}
+
+// breakdown splits one sample's RSS. c gives the live heap (and gctrace's
 // stacks) when the sample has none.
-func breakdown(x timed[record.Sample], gcs []timed[record.GC]) Breakdown {
+func breakdown(x timed[record.Sample], c *gcCursor) Breakdown {
+	c.at(x.T)
 	s := x.V
 	b := Breakdown{T: x.T, RSSBytes: float64(s.RSSBytes)}
 	parts := map[string]MemPart{}
@@ -159,7 +162,7 @@ func breakdown(x timed[record.Sample], gcs []timed[record.GC]) Breakdown {
 		liveFrom = g.From
 	}
 	if live == 0 {
-		live, liveFrom = liveAt(gcs, x.T), fromGCTrace
+		live, liveFrom = c.live, fromGCTrace
 	}
 	g, p := s.GoMemory, s.ProcMemory
 	var goResident float64
@@ -193,7 +196,7 @@ func breakdown(x timed[record.Sample], gcs []timed[record.GC]) Breakdown {
 		for _, n := range []string{PartHeadroom, PartUnused, PartFree, PartMetadata, PartProfiling, PartOther} {
 			hide(n, hintClasses)
 		}
-		if st := stacksAt(gcs, x.T); st > 0 {
+		if st := c.stacks; st > 0 {
 			parts[PartStacks] = MemPart{Name: PartStacks, Bytes: st, Exposed: true, From: fromGCTrace,
 				Note: "gctrace's scannable stack size: a lower bound of the stacks' memory"}
 		} else {
@@ -240,20 +243,6 @@ func breakdown(x timed[record.Sample], gcs []timed[record.GC]) Breakdown {
 	return b
 }
 
-// stacksAt is gctrace's stack figure of the last cycle ended by t.
-func stacksAt(gcs []timed[record.GC], t float64) float64 {
-	st := 0.0
-	for _, g := range gcs {
-		if endTime(g) > t {
-			break
-		}
-		if g.V.StacksBytes > 0 {
-			st = float64(g.V.StacksBytes)
-		}
-	}
-	return st
-}
-
 // memory computes the reconciliation over the measured window's samples,
 // when at least one of them has the runtime's classes or smaps_rollup's
 // split (records written before gcprobe read them have neither). Samples
@@ -261,6 +250,44 @@ func stacksAt(gcs []timed[record.GC], t float64) float64 {
 // not always): the peak and the series are taken over the samples with the
 // most sources, so that a part does not come and go.
 func (s *Summary) memory(ev events) {
+	var m Memory
+	peak := -1.0
+	found := breakdowns(ev, func(first bool, x record.Sample, b Breakdown) {
+		if b.RSSBytes > peak {
+			peak, m.AtPeak = b.RSSBytes, b
+		}
+		if !first && x.GoMemory != nil && x.ProcMemory != nil {
+			m.MaxUnexplainedBytes = math.Max(m.MaxUnexplainedBytes, b.Unexplained())
+		}
+	})
+	if !found {
+		return
+	}
+	m.Dominant, m.Lever = lever(m.AtPeak)
+	s.Memory = &m
+}
+
+// MemoryOver returns the breakdown of the RSS at every sample of the
+// measured window that has as many sources as the best of them, in time
+// order: what a chart of the parts over time draws. Like Timeline it is
+// computed on demand, as only the report draws it; nil when Memory is.
+func (s Summary) MemoryOver() []Breakdown {
+	if s.Memory == nil {
+		return nil
+	}
+	ev := s.ev
+	if s.MeasuredFrom > 0 {
+		ev = ev.from(s.MeasuredFrom)
+	}
+	var out []Breakdown
+	breakdowns(ev, func(_ bool, _ record.Sample, b Breakdown) { out = append(out, b) })
+	return out
+}
+
+// breakdowns calls f with the breakdown of each sample that has an RSS and
+// the most sources any sample has (first is true for the first sample of
+// the window), and reports whether any sample has a source of the classes.
+func breakdowns(ev events, f func(first bool, x record.Sample, b Breakdown)) bool {
 	level := func(x record.Sample) int {
 		n := 0
 		if x.GoMemory != nil {
@@ -278,25 +305,16 @@ func (s *Summary) memory(ev events) {
 		}
 	}
 	if best == 0 {
-		return
+		return false
 	}
-	var m Memory
-	peak := -1.0
+	c := &gcCursor{gcs: ev.gcs}
 	for i, x := range ev.samples {
 		if x.V.RSSBytes == 0 || level(x.V) < best {
 			continue
 		}
-		b := breakdown(x, ev.gcs)
-		m.Over = append(m.Over, b)
-		if b.RSSBytes > peak {
-			peak, m.AtPeak = b.RSSBytes, b
-		}
-		if i > 0 && x.V.GoMemory != nil && x.V.ProcMemory != nil {
-			m.MaxUnexplainedBytes = math.Max(m.MaxUnexplainedBytes, b.Unexplained())
-		}
+		f(i == 0, x.V, breakdown(x, c))
 	}
-	m.Dominant, m.Lever = lever(m.AtPeak)
-	s.Memory = &m
+	return true
 }
 
 // lever names the part that holds most of the RSS at b besides the live heap

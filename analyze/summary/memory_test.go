@@ -68,7 +68,7 @@ func TestBreakdownAddsUp(t *testing.T) {
 	// Go resident: 83 MiB; lazy free 15 MiB of the 20 released; 200 MiB
 	// of malloc outside Go; 4 MiB of the binary.
 	p := &record.ProcMemory{RSSBytes: 302 * MiB, AnonymousBytes: 298 * MiB, LazyFreeBytes: 15 * MiB}
-	b := breakdown(sample(302*MiB, g, p, 40*MiB), nil)
+	b := breakdown(sample(302*MiB, g, p, 40*MiB), &gcCursor{})
 	want := map[string]float64{PartLive: 40, PartHeadroom: 20, PartUnused: 5, PartFree: 10, PartLazyFree: 15,
 		PartStacks: 1, PartMetadata: 4, PartProfiling: 1, PartOther: 2, PartFileBacked: 4, PartOutsideGo: 200}
 	sum := b.ResidualBytes
@@ -87,7 +87,7 @@ func TestBreakdownAddsUp(t *testing.T) {
 
 	// gctrace and smaps only (gcprobe run): the runtime's rows say so.
 	run := breakdown(sample(100*MiB, nil, &record.ProcMemory{RSSBytes: 100 * MiB, AnonymousBytes: 96 * MiB}, 0),
-		[]timed[record.GC]{{0.5, record.GC{HeapLiveBytes: 30 * MiB, StacksBytes: MiB}}})
+		&gcCursor{gcs: []timed[record.GC]{{0.5, record.GC{HeapLiveBytes: 30 * MiB, StacksBytes: MiB}}, {2, record.GC{HeapLiveBytes: 90 * MiB}}}})
 	if l := run.Part(PartLive); !l.Exposed || l.Bytes != 30*MiB || l.From != fromGCTrace {
 		t.Errorf("run live heap %+v", l)
 	}

@@ -36,7 +36,7 @@ func summarize(t *testing.T, path string) summary.Summary {
 		t.Fatal(err)
 	}
 	s := summary.Compute(run)
-	if s.Memory == nil || len(s.Memory.Over) < 5 {
+	if s.Memory == nil || len(s.MemoryOver()) < 5 {
 		t.Fatalf("%s: no reconciliation over at least 5 samples: %+v", path, s.Memory)
 	}
 	return s
@@ -55,7 +55,8 @@ func checkAddsUp(t *testing.T, s summary.Summary) {
 	m := s.Memory
 	peak := m.AtPeak.RSSBytes
 	worst, started := 0.0, false
-	for i, b := range m.Over {
+	over := s.MemoryOver()
+	for i, b := range over {
 		u := b.Unexplained()
 		started = started || b.RSSBytes >= 0.9*peak
 		if (i > 0 && u > tolerance*peak) || (started && u > tolerance*b.RSSBytes) {
@@ -67,13 +68,13 @@ func checkAddsUp(t *testing.T, s summary.Summary) {
 		}
 	}
 	t.Logf("%d samples, peak RSS %.1f MiB; unexplained at most %.2f MiB (%.2f%% of the peak), at most %.2f%% of the RSS after start-up",
-		len(m.Over), peak/mib, m.MaxUnexplainedBytes/mib, 100*m.MaxUnexplainedBytes/peak, 100*worst)
+		len(over), peak/mib, m.MaxUnexplainedBytes/mib, 100*m.MaxUnexplainedBytes/peak, 100*worst)
 }
 
 // maxPart is the largest a part got over the run.
 func maxPart(s summary.Summary, name string) float64 {
 	v := 0.0
-	for _, b := range s.Memory.Over {
+	for _, b := range s.MemoryOver() {
 		v = max(v, b.Part(name).Bytes)
 	}
 	return v
