@@ -71,8 +71,8 @@ type Probe struct {
 	// lastEnd is the state at the latest read that saw a cycle end (or
 	// the baseline): a GC event's pauses and CPU time are counted from it.
 	lastEnd struct {
-		gcCPU, totalCPU float64
-		pauses          []uint64
+		gcCPU, gcIdleCPU, totalCPU float64
+		pauses                     []uint64
 	}
 
 	// lifeMu guards the life cycle.
@@ -119,7 +119,7 @@ func New(opts Options) (*Probe, error) {
 	p.pauseBounds = append([]float64(nil), h.Buckets...)
 	p.pauseCounts = append([]uint64(nil), h.Counts...)
 	p.prev = scalars(ms)
-	p.lastEnd.gcCPU, p.lastEnd.totalCPU = p.prev.gcCPU, p.prev.totalCPU
+	p.lastEnd.gcCPU, p.lastEnd.gcIdleCPU, p.lastEnd.totalCPU = p.prev.gcCPU, p.prev.gcIdleCPU, p.prev.totalCPU
 	p.lastEnd.pauses = append([]uint64(nil), h.Counts...)
 	p.os = newOSStats()
 	p.latest = p.fill(p.prev)
@@ -248,15 +248,16 @@ func (p *Probe) EventsSince(cursor uint64) (events []record.Event, next uint64, 
 // and reads the memory classes into p.mem.
 func (p *Probe) fill(r reading) record.Sample {
 	s := record.Sample{
-		HeapLiveBytes:        r.heapLive,
-		HeapGoalBytes:        r.heapGoal,
-		HeapObjectsBytes:     r.heapObjects,
-		GoTotalBytes:         r.goTotal,
-		AllocBytesTotal:      r.allocs,
-		GCCyclesTotal:        r.cycles,
-		Goroutines:           r.goroutines,
-		GCCPUSecondsTotal:    r.gcCPU,
-		TotalCPUSecondsTotal: r.totalCPU,
+		HeapLiveBytes:         r.heapLive,
+		HeapGoalBytes:         r.heapGoal,
+		HeapObjectsBytes:      r.heapObjects,
+		GoTotalBytes:          r.goTotal,
+		AllocBytesTotal:       r.allocs,
+		GCCyclesTotal:         r.cycles,
+		Goroutines:            r.goroutines,
+		GCCPUSecondsTotal:     r.gcCPU,
+		GCIdleCPUSecondsTotal: r.gcIdleCPU,
+		TotalCPUSecondsTotal:  r.totalCPU,
 	}
 	s.RSSBytes, s.RSSPeakBytes, s.CPUSecondsTotal = p.os.read()
 	goMemory(p.metrics, &p.mem.goMem)

@@ -71,7 +71,7 @@ const (
 	// PartResidual names the residual when it is the dominant part.
 	PartResidual    = "residual"
 	fromSmaps       = "smaps_rollup"
-	fromGCTrace     = "gctrace"
+	partFromGCTrace     = "gctrace"
 	notExposed      = "not exposed by this source"
 	hintClasses     = notExposed + ": the runtime's memory classes come from the gcprobe probe (in the program, streamed to gcprobe run with profiler.StreamFromEnv, or mounted as the agent for gcprobe attach --url), expvar, or client_golang's go_memstats_* / go_memory_classes_*"
 	hintSmaps       = notExposed + ": needs /proc/PID/smaps_rollup (gcprobe run, or attach --pid on the same Linux machine)"
@@ -95,7 +95,7 @@ func (b Breakdown) Sources() []string {
 		record.FromMemStats:       "expvar's MemStats (to the byte, read stop-the-world)",
 		record.FromPrometheus:     "client_golang's gauges (to the byte, as scraped)",
 		fromSmaps:                 "smaps_rollup (to the kB)",
-		fromGCTrace:               "gctrace (whole MB, at the last cycle)",
+		partFromGCTrace:               "gctrace (whole MB, at the last cycle)",
 	}
 	var out []string
 	seen := map[string]bool{}
@@ -162,7 +162,7 @@ func breakdown(x timed[record.Sample], c *gcCursor) Breakdown {
 		liveFrom = g.From
 	}
 	if live == 0 {
-		live, liveFrom = c.live, fromGCTrace
+		live, liveFrom = c.live, partFromGCTrace
 	}
 	g, p := s.GoMemory, s.ProcMemory
 	var goResident float64
@@ -197,7 +197,7 @@ func breakdown(x timed[record.Sample], c *gcCursor) Breakdown {
 			hide(n, hintClasses)
 		}
 		if st := c.stacks; st > 0 {
-			parts[PartStacks] = MemPart{Name: PartStacks, Bytes: st, Exposed: true, From: fromGCTrace,
+			parts[PartStacks] = MemPart{Name: PartStacks, Bytes: st, Exposed: true, From: partFromGCTrace,
 				Note: "gctrace's scannable stack size: a lower bound of the stacks' memory"}
 		} else {
 			hide(PartStacks, hintClasses)

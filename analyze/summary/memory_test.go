@@ -88,7 +88,7 @@ func TestBreakdownAddsUp(t *testing.T) {
 	// gctrace and smaps only (gcprobe run): the runtime's rows say so.
 	run := breakdown(sample(100*MiB, nil, &record.ProcMemory{RSSBytes: 100 * MiB, AnonymousBytes: 96 * MiB}, 0),
 		&gcCursor{gcs: []timed[record.GC]{{0.5, record.GC{HeapLiveBytes: 30 * MiB, StacksBytes: MiB}}, {2, record.GC{HeapLiveBytes: 90 * MiB}}}})
-	if l := run.Part(PartLive); !l.Exposed || l.Bytes != 30*MiB || l.From != fromGCTrace {
+	if l := run.Part(PartLive); !l.Exposed || l.Bytes != 30*MiB || l.From != partFromGCTrace {
 		t.Errorf("run live heap %+v", l)
 	}
 	for _, n := range []string{PartHeadroom, PartUnused, PartFree, PartMetadata, PartOutsideGo} {
