@@ -71,7 +71,7 @@ const (
 	// PartResidual names the residual when it is the dominant part.
 	PartResidual    = "residual"
 	fromSmaps       = "smaps_rollup"
-	partFromGCTrace     = "gctrace"
+	partFromGCTrace = "gctrace"
 	notExposed      = "not exposed by this source"
 	hintClasses     = notExposed + ": the runtime's memory classes come from the gcprobe probe (in the program, streamed to gcprobe run with profiler.StreamFromEnv, or mounted as the agent for gcprobe attach --url), expvar, or client_golang's go_memstats_* / go_memory_classes_*"
 	hintSmaps       = notExposed + ": needs /proc/PID/smaps_rollup (gcprobe run, or attach --pid on the same Linux machine)"
@@ -95,7 +95,7 @@ func (b Breakdown) Sources() []string {
 		record.FromMemStats:       "expvar's MemStats (to the byte, read stop-the-world)",
 		record.FromPrometheus:     "client_golang's gauges (to the byte, as scraped)",
 		fromSmaps:                 "smaps_rollup (to the kB)",
-		partFromGCTrace:               "gctrace (whole MB, at the last cycle)",
+		partFromGCTrace:           "gctrace (whole MB, at the last cycle)",
 	}
 	var out []string
 	seen := map[string]bool{}
