@@ -114,6 +114,8 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 		lat, len(tl.LatencyP99.T) > 0)
 	mem := c.timeChart("Memory", "memory", chart.Bytes, nonEmpty(series("RSS", tl.RSS), heapLive(tl), dashed(series("heap goal", tl.HeapGoal))))
 	add("memory", "Memory over time", "RSS, live heap and heap goal. "+c.caption(mem), mem, len(mem.Series) > 0)
+	parts, ok := rssPartsChart(s.MemoryOver(), c.until)
+	add("rss-parts", "Where the RSS goes", "The RSS (dashed) split into the parts the runtime's memory classes and /proc/PID/smaps_rollup tell apart, at each sample that has them; a part the source does not expose is left out, and the residual, when positive, is the top band.", parts, ok)
 	cpu := gcCPUChart(c, tl)
 	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles, as the summary defines it (idle-priority marking left out). "+c.caption(cpu),
 		cpu, len(tl.GCShare.T) > 0)
@@ -171,4 +173,32 @@ func nonEmpty(ss ...chart.Series) []chart.Series {
 		}
 	}
 	return out
+}
+
+// rssPartsChart stacks the parts of the RSS over time.
+func rssPartsChart(over []summary.Breakdown, until float64) (chart.Stacked, bool) {
+	if len(over) < 2 {
+		return chart.Stacked{}, false
+	}
+	c := chart.Stacked{Title: "Where the RSS goes", Y: "memory", Unit: chart.Bytes, TotalName: "RSS", Until: until}
+	for _, b := range over {
+		c.X = append(c.X, b.T)
+		c.Total = append(c.Total, b.RSSBytes)
+	}
+	for _, name := range append(summary.PartNames(), summary.PartResidual) {
+		l := chart.Layer{Name: name}
+		shown := false
+		for _, b := range over {
+			v := b.Part(name).Bytes
+			if name == summary.PartResidual {
+				v = b.ResidualBytes
+			}
+			l.Y = append(l.Y, v)
+			shown = shown || v > 0.005*b.RSSBytes // a band too thin to see only crowds the legend
+		}
+		if shown {
+			c.Layers = append(c.Layers, l)
+		}
+	}
+	return c, len(c.Layers) > 0
 }

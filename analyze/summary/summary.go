@@ -69,6 +69,13 @@ type Summary struct {
 	RSSPeak     float64 `json:"rss_peak_bytes,omitempty"`
 	RSSOverLive float64 `json:"rss_over_live,omitempty"`
 
+	// Memory reconciles the RSS with the runtime's memory classes and the
+	// kernel's split (memory.go); LiveTrend is the live heap's slope over
+	// the measured window (trend.go). Absent when the record cannot give
+	// them.
+	Memory    *Memory `json:"memory,omitempty"`
+	LiveTrend *Trend  `json:"live_heap_trend,omitempty"`
+
 	// Latency is set for runs with latency events (scenarios).
 	Latency *Latency `json:"latency,omitempty"`
 
@@ -210,6 +217,8 @@ func compute(file string, h record.Header, ev events, end *record.End, truncated
 	s.heap(load)
 	s.alloc(load)
 	s.rss(load)
+	s.memory(load)
+	s.LiveTrend = liveTrend(load)
 	if s.RSS.N > 0 || s.RSSPeak > 0 {
 		s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev))
 	}
@@ -235,7 +244,9 @@ type events struct {
 	latency  []timed[record.Latency]
 	notes    []record.Note
 	profiles []record.Profile
-	last     float64 // the latest time of any event
+	// traces are the execution-trace events, for the report to analyse.
+	traces []record.Event
+	last   float64 // the latest time of any event
 }
 
 type timed[T any] struct {
@@ -269,8 +280,14 @@ func (ev *events) add(e record.Event) {
 		ev.notes = append(ev.notes, *e.Note)
 	case e.Profile != nil:
 		ev.profiles = append(ev.profiles, *e.Profile)
+	case e.Trace != nil:
+		ev.traces = append(ev.traces, e)
 	}
 }
+
+// Traces returns the record's execution-trace events, in record order:
+// what a report analyses, without holding the record's other events.
+func (s Summary) Traces() []record.Event { return s.ev.traces }
 
 // sort orders samples and cycles by time, once all are added.
 func (ev *events) sort() {

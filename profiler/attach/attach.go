@@ -31,6 +31,11 @@ type Options struct {
 	Profiles    []string
 	CPUProfile  time.Duration
 	ProfileBase string
+	// Trace, when positive, is the length of execution trace windows taken
+	// from /debug/pprof/trace: one at the start, then one every
+	// TraceEvery (0: only one). They are written to ProfileBase +
+	// ".trace-N.trace".
+	Trace, TraceEvery time.Duration
 	// Version is gcprobe's version, for the header.
 	Version string
 	// Warn, when set, is told at once of a problem the user should not
@@ -174,6 +179,7 @@ type Result struct {
 	// why a requested one was not, one line each.
 	Profiles      []string
 	ProfileErrors []string
+	Traces        []string // execution trace windows written
 }
 
 // Requested counts the profiles the options ask for: each kind at the
@@ -194,6 +200,9 @@ func (s *Session) Record(ctx context.Context, out io.Writer) (Result, error) {
 	w, err := record.NewWriter(out, s.header)
 	if err != nil {
 		return Result{}, err
+	}
+	if s.proc != nil {
+		defer s.proc.Close()
 	}
 	r := &recorder{s: s, w: w}
 	return r.run(ctx)
@@ -244,6 +253,16 @@ func (r *recorder) run(ctx context.Context) (Result, error) {
 		close(cpuDone)
 	}
 
+	traceDone := make(chan struct{})
+	if s.o.Trace > 0 && s.o.URL != "" {
+		go func() {
+			defer close(traceDone)
+			r.traceWindows(cpuCtx, pp)
+		}()
+	} else {
+		close(traceDone)
+	}
+
 	tick := time.NewTicker(s.o.Interval)
 	defer tick.Stop()
 	var deadline <-chan time.Time
@@ -284,6 +303,7 @@ loop:
 	}
 	cpuCancel()
 	<-cpuDone
+	<-traceDone
 	if end.Reason != record.EndLost && s.o.URL != "" {
 		// Even after Ctrl-C: the end profiles are part of a complete record,
 		// and each fetch is bounded by --timeout.
@@ -386,6 +406,9 @@ func (r *recorder) writePoll(rd reading, pr *ProcessReading, withSample bool, no
 
 func fillProcess(s *record.Sample, pr *ProcessReading) {
 	s.RSSBytes, s.RSSPeakBytes, s.CPUSecondsTotal = pr.RSSBytes, pr.RSSPeakBytes, pr.CPUSecondsTotal
+	if s.ProcMemory == nil {
+		s.ProcMemory = pr.Memory
+	}
 }
 
 // profiles captures the --profiles at the start or the end.

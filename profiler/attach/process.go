@@ -35,6 +35,8 @@ type Process struct {
 	Cmdline []string
 
 	p *process.Process
+	// smaps reads /proc/PID/smaps_rollup; nil when it cannot be opened.
+	smaps *host.Smaps
 	// readFile reads /proc files; tests replace it.
 	readFile func(string) ([]byte, error)
 }
@@ -43,6 +45,9 @@ type Process struct {
 type ProcessReading struct {
 	RSSBytes, RSSPeakBytes uint64
 	CPUSecondsTotal        float64
+	// Memory is smaps_rollup's split of the RSS, nil when it was not read
+	// (no smaps_rollup, or skipped within host.SmapsBudget).
+	Memory *record.ProcMemory
 }
 
 // OpenProcess checks that pid is a running Go program this user may observe,
@@ -88,10 +93,22 @@ func openProcess(ctx context.Context, pid int, readFile func(string) ([]byte, er
 	if raw, err := readFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil {
 		pr.Cmdline = splitCmdline(raw)
 	}
+	pr.smaps, _ = host.OpenSmaps(pid)
 	if _, err := pr.Read(ctx); err != nil {
+		pr.Close()
 		return nil, procError(who, err)
 	}
 	return pr, nil
+}
+
+// Close releases the files the handle keeps open.
+func (p *Process) Close() error {
+	if p.smaps == nil {
+		return nil
+	}
+	err := p.smaps.Close()
+	p.smaps = nil
+	return err
 }
 
 func procError(who string, err error) error {
@@ -133,6 +150,12 @@ func (p *Process) Read(ctx context.Context) (ProcessReading, error) {
 	}
 	// Rounded to the µs: the sum of two float tick counts is not exact.
 	r.CPUSecondsTotal = math.Round((times.User+times.System)*1e6) / 1e6
+	if p.smaps != nil {
+		var m record.ProcMemory
+		if p.smaps.Read(&m) {
+			r.Memory = &m
+		}
+	}
 	return r, nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shirou/gopsutil/v4/process"
 
+	"github.com/gcprobe/gcprobe/profiler/host"
 	"github.com/gcprobe/gcprobe/record"
 )
 
@@ -19,8 +20,11 @@ import (
 type sampler struct {
 	proc   *process.Process
 	status *os.File // /proc/PID/status, kept open; nil where there is none
-	buf    []byte
-	peak   uint64 // highest peak RSS read
+	// smaps reads /proc/PID/smaps_rollup within host.SmapsBudget; nil
+	// where there is none.
+	smaps *host.Smaps
+	buf   []byte
+	peak  uint64 // highest peak RSS read
 }
 
 // bootTimeCache turns on gopsutil's cache of the boot time, which its CPU
@@ -36,6 +40,7 @@ func newSampler(pid int) (*sampler, error) {
 	}
 	s := &sampler{proc: p, buf: make([]byte, 4096)}
 	s.status, _ = os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	s.smaps, _ = host.OpenSmaps(pid)
 	return s, nil
 }
 
@@ -57,6 +62,12 @@ func (s *sampler) sample(ctx context.Context) (record.Sample, error) {
 	s.peak = max(s.peak, smp.RSSPeakBytes)
 	if t, err := s.proc.TimesWithContext(ctx); err == nil {
 		smp.CPUSecondsTotal = t.User + t.System
+	}
+	if s.smaps != nil {
+		var m record.ProcMemory
+		if s.smaps.Read(&m) {
+			smp.ProcMemory = &m
+		}
 	}
 	return smp, nil
 }
@@ -97,6 +108,9 @@ func parseVmHWM(status []byte) uint64 {
 func (s *sampler) close() {
 	if s.status != nil {
 		s.status.Close()
+	}
+	if s.smaps != nil {
+		s.smaps.Close()
 	}
 }
 

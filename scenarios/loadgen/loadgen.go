@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"runtime/trace"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -166,7 +167,12 @@ func (g *gen) dispatch(ctx context.Context) {
 func (g *gen) work(w int, handle func(Request)) {
 	for r := range g.queue {
 		r.Worker = w
+		// A "handle" region (the handler's run, not the queue before
+		// it), for gcprobe analyze on an execution trace such as a
+		// flight recorder snapshot: free while no trace is taken.
+		region := trace.StartRegion(context.Background(), "handle")
 		handle(r)
+		region.End()
 		if r.Intended.Before(g.measureFrom) {
 			continue
 		}
