@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/record"
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
+	"github.com/gcprobe/gcprobe/loadgen"
 )
 
 // binaryTrees is the Computer Language Benchmarks Game's binary-trees, the

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gcprobe/gcprobe/record"
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
+	"github.com/gcprobe/gcprobe/loadgen"
 )
 
 // fanout is streaming pub/sub: messages published at --rate, each encoded

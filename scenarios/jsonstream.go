@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/record"
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
+	"github.com/gcprobe/gcprobe/loadgen"
 )
 
 // jsonStream is an event pipeline: each request is a JSON event that is

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/record"
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
+	"github.com/gcprobe/gcprobe/loadgen"
 	"github.com/gcprobe/gcprobe/scenarios/lru"
 )
 
