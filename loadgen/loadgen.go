@@ -44,6 +44,21 @@ type Config struct {
 	// starts; its start time is the clock of the events. Nil records
 	// nothing (the histogram is still filled).
 	Record *record.Writer
+	// StartNote, when set, is that note's message instead of the default.
+	StartNote string
+	// Outcomes, when set, are the counts the handler keeps of what became
+	// of its requests; each Latency event gets the interval's counts, and
+	// each new error message a warning note.
+	Outcomes *Outcomes
+	// Slow, when set, is called from the worker with every measured request
+	// whose latency is at least SlowOver, as soon as it is measured: a hook
+	// for whatever must act on a slow request while it is fresh (a flight
+	// recorder's snapshot). It must return quickly.
+	Slow     func(r Request, latency time.Duration)
+	SlowOver time.Duration
+	// Hist, when set, receives the latencies (so that several runs can
+	// share one histogram); nil gets a new one.
+	Hist *Histogram
 }
 
 // Request is one request handed to the handler.
@@ -54,6 +69,9 @@ type Request struct {
 	Intended time.Time
 	// Worker is the worker running it, 0 <= Worker < Config.Workers.
 	Worker int
+	// Warmup is set for a request due during the warmup: it is not
+	// measured, and a handler's Outcomes should not count it either.
+	Warmup bool
 }
 
 // Result sums up a run.
@@ -72,6 +90,14 @@ type Result struct {
 // waits for the requests in flight, and returns what it measured. The error
 // is the record writer's, if it failed; a cancelled ctx is not an error.
 func Run(ctx context.Context, cfg Config, handle func(Request)) (Result, error) {
+	return RunMeasured(ctx, cfg, func(r Request) bool { handle(r); return true })
+}
+
+// RunMeasured is Run for a handler that tells which requests to measure:
+// one that returns false (a request that failed without a response, whose
+// latency is not the service's) is counted by the handler, not in the
+// histogram.
+func RunMeasured(ctx context.Context, cfg Config, handle func(Request) bool) (Result, error) {
 	if !(cfg.Rate > 0) || math.IsInf(cfg.Rate, 1) {
 		return Result{}, errors.New("loadgen: rate must be finite and above 0")
 	}
@@ -81,7 +107,10 @@ func Run(ctx context.Context, cfg Config, handle func(Request)) (Result, error) 
 	if cfg.Interval <= 0 {
 		cfg.Interval = 100 * time.Millisecond
 	}
-	g := &gen{cfg: cfg, hist: new(Histogram), queue: make(chan Request, cfg.Workers)}
+	g := &gen{cfg: cfg, hist: cfg.Hist, queue: make(chan Request, cfg.Workers)}
+	if g.hist == nil {
+		g.hist = new(Histogram)
+	}
 	g.start = time.Now()
 	g.measureFrom = g.start.Add(cfg.Warmup)
 	g.epoch = g.start
@@ -144,7 +173,7 @@ func (g *gen) dispatch(ctx context.Context) {
 				return
 			}
 		}
-		r := Request{Seq: i, Intended: due}
+		r := Request{Seq: i, Intended: due, Warmup: due.Before(g.measureFrom)}
 		select {
 		case g.queue <- r:
 		default:
@@ -163,15 +192,18 @@ func (g *gen) dispatch(ctx context.Context) {
 	}
 }
 
-func (g *gen) work(w int, handle func(Request)) {
+func (g *gen) work(w int, handle func(Request) bool) {
 	for r := range g.queue {
 		r.Worker = w
-		handle(r)
-		if r.Intended.Before(g.measureFrom) {
+		if !handle(r) || r.Warmup {
 			continue
 		}
-		g.hist.Record(r.Intended.Sub(g.epoch), time.Since(r.Intended))
+		lat := time.Since(r.Intended)
+		g.hist.Record(r.Intended.Sub(g.epoch), lat)
 		g.measured.Add(1)
+		if g.cfg.Slow != nil && lat >= g.cfg.SlowOver {
+			g.cfg.Slow(r, lat)
+		}
 	}
 }
 
@@ -186,6 +218,7 @@ func (g *gen) report(stop <-chan struct{}) error {
 		return nil
 	}
 	var l record.Latency
+	var outcomes [8]uint64
 	started := false
 	last := g.measureFrom
 	emit := func(now time.Time) error {
@@ -194,12 +227,22 @@ func (g *gen) report(stop <-chan struct{}) error {
 				return nil
 			}
 			started = true
-			if err := w.Write(record.Event{T: w.Since(g.measureFrom), Note: &record.Note{Level: record.NoteInfo,
-				Message: "latency measurement started after " + g.cfg.Warmup.String() + " of warmup (GC events before it are warmup)"}}); err != nil {
+			msg := g.cfg.StartNote
+			if msg == "" {
+				msg = "latency measurement started after " + g.cfg.Warmup.String() + " of warmup (GC events before it are warmup)"
+			}
+			if err := w.Write(record.Event{T: w.Since(g.measureFrom), Note: &record.Note{Level: record.NoteInfo, Message: msg}}); err != nil {
 				return err
 			}
 		}
 		g.hist.Delta(&l)
+		if o := g.cfg.Outcomes; o != nil {
+			for _, msg := range o.drain(&l, &outcomes) {
+				if err := w.Write(record.Event{T: w.Since(now), Note: &record.Note{Level: record.NoteWarning, Message: "load: a request failed: " + msg}}); err != nil {
+					return err
+				}
+			}
+		}
 		l.Op = g.cfg.Op
 		l.IntervalSeconds = now.Sub(last).Seconds()
 		l.Dropped = g.lateSince.Swap(0)
