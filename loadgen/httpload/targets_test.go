@@ -76,8 +76,8 @@ func TestReadTargetsFileBodyBesideIt(t *testing.T) {
 
 func TestParseTarget(t *testing.T) {
 	for in, want := range map[string]string{
-		"http://127.0.0.1:1/a":        "GET http://127.0.0.1:1/a",
-		"post http://127.0.0.1:1/a":   "POST http://127.0.0.1:1/a",
+		"http://127.0.0.1:1/a":       "GET http://127.0.0.1:1/a",
+		"post http://127.0.0.1:1/a":  "POST http://127.0.0.1:1/a",
 		"  DELETE  https://h/x?y=1 ": "DELETE https://h/x?y=1",
 	} {
 		if tg, err := ParseTarget(in); err != nil || tg.String() != want {
