@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"errors"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -49,16 +50,29 @@ func (o *Outcomes) Error(err error) {
 	if o.firsts >= maxErrorNotes {
 		return
 	}
-	msg := err.Error()
-	if o.seen[msg] {
+	key := rootCause(err).Error()
+	if o.seen[key] {
 		return
 	}
 	if o.seen == nil {
 		o.seen = make(map[string]bool)
 	}
-	o.seen[msg] = true
+	o.seen[key] = true
 	o.firsts++
-	o.fresh = append(o.fresh, msg)
+	o.fresh = append(o.fresh, err.Error())
+}
+
+// rootCause is the innermost error err wraps ("connection reset by peer"):
+// what tells two failures apart, where the outer message names a
+// connection's own port.
+func rootCause(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
 
 // OutcomeCounts are an Outcomes' counts since the start.

@@ -123,6 +123,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			lc.Duration = cfg.Step
 			lc.StartNote = fmt.Sprintf("load step %d of %d: %s requests/s for %v", i+1, len(cfg.Rates), fmtRate(rate), cfg.Step)
 		}
+		if len(cfg.Rates) == 1 && cfg.Warmup == 0 {
+			lc.StartNote = "load: measured from its first request (no warmup)"
+		}
 		if i == 0 {
 			lc.Warmup = cfg.Warmup
 			if lc.StartNote != "" && cfg.Warmup > 0 {

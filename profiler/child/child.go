@@ -73,6 +73,11 @@ type Options struct {
 	Stdout, Stderr io.Writer
 	// ShowGCTrace passes gctrace lines through to Stderr too.
 	ShowGCTrace bool
+	// Load, when set, runs once the child has started, writing to the
+	// child's record (a load generator: wait for the service, load it).
+	// When it returns the child is stopped as after Duration; when the
+	// child exits first, Load's ctx is cancelled and Run waits for it.
+	Load func(ctx context.Context, w *record.Writer) error
 }
 
 // Result is how the child ended.
@@ -83,9 +88,16 @@ type Result struct {
 	// Signal names the signal that killed the child ("SIGKILL"), or "".
 	Signal string
 	// Reason is one of record.EndExit, EndSignal, EndDuration,
-	// EndInterrupted.
+	// EndInterrupted, or EndError when Options.Load failed.
 	Reason string
+	// LoadErr is Options.Load's error; ErrExitedDuringLoad when the child
+	// exited before Load returned.
+	LoadErr error
 }
+
+// ErrExitedDuringLoad is Result.LoadErr when the child exited while
+// Options.Load was still running.
+var ErrExitedDuringLoad = errors.New("the program exited before the load ended")
 
 // ErrNotFound is returned, wrapped with the command's name, when the command
 // does not exist.
@@ -258,7 +270,9 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 		})
 	}
 
-	reason, waitErr := c.wait(ctx, opts)
+	load := startLoad(opts.Load, c.w)
+	reason, waitErr := c.wait(ctx, opts, load)
+	loadErr := load.finish()
 	stopSampling()
 	sampling.Wait()
 	c.drain(&readers)
@@ -282,8 +296,15 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 			reason = record.EndSignal
 		}
 	}
-	res := Result{ExitCode: code, Signal: sig, Reason: reason}
-	err = c.w.Write(record.Event{End: &record.End{Reason: reason, ExitCode: code, Signal: sig}})
+	if errors.Is(loadErr, ErrExitedDuringLoad) && reason != record.EndInterrupted {
+		c.w.Note(record.NoteWarning, "the program exited while under load; the load stopped with it")
+	}
+	res := Result{ExitCode: code, Signal: sig, Reason: reason, LoadErr: loadErr}
+	end := record.End{Reason: reason, ExitCode: code, Signal: sig}
+	if loadErr != nil && !errors.Is(loadErr, ErrExitedDuringLoad) {
+		res.Reason, end.Reason, end.Error = record.EndError, record.EndError, "load: "+loadErr.Error()
+	}
+	err = c.w.Write(record.Event{End: &end})
 	return res, err
 }
 
@@ -292,7 +313,7 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 // group, and any further SIGINT or SIGTERM gcprobe gets becomes SIGKILL;
 // after opts.Duration it sends SIGTERM. A child still running StopGrace
 // after either is killed. reason is "" when the child exited by itself.
-func (c *running) wait(ctx context.Context, opts Options) (reason string, err error) {
+func (c *running) wait(ctx context.Context, opts Options, load *loadRun) (reason string, err error) {
 	done := make(chan error, 1)
 	go func() { done <- c.cmd.Wait() }()
 
@@ -315,6 +336,13 @@ func (c *running) wait(ctx context.Context, opts Options) (reason string, err er
 			reason = record.EndDuration
 			signalGroup(c.cmd.Process, syscall.SIGTERM)
 			killC = time.After(opts.StopGrace)
+		case <-load.doneC():
+			load = nil
+			if reason == "" {
+				reason = record.EndDuration
+				signalGroup(c.cmd.Process, syscall.SIGTERM)
+				killC = time.After(opts.StopGrace)
+			}
 		case <-ctxDone:
 			ctxDone, durC = nil, nil
 			if reason == "" {

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gcprobe/gcprobe/analyze/summary"
+)
+
+const loadServerPkg = "../../testdata/progs/loadserver"
+
+// freeAddr returns a 127.0.0.1 address nothing listens on (a moment ago).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestRunLoad: gcprobe run --load starts the server, waits for it, loads
+// it and stops it; the record's summary has the server's GC cycles and the
+// load's latency, throughput and responses on one clock.
+func TestRunLoad(t *testing.T) {
+	bin := buildBinary(t, loadServerPkg)
+	addr := freeAddr(t)
+	out := filepath.Join(t.TempDir(), "load.jsonl")
+	r := gcprobe(t, "run", "--load", "http://"+addr+"/", "--load", "http://"+addr+"/status/503", "--header", "X-A: 1",
+		"--rate", "400", "--duration", "1500ms", "--warmup", "300ms", "--quiet", "-o", out, "--", bin, "-addr", addr, "-kib", "256")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	s := summary.Compute(readRecord(t, out))
+	l := s.Latency
+	if l == nil || !l.HTTP {
+		t.Fatalf("no HTTP latency in the summary: %+v", s)
+	}
+	if l.Requests < 500 || l.Requests > 600 || l.Throughput < 350 || l.Throughput > 420 {
+		t.Errorf("%d requests at %.0f/s, want about 600 at 400/s", l.Requests, l.Throughput)
+	}
+	if l.Status["5xx"] < l.Requests/2-5 || l.Status["2xx"] < l.Requests/2-5 || l.Errors != 0 {
+		t.Errorf("responses %v, errors %d: want half 2xx, half 5xx", l.Status, l.Errors)
+	}
+	if s.Cycles.Total == 0 || !l.Split {
+		t.Errorf("%d GC cycles, split %v: the server's gctrace is missing", s.Cycles.Total, l.Split)
+	}
+	if s.Ended != "stopped after --duration" {
+		t.Errorf("ended %q", s.Ended)
+	}
+}
+
+func TestRunLoadBadInput(t *testing.T) {
+	bin := buildBinary(t, loadServerPkg)
+	dir := t.TempDir()
+	targets := filepath.Join(dir, "targets.txt")
+	os.WriteFile(targets, []byte("GET http://127.0.0.1:1/\nX-A: 1\nnot a header\n"), 0o644)
+	addr := freeAddr(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"bad targets line", []string{"--load-targets", targets}, 2, "targets.txt:3: \"not a header\" is not a header"},
+		{"bad load", []string{"--load", "127.0.0.1:8080"}, 2, "--load \"127.0.0.1:8080\" is not a URL"},
+		{"bad rate", []string{"--load", "http://" + addr + "/", "--rate", "fast"}, 2, "--rate: \"fast\" is not a rate"},
+		{"steps without --step", []string{"--load", "http://" + addr + "/", "--rate", "100,200"}, 2, "give each one's length with --step"},
+		{"load flag without load", []string{"--rate", "100"}, 2, "--rate needs --load URL"},
+		{"bad header", []string{"--load", "http://" + addr + "/", "--header", "nocolon"}, 2, "--header \"nocolon\" is not a header"},
+		{"never ready", []string{"--load", "http://" + freeAddr(t) + "/", "--ready-wait", "300ms", "--duration", "1s"}, 1, "did not answer within 300ms"},
+		{"exits at once", []string{"--load", "http://" + addr + "/", "--duration", "1s"}, 1, "exited (exit status 1) before the load ended"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".jsonl")
+			prog := []string{bin, "-addr", addr}
+			if tc.name == "exits at once" {
+				prog = []string{bin, "-addr", "nonsense"}
+			}
+			args := append(append([]string{"run", "--quiet", "-o", out}, tc.args...), append([]string{"--"}, prog...)...)
+			r := gcprobe(t, args...)
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 3 {
+				t.Errorf("exit %d, want %d; stderr:\n%s\nwant %q", r.code, tc.code, r.stderr, tc.want)
+			}
+			if tc.code == 1 {
+				readRecord(t, out) // still a readable record
+			}
+		})
+	}
+}
