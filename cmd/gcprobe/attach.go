@@ -27,8 +27,11 @@ net/http/pprof (/debug/pprof/) and are written beside the record.
 Ctrl-C ends the session with a complete record. When the target exits, the
 record ends with a note saying when.
 
+` + loadHelp + ` The session ends with the load.
+
 Examples:
   gcprobe attach --url http://127.0.0.1:8080 --duration 1m
+  gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --load http://127.0.0.1:8080/api --rate 500 --duration 1m
   gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --profiles heap,allocs --cpu-profile 30s
   gcprobe attach --pid 4242 -o rss.jsonl`
 
@@ -43,6 +46,7 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	out := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-attach-TARGET-YYYYMMDD-HHMMSS.jsonl), profiles beside it")
 	profiles := fs.StringSlice("profiles", nil, "pprof profiles to capture at the start and the end: "+strings.Join(attach.ProfileKinds, ","))
 	cpuProfile := fs.Duration("cpu-profile", 0, "capture a CPU profile this long from the start (whole seconds)")
+	lf := addLoadFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +54,13 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 		Timeout: *timeout, Profiles: *profiles, CPUProfile: *cpuProfile, Version: version()}
 	if err := checkAttachFlags(fs.Args(), o); err != nil {
 		return err
+	}
+	load, err := lf.config("attach", *duration)
+	if err != nil {
+		return err
+	}
+	if lf.set() {
+		o.Load, o.Duration = lf.hook(load, io.err), 0
 	}
 	// The default name, also the prefix of the profiles when the record
 	// goes to stdout.
@@ -96,10 +107,17 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	if err != nil {
 		return err
 	}
+	sumOut := io.out
 	if path == "-" { // keep the record on stdout clean
-		return printAttachSummary(io.err, rec, res)
+		sumOut = io.err
 	}
-	return printAttachSummary(io.out, rec, res)
+	if err := printAttachSummary(sumOut, rec, res); err != nil {
+		return err
+	}
+	if res.LoadErr != nil && !errors.Is(res.LoadErr, context.Canceled) {
+		return fmt.Errorf("attach: --load: %v", res.LoadErr)
+	}
+	return nil
 }
 
 // checkAttachFlags validates the flags, naming the one at fault.

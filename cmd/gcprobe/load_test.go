@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,5 +91,24 @@ func TestRunLoadBadInput(t *testing.T) {
 				readRecord(t, out) // still a readable record
 			}
 		})
+	}
+}
+
+// TestAttachLoad: attach --load loads a running service while recording
+// it; the session ends with the load.
+func TestAttachLoad(t *testing.T) {
+	svc := startService(t, "expvar")
+	out := filepath.Join(t.TempDir(), "attach.jsonl")
+	r := gcprobe(t, "attach", "--pid", strconv.Itoa(svc.cmd.Process.Pid), "--url", svc.url, "--interval", "100ms",
+		"--load", svc.url+"/work?kib=64", "--rate", "300", "--duration", "1s", "-o", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	s := summary.Compute(readRecord(t, out))
+	if l := s.Latency; l == nil || l.Status["2xx"] < 270 || l.Status["2xx"] > 300 {
+		t.Fatalf("latency %+v: want about 300 answered requests", s.Latency)
+	}
+	if s.Ended != "stopped after --duration" || s.Cycles.Total == 0 {
+		t.Errorf("ended %q, %d cycles", s.Ended, s.Cycles.Total)
 	}
 }
