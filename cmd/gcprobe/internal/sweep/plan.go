@@ -152,6 +152,9 @@ type Target struct {
 	Command      []string `json:"command,omitempty"`
 	// Duration, when set, stops each run after this long.
 	Duration time.Duration `json:"duration,omitempty"`
+	// RunArgs are more gcprobe run flags for a command's every run (the
+	// load flags: --load URL --rate N ...).
+	RunArgs []string `json:"run_args,omitempty"`
 }
 
 // Args is the gcprobe command line (without the program name) that makes
@@ -171,6 +174,7 @@ func (t Target) Args(p Point, out string) []string {
 	if t.Scenario != "" {
 		return append(a, t.ScenarioArgs...)
 	}
+	a = append(a, t.RunArgs...)
 	return append(append(a, "--"), t.Command...)
 }
 
@@ -179,5 +183,5 @@ func (t Target) String() string {
 	if t.Scenario != "" {
 		return strings.Join(append([]string{"scenario", t.Scenario}, t.ScenarioArgs...), " ")
 	}
-	return strings.Join(append([]string{"--"}, t.Command...), " ")
+	return strings.Join(append(append(slices.Clone(t.RunArgs), "--"), t.Command...), " ")
 }
