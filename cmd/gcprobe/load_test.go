@@ -112,3 +112,15 @@ func TestAttachLoad(t *testing.T) {
 		t.Errorf("ended %q, %d cycles", s.Ended, s.Cycles.Total)
 	}
 }
+
+// TestRunRefusesWrapperOfTwo: a wrapper script whose two Go programs share
+// the gctrace stream is refused in one line, and its record still reads.
+func TestRunRefusesWrapperOfTwo(t *testing.T) {
+	bin := buildBinary(t, "../../testdata/progs/allocator")
+	out := filepath.Join(t.TempDir(), "mixed.jsonl")
+	r := gcprobe(t, "run", "--quiet", "-o", out, "--", "sh", "-c", bin+" -for 400ms & "+bin+" -for 400ms; wait")
+	if r.code != 1 || !strings.Contains(r.stderr, "gctrace came from more than one process") {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	readRecord(t, out)
+}

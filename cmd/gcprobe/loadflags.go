@@ -242,11 +242,14 @@ func writeSteps(w io.Writer, steps []httpload.Step) {
 	}
 }
 
-// loadFailed turns a run's load error into the command's: the program
-// exited during the load, or the load could not run (the record says so
-// too, and keeps what was measured).
+// loadFailed turns what went wrong with a run's observation into the
+// command's error: gctrace from several processes, the program exiting
+// during the load, or a load that could not run (the record says so too,
+// and keeps what was measured).
 func loadFailed(res child.Result, name string) error {
 	switch {
+	case res.MixedGCTrace != "":
+		return fmt.Errorf("run: gctrace came from more than one process (%s): no GC cycle from then on is recorded; run the Go program itself, not a wrapper that starts several (the record's note says more)", res.MixedGCTrace)
 	case res.LoadErr == nil || res.Reason == record.EndInterrupted:
 		return nil
 	case errors.Is(res.LoadErr, child.ErrExitedDuringLoad):

@@ -93,6 +93,9 @@ type Result struct {
 	// LoadErr is Options.Load's error; ErrExitedDuringLoad when the child
 	// exited before Load returned.
 	LoadErr error
+	// MixedGCTrace, when set, says why gctrace came from more than one
+	// process; the record has a note and no GC cycle after the mixing.
+	MixedGCTrace string
 }
 
 // ErrExitedDuringLoad is Result.LoadErr when the child exited while
@@ -179,6 +182,7 @@ type running struct {
 	w        *record.Writer
 	gcs      *gcSource
 	classify classifier
+	notGo    bool // the command is not a Go binary (a wrapper?)
 	// offset is the child's start in seconds on the record's clock: the
 	// record starts just before the fork, the child's runtime just after
 	// the exec, which Start waits for.
@@ -247,6 +251,7 @@ func start(path string, env []string, opts Options) (*running, error) {
 		cmd: cmd, stderr: stderrR, events: eventsR, w: w,
 		gcs:      newGCSource(w, streamGCWait),
 		classify: newClassifier(godebugHas(godebug, "scavtrace")),
+		notGo:    buildErr != nil,
 		offset:   t1.Sub(t0).Seconds(),
 	}, nil
 }
@@ -261,6 +266,9 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 	sctx, stopSampling := context.WithCancel(context.Background())
 	var sampling sync.WaitGroup
 	s, err := newSampler(c.cmd.Process.Pid)
+	if err == nil {
+		s.follow = c.notGo
+	}
 	if err != nil {
 		c.w.Note(record.NoteWarning, "cannot sample the child's RSS and CPU: %v", err)
 	} else {
@@ -299,7 +307,7 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 	if errors.Is(loadErr, ErrExitedDuringLoad) && reason != record.EndInterrupted {
 		c.w.Note(record.NoteWarning, "the program exited while under load; the load stopped with it")
 	}
-	res := Result{ExitCode: code, Signal: sig, Reason: reason, LoadErr: loadErr}
+	res := Result{ExitCode: code, Signal: sig, Reason: reason, LoadErr: loadErr, MixedGCTrace: c.gcs.mixedWhy()}
 	end := record.End{Reason: reason, ExitCode: code, Signal: sig}
 	if loadErr != nil && !errors.Is(loadErr, ErrExitedDuringLoad) {
 		res.Reason, end.Reason, end.Error = record.EndError, record.EndError, "load: "+loadErr.Error()
