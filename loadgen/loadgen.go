@@ -256,10 +256,24 @@ func (g *gen) report(stop <-chan struct{}) error {
 // and a last one when stop is closed: for latencies measured outside Run,
 // such as a closed-loop benchmark's or a consumer's.
 func Report(w *record.Writer, h *Histogram, op string, interval time.Duration, stop <-chan struct{}) error {
+	return ReportOutcomes(w, h, nil, op, interval, stop)
+}
+
+// ReportOutcomes is Report with the counts of o (nil for none) in each
+// event, and a note for each new error message, as Run writes them.
+func ReportOutcomes(w *record.Writer, h *Histogram, o *Outcomes, op string, interval time.Duration, stop <-chan struct{}) error {
 	var l record.Latency
+	var counts [8]uint64
 	last := time.Now()
 	return every(interval, stop, func(now time.Time) error {
 		h.Delta(&l)
+		if o != nil {
+			for _, msg := range o.drain(&l, &counts) {
+				if err := w.Write(record.Event{T: w.Since(now), Note: &record.Note{Level: record.NoteWarning, Message: "load: a request failed: " + msg}}); err != nil {
+					return err
+				}
+			}
+		}
 		l.Op, l.IntervalSeconds = op, now.Sub(last).Seconds()
 		last = now
 		return w.Write(record.Event{T: w.Since(now), Latency: &l})

@@ -124,3 +124,32 @@ func TestRunRefusesWrapperOfTwo(t *testing.T) {
 	}
 	readRecord(t, out)
 }
+
+// TestRunLoadCmd: an external load command runs without the program's GC
+// settings, its output goes to stderr prefixed, and the run ends with it.
+func TestRunLoadCmd(t *testing.T) {
+	bin := buildBinary(t, loadServerPkg)
+	addr := freeAddr(t)
+	out := filepath.Join(t.TempDir(), "cmd.jsonl")
+	r := gcprobe(t, "run", "--quiet", "--gogc", "50", "-o", out, "--ready", "http://"+addr+"/",
+		"--load-cmd", `echo "gogc=$GOGC godebug=$GODEBUG"; sleep 0.3`, "--", bin, "-addr", addr)
+	if r.code != 0 || !strings.Contains(r.stderr, "load-cmd: gogc= godebug=\n") {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	run := readRecord(t, out)
+	if run.Header.Env["GOGC"] != "50" {
+		t.Errorf("the program's GOGC is %q, want 50", run.Header.Env["GOGC"])
+	}
+	if s := summary.Compute(run); s.Ended != "stopped after --duration" || s.DurationSeconds > 5 {
+		t.Errorf("ended %q after %vs: the run did not end with the load command", s.Ended, s.DurationSeconds)
+	}
+
+	r = gcprobe(t, "run", "--load-cmd", "true", "--rate", "10", "--", bin)
+	if r.code != 2 || !strings.Contains(r.stderr, "--rate applies to --load; a --load-cmd sets its own") {
+		t.Errorf("--load-cmd with --rate: exit %d, %s", r.code, r.stderr)
+	}
+	r = gcprobe(t, "run", "--quiet", "-o", filepath.Join(t.TempDir(), "f.jsonl"), "--load-cmd", "exit 3", "--", bin, "-addr", freeAddr(t))
+	if r.code != 1 || !strings.Contains(r.stderr, "--load-cmd failed: exit status 3") {
+		t.Errorf("failing --load-cmd: exit %d, %s", r.code, r.stderr)
+	}
+}

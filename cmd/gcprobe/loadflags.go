@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/gcprobe/gcprobe/loadgen/extload"
 	"github.com/gcprobe/gcprobe/loadgen/httpload"
 	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/units"
@@ -33,10 +34,14 @@ type loadFlags struct {
 	warmup      time.Duration
 	ready       string
 	readyWait   time.Duration
+	loadCmd     string
 }
 
 // loadFlagNames are the flags addLoadFlags defines, in order.
-var loadFlagNames = []string{"load", "load-targets", "header", "body", "rate", "step", "connections", "load-timeout", "warmup", "ready", "ready-wait"}
+var loadFlagNames = []string{"load", "load-targets", "header", "body", "rate", "step", "connections", "load-timeout", "warmup", "ready", "ready-wait", "load-cmd"}
+
+// httpOnlyFlags apply to gcprobe's own load generator, not to --load-cmd.
+var httpOnlyFlags = []string{"header", "body", "rate", "step", "connections", "load-timeout", "warmup"}
 
 // defaultLoadDuration is the measured load's length when --duration is 0.
 const defaultLoadDuration = 30 * time.Second
@@ -50,7 +55,16 @@ target) to answer, then loads for --warmup unmeasured and --duration
 measured (default 30s), in per-100ms latency histograms on the record's clock
 beside every GC cycle, with responses by status class, failed requests and
 timeouts. gcprobe summary, compare and report then show latency inside and
-outside GC, throughput and error rate.`
+outside GC, throughput and error rate.
+
+With --load-cmd 'CMD ...' your own load generator runs instead (by sh -c,
+after --ready answers if given), with GOGC, GOMEMLIMIT, GODEBUG and
+GOMAXPROCS removed from its environment, so that its GC neither follows the
+program's settings nor mixes into its gctrace. Its output goes to gcprobe's
+stderr (a sweep's log), each line prefixed with "load-cmd: "; it is stopped
+after --duration, and when it exits first the run ends. When its stdout is
+vegeta's JSON results (vegeta attack ... | vegeta encode), their latency
+goes to the record as gcprobe's own load's does.`
 
 func addLoadFlags(fs *pflag.FlagSet) *loadFlags {
 	f := &loadFlags{fs: fs}
@@ -65,11 +79,12 @@ func addLoadFlags(fs *pflag.FlagSet) *loadFlags {
 	fs.DurationVar(&f.warmup, "warmup", 0, "load this long before measuring")
 	fs.StringVar(&f.ready, "ready", "", "wait until GET `URL` answers before the load starts (default: the first target)")
 	fs.DurationVar(&f.readyWait, "ready-wait", 10*time.Second, "how long to wait for --ready to answer")
+	fs.StringVar(&f.loadCmd, "load-cmd", "", "run your own load generator `'CMD ...'` (by sh -c) during the measured window instead of --load")
 	return f
 }
 
 // set reports whether a load was asked for.
-func (f *loadFlags) set() bool { return len(f.load) > 0 || f.targets != "" }
+func (f *loadFlags) set() bool { return len(f.load) > 0 || f.targets != "" || f.loadCmd != "" }
 
 // config validates the load flags (usage errors name the flag) and returns
 // the load, measured for duration (0: defaultLoadDuration).
@@ -82,6 +97,10 @@ func (f *loadFlags) config(cmd string, duration time.Duration) (httpload.Config,
 			}
 		}
 		return cfg, nil
+	}
+	if f.loadCmd != "" {
+		cfg.Duration = duration // 0: until the command exits
+		return cfg, f.checkLoadCmd(cmd)
 	}
 	for _, l := range f.load {
 		t, err := httpload.ParseTarget(l)
@@ -157,6 +176,30 @@ func (f *loadFlags) config(cmd string, duration time.Duration) (httpload.Config,
 	return cfg, nil
 }
 
+// checkLoadCmd validates the flags of an external load command.
+func (f *loadFlags) checkLoadCmd(cmd string) error {
+	if len(f.load) > 0 || f.targets != "" {
+		return usageErrorf("%s: --load-cmd replaces --load and --load-targets: give one of them", cmd)
+	}
+	for _, name := range httpOnlyFlags {
+		if f.fs.Changed(name) {
+			return usageErrorf("%s: --%s applies to --load; a --load-cmd sets its own", cmd, name)
+		}
+	}
+	if strings.TrimSpace(f.loadCmd) == "" {
+		return usageErrorf("%s: --load-cmd is empty", cmd)
+	}
+	if f.ready != "" {
+		if err := httpload.CheckURL(f.ready); err != nil {
+			return usageErrorf("%s: --ready %v", cmd, err)
+		}
+	}
+	if f.readyWait <= 0 {
+		return usageErrorf("%s: --ready-wait must be positive", cmd)
+	}
+	return nil
+}
+
 // parseRates reads "1000", "1000/s" or "1000,2000,4000".
 func parseRates(s string) ([]float64, error) {
 	var rs []float64
@@ -204,6 +247,9 @@ func (f *loadFlags) args() []string {
 // the service, load it, and say in the record and on status when the rate
 // was not sustained. Per-step latency goes to status.
 func (f *loadFlags) hook(cfg httpload.Config, status io.Writer) func(context.Context, *record.Writer) error {
+	if f.loadCmd != "" {
+		return f.cmdHook(cfg.Duration, status)
+	}
 	ready := f.readyURL(cfg)
 	return func(ctx context.Context, w *record.Writer) error {
 		t0 := time.Now()
@@ -224,6 +270,29 @@ func (f *loadFlags) hook(cfg httpload.Config, status io.Writer) func(context.Con
 		}
 		if len(res.Steps) > 1 {
 			writeSteps(status, res.Steps)
+		}
+		return nil
+	}
+}
+
+// cmdHook runs --load-cmd: after --ready if given, for duration (0: until
+// it exits).
+func (f *loadFlags) cmdHook(duration time.Duration, status io.Writer) func(context.Context, *record.Writer) error {
+	return func(ctx context.Context, w *record.Writer) error {
+		if f.ready != "" {
+			if err := httpload.WaitReady(ctx, f.ready, f.readyWait); err != nil {
+				return err
+			}
+		}
+		w.Note(record.NoteInfo, "load: --load-cmd starts: %s", f.loadCmd)
+		res, err := extload.Run(ctx, extload.Config{Command: f.loadCmd, Duration: duration, Log: status, Record: w})
+		switch {
+		case err != nil:
+			return err
+		case res.Err != nil && !res.Stopped:
+			return fmt.Errorf("--load-cmd failed: %v (its output is above, prefixed load-cmd:)", res.Err)
+		case res.Results == 0:
+			w.Note(record.NoteInfo, "load: --load-cmd printed no vegeta JSON results, so the record has no request latency")
 		}
 		return nil
 	}
