@@ -13,24 +13,14 @@ import (
 // AgentPrefix is where Handler expects to be mounted.
 const AgentPrefix = "/debug/gcprobe/"
 
-// Status is the agent's answer at /debug/gcprobe/: who the process is, its
-// latest sample (taken at T seconds after Header.Start), and the cursor of
-// the next event.
-type Status struct {
-	Header record.Header `json:"header"`
-	T      float64       `json:"t"`
-	Sample record.Sample `json:"sample"`
-	Next   uint64        `json:"next"`
-}
+// Status is the agent's answer at /debug/gcprobe/ (see record.AgentStatus,
+// where the client finds it too).
+type Status = record.AgentStatus
 
 // EventPage is the agent's answer at /debug/gcprobe/events?since=N: the
 // events from cursor N on, the cursor to ask for next, and how many events
-// from N on were no longer kept (see Options.Keep).
-type EventPage struct {
-	Next   uint64         `json:"next"`
-	Lost   uint64         `json:"lost"`
-	Events []record.Event `json:"events"`
-}
+// from N on were no longer kept (see Options.Keep and record.AgentPage).
+type EventPage = record.AgentPage
 
 // Status returns what the agent serves at /debug/gcprobe/.
 func (p *Probe) Status() Status {

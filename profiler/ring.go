@@ -1,11 +1,6 @@
 package profiler
 
-import (
-	"math"
-	"slices"
-
-	"github.com/gcprobe/gcprobe/record"
-)
+import "github.com/gcprobe/gcprobe/record"
 
 // ring keeps the last events the probe produced, for EventsSince and the
 // agent. Slots are allocated once and overwritten in place, so that adding an
@@ -66,23 +61,12 @@ func (s *slot) event() record.Event {
 		v := s.gc
 		e.GC = &v
 	case record.KindPauses:
-		bs := slices.Clone(s.pauses)
-		for i := range bs {
-			bs[i].Lo, bs[i].Hi = finite(bs[i].Lo), finite(bs[i].Hi)
-		}
-		e.Pauses = &record.Pauses{Buckets: bs}
+		e.Pauses = &record.Pauses{Buckets: s.pauses}
 	case record.KindNote:
 		v := s.note
 		e.Note = &v
 	}
-	return e
-}
-
-// finite writes an infinite bucket bound as 0, as record.Bucket documents,
-// since JSON cannot hold infinities.
-func finite(f float64) float64 {
-	if math.IsInf(f, 0) {
-		return 0
-	}
-	return f
+	// Finite copies the bucket slice, and writes the top bucket's +Inf
+	// bound as JSON can hold it.
+	return record.Finite(e)
 }

@@ -24,5 +24,14 @@
 // unknown major schema version, and ignores unknown fields and unknown event
 // kinds so that newer writers stay readable.
 //
+// The package also owns what every source and every analysis must decide
+// alike about a record, so that each is written once: [Shift] moves an
+// event to another clock, [CheckSchema] accepts or refuses a schema (a file's
+// or the agent's), [Finite] is the one policy for NaN and infinite figures in
+// JSON, [GC.Bounded] and [GC.When] say what is known of a cycle's times,
+// [Bucket.Upper] restores the open-ended bucket's +Inf, [LineReader] reads
+// lines of bounded length, and [AgentStatus] and [AgentPage] are the wire
+// types of the gcprobe agent, shared by its server and its client.
+//
 // This package imports nothing outside the standard library.
 package record

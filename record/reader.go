@@ -1,7 +1,6 @@
 package record
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -37,7 +36,7 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 // Reader reads a run record line by line.
 type Reader struct {
 	file      string
-	br        *bufio.Reader
+	lines     *LineReader
 	line      int
 	header    Header
 	truncated bool
@@ -45,7 +44,7 @@ type Reader struct {
 
 // NewReader reads and checks the header. file names the input in errors.
 func NewReader(r io.Reader, file string) (*Reader, error) {
-	rd := &Reader{file: file, br: bufio.NewReaderSize(r, 64<<10)}
+	rd := &Reader{file: file, lines: NewLineReader(r, MaxLineBytes)}
 	raw, complete, err := rd.readLine()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: %w", rd.name(), ErrEmpty)
@@ -59,7 +58,7 @@ func NewReader(r io.Reader, file string) (*Reader, error) {
 		}
 		return nil, rd.syntax(fmt.Errorf("not a gcprobe run record header: %v", jsonReason(err)))
 	}
-	if err := checkSchema(rd.header.Schema); err != nil {
+	if err := CheckSchema(rd.header.Schema); err != nil {
 		return nil, rd.syntax(err)
 	}
 	return rd, nil
@@ -100,29 +99,21 @@ func (r *Reader) Next() (Event, error) {
 // readLine returns the next line without its newline, and whether it ended
 // with one.
 func (r *Reader) readLine() (line []byte, complete bool, err error) {
-	var buf []byte
-	for {
-		chunk, err := r.br.ReadSlice('\n')
-		buf = append(buf, chunk...)
-		if len(buf) > MaxLineBytes {
-			r.line++
-			return nil, false, r.syntax(fmt.Errorf("line longer than %d bytes", MaxLineBytes))
-		}
-		switch {
-		case err == nil:
-			r.line++
-			return bytes.TrimRight(buf, "\r\n"), true, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err == io.EOF && len(buf) > 0:
-			r.line++
-			return buf, false, nil
-		case err == io.EOF:
-			return nil, false, io.EOF
-		default:
-			return nil, false, fmt.Errorf("%s: %w", r.name(), err)
-		}
+	line, err = r.lines.Next()
+	switch {
+	case err == nil:
+		r.line++
+		return bytes.TrimRight(line, "\r\n"), true, nil
+	case errors.Is(err, ErrLineTooLong):
+		r.line++
+		return nil, false, r.syntax(fmt.Errorf("line longer than %d bytes", MaxLineBytes))
+	case err == io.EOF && len(line) > 0:
+		r.line++
+		return line, false, nil
+	case err == io.EOF:
+		return nil, false, io.EOF
 	}
+	return nil, false, fmt.Errorf("%s: %w", r.name(), err)
 }
 
 func (r *Reader) name() string {
@@ -136,8 +127,11 @@ func (r *Reader) syntax(err error) error {
 	return &SyntaxError{File: r.file, Line: r.line, Err: err}
 }
 
-// checkSchema accepts "gcprobe.run/v1" and any minor revision of it.
-func checkSchema(s string) error {
+// CheckSchema accepts "gcprobe.run/v1" and any minor revision of it, and
+// refuses anything else with the reason: no schema, another format, or a
+// major version this gcprobe does not read. The reader checks a file's header
+// with it and the attach client the agent's, so that both refuse alike.
+func CheckSchema(s string) error {
 	const prefix = "gcprobe.run/v"
 	if s == "" {
 		return errors.New(`not a gcprobe run record: the header has no "schema" field`)

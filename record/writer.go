@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"sync"
 	"time"
 )
@@ -60,13 +59,14 @@ func (w *Writer) Start() time.Time { return w.start }
 func (w *Writer) Since(t time.Time) float64 { return t.Sub(w.start).Seconds() }
 
 // Write appends one event. If e.T is zero it is set to the time since start.
+// NaN and infinite figures are written as 0 (see Finite), the open-ended
+// bucket's +Inf bound too (see Bucket).
 // After the first error every later Write returns it.
 func (w *Writer) Write(e Event) error {
 	if e.T == 0 {
 		e.T = w.Since(time.Now())
 	}
-	sanitize(&e)
-	return w.write(e)
+	return w.write(Finite(e))
 }
 
 // Note appends a note event at the current time.
@@ -88,50 +88,4 @@ func (w *Writer) write(v any) error {
 		w.err = fmt.Errorf("writing run record: %w", err)
 	}
 	return w.err
-}
-
-// sanitize replaces values JSON cannot hold: +Inf bucket bounds become 0 (see
-// Bucket), and NaN or infinite measurements become 0 (not measured).
-func sanitize(e *Event) {
-	fix := func(f *float64) {
-		if math.IsNaN(*f) || math.IsInf(*f, 0) {
-			*f = 0
-		}
-	}
-	fixBuckets := func(bs []Bucket) {
-		for i := range bs {
-			fix(&bs[i].Lo)
-			fix(&bs[i].Hi)
-		}
-	}
-	fix(&e.T)
-	if s := e.Sample; s != nil {
-		fix(&s.CPUSecondsTotal)
-		fix(&s.GCCPUSecondsTotal)
-		fix(&s.TotalCPUSecondsTotal)
-		fix(&s.GCCPUFraction)
-	}
-	if g := e.GC; g != nil {
-		for _, f := range []*float64{&g.StartSeconds, &g.EndSeconds, &g.PauseSeconds, &g.PauseMaxSeconds,
-			&g.AssistCPUSeconds, &g.BackgroundCPUSeconds, &g.IdleCPUSeconds, &g.GCCPUSeconds,
-			&g.IntervalCPUSeconds, &g.CumulativeGCCPUFraction} {
-			fix(f)
-		}
-	}
-	if p := e.Pauses; p != nil {
-		fixBuckets(p.Buckets)
-	}
-	if l := e.Latency; l != nil {
-		fix(&l.IntervalSeconds)
-		fix(&l.MaxSeconds)
-		fix(&l.SumSeconds)
-		fixBuckets(l.Buckets)
-		for i := range l.Slowest {
-			fix(&l.Slowest[i].StartSeconds)
-			fix(&l.Slowest[i].LatencySeconds)
-		}
-	}
-	if p := e.Profile; p != nil {
-		fix(&p.DurationSeconds)
-	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gcprobe/gcprobe/internal/fetch"
 	"github.com/gcprobe/gcprobe/units"
 	"github.com/google/pprof/profile"
 )
@@ -23,7 +24,7 @@ var ErrNotProfile = errors.New("not a profile")
 
 // ErrTooLarge is wrapped by the error of an input larger than
 // LoadOptions.MaxBytes, compressed or not.
-var ErrTooLarge = errors.New("too large")
+var ErrTooLarge = fetch.ErrTooLarge
 
 // Defaults of LoadOptions.
 const (
@@ -69,7 +70,7 @@ func Load(ctx context.Context, src string, opts LoadOptions) (*profile.Profile, 
 		}
 		data, err = readCapped(in, opts.maxBytes())
 	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
-		data, err = fetch(ctx, src, opts)
+		data, err = fetchURL(ctx, src, opts)
 	default:
 		data, err = readFile(src, opts.maxBytes())
 	}
@@ -99,55 +100,35 @@ func readFile(name string, max int64) ([]byte, error) {
 
 // readCapped reads all of r, or fails with ErrTooLarge after max bytes.
 func readCapped(r io.Reader, max int64) ([]byte, error) {
-	var buf bytes.Buffer
+	var size int64
 	if f, ok := r.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= max {
-			buf.Grow(int(fi.Size()) + bytes.MinRead)
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
 		}
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if n > max {
-		return nil, fmt.Errorf("%w: more than %s", ErrTooLarge, units.Bytes(float64(max)))
-	}
-	return buf.Bytes(), nil
+	return fetch.ReadCapped(r, max, size)
 }
 
-func fetch(ctx context.Context, src string, opts LoadOptions) ([]byte, error) {
+func fetchURL(ctx context.Context, src string, opts LoadOptions) ([]byte, error) {
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
-	if err != nil {
-		return nil, err
-	}
 	client := opts.Client
 	if client == nil {
 		client = &http.Client{Timeout: timeout}
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("no answer within %v", timeout)
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return nil, ue.Err // drop the URL: the caller names it
-		}
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP %s", resp.Status)
-	}
-	data, err := readCapped(resp.Body, opts.maxBytes())
-	if errors.Is(err, context.DeadlineExceeded) {
+	data, err := fetch.Get(ctx, client, src, "", opts.maxBytes())
+	var ue *url.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) && errors.As(err, &ue):
+		return nil, fmt.Errorf("no answer within %v", timeout)
+	case errors.Is(err, context.DeadlineExceeded):
 		return nil, fmt.Errorf("no complete answer within %v", timeout)
+	case errors.As(err, &ue):
+		return nil, ue.Err // drop the URL: the caller names it
 	}
 	return data, err
 }
@@ -159,7 +140,7 @@ func Parse(name string, data []byte) (*profile.Profile, error) {
 }
 
 func parse(name string, data []byte, max int64) (*profile.Profile, error) {
-	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+	if fetch.IsGzip(data) {
 		raw, err := gunzip(data, max)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)

@@ -33,7 +33,7 @@ func timelineOf(run *record.Run) timeline {
 	for _, e := range run.Events {
 		tl.end = math.Max(tl.end, e.T)
 		if g := e.GC; g != nil {
-			if g.StartSeconds > 0 && g.EndSeconds >= g.StartSeconds {
+			if g.Bounded() {
 				tl.cycles = append(tl.cycles, chart.Span{Lo: g.StartSeconds, Hi: g.EndSeconds})
 			} else {
 				tl.marks = append(tl.marks, e.T)
@@ -133,10 +133,7 @@ func pauseCharts(run *record.Run, tl timeline) (chart.Time, chart.Histogram, boo
 	var hist, fromCycles []chart.Bin
 	for _, e := range run.Events {
 		if g := e.GC; g != nil {
-			t := e.T
-			if g.EndSeconds > 0 {
-				t = g.EndSeconds
-			}
+			t := g.When(e.T)
 			addPoint(&longest, t, g.PauseMaxSeconds)
 			addPoint(&total, t, g.PauseSeconds)
 			// A gctrace cycle has two pauses: the longest, and the rest.
@@ -151,11 +148,7 @@ func pauseCharts(run *record.Run, tl timeline) (chart.Time, chart.Histogram, boo
 		}
 		if p := e.Pauses; p != nil {
 			for _, b := range p.Buckets {
-				hi := b.Hi
-				if hi == 0 && b.Lo > 0 {
-					hi = math.Inf(1)
-				}
-				hist = append(hist, chart.Bin{Lo: b.Lo, Hi: hi, Count: float64(b.Count)})
+				hist = append(hist, chart.Bin{Lo: b.Lo, Hi: b.Upper(), Count: float64(b.Count)})
 			}
 		}
 	}
@@ -181,10 +174,7 @@ func cpuChart(run *record.Run, tl timeline) (chart.Time, bool) {
 		if g == nil {
 			continue
 		}
-		t := e.T
-		if g.EndSeconds > 0 {
-			t = g.EndSeconds
-		}
+		t := g.When(e.T)
 		if g.IntervalCPUSeconds > 0 {
 			addPoint(&share, t, g.GCCPUSeconds/g.IntervalCPUSeconds)
 		}

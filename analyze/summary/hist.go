@@ -21,9 +21,7 @@ func (h *hist) add(bs []record.Bucket) {
 		if b.Count == 0 {
 			continue
 		}
-		if b.Hi == 0 && b.Lo > 0 {
-			b.Hi = math.Inf(1)
-		}
+		b.Hi = b.Upper()
 		i := sort.Search(len(h.buckets), func(i int) bool {
 			c := h.buckets[i]
 			return c.Lo > b.Lo || (c.Lo == b.Lo && c.Hi >= b.Hi)

@@ -71,7 +71,7 @@ type span struct{ lo, hi float64 }
 func cycleSpans(gcs []timed[record.GC]) []span {
 	var sp []span
 	for _, g := range gcs {
-		if bounded(g.V) {
+		if g.V.Bounded() {
 			sp = append(sp, span{g.V.StartSeconds, g.V.EndSeconds})
 		}
 	}

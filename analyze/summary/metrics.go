@@ -1,6 +1,9 @@
 package summary
 
-import "github.com/gcprobe/gcprobe/units"
+import (
+	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/units"
+)
 
 // Units of a Metric.
 const (
@@ -62,7 +65,7 @@ func (s Summary) Metrics() []Metric {
 	var ms []Metric
 	add := func(ok bool, name, unit string, v float64, lower bool) {
 		if ok {
-			ms = append(ms, Metric{name, unit, finite(v), lower})
+			ms = append(ms, Metric{name, unit, record.Finite(v), lower})
 		}
 	}
 	add(s.DurationSeconds > 0, "duration", UnitSeconds, s.DurationSeconds, true)

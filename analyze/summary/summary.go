@@ -259,7 +259,7 @@ func (ev events) from(t float64) events {
 	}
 	for _, g := range ev.gcs {
 		start := g.T
-		if bounded(g.V) {
+		if g.V.Bounded() {
 			start = g.V.StartSeconds
 		}
 		if start >= t {
@@ -331,7 +331,7 @@ func (s *Summary) cycles(ev events) {
 			default:
 				c.Automatic++
 			}
-			if bounded(g.V) {
+			if g.V.Bounded() {
 				c.Bounded++
 			}
 		}
@@ -344,8 +344,6 @@ func (s *Summary) cycles(ev events) {
 		c.PerMinute = float64(c.Total) / (s.DurationSeconds / 60)
 	}
 }
-
-func bounded(g record.GC) bool { return g.StartSeconds > 0 && g.EndSeconds >= g.StartSeconds }
 
 // sampleSpan returns the first and last samples for which ok holds.
 func sampleSpan(ss []timed[record.Sample], ok func(record.Sample) bool) (first, last timed[record.Sample], found bool) {
@@ -485,12 +483,7 @@ func (s *Summary) alloc(ev events) {
 }
 
 // endTime is when a cycle ended, or when it was noticed.
-func endTime(g timed[record.GC]) float64 {
-	if g.V.EndSeconds > 0 {
-		return g.V.EndSeconds
-	}
-	return g.T
-}
+func endTime(g timed[record.GC]) float64 { return g.V.When(g.T) }
 
 func (s *Summary) rss(ev events) {
 	var rss []float64

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gcprobe/gcprobe/analyze/live"
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/profiler/attach"
 	"github.com/gcprobe/gcprobe/record"
@@ -36,7 +37,17 @@ Examples:
   gcprobe attach --pid 4242 -o rss.jsonl`
 
 func cmdAttach(ctx context.Context, io stdio, args []string) error {
-	fs := newFlags(io, "attach", "--pid N | --url URL [flags]", attachHelp)
+	return attachCommand(ctx, io, args, false)
+}
+
+// attachCommand is gcprobe attach, and gcprobe top when top is set: the same
+// session with the live view always on.
+func attachCommand(ctx context.Context, io stdio, args []string, top bool) error {
+	name, help := "attach", attachHelp
+	if top {
+		name, help = "top", topHelp
+	}
+	fs := newFlags(io, name, "--pid N | --url URL [flags]", help)
 	pid := fs.Int("pid", 0, "process ID of the Go program (RSS, peak RSS, CPU)")
 	url := fs.String("url", "", "base URL of the program's HTTP endpoints, such as http://127.0.0.1:8080")
 	source := fs.String("source", attach.SourceAuto, "runtime data source: auto, agent, expvar or prometheus")
@@ -47,7 +58,11 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	profiles := fs.StringSlice("profiles", nil, "pprof profiles to capture at the start and the end: "+strings.Join(attach.ProfileKinds, ","))
 	cpuProfile := fs.Duration("cpu-profile", 0, "capture a CPU profile this long from the start (whole seconds)")
 	lf := addLoadFlags(fs)
+	view := addLiveFlags(fs, top)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := view.check(io, *out); err != nil {
 		return err
 	}
 	o := attach.Options{PID: *pid, URL: *url, Source: *source, Interval: *interval, Duration: *duration,
@@ -55,7 +70,7 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	if err := checkAttachFlags(fs.Args(), o); err != nil {
 		return err
 	}
-	load, err := lf.config("attach", *duration)
+	load, err := lf.config(name, *duration)
 	if err != nil {
 		return err
 	}
@@ -71,14 +86,14 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	// The record is opened first, so that a default name is unique (never
 	// overwriting a record made in the same second) and the profiles can be
 	// named after it.
-	rec, err := openRecord(*out, "attach-"+strings.Trim(target, "-"), io.out)
+	rec, err := openRecord(*out, name+"-"+strings.Trim(target, "-"), io.out)
 	if err != nil {
 		return err
 	}
 	path := rec.name
 	o.ProfileBase = strings.TrimSuffix(path, filepath.Ext(path))
 	if path == "-" {
-		o.ProfileBase = fmt.Sprintf("gcprobe-attach-%s-%s", safeName(strings.Trim(target, "-")), time.Now().Format("20060102-150405"))
+		o.ProfileBase = fmt.Sprintf("gcprobe-%s-%s-%s", name, safeName(strings.Trim(target, "-")), time.Now().Format("20060102-150405"))
 	}
 
 	s, err := attach.Open(ctx, o)
@@ -100,7 +115,16 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 		where = "stdout"
 	}
 	fmt.Fprintf(io.err, "gcprobe: attached to %s %s; recording to %s\n", attachTarget(h), via, where)
-	res, err := s.Record(ctx, rec)
+	var res attach.Result
+	lines := io.out
+	if path == "-" {
+		lines = io.err
+	}
+	err = view.watch(ctx, io, lines, "recording to "+where, func(ctx context.Context, m *live.Monitor) error {
+		var err error
+		res, err = s.Record(ctx, withMonitor(rec, m))
+		return err
+	})
 	if cerr := rec.Close(); err == nil {
 		err = cerr
 	}
@@ -115,7 +139,7 @@ func cmdAttach(ctx context.Context, io stdio, args []string) error {
 		return err
 	}
 	if res.LoadErr != nil && !errors.Is(res.LoadErr, context.Canceled) {
-		return fmt.Errorf("attach: --load: %v", res.LoadErr)
+		return fmt.Errorf("%s: --load: %v", name, res.LoadErr)
 	}
 	return nil
 }

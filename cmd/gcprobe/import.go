@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/gcprobe/gcprobe/profiler/gctrace"
-	"github.com/gcprobe/gcprobe/record"
 )
 
 const importHelp = `Turn a saved GODEBUG=gctrace=1 log into a run record.
@@ -67,15 +62,15 @@ func cmdImport(ctx context.Context, io stdio, args []string) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer in.Close()
-	out := &lazyRecord{path: *output, stdout: io.out}
-	st, err := importGCTrace(ctx, in, name, out)
+	out := &lazyFile{path: *output, stdout: io.out}
+	st, err := gctrace.Import(ctx, in, out, gctrace.ImportOptions{Name: name, Version: version()})
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	fmt.Fprintf(io.err, "gcprobe: %s\n", st.line(name, out.path))
+	fmt.Fprintf(io.err, "gcprobe: %s\n", importLine(st, name, out.path))
 	return nil
 }
 
@@ -108,267 +103,52 @@ func sameFile(a, b string) bool {
 }
 
 // openImportInput opens FILE, or stdin for "-", and returns the name to use
-// in messages. Gzipped input (rotated production logs) is decompressed.
+// in messages.
 func openImportInput(input string, stdin io.Reader) (io.ReadCloser, string, error) {
-	name, r := "stdin", io.NopCloser(stdin)
-	if input != "-" {
-		f, err := os.Open(input)
-		if err != nil {
-			return nil, "", err // *PathError: "open FILE: no such file or directory"
-		}
-		name, r = input, f
+	if input == "-" {
+		return io.NopCloser(stdin), "stdin", nil
 	}
-	br := bufio.NewReader(r)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			r.Close()
-			return nil, "", fmt.Errorf("%s: %w", name, err)
-		}
-		return readCloser{zr, r}, name, nil
+	f, err := os.Open(input)
+	if err != nil {
+		return nil, "", err // *PathError: "open FILE: no such file or directory"
 	}
-	return readCloser{br, r}, name, nil
+	return f, input, nil
 }
 
-// readCloser reads from one reader and closes another (the file under a
-// buffer or a decompressor).
-type readCloser struct {
-	io.Reader
-	io.Closer
-}
-
-// importStats counts what the log held.
-type importStats struct {
-	lines, cycles          int
-	periodic, forced, leak int
-	notices, scav, pacer   int
-	legacy                 int // Go 1.4 lines, which are not read
-	missing, restarts      int
-	formats                [gctrace.Go126 + 1]bool
-}
-
-// skipped is the number of lines that did not become an event.
-func (s *importStats) skipped() int { return s.lines - s.cycles }
-
-// line is the one-line report printed at the end.
-func (s *importStats) line(input, output string) string {
+// importLine is the one-line report printed at the end.
+func importLine(s *gctrace.ImportStats, input, output string) string {
 	dest := output
 	if output == "-" {
 		dest = "stdout"
 	}
 	return fmt.Sprintf("imported %d GC cycles (%d periodic, %d forced) from %s into %s; %d lines skipped (%d GC forced notices, %d scavenger, %d pacer, %d other)",
-		s.cycles, s.periodic, s.forced, input, dest,
-		s.skipped(), s.notices, s.scav, s.pacer, s.skipped()-s.notices-s.scav-s.pacer)
+		s.Cycles, s.Periodic, s.Forced, input, dest,
+		s.Skipped(), s.Notices, s.Scavenger, s.Pacer, s.Skipped()-s.Notices-s.Scavenger-s.Pacer)
 }
 
-// importGCTrace reads a gctrace log and writes one gc event per cycle to
-// out, which it opens at the first cycle: a log without cycles leaves no
-// file behind.
-func importGCTrace(ctx context.Context, r io.Reader, name string, out *lazyRecord) (*importStats, error) {
-	st := &importStats{}
-	p := gctrace.NewParser()
-	var c clock
-	var werr error // from writing the record, as opposed to reading the log
-	err := forEachLine(r, func(line []byte) error {
-		st.lines++
-		if st.lines%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		gc, kind := p.Parse(line)
-		switch kind {
-		case gctrace.Cycle:
-			werr = importCycle(st, &c, out, gc, p.Format(), name, st.lines)
-			return werr
-		case gctrace.ForcedNotice:
-			st.notices++
-		case gctrace.Scavenger:
-			st.scav++
-		case gctrace.Pacer:
-			st.pacer++
-		default:
-			if gctrace.Legacy(line) {
-				st.legacy++
-			}
-		}
-		return nil
-	})
-	if ctx.Err() != nil {
-		return st, fmt.Errorf("interrupted after %d lines of %s", st.lines, name)
-	}
-	if err != nil && err != werr {
-		err = fmt.Errorf("%s: line %d: %w", name, st.lines+1, err)
-	}
-	if err != nil {
-		return st, err
-	}
-	if st.cycles == 0 {
-		return st, noCyclesError(st, name)
-	}
-	return st, finishImport(st, &c, out)
-}
-
-// clock places cycles on the record's time line. t is seconds since the
-// traced program started; when the log holds a restart (time goes back),
-// the later run is shifted to start where the earlier one ended, so that
-// event times keep increasing.
-type clock struct {
-	prev   record.GC
-	offset float64
-	last   float64 // t of the last event
-}
-
-func importCycle(st *importStats, c *clock, out *lazyRecord, gc record.GC, f gctrace.Format, name string, line int) error {
-	first := st.cycles == 0
-	if first {
-		if err := out.open(); err != nil {
-			return err
-		}
-		if err := writeImportNotes(out.w, name, gc.EndSeconds); err != nil {
-			return err
-		}
-	}
-	if !first && gc.StartSeconds < c.prev.StartSeconds {
-		st.restarts++
-		c.offset = c.last
-		gc.IntervalCPUSeconds = 0
-		err := out.w.Write(record.Event{T: c.offset + gc.EndSeconds, Note: &record.Note{Level: record.NoteWarning,
-			Message: fmt.Sprintf("%s:%d: the program restarted (gc %d @%.3fs after gc %d @%.3fs); its times are shifted by %.3fs to follow the previous run",
-				name, line, gc.N, gc.StartSeconds, c.prev.N, c.prev.StartSeconds, c.offset)}})
-		if err != nil {
-			return err
-		}
-	} else if !first && gc.N > c.prev.N+1 {
-		st.missing += int(gc.N - c.prev.N - 1)
-	}
-	st.cycles++
-	st.formats[f] = true
-	if gc.Periodic {
-		st.periodic++
-	}
-	if gc.Forced {
-		st.forced++
-	}
-	if gc.LeakCheck {
-		st.leak++
-	}
-	c.prev = gc
-	gc.StartSeconds += c.offset
-	gc.EndSeconds += c.offset
-	c.last = gc.EndSeconds
-	return out.w.Write(record.Event{T: gc.EndSeconds, GC: &gc})
-}
-
-// writeImportNotes says what an imported record does not know.
-func writeImportNotes(w *record.Writer, name string, t float64) error {
-	for _, msg := range []string{
-		fmt.Sprintf("imported from the gctrace log %s by gcprobe %s: event times are seconds since the traced program started; "+
-			"the program's own start time is unknown, so the header's start is the time of the import", name, version()),
-		"the host, Go version and GC settings (GOGC, GOMEMLIMIT, GOMAXPROCS) of the traced program are not in a gctrace log and are left empty; " +
-			"heap sizes have a precision of 1 MiB (gctrace prints whole MB)",
-	} {
-		if err := w.Write(record.Event{T: t, Note: &record.Note{Level: record.NoteInfo, Message: msg}}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// finishImport writes the notes that need the whole log, and the end.
-func finishImport(st *importStats, c *clock, out *lazyRecord) error {
-	var formats []string
-	for f, seen := range st.formats {
-		if seen {
-			formats = append(formats, gctrace.Format(f).String())
-		}
-	}
-	notes := []record.Note{{Level: record.NoteInfo,
-		Message: fmt.Sprintf("gctrace format: %s; %d lines, %d GC cycles", strings.Join(formats, ", "), st.lines, st.cycles)}}
-	if st.missing > 0 {
-		notes = append(notes, record.Note{Level: record.NoteWarning,
-			Message: fmt.Sprintf("%d GC cycles are missing from the log (gaps in the cycle numbers)", st.missing)})
-	}
-	if st.legacy > 0 {
-		notes = append(notes, record.Note{Level: record.NoteWarning,
-			Message: fmt.Sprintf("%d Go 1.4 gctrace lines were skipped: that format has no time stamps", st.legacy)})
-	}
-	for i := range notes {
-		if err := out.w.Write(record.Event{T: c.last, Note: &notes[i]}); err != nil {
-			return err
-		}
-	}
-	// How the program ended is not in the log; the end says where the log did.
-	return out.w.Write(record.Event{T: c.last, End: &record.End{Reason: record.EndImported}})
-}
-
-// noCyclesError explains why a log gave no cycles.
-func noCyclesError(st *importStats, name string) error {
-	switch {
-	case st.lines == 0:
-		return fmt.Errorf("%s: empty input: no gctrace lines found", name)
-	case st.legacy > 0:
-		return fmt.Errorf("%s: only Go 1.4 gctrace lines found (gcN(P): ... us), which gcprobe does not read: they have no time stamps (Go 1.5 and later are supported)", name)
-	}
-	return fmt.Errorf("%s: no gctrace lines found (was GODEBUG=gctrace=1 set?)", name)
-}
-
-// maxLine is the longest line kept whole; the rest of a longer line is
-// dropped (no gctrace line comes close).
-const maxLine = 64 << 10
-
-// forEachLine calls fn with each line of r, without its newline. The slice
-// is valid only during the call.
-func forEachLine(r io.Reader, fn func(line []byte) error) error {
-	br := bufio.NewReaderSize(r, maxLine)
-	for {
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			if ferr := fn(line); ferr != nil {
-				return ferr
-			}
-			for errors.Is(err, bufio.ErrBufferFull) { // skip the rest
-				_, err = br.ReadSlice('\n')
-			}
-			if err == nil {
-				continue
-			}
-		} else if len(line) > 0 {
-			if ferr := fn(bytes.TrimSuffix(line, []byte("\n"))); ferr != nil {
-				return ferr
-			}
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-// lazyRecord is the output record, created at the first event: path "-" is
-// stdout.
-type lazyRecord struct {
+// lazyFile is the output, created at the first write, so that a log
+// without cycles leaves no file behind: path "-" is stdout.
+type lazyFile struct {
 	path   string
 	stdout io.Writer
 	f      *os.File
-	w      *record.Writer
 }
 
-func (l *lazyRecord) open() error {
-	var dst io.Writer = l.stdout
-	if l.path != "-" {
+func (l *lazyFile) Write(b []byte) (int, error) {
+	if l.path == "-" {
+		return l.stdout.Write(b)
+	}
+	if l.f == nil {
 		f, err := os.Create(l.path)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		l.f, dst = f, f
+		l.f = f
 	}
-	w, err := record.NewWriter(dst, record.Header{Source: record.SourceImport, GCProbeVersion: version()})
-	l.w = w
-	return err
+	return l.f.Write(b)
 }
 
-func (l *lazyRecord) Close() error {
+func (l *lazyFile) Close() error {
 	if l.f == nil {
 		return nil
 	}

@@ -218,7 +218,7 @@ func TestImportOutputNames(t *testing.T) {
 // TestImportLongLine checks that a line longer than the reader's buffer is
 // skipped whole, and the gctrace line after it still read.
 func TestImportLongLine(t *testing.T) {
-	long := strings.Repeat("x", 3*maxLine) + "gc 9 @1.000s 1%: 1+1+1 ms clock"
+	long := strings.Repeat("x", 3*64<<10) // three times gctrace.Import's line cap + "gc 9 @1.000s 1%: 1+1+1 ms clock"
 	log := long + "\n" + strings.SplitN(importLog, "\n", 3)[1] + "\n"
 	r := gcprobeIn(t, log, "import", "gctrace", "-", "-o", "-")
 	if r.code != 0 || !strings.Contains(r.stderr, "imported 1 GC cycles") || !strings.Contains(r.stderr, "1 lines skipped") {

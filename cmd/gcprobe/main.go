@@ -41,6 +41,7 @@ func commands() []command {
 	return []command{
 		{"run", "[flags] -- CMD [ARGS...]", "run a Go program and record its GC, heap and RSS", cmdRun},
 		{"attach", "--pid N | --url URL [flags]", "record the GC, heap and RSS of a running program", cmdAttach},
+		{"top", "--pid N | --url URL [flags]", "watch a running program's GC live in the terminal, and record it", cmdTop},
 		{"scenario", "list | run NAME [flags]", "run a built-in workload (Discord's Read States and friends)", cmdScenario},
 		{"summary", "[flags] RUN...", "summarize run records: GC cycles, CPU, pauses, heap, RSS, latency", cmdSummary},
 		{"import", "gctrace [FILE|-]", "turn a saved GODEBUG=gctrace=1 log into a run record", cmdImport},

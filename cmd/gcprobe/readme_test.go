@@ -10,7 +10,8 @@ import (
 
 // readmeCommands returns the gcprobe command lines in the README's code
 // blocks ("gcprobe ..." or "go run ./cmd/gcprobe ..."), without comments,
-// split at "&&", as argument lists after "gcprobe".
+// split at "&&", as argument lists after "gcprobe". Blocks fenced as
+// ```text are output (a captured screen), not commands.
 func readmeCommands(t *testing.T) [][]string {
 	t.Helper()
 	f, err := os.Open("../../README.md")
@@ -19,15 +20,16 @@ func readmeCommands(t *testing.T) [][]string {
 	}
 	defer f.Close()
 	var cmds [][]string
-	inCode := false
+	inCode, output := false, false
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.HasPrefix(line, "```") {
 			inCode = !inCode
+			output = inCode && line == "```text"
 			continue
 		}
-		if !inCode {
+		if !inCode || output {
 			continue
 		}
 		line, _, _ = strings.Cut(line, " #")

@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/gcprobe/gcprobe/analyze/live"
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/profiler/child"
 	"github.com/gcprobe/gcprobe/record"
@@ -17,18 +19,39 @@ import (
 
 // recordChild runs a child under gcprobe (gcprobe run, scenario run) with its
 // record going to output ("" for a name made from base and the time, "-" for
-// stdout), then prints the record's summary unless quiet. A record that got
-// nothing because the child could not start is removed.
-func recordChild(ctx context.Context, io stdio, opts child.Options, output, base string, quiet bool) (child.Result, error) {
+// stdout), shown live when view is on, then prints the record's summary
+// unless quiet. A record that got nothing because the child could not start
+// is removed.
+func recordChild(ctx context.Context, io stdio, opts child.Options, output, base string, quiet bool, view *liveFlags) (child.Result, error) {
 	out, err := openRecord(output, base, io.out)
 	if err != nil {
 		return child.Result{}, err
 	}
-	opts.Record = out
 	if out.name == "-" {
 		opts.Stdout = io.err // keep the record on stdout clean
 	}
-	res, err := child.Run(ctx, opts)
+	status := "recording to " + out.name
+	if view.fullScreen(io) {
+		// The program's output would scribble over the view: it goes to a
+		// log beside the record.
+		logPath := strings.TrimSuffix(out.name, filepath.Ext(out.name)) + ".log"
+		logFile, err := os.Create(logPath)
+		if err != nil {
+			out.Close()
+			out.remove()
+			return child.Result{}, fmt.Errorf("the program's output log: %w", err)
+		}
+		defer logFile.Close()
+		opts.Stdout, opts.Stderr = logFile, logFile
+		status += "; the program's output to " + logPath
+	}
+	var res child.Result
+	err = view.watch(ctx, io, io.err, status, func(ctx context.Context, m *live.Monitor) error {
+		opts.Record = withMonitor(out, m)
+		var err error
+		res, err = child.Run(ctx, opts)
+		return err
+	})
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}

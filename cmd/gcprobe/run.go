@@ -52,8 +52,12 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
 	showTrace := fs.Bool("show-gctrace", false, "also pass gctrace lines through to stderr")
 	lf := addLoadFlags(fs)
+	view := addLiveFlags(fs, false)
 	fs.SetInterspersed(false) // flags after CMD are CMD's
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := view.check(io, *output); err != nil {
 		return err
 	}
 	command := fs.Args()
@@ -99,7 +103,7 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 	if lf.set() {
 		opts.Load, opts.Duration = lf.hook(load, io.err), 0
 	}
-	res, err := recordChild(ctx, io, opts, *output, command[0], *quiet)
+	res, err := recordChild(ctx, io, opts, *output, command[0], *quiet, view)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}

@@ -249,6 +249,7 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	output := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-scenario-NAME-YYYYMMDD-HHMMSS.jsonl)")
 	interval := fs.Duration("interval", 100*time.Millisecond, "how often to sample the runtime, RSS and CPU")
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
+	view := addLiveFlags(fs, false)
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if s, ok := scenarios.Lookup(args[0]); ok {
 			fs.Usage = func() {
@@ -273,13 +274,16 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	if *interval < 10*time.Millisecond {
 		return usageErrorf("scenario run: --interval must be at least 10ms")
 	}
+	if err := view.check(io, *output); err != nil {
+		return err
+	}
 	opts, err := a.childOptions(*interval)
 	if err != nil {
 		return err
 	}
 	opts.GOGC, opts.MemLimit = *gogc, *memLimit
 	opts.Stdout, opts.Stderr = io.out, io.err
-	res, err := recordChild(ctx, io, opts, *output, "scenario-"+a.scenario.Name, *quiet)
+	res, err := recordChild(ctx, io, opts, *output, "scenario-"+a.scenario.Name, *quiet, view)
 	if err != nil {
 		return fmt.Errorf("scenario run: %w", err)
 	}

@@ -1,6 +1,6 @@
 // Package golden compares a test's output with a golden file in testdata,
-// or rewrites the file when the test binary runs with -update. The analyze
-// packages' golden tests share it, so a mismatch reads the same everywhere.
+// or rewrites the file when the test binary runs with -update. Every golden
+// test of the module shares it, so a mismatch reads the same everywhere.
 package golden
 
 import (

@@ -4,25 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gcprobe/gcprobe/record"
 )
-
-// agentState is the agent's GET /debug/gcprobe/ answer.
-type agentState struct {
-	Header *record.Header `json:"header"`
-	Sample *record.Sample `json:"sample"`
-	Next   *uint64        `json:"next"`
-}
-
-// agentEvents is the agent's GET /debug/gcprobe/events?since=N answer.
-type agentEvents struct {
-	Next   uint64         `json:"next"`
-	Lost   uint64         `json:"lost"`
-	Events []record.Event `json:"events"`
-}
 
 // agent polls the gcprobe agent mounted in the target. The agent's probe
 // samples the runtime itself and keeps its events in a ring; each poll asks
@@ -65,7 +50,7 @@ func (a *agent) read(url string, body []byte, now float64) (reading, error) {
 	}
 	// A fresh value each time: decoding into a used one would keep payload
 	// pointers of earlier events.
-	var evs agentEvents
+	var evs record.AgentPage
 	if err := decodeJSON(url, "gcprobe agent", body, &evs); err != nil {
 		return reading{}, err
 	}
@@ -85,15 +70,7 @@ func (a *agent) read(url string, body []byte, now float64) (reading, error) {
 			evs.Lost, a.cursor, a.cursor+evs.Lost, now)}})
 	}
 	for _, e := range evs.Events {
-		e.T += a.shift
-		if g := e.GC; g != nil {
-			if g.StartSeconds != 0 {
-				g.StartSeconds += a.shift
-			}
-			if g.EndSeconds != 0 {
-				g.EndSeconds += a.shift
-			}
-		}
+		record.Shift(&e, a.shift)
 		switch e.Kind() {
 		case record.KindSample, record.KindGC, record.KindPauses, record.KindNote:
 			r.events = append(r.events, e)
@@ -106,22 +83,24 @@ func (a *agent) read(url string, body []byte, now float64) (reading, error) {
 // baseline reads the agent's state: its header (what the program is) and
 // the cursor to poll from.
 func (a *agent) baseline(url string, body []byte) (reading, error) {
-	var st agentState
+	var st record.AgentStatus
 	if err := decodeJSON(url, "gcprobe agent", body, &st); err != nil {
 		return reading{}, err
 	}
-	if st.Header == nil || st.Next == nil || !strings.HasPrefix(st.Header.Schema, "gcprobe.run/") {
+	if st.Header.Schema == "" {
 		return reading{}, fmt.Errorf("GET %s: JSON without a gcprobe header and cursor: not the gcprobe agent", url)
 	}
-	a.started, a.cursor = true, *st.Next
+	// The agent's header is a record header: a major version this gcprobe
+	// does not read is refused as it would be in a file.
+	if err := record.CheckSchema(st.Header.Schema); err != nil {
+		return reading{}, fmt.Errorf("GET %s: gcprobe agent: %w", url, err)
+	}
+	a.started, a.cursor = true, st.Next
 	if !st.Header.Start.IsZero() {
 		a.shift = st.Header.Start.Sub(a.start).Seconds()
 	}
-	r := reading{header: st.Header}
-	if st.Sample != nil {
-		r.sample, r.sampleOK = *st.Sample, true
-	}
-	return r, nil
+	// The agent always sends its latest sample.
+	return reading{header: &st.Header, sample: st.Sample, sampleOK: true}, nil
 }
 
 // decodeJSON decodes body into v, with one-line errors for HTML and garbage.

@@ -431,3 +431,20 @@ func TestParseEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestAgentSchemaChecked: an agent of a newer major record schema is refused
+// as a file of that schema is, and JSON without a header is not the agent.
+func TestAgentSchemaChecked(t *testing.T) {
+	var body string
+	url := server(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+	for b, want := range map[string]string{
+		`{"header":{"schema":"gcprobe.run/v2"},"next":1}`: "not supported by this gcprobe",
+		`{"next":1}`: "not the gcprobe agent",
+	} {
+		body = b
+		a := newAgent(newFetcher(time.Second), url+"/debug/gcprobe/", time.Now())
+		if _, err := a.poll(context.Background(), 0); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want an error with %q", b, err, want)
+		}
+	}
+}

@@ -5,12 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"syscall"
 	"time"
 
+	"github.com/gcprobe/gcprobe/internal/fetch"
 	"github.com/gcprobe/gcprobe/units"
 )
 
@@ -50,34 +51,21 @@ func newFetcher(timeout time.Duration) *fetcher {
 func (f *fetcher) get(ctx context.Context, url, accept string, max int64, extra time.Duration) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout+extra)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, fmt.Errorf("bad URL %q: %v", url, err)
-	}
-	if accept != "" {
-		req.Header.Set("Accept", accept)
-	}
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return nil, f.explain(ctx, url, err, extra)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 && resp.ContentLength <= max {
-		buf.Grow(int(resp.ContentLength))
-	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, max+1))
-	if err != nil {
-		return nil, f.explain(ctx, url, err, extra)
-	}
-	if n > max {
+	body, err := fetch.Get(ctx, f.client, url, accept, max)
+	var se *fetch.StatusError
+	switch {
+	case err == nil:
+		return body, nil
+	case errors.As(err, &se):
+		return nil, fmt.Errorf("GET %s: %s", url, se.Status)
+	case errors.Is(err, fetch.ErrTooLarge):
 		return nil, fmt.Errorf("GET %s: body larger than %s, which no such endpoint sends: wrong URL?", url, units.Bytes(float64(max)))
 	}
-	return buf.Bytes(), nil
+	var ue *neturl.Error
+	if errors.As(err, &ue) && ue.Op == "parse" {
+		return nil, fmt.Errorf("bad URL %q: %v", url, err)
+	}
+	return nil, f.explain(ctx, url, err, extra)
 }
 
 // explain turns a transport error into one line.

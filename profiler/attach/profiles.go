@@ -1,22 +1,19 @@
 package attach
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/gcprobe/gcprobe/internal/fetch"
 	"github.com/gcprobe/gcprobe/record"
 )
 
 // ProfileKinds are the profiles --profiles may name: those net/http/pprof
 // serves as snapshots.
 var ProfileKinds = []string{"heap", "allocs", "goroutine", "block", "mutex", "threadcreate"}
-
-// gzipMagic starts every profile net/http/pprof serves in the proto format.
-var gzipMagic = []byte{0x1f, 0x8b}
 
 // pprofClient fetches pprof profiles and stores them beside the record.
 type pprofClient struct {
@@ -39,7 +36,8 @@ func (p *pprofClient) capture(ctx context.Context, kind, when string, cpu time.D
 	if err != nil {
 		return nil, fmt.Errorf("%s profile: %w", kind, err)
 	}
-	if !bytes.HasPrefix(body, gzipMagic) {
+	// Every profile net/http/pprof serves in the proto format is gzipped.
+	if !fetch.IsGzip(body) {
 		what := "not a pprof profile"
 		if looksLikeHTML(body) {
 			what = "an HTML page, not a pprof profile (is net/http/pprof mounted?)"

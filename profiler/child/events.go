@@ -1,7 +1,6 @@
 package child
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -22,14 +21,14 @@ const maxBadEventLines = 5
 // them when gctrace describes the cycles. A malformed line becomes a
 // warning note; nothing in the stream stops the run.
 func readEvents(r io.Reader, offset float64, w *record.Writer, gcs *gcSource) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	lines := record.NewLineReader(r, record.MaxLineBytes)
 	bad, line := 0, 0
 	for {
-		raw, err := readLine(br, record.MaxLineBytes)
+		raw, err := lines.Next()
 		if len(bytes.TrimSpace(raw)) > 0 {
 			line++
 			e, derr := record.DecodeEvent(raw)
-			if errors.Is(err, errLineTooLong) {
+			if errors.Is(err, record.ErrLineTooLong) {
 				derr = err
 			}
 			switch {
@@ -41,65 +40,19 @@ func readEvents(r io.Reader, offset float64, w *record.Writer, gcs *gcSource) {
 			case e.Kind() == record.KindEnd:
 				// The record's end is gcprobe's to write.
 			case e.Kind() == record.KindGC:
-				rebase(&e, offset)
+				record.Shift(&e, offset)
 				gcs.fromStream(e)
 			default:
-				rebase(&e, offset)
+				record.Shift(&e, offset)
 				w.Write(e)
 			}
 		}
-		if err != nil && !errors.Is(err, errLineTooLong) {
+		if err != nil && !errors.Is(err, record.ErrLineTooLong) {
 			break
 		}
 	}
 	if bad > maxBadEventLines {
 		w.Note(record.NoteWarning, "child event stream: %d more malformed lines dropped", bad-maxBadEventLines)
-	}
-}
-
-// rebase moves an event's offsets (T and any start/end times it carries)
-// by offset seconds.
-func rebase(e *record.Event, offset float64) {
-	move := func(f *float64) {
-		if *f != 0 {
-			*f += offset
-		}
-	}
-	e.T += offset
-	if g := e.GC; g != nil {
-		move(&g.StartSeconds)
-		move(&g.EndSeconds)
-	}
-	if l := e.Latency; l != nil {
-		for i := range l.Slowest {
-			move(&l.Slowest[i].StartSeconds)
-		}
-	}
-}
-
-var errLineTooLong = errors.New("line too long")
-
-// readLine returns the next line without its newline. A line longer than
-// limit is consumed and returned empty with errLineTooLong. At the end of
-// the input it returns what is left with io.EOF.
-func readLine(br *bufio.Reader, limit int) ([]byte, error) {
-	var buf []byte
-	tooLong := false
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if !tooLong {
-			buf = append(buf, chunk...)
-			if len(buf) > limit {
-				buf, tooLong = nil, true
-			}
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if tooLong && err == nil {
-			return nil, errLineTooLong
-		}
-		return bytes.TrimRight(buf, "\r\n"), err
 	}
 }
 

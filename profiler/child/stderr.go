@@ -1,7 +1,6 @@
 package child
 
 import (
-	"bufio"
 	"errors"
 	"io"
 
@@ -33,12 +32,12 @@ const maxStderrLine = 64 << 10
 // other trace lines are dropped unless show is set, and every other line
 // is written to out unchanged, newline included.
 func readStderr(r io.Reader, out io.Writer, classify classifier, show bool, offset float64, gcs *gcSource) {
-	br := bufio.NewReaderSize(r, maxStderrLine)
+	lines := record.NewLineReader(r, maxStderrLine)
 	for {
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
+		line, err := lines.Next()
+		if errors.Is(err, record.ErrLineTooLong) {
 			out.Write(line) // a very long line: pass it through as it comes
-			passRest(br, out)
+			lines.CopyRest(out)
 			continue
 		}
 		if len(line) > 0 {
@@ -59,17 +58,6 @@ func readStderr(r io.Reader, out io.Writer, classify classifier, show bool, offs
 	}
 }
 
-// passRest copies the rest of an over-long line to out.
-func passRest(br *bufio.Reader, out io.Writer) {
-	for {
-		chunk, err := br.ReadSlice('\n')
-		out.Write(chunk)
-		if !errors.Is(err, bufio.ErrBufferFull) {
-			return
-		}
-	}
-}
-
 func trimEOL(b []byte) []byte {
 	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
 		b = b[:len(b)-1]
@@ -81,11 +69,9 @@ func trimEOL(b []byte) []byte {
 // child's start in seconds since the record's start. The event's time is the
 // cycle's end when known.
 func gcEvent(gc record.GC, offset float64) record.Event {
-	if gc.StartSeconds != 0 || gc.EndSeconds != 0 {
-		gc.StartSeconds += offset
-		gc.EndSeconds += offset
-	}
 	e := record.Event{GC: &gc}
+	record.Shift(&e, offset)
+	e.T = 0 // when written, unless the cycle's end is known
 	if gc.EndSeconds > 0 {
 		e.T = gc.EndSeconds
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gcprobe/gcprobe/internal/golden"
 	"github.com/gcprobe/gcprobe/record"
 )
 
@@ -24,19 +25,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, log := range logs {
 		t.Run(filepath.Base(log), func(t *testing.T) {
-			got := parseLog(t, log)
-			golden := strings.TrimSuffix(log, ".log") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			diffLines(t, golden, got, want)
+			golden.Check(t, strings.TrimSuffix(log, ".log")+".golden", parseLog(t, log), *update)
 		})
 	}
 }
@@ -75,22 +64,4 @@ func parseLog(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
-}
-
-// diffLines reports the lines that differ, with their numbers.
-func diffLines(t *testing.T, name string, got, want []byte) {
-	t.Helper()
-	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := 0; i < max(len(g), len(w)); i++ {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			t.Errorf("%s:%d:\ngot  %s\nwant %s", name, i+1, gl, wl)
-		}
-	}
 }

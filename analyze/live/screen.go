@@ -1,0 +1,278 @@
+package live
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/units"
+)
+
+// Screen is a snapshot laid out as text, for a terminal view to style.
+type Screen struct {
+	// Title names what is watched and for how long.
+	Title    string
+	Sections []Section
+	// Verdict is summary's verdict on the window, in one sentence.
+	Verdict string
+}
+
+// Section is a titled group of rows.
+type Section struct {
+	Name string
+	Rows []Row
+}
+
+// Row is one figure: a label, its value, and a sparkline of its recent
+// history ("" when it has none, and the value may take the whole line).
+type Row struct {
+	Label, Value, Spark string
+}
+
+// dash stands for a figure the record does not give (yet).
+const dash = "-"
+
+// Lay lays out s. sparkWidth is the number of cells a sparkline may take
+// (0: none).
+func Lay(s Snapshot, sparkWidth int) Screen {
+	sum := s.Summary
+	scr := Screen{Title: title(s)}
+	if !s.Started {
+		scr.Verdict = "waiting for the first reading"
+		return scr
+	}
+	win := "last " + clock(s.WindowSeconds)
+
+	gc := Section{Name: "GC (" + win + ")"}
+	gc.Rows = append(gc.Rows,
+		Row{Label: "cycles", Value: cyclesValue(s)},
+		Row{Label: "GC CPU share", Value: cpuValue(s)},
+		Row{Label: "pauses p50 / p99 / max", Value: pausesValue(sum.Pauses)},
+		Row{Label: "settings", Value: summary.SettingsLine(sum)},
+	)
+
+	mem := Section{Name: "memory"}
+	mem.Rows = append(mem.Rows,
+		Row{Label: "heap live", Value: last(s.HeapLive, units.Bytes), Spark: Spark(s.HeapLive, sparkWidth)},
+		Row{Label: "heap goal", Value: last(s.HeapGoal, units.Bytes), Spark: Spark(s.HeapGoal, sparkWidth)},
+		Row{Label: "RSS", Value: rssValue(s), Spark: Spark(s.RSS, sparkWidth)},
+		Row{Label: "allocation rate", Value: allocValue(sum.Alloc)},
+	)
+	scr.Sections = []Section{gc, mem}
+	if l := sum.Latency; l != nil && l.Requests > 0 {
+		scr.Sections = append(scr.Sections, latencySection(l, win))
+	}
+	scr.Verdict = verdict(s)
+	return scr
+}
+
+func title(s Snapshot) string {
+	what := summary.What(summary.Summary{Source: s.Header.Source, Command: s.Header.Command,
+		Scenario: s.Header.Scenario, Params: s.Header.Params})
+	if s.Header.PID != 0 && s.Header.Scenario == "" {
+		what += fmt.Sprintf(" (pid %d)", s.Header.PID)
+	}
+	if a := s.Header.Attach; a != nil && a.Via != "" {
+		what += " via " + a.Via
+	}
+	t := fmt.Sprintf("gcprobe · %s · %s", what, clock(s.Elapsed))
+	if s.End != nil {
+		t += " · ended (" + s.End.Reason + ")"
+	}
+	return t
+}
+
+// clock formats a run's elapsed time as 1h02m03s, 2m03s or 3s.
+func clock(sec float64) string {
+	n := int(sec)
+	h, m, x := n/3600, n/60%60, n%60
+	switch {
+	case h > 0:
+		return fmt.Sprintf("%dh%02dm%02ds", h, m, x)
+	case m > 0:
+		return fmt.Sprintf("%dm%02ds", m, x)
+	}
+	return fmt.Sprintf("%ds", x)
+}
+
+func cyclesValue(s Snapshot) string {
+	c := s.Summary.Cycles
+	if c.From == "" && s.Cycles == 0 {
+		return dash
+	}
+	v := fmt.Sprintf("%d total", s.Cycles)
+	if s.WindowSeconds > 0 {
+		v += fmt.Sprintf(" · %s/s", units.Number(float64(c.Total)/s.WindowSeconds))
+	}
+	return v
+}
+
+// cpuShare is the GC's share of available CPU over the window.
+func cpuShare(s Snapshot) string {
+	g := s.Summary.GCCPU
+	if g.Method == "" || g.Method == summary.CPUNoCycle {
+		return dash
+	}
+	return units.Percent(g.Share)
+}
+
+func cpuValue(s Snapshot) string {
+	v := cpuShare(s)
+	if v != dash && s.AssistKnown {
+		v += " (assists " + units.Percent(s.AssistShare) + ")"
+	}
+	return v
+}
+
+func pausesValue(p summary.Pauses) string {
+	if p.Method == "" || p.Count == 0 {
+		return dash
+	}
+	return fmt.Sprintf("%s / %s / %s", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Longest))
+}
+
+func rssValue(s Snapshot) string {
+	v := last(s.RSS, units.Bytes)
+	if v != dash && s.Summary.RSSPeak > 0 {
+		v += " (peak " + units.Bytes(s.Summary.RSSPeak) + ")"
+	}
+	return v
+}
+
+func allocValue(a summary.Alloc) string {
+	if a.Method == "" {
+		return dash
+	}
+	return units.Bytes(a.BytesPerSecond) + "/s"
+}
+
+func latencySection(l *summary.Latency, win string) Section {
+	sec := Section{Name: "latency (" + win + ")"}
+	sec.Rows = append(sec.Rows,
+		Row{Label: "requests", Value: fmt.Sprintf("%d · %s/s", l.Requests, units.Number(l.Throughput))},
+		Row{Label: "p50 / p99 / max", Value: fmt.Sprintf("%s / %s / %s", units.Seconds(l.P50), units.Seconds(l.P99), units.Seconds(l.Max))},
+	)
+	part := func(p summary.Part) string {
+		if !l.Split || p.Requests == 0 {
+			return dash
+		}
+		return fmt.Sprintf("%s (%d intervals)", units.Seconds(p.P99), p.Intervals)
+	}
+	sec.Rows = append(sec.Rows,
+		Row{Label: "p99 inside GC", Value: part(l.InGC)},
+		Row{Label: "p99 outside GC", Value: part(l.OutGC)},
+	)
+	slow := dash
+	if l.Slow.Listed > 0 {
+		slow = fmt.Sprintf("%s of %d above p99", units.Percent(l.Slow.Share), l.Slow.Listed)
+	}
+	sec.Rows = append(sec.Rows, Row{Label: "slow requests in GC", Value: slow})
+	return sec
+}
+
+// verdict is summary's verdict on the window, as one sentence.
+func verdict(s Snapshot) string {
+	v := s.Summary.Verdict()
+	if len(v) == 0 {
+		return ""
+	}
+	line := strings.Join(v, "; ")
+	return strings.ToUpper(line[:1]) + line[1:] + "."
+}
+
+func last(ps []Point, format func(float64) string) string {
+	if len(ps) == 0 {
+		return dash
+	}
+	return format(ps[len(ps)-1].V)
+}
+
+// sparkBars are the eight heights of a sparkline cell.
+var sparkBars = []rune("▁▂▃▄▅▆▇█")
+
+// Spark draws ps as a sparkline of at most width cells spread over the time
+// they span, each cell the largest value in its slice of time (so a peak is
+// never hidden), scaled from the minimum to the maximum; a flat series is
+// drawn at the lowest height. Cells with no point repeat the one before.
+func Spark(ps []Point, width int) string {
+	if width <= 0 || len(ps) == 0 {
+		return ""
+	}
+	t0, t1 := ps[0].T, ps[len(ps)-1].T
+	n := min(width, len(ps))
+	cells := make([]float64, n)
+	seen := make([]bool, n)
+	for _, p := range ps {
+		i := n - 1
+		if t1 > t0 {
+			i = min(n-1, int((p.T-t0)/(t1-t0)*float64(n)))
+		}
+		if !seen[i] || p.V > cells[i] {
+			cells[i], seen[i] = p.V, true
+		}
+	}
+	for i := 1; i < n; i++ {
+		if !seen[i] {
+			cells[i] = cells[i-1]
+		}
+	}
+	lo, hi := slices.Min(cells), slices.Max(cells)
+	var b strings.Builder
+	for _, x := range cells {
+		i := 0
+		if hi > lo {
+			i = int((x - lo) / (hi - lo) * float64(len(sparkBars)-1))
+		}
+		b.WriteRune(sparkBars[i])
+	}
+	return b.String()
+}
+
+// Line is the snapshot as one plain line of key=value pairs (logfmt), for
+// output that is not a terminal: elapsed time, cycles, GC CPU, pauses, heap,
+// RSS, allocation rate and, under load, latency inside and outside GC.
+// A figure not measured (yet) is "-".
+func Line(s Snapshot) string {
+	if !s.Started {
+		return "waiting for the first reading"
+	}
+	sum := s.Summary
+	assist := dash
+	if s.AssistKnown {
+		assist = units.Percent(s.AssistShare)
+	}
+	kv := [][2]string{
+		{"t", clock(s.Elapsed)},
+		{"cycles", fmt.Sprint(s.Cycles)},
+		{"gc_cpu", cpuShare(s)},
+		{"assist_cpu", assist},
+		{"pause_p99", pauseFigure(sum.Pauses, sum.Pauses.P99)},
+		{"pause_max", pauseFigure(sum.Pauses, sum.Pauses.Longest)},
+		{"heap_live", last(s.HeapLive, units.Bytes)},
+		{"heap_goal", last(s.HeapGoal, units.Bytes)},
+		{"rss", last(s.RSS, units.Bytes)},
+		{"alloc", allocValue(sum.Alloc)},
+	}
+	if l := sum.Latency; l != nil && l.Requests > 0 {
+		kv = append(kv, [2]string{"p99", units.Seconds(l.P99)})
+		if l.Split && l.InGC.Requests > 0 && l.OutGC.Requests > 0 {
+			kv = append(kv, [2]string{"p99_in_gc", units.Seconds(l.InGC.P99)}, [2]string{"p99_out_gc", units.Seconds(l.OutGC.P99)})
+		}
+	}
+	var b strings.Builder
+	for i, p := range kv {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p[0] + "=" + strings.ReplaceAll(p[1], " ", ""))
+	}
+	return b.String()
+}
+
+func pauseFigure(p summary.Pauses, v float64) string {
+	if p.Method == "" || p.Count == 0 {
+		return dash
+	}
+	return units.Seconds(v)
+}
