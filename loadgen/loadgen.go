@@ -14,6 +14,9 @@
 // millisecond of delay when the process is idle; the requests it then
 // dispatches late count that delay as latency, since it is measured from the
 // schedule, so the generator's own error is an upper bound of about 1 ms.
+// A generator that runs in another process than the system it measures
+// can leave that delay out (Config.OwnDelay): its own lateness is then not
+// the system's, while a wait for a free worker still counts.
 package loadgen
 
 import (
@@ -59,6 +62,14 @@ type Config struct {
 	// Hist, when set, receives the latencies (so that several runs can
 	// share one histogram); nil gets a new one.
 	Hist *Histogram
+	// OwnDelay, when positive, is how much of the generator's own
+	// lateness (its timer waking late, its process pausing, the hand-off
+	// to an idle worker) is left out of a request's latency: latency counts
+	// from Intended plus that lateness, up to OwnDelay. Only for a generator in another process than what it
+	// measures: in the same process, a pause that holds up the dispatcher
+	// holds up the requests too, and must count. A wait for a free worker
+	// always counts.
+	OwnDelay time.Duration
 }
 
 // Request is one request handed to the handler.
@@ -72,6 +83,11 @@ type Request struct {
 	// Warmup is set for a request due during the warmup: it is not
 	// measured, and a handler's Outcomes should not count it either.
 	Warmup bool
+	// Dispatched is when the dispatcher handed it on (before any wait
+	// for a free worker), and Queued whether it then had to wait for one;
+	// set only with Config.OwnDelay.
+	Dispatched time.Time
+	Queued     bool
 }
 
 // Result sums up a run.
@@ -174,10 +190,14 @@ func (g *gen) dispatch(ctx context.Context) {
 			}
 		}
 		r := Request{Seq: i, Intended: due, Warmup: due.Before(g.measureFrom)}
+		if g.cfg.OwnDelay > 0 {
+			r.Dispatched = time.Now()
+		}
 		select {
 		case g.queue <- r:
 		default:
 			// Every worker is busy: the request waits, and its wait counts.
+			r.Queued = true
 			if !due.Before(g.measureFrom) {
 				g.late.Add(1)
 				g.lateSince.Add(1)
@@ -194,11 +214,25 @@ func (g *gen) dispatch(ctx context.Context) {
 
 func (g *gen) work(w int, handle func(Request) bool) {
 	for r := range g.queue {
+		var picked time.Time
+		if g.cfg.OwnDelay > 0 {
+			picked = time.Now()
+		}
 		r.Worker = w
 		if !handle(r) || r.Warmup {
 			continue
 		}
-		lat := time.Since(r.Intended)
+		from := r.Intended
+		if d := g.cfg.OwnDelay; d > 0 {
+			// The generator's own delay: the dispatcher's lateness, and the
+			// hand-off to an idle worker; not a wait for a busy one.
+			at := r.Dispatched
+			if !r.Queued {
+				at = picked
+			}
+			from = from.Add(min(max(at.Sub(from), 0), d))
+		}
+		lat := time.Since(from)
 		g.hist.Record(r.Intended.Sub(g.epoch), lat)
 		g.measured.Add(1)
 		if g.cfg.Slow != nil && lat >= g.cfg.SlowOver {
