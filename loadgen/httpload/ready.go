@@ -8,8 +8,13 @@ import (
 	"time"
 )
 
-// readyPoll is the pause between two attempts of WaitReady.
-const readyPoll = 50 * time.Millisecond
+// The pause between two attempts of WaitReady starts short, so that a
+// service that starts in milliseconds is loaded at once (a sweep waits once
+// per run), and doubles up to readyPollMax.
+const (
+	readyPollMin = 5 * time.Millisecond
+	readyPollMax = 100 * time.Millisecond
+)
 
 // WaitReady sends GET url until the service answers with a status below
 // 500, for at most within; it returns nil once it has, else an error
@@ -19,6 +24,7 @@ func WaitReady(ctx context.Context, url string, within time.Duration) error {
 	defer cancel()
 	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}, Timeout: within}
 	var last error
+	pause := readyPollMin
 	for {
 		last = tryReady(ctx, client, url)
 		if last == nil {
@@ -30,8 +36,9 @@ func WaitReady(ctx context.Context, url string, within time.Duration) error {
 				return ctx.Err()
 			}
 			return fmt.Errorf("%s did not answer within %v: %v", url, within, last)
-		case <-time.After(readyPoll):
+		case <-time.After(pause):
 		}
+		pause = min(2*pause, readyPollMax)
 	}
 }
 
