@@ -18,7 +18,6 @@ package httpload
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -126,21 +125,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		lc := loadgen.Config{Rate: rate, Workers: cfg.Connections, Duration: cfg.Duration, Interval: cfg.Interval,
-			Record: cfg.Record, Outcomes: out, Slow: cfg.Slow, SlowOver: cfg.SlowOver, Hist: res.Hist, OwnDelay: ownDelay}
-		if len(cfg.Rates) > 1 {
-			lc.Duration = cfg.Step
-			lc.StartNote = fmt.Sprintf("load step %d of %d: %s requests/s for %v", i+1, len(cfg.Rates), fmtRate(rate), cfg.Step)
-		}
-		if len(cfg.Rates) == 1 && cfg.Warmup == 0 {
-			lc.StartNote = "load: measured from its first request (no warmup)"
-		}
-		if i == 0 {
-			lc.Warmup = cfg.Warmup
-			if lc.StartNote != "" && cfg.Warmup > 0 {
-				lc.StartNote += fmt.Sprintf(", after %v of warmup (GC events before it are warmup)", cfg.Warmup)
-			}
-		}
+		lc := stepConfig(cfg, i)
+		lc.Outcomes, lc.Hist = out, res.Hist
 		before := res.Hist.Counts()
 		r, err := loadgen.RunMeasured(ctx, lc, func(r loadgen.Request) bool { return workers[r.Worker].send(ctx, client, r, out) })
 		step := Step{Rate: rate, Sent: r.Sent, Measured: r.Measured, Late: r.Late}
@@ -156,7 +142,26 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	return res, nil
 }
 
-func fmtRate(r float64) string { return fmt.Sprintf("%g", r) }
+// stepConfig is the schedule of rate step i: its rate and length, the
+// warmup before the first, and the note that marks its start in the record.
+func stepConfig(cfg Config, i int) loadgen.Config {
+	lc := loadgen.Config{Rate: cfg.Rates[i], Workers: cfg.Connections, Duration: cfg.Duration, Interval: cfg.Interval,
+		Record: cfg.Record, Slow: cfg.Slow, SlowOver: cfg.SlowOver, OwnDelay: ownDelay}
+	if i == 0 {
+		lc.Warmup = cfg.Warmup
+	}
+	switch {
+	case len(cfg.Rates) > 1:
+		lc.Duration = cfg.Step
+		lc.StartNote = fmt.Sprintf("load step %d of %d: %g requests/s for %v", i+1, len(cfg.Rates), cfg.Rates[i], cfg.Step)
+		if lc.Warmup > 0 {
+			lc.StartNote += fmt.Sprintf(", after %v of warmup (GC events before it are warmup)", lc.Warmup)
+		}
+	case cfg.Warmup == 0:
+		lc.StartNote = "load: measured from its first request (no warmup)"
+	}
+	return lc
+}
 
 // newClient returns a client whose transport keeps one idle connection per
 // worker, so that connections are reused rather than redialled.
@@ -168,8 +173,6 @@ func newClient(conns int, timeout time.Duration) *http.Client {
 		MaxIdleConnsPerHost: conns,
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
-		TLSClientConfig:     &tls.Config{},
-		ForceAttemptHTTP2:   false,
 	}
 	return &http.Client{Transport: t, Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
