@@ -153,3 +153,23 @@ func TestRunLoadCmd(t *testing.T) {
 		t.Errorf("failing --load-cmd: exit %d, %s", r.code, r.stderr)
 	}
 }
+
+// TestRunLoadSteps: --rate N1,N2 --step prints each step's latency.
+func TestRunLoadSteps(t *testing.T) {
+	bin := buildBinary(t, loadServerPkg)
+	addr := freeAddr(t)
+	r := gcprobe(t, "run", "--quiet", "-o", filepath.Join(t.TempDir(), "s.jsonl"), "--load", "http://"+addr+"/",
+		"--rate", "100,300", "--step", "400ms", "--", bin, "-addr", addr)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(r.stderr, "\n") {
+		if f := strings.Fields(line); len(f) >= 6 {
+			rows[f[0]] = f[1]
+		}
+	}
+	if rows["rate"] != "step" || rows["100/s"] != "40" || rows["300/s"] != "120" {
+		t.Errorf("steps table %v, want 40 requests at 100/s then 120 at 300/s:\n%s", rows, r.stderr)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/gcprobe/gcprobe/analyze/texttab"
 	"github.com/gcprobe/gcprobe/loadgen/extload"
 	"github.com/gcprobe/gcprobe/loadgen/httpload"
 	"github.com/gcprobe/gcprobe/record"
@@ -300,17 +301,22 @@ func (f *loadFlags) cmdHook(duration time.Duration, status io.Writer) func(conte
 
 // writeSteps prints the latency of each rate step.
 func writeSteps(w io.Writer, steps []httpload.Step) {
-	fmt.Fprintf(w, "\n%-12s %10s %10s %10s %10s %8s\n", "rate", "requests", "p50", "p99", "p99.9", "late")
+	tb := texttab.Table{}
+	tb.Row("rate step", "requests", "p50", "p99", "p99.9", "started late")
+	for c := 1; c <= 5; c++ {
+		tb.Align(c, texttab.Right)
+	}
 	for _, s := range steps {
 		late := 0.0
 		if s.Measured > 0 {
 			late = float64(s.Late) / float64(s.Measured)
 		}
-		fmt.Fprintf(w, "%-12s %10d %10s %10s %10s %8s\n", units.Number(s.Rate)+"/s", s.Measured,
-			units.Seconds(s.P50.Seconds()), units.Seconds(s.P99.Seconds()), units.Seconds(s.P999.Seconds()), units.Percent(late))
+		tb.Row(units.Number(s.Rate)+"/s", units.Number(float64(s.Measured)), units.Seconds(s.P50.Seconds()),
+			units.Seconds(s.P99.Seconds()), units.Seconds(s.P999.Seconds()), units.Percent(late))
 	}
+	fmt.Fprintln(w)
+	tb.WriteTo(w)
 }
-
 // loadFailed turns what went wrong with a run's observation into the
 // command's error: gctrace from several processes, the program exiting
 // during the load, or a load that could not run (the record says so too,
