@@ -317,6 +317,7 @@ func writeSteps(w io.Writer, steps []httpload.Step) {
 	fmt.Fprintln(w)
 	tb.WriteTo(w)
 }
+
 // loadFailed turns what went wrong with a run's observation into the
 // command's error: gctrace from several processes, the program exiting
 // during the load, or a load that could not run (the record says so too,
