@@ -242,8 +242,11 @@ func TestWaitReady(t *testing.T) {
 			if err != nil {
 				return
 			}
-			c.Write([]byte("SSH-2.0-OpenSSH_9.2\r\n"))
-			c.Close()
+			go func() {
+				defer c.Close()
+				c.Read(make([]byte, 512)) // the request, then a reply in another protocol
+				c.Write([]byte("SSH-2.0-OpenSSH_9.2\r\n"))
+			}()
 		}
 	}()
 	err = WaitReady(context.Background(), "http://"+ln.Addr().String()+"/", 300*time.Millisecond)
