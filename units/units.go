@@ -190,3 +190,43 @@ func Number(v float64) string {
 	}
 	return sig3(v)
 }
+
+// Sample formats a profile's sample value in the unit pprof names for it:
+// bytes as Bytes, nanoseconds to seconds as Seconds, anything else (counts)
+// as the integer it is.
+func Sample(v int64, unit string) string {
+	f := float64(v)
+	switch unit {
+	case "bytes":
+		return Bytes(f)
+	case "nanoseconds":
+		return Seconds(f / 1e9)
+	case "microseconds":
+		return Seconds(f / 1e6)
+	case "milliseconds":
+		return Seconds(f / 1e3)
+	case "seconds":
+		return Seconds(f)
+	}
+	return strconv.FormatInt(v, 10)
+}
+
+// ExactBytes spells a byte count given in decimal (a normalized
+// GOMEMLIMIT) with the largest binary unit that divides it exactly:
+// "536870912" is "512MiB", "1000" is "1000B". Text that is not a count is
+// returned as it is.
+func ExactBytes(s string) string {
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return s
+	}
+	for _, u := range []struct {
+		s string
+		m uint64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.m && n%u.m == 0 { // 0 is "0B", not "0TiB"
+			return strconv.FormatUint(n/u.m, 10) + u.s
+		}
+	}
+	return s + "B"
+}

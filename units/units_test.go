@@ -118,3 +118,30 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestSample(t *testing.T) {
+	for _, tc := range []struct {
+		v    int64
+		unit string
+		want string
+	}{
+		{1536, "bytes", "1.50 KiB"},
+		{2500, "nanoseconds", "2.50 µs"},
+		{2500, "microseconds", "2.50 ms"},
+		{2500, "milliseconds", "2.50 s"},
+		{3, "seconds", "3.00 s"},
+		{12345, "count", "12345"},
+	} {
+		if got := Sample(tc.v, tc.unit); got != tc.want {
+			t.Errorf("Sample(%d, %q) = %q, want %q", tc.v, tc.unit, got, tc.want)
+		}
+	}
+}
+
+func TestExactBytes(t *testing.T) {
+	for in, want := range map[string]string{"536870912": "512MiB", "1073741824": "1GiB", "1000": "1000B", "0": "0B", "off": "off", "1536": "1536B", "3072": "3KiB"} {
+		if got := ExactBytes(in); got != want {
+			t.Errorf("ExactBytes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,41 +1,51 @@
 package compare
 
 import (
-	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/perf/benchfmt"
 )
 
-// WriteBench writes every run in the Go benchmark format, so that benchstat
-// (and anything else that reads `go test -bench` output) can analyse them:
+// WriteBench writes every run in the Go benchmark format, with benchfmt's
+// Writer, so that benchstat (and anything else that reads `go test -bench`
+// output) can analyse them:
 //
 //	Unit gc-cpu-% better=lower
-//	BenchmarkGC/gogc=100/memlimit=off 1 7.91 gc-cpu-% 3.12e-04 pause-p99-sec 8.5e+08 rss-peak-B
+//	pkg: gcprobe
+//
+//	BenchmarkGC/gogc=100/memlimit=off 1 7.91 gc-cpu-% 0.000312 pause-p99-sec 8.5e+08 rss-peak-B
 //
 // One line per run; the configuration is in sub-benchmark keys, so
 // `benchstat -col /gogc FILE` puts GOGC settings side by side. Units carry the
 // metric's name and a unit benchstat scales: B (binary), sec, and % for
 // fractions.
 func WriteBench(w io.Writer, c *Comparison) error {
-	var b strings.Builder
-	b.WriteString("pkg: gcprobe\n")
+	bw := benchfmt.NewWriter(w)
 	for _, m := range c.Metrics {
 		better := "lower"
 		if !m.LowerIsBetter {
 			better = "higher"
 		}
-		fmt.Fprintf(&b, "Unit %s better=%s\n", BenchUnit(m), better)
+		u := BenchUnit(m)
+		if err := bw.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u, Key: "better"}, OrigUnit: u, Value: better}); err != nil {
+			return err
+		}
 	}
 	for _, g := range c.Groups {
-		name := "BenchmarkGC"
+		name := "GC"
 		for _, d := range c.Dims {
 			name += "/" + d + "=" + benchValue(Display(d, g.Config.Get(d)))
 		}
 		for _, r := range g.runs {
-			b.WriteString(name + " 1")
+			res := &benchfmt.Result{
+				Config: []benchfmt.Config{{Key: "pkg", Value: []byte("gcprobe"), File: true}},
+				Name:   benchfmt.Name(name),
+				Iters:  1,
+			}
 			for _, m := range r.Metrics {
 				if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
 					continue
@@ -48,13 +58,22 @@ func WriteBench(w io.Writer, c *Comparison) error {
 				if c.Metrics[i].Unit == UnitFraction {
 					v *= 100
 				}
-				fmt.Fprintf(&b, " %s %s", strconv.FormatFloat(v, 'g', 10, 64), BenchUnit(c.Metrics[i]))
+				res.Values = append(res.Values, benchfmt.Value{Value: tenDigits(v), Unit: BenchUnit(c.Metrics[i])})
 			}
-			b.WriteString("\n")
+			if err := bw.Write(res); err != nil {
+				return err
+			}
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return nil
+}
+
+// tenDigits rounds v to ten significant digits, so that a fraction scaled
+// to percent prints as 8.2, not 8.200000000000001 (the writer prints the
+// shortest form that reads back as the same float).
+func tenDigits(v float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 10, 64), 64)
+	return r
 }
 
 // BenchUnit is the benchmark-format unit of a metric: its name with dots as

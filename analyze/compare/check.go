@@ -22,11 +22,11 @@ type Limit struct {
 // ParseLimits reads "metric=+10%,metric=5%".
 func ParseLimits(s string) ([]Limit, error) {
 	var ls []Limit
-	err := eachMetricValue(s, "--max", func(part, name, val string) error {
+	err := eachMetricValue(s, func(part, name, val string) error {
 		p, isPct := strings.CutSuffix(val, "%")
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if !isPct || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return fmt.Errorf("%q is not metric=+N%% (example: pause.p99=+10%%,rss.peak=+5%%)", part)
+			return entryErrorf("", "%q is not metric=+N%% (example: pause.p99=+10%%,rss.peak=+5%%)", part)
 		}
 		ls = append(ls, Limit{Metric: name, Max: math.Abs(f) / 100})
 		return nil
@@ -35,15 +35,16 @@ func ParseLimits(s string) ([]Limit, error) {
 		return nil, err
 	}
 	if len(ls) == 0 {
-		return nil, fmt.Errorf("no limits given (example: pause.p99=+10%%,rss.peak=+5%%)")
+		return nil, entryErrorf("", "no limits given (example: pause.p99=+10%%,rss.peak=+5%%)")
 	}
 	return ls, nil
 }
 
 // eachMetricValue splits a "metric=value,metric=value" flag value and calls
 // fn with each part, its metric's full name (aliases such as rss resolved,
-// unknown metrics refused, naming flag) and its value.
-func eachMetricValue(s, flag string, fn func(part, name, val string) error) error {
+// unknown metrics refused) and its value. Errors are *EntryError or
+// *UnknownMetricError, for the command to name its flag (WithFlag).
+func eachMetricValue(s string, fn func(part, name, val string) error) error {
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -52,12 +53,12 @@ func eachMetricValue(s, flag string, fn func(part, name, val string) error) erro
 		name, val, ok := strings.Cut(part, "=")
 		name, val = strings.TrimSpace(name), strings.TrimSpace(val)
 		if !ok || name == "" || val == "" {
-			return fmt.Errorf("%s: %q is not metric=value", flag, part)
+			return entryErrorf("", "%q is not metric=value", part)
 		}
 		if full, ok := budgetAliases[strings.ToLower(name)]; ok {
 			name = full
 		}
-		if err := knownMetric(flag, name); err != nil {
+		if err := knownMetric(name); err != nil {
 			return err
 		}
 		if err := fn(part, name, val); err != nil {
@@ -117,7 +118,7 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 	sel := Selector{{DimWorkload, "old"}}
 	var names []string
 	for _, l := range limits {
-		if err := knownMetric("--max", l.Metric); err != nil {
+		if err := knownMetric(l.Metric); err != nil {
 			return nil, err
 		}
 		names = append(names, l.Metric)
@@ -130,7 +131,7 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 	for _, l := range limits {
 		i := c.Metric(l.Metric)
 		if i < 0 {
-			return nil, fmt.Errorf("--max: no run measured %s", l.Metric)
+			return nil, entryErrorf("", "no run measured %s", l.Metric)
 		}
 		idx = append(idx, i)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"fmt"
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/analyze/table"
 	"math"
 	"slices"
 	"strings"
@@ -69,10 +70,10 @@ type Comparison struct {
 	Metrics []MetricInfo
 	// Notes are the footnotes: statistical doubts, numbered from 1 in
 	// Stat.Notes.
-	Notes []string
+	Notes table.Footnotes
 	// Warnings concern the whole comparison (the baseline had to be
 	// guessed, a metric is missing from some runs).
-	Warnings []string
+	Warnings []error
 	// Frontier is the Pareto frontier (see Pareto).
 	Frontier *Frontier
 	// Recommendation answers --budget; nil without budgets.
@@ -151,11 +152,11 @@ func (s Stat) Better(m MetricInfo) bool {
 }
 
 // CheckMetrics returns an *UnknownMetricError for the first name that is
-// not a summary metric.
+// not a summary metric, its message naming the flag the names came from.
 func CheckMetrics(flag string, names []string) error {
 	for _, n := range names {
-		if err := knownMetric(flag, n); err != nil {
-			return err
+		if err := knownMetric(n); err != nil {
+			return WithFlag(flag, err)
 		}
 	}
 	return nil
@@ -190,7 +191,7 @@ func Compute(runs []Run, opts Options) (*Comparison, error) {
 	c.group(runs)
 	for _, r := range runs {
 		if r.Ended != "" {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%s did not end normally (%s): its figures cover only part of a run", r.File, r.Ended))
+			c.Warnings = append(c.Warnings, fmt.Errorf("%s did not end normally (%s): its figures cover only part of a run", r.File, r.Ended))
 		}
 	}
 	c.Dims = labelDims(c.Groups)
@@ -294,7 +295,7 @@ func (c *Comparison) pickBaselines(sel Selector) error {
 		}
 		bases = []*Group{c.Groups[0]}
 		if len(c.Groups) > 1 {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("no run has Go's defaults (%s): comparing with %s", sel, c.Groups[0].Label))
+			c.Warnings = append(c.Warnings, fmt.Errorf("no run has Go's defaults (%s): comparing with %s", sel, c.Groups[0].Label))
 		}
 		sel = nil
 	}
@@ -312,7 +313,7 @@ func (c *Comparison) pickBaselines(sel Selector) error {
 			// baseline would test the workloads, not the settings.
 			g.NoBaseline = true
 			bases = append(bases, g)
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%s shares its workload and parameters with no baseline run (%s): it is compared with nothing", g.Label, sel))
+			c.Warnings = append(c.Warnings, fmt.Errorf("%s shares its workload and parameters with no baseline run (%s): it is compared with nothing", g.Label, sel))
 		}
 	}
 	for _, b := range bases {
@@ -431,14 +432,8 @@ func rangeSpread(sorted []float64, median float64) float64 {
 // message once.
 func (c *Comparison) note(st *Stat, warnings ...error) {
 	for _, w := range warnings {
-		msg := w.Error()
-		i := slices.Index(c.Notes, msg)
-		if i < 0 {
-			c.Notes = append(c.Notes, msg)
-			i = len(c.Notes) - 1
-		}
-		if !slices.Contains(st.Notes, i+1) {
-			st.Notes = append(st.Notes, i+1)
+		if n := c.Notes.Cite(w.Error()); !slices.Contains(st.Notes, n) {
+			st.Notes = append(st.Notes, n)
 			slices.Sort(st.Notes)
 		}
 	}

@@ -224,7 +224,7 @@ func TestBaselines(t *testing.T) {
 		t.Errorf("single group: %v %v", err, c.Warnings)
 	}
 	c, _ = Compute(runs[6:], Options{})
-	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "no run has Go's defaults") {
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0].Error(), "no run has Go's defaults") {
 		t.Errorf("warnings %q", c.Warnings)
 	}
 	if _, err := ParseSelector("gogc=abc"); err == nil {
@@ -448,7 +448,7 @@ func TestEndedWarning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], runs[1].File+" did not end normally (interrupted)") {
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0].Error(), runs[1].File+" did not end normally (interrupted)") {
 		t.Errorf("warnings %q", c.Warnings)
 	}
 	if err := CheckMetrics("--metrics", []string{"gc.cpu", "gc.cpus"}); err == nil || !strings.Contains(err.Error(), `"gc.cpus"`) {
@@ -475,7 +475,7 @@ func TestNoBaselineForWorkload(t *testing.T) {
 	if !g.NoBaseline || !g.IsBaseline() || !math.IsNaN(g.Stats[0].P) {
 		t.Errorf("other workload: no baseline %v, p %v; want compared with nothing", g.NoBaseline, g.Stats[0].P)
 	}
-	if w := strings.Join(c.Warnings, "\n"); !strings.Contains(w, "gogc=50 memlimit=off workload=other shares its workload and parameters with no baseline run") {
+	if w := strings.Join(warningTexts(c.Warnings), "\n"); !strings.Contains(w, "gogc=50 memlimit=off workload=other shares its workload and parameters with no baseline run") {
 		t.Errorf("warnings %q", w)
 	}
 	if st := group(t, c, "gogc=50 memlimit=off workload=app").Stats[0]; !st.Significant {
@@ -523,4 +523,12 @@ func TestJSONInfiniteInterval(t *testing.T) {
 	if s := b.String(); !strings.Contains(s, `"ci_lo": null`) || !strings.Contains(s, `"ci_hi": null`) {
 		t.Errorf("five runs: bounds are not both null:\n%s", s)
 	}
+}
+
+func warningTexts(ws []error) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.Error())
+	}
+	return out
 }

@@ -128,19 +128,7 @@ func (c Config) Label(dims []string) string {
 func Display(dim, v string) string {
 	switch {
 	case dim == DimMemLimit && v != units.Off:
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return v
-		}
-		for _, u := range []struct {
-			s string
-			m uint64
-		}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-			if n >= u.m && n%u.m == 0 {
-				return strconv.FormatUint(n/u.m, 10) + u.s
-			}
-		}
-		return v + "B"
+		return units.ExactBytes(v)
 	case dim == DimGOMAXPROCS && v == "":
 		return "default"
 	case v == "":

@@ -12,25 +12,29 @@ import (
 )
 
 // FromRecord summarizes a record into a Run.
-func FromRecord(r *record.Run) Run {
-	run := Run{File: r.File, Config: ConfigOf(r.Header), Metrics: summary.Compute(r).Metrics()}
-	switch e := r.End(); {
-	case e == nil:
-		run.Ended = "cut short: no end event"
-	case e.Reason == record.EndInterrupted, e.Reason == record.EndError, e.Reason == record.EndLost:
-		run.Ended = e.Reason
-		if e.Error != "" {
-			run.Ended += ": " + e.Error
-		}
-	}
-	return run
+func FromRecord(r *record.Run) Run { return FromSummary(r, summary.Compute(r)) }
+
+// FromSummary makes a Run of a record and its summary, for a caller that has
+// summarized it already (the report).
+func FromSummary(r *record.Run, s summary.Summary) Run {
+	return Run{File: r.File, Config: ConfigOf(r.Header), Metrics: s.Metrics(), Ended: s.Incomplete()}
 }
 
-// Load reads run records: files as given, and every *.jsonl file directly
-// inside a directory (a sweep's --out). A record that cannot be read is
-// reported in problems, one error naming its file each, and the rest are
-// still returned; a file given by name that is missing is a problem too.
+// Load reads run records (see ReadRecords) and summarizes each into a Run.
 func Load(paths []string) (runs []Run, problems []error) {
+	records, problems := ReadRecords(paths)
+	for _, r := range records {
+		runs = append(runs, FromRecord(r))
+	}
+	return runs, problems
+}
+
+// ReadRecords reads run records: files as given, and every *.jsonl file
+// directly inside a directory (a sweep's --out), in name order. A record
+// that cannot be read is reported in problems, one error naming its file
+// each, and the rest are still returned; a file given by name that is
+// missing is a problem too.
+func ReadRecords(paths []string) (records []*record.Run, problems []error) {
 	for _, p := range paths {
 		files := []string{p}
 		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
@@ -54,8 +58,8 @@ func Load(paths []string) (runs []Run, problems []error) {
 				problems = append(problems, err)
 				continue
 			}
-			runs = append(runs, FromRecord(r))
+			records = append(records, r)
 		}
 	}
-	return runs, problems
+	return records, problems
 }

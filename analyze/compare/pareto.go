@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -114,9 +115,9 @@ var budgetAliases = map[string]string{
 // ParseBudgets reads "name=value,name=value".
 func ParseBudgets(s string) ([]Budget, error) {
 	var bs []Budget
-	err := eachMetricValue(s, "--budget", func(part, name, val string) error {
+	err := eachMetricValue(s, func(part, name, val string) error {
 		if !parsesInSomeUnit(val) {
-			return fmt.Errorf("--budget %s: %q is not a size, a duration, a percentage or a number (examples: rss=1GiB, gc-cpu=10%%, latency.p99=50ms)", name, val)
+			return entryErrorf(name, "%q is not a size, a duration, a percentage or a number (examples: rss=1GiB, gc-cpu=10%%, latency.p99=50ms)", val)
 		}
 		bs = append(bs, Budget{Metric: name, Value: val})
 		return nil
@@ -125,7 +126,7 @@ func ParseBudgets(s string) ([]Budget, error) {
 		return nil, err
 	}
 	if len(bs) == 0 {
-		return nil, fmt.Errorf("empty budget (examples: rss=1GiB, gc-cpu=10%%)")
+		return nil, entryErrorf("", "empty budget (examples: rss=1GiB, gc-cpu=10%%)")
 	}
 	return bs, nil
 }
@@ -188,24 +189,60 @@ type Recommendation struct {
 // GC CPU budget, the one that needs the least memory.
 var objectives = []string{"gc.cpu", "rss.peak", "latency.p99", "pause.p99", "heap.goal"}
 
-// UnknownMetricError names a metric the runs do not have, and lists the ones
-// they do.
+// UnknownMetricError names a metric no summary has, and lists the ones a
+// summary can have.
 type UnknownMetricError struct {
-	Flag, Metric string
-	Known        []string
+	Metric string
+	Known  []string
 }
 
 func (e *UnknownMetricError) Error() string {
-	return fmt.Sprintf("%s: unknown metric %q (known: %s)", e.Flag, e.Metric, strings.Join(e.Known, ", "))
+	return fmt.Sprintf("unknown metric %q (known: %s)", e.Metric, strings.Join(e.Known, ", "))
+}
+
+// EntryError is an error in a metric=value list (budgets, a check's
+// limits): in the entry of Metric, or in the list itself when Metric is
+// empty. The command that took the list names its flag (see WithFlag).
+type EntryError struct {
+	Metric string
+	Err    error
+}
+
+func (e *EntryError) Error() string {
+	if e.Metric == "" {
+		return e.Err.Error()
+	}
+	return e.Metric + ": " + e.Err.Error()
+}
+
+func (e *EntryError) Unwrap() error { return e.Err }
+
+func entryErrorf(metric, format string, args ...any) error {
+	return &EntryError{Metric: metric, Err: fmt.Errorf(format, args...)}
+}
+
+// WithFlag names the flag a metric=value list came from in an error about
+// it: "--budget rss.peak: ...", "--budget: unknown metric ...". Other errors
+// are returned as they are.
+func WithFlag(flag string, err error) error {
+	var entry *EntryError
+	var unknown *UnknownMetricError
+	switch {
+	case errors.As(err, &entry) && entry.Metric != "":
+		return fmt.Errorf("%s %w", flag, err)
+	case errors.As(err, &entry), errors.As(err, &unknown):
+		return fmt.Errorf("%s: %w", flag, err)
+	}
+	return err
 }
 
 // knownMetric checks a metric name against every metric a summary can
 // have.
-func knownMetric(flag, name string) error {
+func knownMetric(name string) error {
 	if slices.Contains(summary.MetricNames, name) {
 		return nil
 	}
-	return &UnknownMetricError{flag, name, summary.MetricNames}
+	return &UnknownMetricError{name, summary.MetricNames}
 }
 
 // Recommend picks, among the configurations whose medians are within every
@@ -219,16 +256,16 @@ func Recommend(c *Comparison, budgets []Budget) (*Recommendation, error) {
 	var lims []limit
 	budgeted := map[string]bool{}
 	for _, b := range budgets {
-		if err := knownMetric("--budget", b.Metric); err != nil {
+		if err := knownMetric(b.Metric); err != nil {
 			return nil, err
 		}
 		i := c.Metric(b.Metric)
 		if i < 0 {
-			return nil, fmt.Errorf("--budget: %s is not among the compared metrics (%s)", b.Metric, strings.Join(c.MetricNames(), ", "))
+			return nil, entryErrorf("", "%s is not among the compared metrics (%s)", b.Metric, strings.Join(c.MetricNames(), ", "))
 		}
 		v, err := ParseValue(c.Metrics[i].Unit, b.Value)
 		if err != nil {
-			return nil, fmt.Errorf("--budget %s: %v", b.Metric, err)
+			return nil, &EntryError{Metric: b.Metric, Err: err}
 		}
 		op := "≤"
 		if !c.Metrics[i].LowerIsBetter {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/gcprobe/gcprobe/analyze/table"
 	"github.com/gcprobe/gcprobe/analyze/texttab"
 )
 
@@ -18,50 +19,79 @@ func direction(m MetricInfo) string {
 	return "higher is better"
 }
 
-// WriteText writes the comparison as plain-text tables, one per metric,
-// then the Pareto frontier, the recommendation, warnings and footnotes.
-func WriteText(w io.Writer, c *Comparison) error {
-	var t texttab.Table
-	t.Indent = ""
-	t.Align(1, texttab.Right)
-	t.Title(runsLine(c))
+// Tables lays the comparison out, one table per metric: a row per
+// configuration with its median, confidence interval (with the marks of its
+// footnotes, c.Notes) and the change against its baseline. Every renderer,
+// compare's and the report's, shows these tables.
+func (c *Comparison) Tables() []*table.Table {
+	var ts []*table.Table
 	for i, m := range c.Metrics {
-		t.Title("")
-		t.Title(fmt.Sprintf("%s (%s)", m.Name, direction(m)))
+		t := &table.Table{
+			Caption: []string{fmt.Sprintf("%s (%s)", m.Name, direction(m))},
+			Head:    []string{"configuration", "median", fmt.Sprintf("%.0f%% CI", c.Confidence*100), "vs baseline"},
+			Align:   []table.Align{table.Left, table.Right, table.Left, table.Left},
+		}
 		for _, g := range c.Groups {
 			st := g.Stats[i]
 			if st.N == 0 {
-				t.Row("  "+g.Label, "-")
+				t.Row(g.Label, "-", "", "")
 				continue
 			}
 			vs := g.BaselineWord()
 			if !g.IsBaseline() {
 				vs = FormatVsBase(st, g.Baseline.Stats[i])
 			}
-			t.Row("  "+g.Label, FormatValue(m.Unit, st.Center), FormatSpread(st)+noteMarks(st), vs)
+			t.Row(g.Label, FormatValue(m.Unit, st.Center), FormatSpread(st)+noteMarks(st), vs)
 		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+// FrontierTable lays out the Pareto frontier: the medians of each
+// configuration on it, or nil when there is none.
+func (c *Comparison) FrontierTable() *table.Table {
+	f := c.Frontier
+	if f == nil {
+		return nil
+	}
+	t := &table.Table{
+		Caption: []string{fmt.Sprintf("Pareto frontier (medians; no other configuration has lower %s at once)", strings.Join(f.Axes, ", "))},
+		Head:    append([]string{"configuration"}, f.Axes...),
+		Align:   []table.Align{table.Left},
+	}
+	for range f.Axes {
+		t.Align = append(t.Align, table.Right)
+	}
+	for _, g := range f.Groups {
+		cells := []string{g.Label}
+		for _, a := range f.Axes {
+			i := c.Metric(a)
+			cells = append(cells, FormatValue(c.Metrics[i].Unit, g.Stats[i].Center))
+		}
+		t.Row(cells...)
+	}
+	return t
+}
+
+// WriteText writes the comparison as plain-text tables, one per metric,
+// then the Pareto frontier, the recommendation, warnings and footnotes.
+func WriteText(w io.Writer, c *Comparison) error {
+	var t texttab.Table
+	t.Title(runsLine(c))
+	for _, mt := range c.Tables() {
+		t.Title("")
+		table.AddText(&t, mt, table.TextOptions{NoHead: true, Indent: "  "})
 	}
 	if _, err := t.WriteTo(w); err != nil {
 		return err
 	}
-	if f := c.Frontier; f != nil {
+	if ft := c.FrontierTable(); ft != nil {
 		var p texttab.Table
 		p.Title("")
-		p.Title(fmt.Sprintf("Pareto frontier (medians; no other configuration has lower %s at once):", strings.Join(f.Axes, ", ")))
-		head := []string{""}
-		for i, a := range f.Axes {
-			head = append(head, a)
-			p.Align(i+1, texttab.Right)
-		}
-		p.Row(head...)
-		for _, g := range f.Groups {
-			cells := []string{"  " + g.Label}
-			for _, a := range f.Axes {
-				i := c.Metric(a)
-				cells = append(cells, FormatValue(c.Metrics[i].Unit, g.Stats[i].Center))
-			}
-			p.Row(cells...)
-		}
+		ft.Caption[0] += ":"
+		ft.Head[0] = ""
+		table.AddText(&p, ft, table.TextOptions{Indent: "  "})
 		if _, err := p.WriteTo(w); err != nil {
 			return err
 		}
@@ -139,44 +169,20 @@ func writeEnd(w io.Writer, c *Comparison, prefix string) error {
 func WriteMarkdown(w io.Writer, c *Comparison) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", runsLine(c))
-	for i, m := range c.Metrics {
-		fmt.Fprintf(&b, "\n### %s (%s)\n\n", m.Name, direction(m))
-		fmt.Fprintf(&b, "| configuration | median | %.0f%% CI | vs baseline |\n|---|---:|---|---|\n", c.Confidence*100)
-		for _, g := range c.Groups {
-			st := g.Stats[i]
-			vs := g.BaselineWord()
-			if !g.IsBaseline() {
-				vs = FormatVsBase(st, g.Baseline.Stats[i])
-			}
-			if st.N == 0 {
-				vs = ""
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", g.Label, FormatValue(m.Unit, st.Center), mdSpread(st), vs)
-		}
+	for _, t := range c.Tables() {
+		fmt.Fprintf(&b, "\n### %s\n\n", t.Caption[0])
+		t.Caption = nil
+		table.WriteMarkdown(&b, t)
 	}
-	if f := c.Frontier; f != nil {
-		fmt.Fprintf(&b, "\n### Pareto frontier\n\nMedians; no other configuration has lower %s at once.\n\n", strings.Join(f.Axes, ", "))
-		fmt.Fprintf(&b, "| configuration | %s |\n|---|%s\n", strings.Join(f.Axes, " | "), strings.Repeat("---:|", len(f.Axes)))
-		for _, g := range f.Groups {
-			var cells []string
-			for _, a := range f.Axes {
-				i := c.Metric(a)
-				cells = append(cells, FormatValue(c.Metrics[i].Unit, g.Stats[i].Center))
-			}
-			fmt.Fprintf(&b, "| %s | %s |\n", g.Label, strings.Join(cells, " | "))
-		}
+	if ft := c.FrontierTable(); ft != nil {
+		fmt.Fprintf(&b, "\n### Pareto frontier\n\nMedians; no other configuration has lower %s at once.\n\n", strings.Join(c.Frontier.Axes, ", "))
+		ft.Caption = nil
+		table.WriteMarkdown(&b, ft)
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
 	return writeEnd(w, c, "")
-}
-
-func mdSpread(st Stat) string {
-	if st.N == 0 {
-		return ""
-	}
-	return FormatSpread(st) + noteMarks(st)
 }
 
 // jsonComparison is the JSON form of a Comparison. Infinite or missing
@@ -254,7 +260,10 @@ func num(v float64) *float64 {
 
 // WriteJSON writes the comparison as one indented JSON object.
 func WriteJSON(w io.Writer, c *Comparison) error {
-	j := jsonComparison{Dims: c.Dims, Alpha: c.Alpha, Confidence: c.Confidence, Warnings: c.Warnings, Notes: c.Notes}
+	j := jsonComparison{Dims: c.Dims, Alpha: c.Alpha, Confidence: c.Confidence, Notes: c.Notes}
+	for _, w := range c.Warnings {
+		j.Warnings = append(j.Warnings, w.Error())
+	}
 	for _, m := range c.Metrics {
 		j.Metrics = append(j.Metrics, jsonMetric(m))
 	}

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
+	"github.com/gcprobe/gcprobe/analyze/table"
 )
 
 // htmlFigure is a figure with its chart rendered as inline SVG.
@@ -26,7 +27,7 @@ type htmlRun struct {
 
 type htmlProfile struct {
 	Profile
-	Grids []*grid
+	Tables []*table.Table
 }
 
 // WriteHTML writes the report as one self-contained HTML page: inline CSS
@@ -36,24 +37,18 @@ func WriteHTML(w io.Writer, r *Report) error {
 		*Report
 		Runs       []htmlRun
 		Figures    []htmlFigure
-		Comparison []*grid
+		Comparison []*table.Table
 		Multi      bool
 	}{Report: r, Figures: svgFigures(r.Figures), Multi: len(r.Runs) > 1}
 	for _, run := range r.Runs {
 		hr := htmlRun{Run: run, Figures: svgFigures(run.Figures)}
 		for _, p := range run.Profiles {
-			hp := htmlProfile{Profile: p}
-			for _, g := range []*grid{topGrid(p), churnGrid(p)} {
-				if g != nil {
-					hp.Grids = append(hp.Grids, g)
-				}
-			}
-			hr.Profiles = append(hr.Profiles, hp)
+			hr.Profiles = append(hr.Profiles, htmlProfile{Profile: p, Tables: p.Tables()})
 		}
 		data.Runs = append(data.Runs, hr)
 	}
 	if r.Comparison != nil {
-		data.Comparison = comparisonGrids(r.Comparison)
+		data.Comparison = r.Comparison.Tables()
 	}
 	var b strings.Builder
 	if err := page.Execute(&b, data); err != nil {
@@ -91,11 +86,8 @@ func svgFigures(figs []Figure) []htmlFigure {
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
-	"cellClass": func(align []string, i int) string {
-		if i < len(align) && align[i] == "r" {
-			return "num"
-		}
-		return ""
+	"cellClass": func(t *table.Table, i int) string {
+		return [...]string{"", "num", "name"}[min(int(t.AlignOf(i)), 2)]
 	},
 }).Parse(pageHTML))
 
@@ -154,7 +146,7 @@ details.notes summary { cursor: pointer; }
 <div class="charts">
 {{range .Figures}}{{template "figure" .}}{{end}}
 </div>
-{{range .Comparison}}{{template "grid" .}}{{end}}
+{{range .Comparison}}{{template "table" .}}{{end}}
 {{with .Report.Comparison}}{{range $i, $n := .Notes}}<p class="notes">[{{inc $i}}] {{$n}}</p>{{end}}{{range .Warnings}}<p class="warn">{{.}}</p>{{end}}{{end}}
 </section>
 <section id="summary">
@@ -187,7 +179,7 @@ details.notes summary { cursor: pointer; }
 </details>
 {{end}}{{range .Profiles}}<h3>Profile: {{.Kind}}</h3>
 {{with .Err}}<p class="warn">{{.}}</p>{{end}}
-{{range .Grids}}{{template "grid" .}}{{end}}
+{{range .Tables}}{{template "table" .}}{{end}}
 {{else}}<p class="notes">No profiles are attached to this run.</p>
 {{end}}{{end}}
 {{define "figure"}}<figure id="fig-{{.Name}}"{{if .Half}} class="half"{{end}}>
@@ -195,22 +187,23 @@ details.notes summary { cursor: pointer; }
 <figcaption>{{.Caption}}</figcaption>
 </figure>
 {{end}}
-{{define "grid"}}<table>
-{{with .Caption}}<caption>{{.}}</caption>{{end}}
-<thead><tr>{{range $i, $h := .Head}}<th class="{{cellClass $.Align $i}}">{{$h}}</th>{{end}}</tr></thead>
+{{define "table"}}<table>
+{{with .Caption}}<caption>{{range $i, $c := .}}{{if $i}}<br>{{end}}{{$c}}{{end}}</caption>{{end}}
+<thead><tr>{{range $i, $h := .Head}}<th class="{{cellClass $ $i}}">{{$h}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Rows}}<tr>{{range $i, $c := .}}<td class="{{cellClass $.Align $i}}">{{$c}}</td>{{end}}</tr>
+{{range .Rows}}<tr>{{range $i, $c := .}}<td class="{{cellClass $ $i}}">{{$c}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
 {{range .Notes}}<p class="notes">{{.}}</p>{{end}}
+{{range $i, $f := .Footnotes}}<p class="notes">[{{inc $i}}] {{$f}}</p>{{end}}
 {{end}}
 {{define "summary"}}<table>
 <thead><tr><th></th>{{range .Runs}}<th>{{.Summary.File}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Table}}<tr><th colspan="{{len $.Runs | inc}}">{{.Title}}</th></tr>
-{{range .Rows}}<tr><td>{{.Name}}</td>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>
+{{range .Table.Groups}}<tr><th colspan="{{len $.Runs | inc}}">{{.Title}}</th></tr>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}{{end}}</tbody>
 </table>
-{{range $i, $f := .Footnotes}}<p class="notes">[{{inc $i}}] {{$f}}</p>
+{{range $i, $f := .Table.Footnotes}}<p class="notes">[{{inc $i}}] {{$f}}</p>
 {{end}}{{end}}
 `

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/compare"
+	"github.com/gcprobe/gcprobe/analyze/table"
 )
 
 // WriteMarkdown writes the report as GitHub-flavoured Markdown and its
@@ -102,7 +103,7 @@ func (m *mdWriter) run(r *Run, h string) {
 		}
 	}
 	for _, w := range r.Summary.Warnings {
-		m.printf("> **Warning:** %s\n\n", md(w))
+		m.printf("> **Warning:** %s\n\n", md(w.Error()))
 	}
 	for _, n := range r.Summary.Notes {
 		m.printf("> Note from the record: %s\n\n", md(n))
@@ -115,10 +116,8 @@ func (m *mdWriter) run(r *Run, h string) {
 		if p.Err != "" {
 			m.printf("> %s\n\n", md(p.Err))
 		}
-		for _, g := range []*grid{topGrid(p), churnGrid(p)} {
-			if g != nil {
-				m.grid(g)
-			}
+		for _, t := range p.Tables() {
+			m.table(t)
 		}
 	}
 }
@@ -143,37 +142,10 @@ func (m *mdWriter) figure(f Figure) {
 	m.printf("![%s](%s)\n\n*%s*\n\n", md(f.Title), linkPath(path.Join(m.link, name)), md(f.Caption))
 }
 
-func (m *mdWriter) grid(g *grid) {
-	if g.Caption != "" {
-		m.printf("**%s**\n\n", md(g.Caption))
-	}
-	m.printf("|")
-	for _, h := range g.Head {
-		m.printf(" %s |", md(h))
-	}
-	m.printf("\n|")
-	for i := range g.Head {
-		if i < len(g.Align) && g.Align[i] == "r" {
-			m.printf("---:|")
-		} else {
-			m.printf("---|")
-		}
-	}
+// table writes a table as gcprobe's other Markdown output does.
+func (m *mdWriter) table(t *table.Table) {
+	table.WriteMarkdown(&m.b, t)
 	m.printf("\n")
-	for _, r := range g.Rows {
-		m.printf("|")
-		for _, c := range r {
-			m.printf(" %s |", md(c))
-		}
-		m.printf("\n")
-	}
-	m.printf("\n")
-	for _, n := range g.Notes {
-		m.printf("- %s\n", md(n))
-	}
-	if len(g.Notes) > 0 {
-		m.printf("\n")
-	}
 }
 
 func (m *mdWriter) summary(r *Report) {
@@ -182,21 +154,21 @@ func (m *mdWriter) summary(r *Report) {
 		m.printf(" %s |", md(run.Summary.File))
 	}
 	m.printf("\n|---|%s\n", strings.Repeat("---|", len(r.Runs)))
-	for _, sec := range r.Table {
-		m.printf("| **%s** |%s\n", md(sec.Title), strings.Repeat(" |", len(r.Runs)))
-		for _, row := range sec.Rows {
-			m.printf("| %s |", md(row.Name))
-			for _, c := range row.Cells {
+	for _, g := range r.Table.Groups() {
+		m.printf("| **%s** |%s\n", md(g.Title), strings.Repeat(" |", len(r.Runs)))
+		for _, row := range g.Rows {
+			m.printf("|")
+			for _, c := range row {
 				m.printf(" %s |", md(c))
 			}
 			m.printf("\n")
 		}
 	}
 	m.printf("\n")
-	for i, f := range r.Footnotes {
+	for i, f := range r.Table.Footnotes {
 		m.printf("%d. %s\n", i+1, md(f))
 	}
-	if len(r.Footnotes) > 0 {
+	if len(r.Table.Footnotes) > 0 {
 		m.printf("\n")
 	}
 }

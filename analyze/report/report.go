@@ -7,12 +7,22 @@
 // write it: [WriteHTML] one self-contained page (inline SVG and CSS, nothing
 // fetched from the network, every string escaped by html/template), and
 // [WriteMarkdown] GitHub-flavoured Markdown with PNG charts beside it.
+//
+// The report computes no figure of its own: it renders the values of the
+// packages that own them. Each figure is a cell of a [table.Table] from the
+// package that computed it — summary.Table for the summaries side by side,
+// profiles' View.Layout for a profile, compare's Comparison.Tables for a
+// comparison — and the renderers lay out only those tables; verdicts come
+// from summary, the recommendation and warnings from compare, and the
+// comparison's input from compare.FromSummary, as gcprobe compare makes it.
+// A new section (memory classes, trace analysis, a multi-run verdict) is a
+// Table, or a field of Run or Report holding one, computed where its figures
+// are, and a line in each renderer that writes it.
 package report
 
 import (
 	"context"
 	"fmt"
-	"math"
 	"path/filepath"
 	"strings"
 
@@ -20,6 +30,7 @@ import (
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/profiles"
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/analyze/table"
 	"github.com/gcprobe/gcprobe/record"
 )
 
@@ -41,9 +52,8 @@ type Options struct {
 type Report struct {
 	Title string
 	Runs  []*Run
-	// Table and Footnotes are the summaries side by side.
-	Table     []summary.Section
-	Footnotes []string
+	// Table is the summaries side by side, as summary lays them out.
+	Table *table.Table
 	// Comparison is set for several runs; ComparisonNote says why it is
 	// missing when it could not be computed.
 	Comparison     *compare.Comparison
@@ -75,6 +85,25 @@ type Profile struct {
 	Err string
 }
 
+// Tables are the profile's tables as profiles lays them out (what gcprobe
+// analyze prints), each captioned first with the profile they come from.
+func (p Profile) Tables() []*table.Table {
+	var views []profiles.View
+	if p.Top != nil {
+		views = append(views, p.Top)
+	}
+	if p.Churn != nil {
+		views = append(views, p.Churn)
+	}
+	var ts []*table.Table
+	for _, v := range views {
+		t := v.Layout()
+		t.Caption = append([]string{fmt.Sprintf("%s profile %s", p.Kind, p.Path)}, t.Caption...)
+		ts = append(ts, t)
+	}
+	return ts
+}
+
 // Build computes a report from run records.
 func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 	if opts.TopN == 0 {
@@ -92,16 +121,16 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 		if len(runs) > 1 {
 			prefix = fmt.Sprintf("run%d-", i+1)
 		}
-		rr := &Run{Header: run.Header, Summary: s, Verdict: Sentence(s.Verdict()), Profiles: runProfiles(ctx, run, opts.TopN)}
+		rr := &Run{Header: run.Header, Summary: s, Verdict: Sentence(s.Verdict()), Profiles: runProfiles(ctx, s, opts.TopN)}
 		if len(runs) <= opts.MaxRunCharts {
-			rr.Figures = runFigures(run, prefix)
+			rr.Figures = runFigures(s, prefix)
 		}
 		r.Runs = append(r.Runs, rr)
 	}
 	if len(runs) > opts.MaxRunCharts {
 		r.Notes = append(r.Notes, fmt.Sprintf("Charts of single runs are left out for more than %d runs: run gcprobe report on one record to see its charts.", opts.MaxRunCharts))
 	}
-	r.Table, r.Footnotes = summary.Table(sums)
+	r.Table = summary.Table(sums)
 	if len(runs) > 1 {
 		r.compare(runs, sums, opts)
 	}
@@ -125,24 +154,24 @@ func Sentence(clauses []string) string {
 	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
-func runProfiles(ctx context.Context, run *record.Run, n int) []Profile {
+// runProfiles reads the profiles the summary lists (paths relative to the
+// record's directory) and lays out their tables.
+func runProfiles(ctx context.Context, s summary.Summary, n int) []Profile {
 	// The last profile of each kind (the one taken at the end).
 	last := map[string]record.Profile{}
 	var kinds []string
-	for _, e := range run.Events {
-		if p := e.Profile; p != nil {
-			if _, ok := last[p.Kind]; !ok {
-				kinds = append(kinds, p.Kind)
-			}
-			last[p.Kind] = *p
+	for _, p := range s.Profiles {
+		if _, ok := last[p.Kind]; !ok {
+			kinds = append(kinds, p.Kind)
 		}
+		last[p.Kind] = p
 	}
 	var out []Profile
 	for _, k := range kinds {
 		rp := last[k]
 		path := rp.Path
 		if !filepath.IsAbs(path) {
-			path = filepath.Join(filepath.Dir(run.File), path)
+			path = filepath.Join(filepath.Dir(s.File), path)
 		}
 		pv := Profile{Kind: rp.Kind, Path: rp.Path}
 		prof, err := profiles.Load(ctx, path, profiles.LoadOptions{})
@@ -185,14 +214,16 @@ var compareMetrics = []string{"gc.cpu", "rss.peak", "heap.goal", "pause.p99", "l
 func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Options) {
 	in := make([]compare.Run, len(runs))
 	for i, run := range runs {
-		in[i] = compare.Run{File: run.File, Config: compare.ConfigOf(run.Header), Metrics: sums[i].Metrics()}
+		in[i] = compare.FromSummary(run, sums[i])
 	}
 	c, err := compare.Compute(in, compare.Options{Budgets: opts.Budgets})
 	if err != nil && opts.Budgets != nil {
 		// A budget these runs cannot answer (a metric they did not
 		// measure, a value in the wrong unit) costs the recommendation,
 		// not the comparison.
-		r.ComparisonNote = "no recommendation: " + err.Error()
+		// The note speaks to the reader of gcprobe report --budget,
+		// whose budgets Options.Budgets are.
+		r.ComparisonNote = "no recommendation: " + compare.WithFlag("--budget", err).Error()
 		c, err = compare.Compute(in, compare.Options{})
 	}
 	if err != nil {
@@ -289,9 +320,6 @@ func direction(m compare.MetricInfo) string {
 	}
 	return "Higher is better"
 }
-
-// finite reports whether a confidence bound is usable.
-func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
 
 // severalRuns names a comparison for a title: "readstates, 6 configurations
 // × 5 runs" for a sweep of one workload, "3 configurations, 7 runs"

@@ -301,3 +301,35 @@ func TestMarkdownLinkWithSpace(t *testing.T) {
 		t.Errorf("image links are not escaped:\n%.600s", b.String())
 	}
 }
+
+// TestCutShortRunWarned: the report's comparison warns about a run that did
+// not end normally, as gcprobe compare does, since both build their input
+// the same way.
+func TestCutShortRunWarned(t *testing.T) {
+	sweep, _ := filepath.Glob("testdata/sweep/*.jsonl")
+	slices.Sort(sweep)
+	var runs []*record.Run
+	for _, p := range sweep[:4] {
+		r, err := record.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, r)
+	}
+	cut := *runs[0]
+	cut.Events = cut.Events[:len(cut.Events)-1] // drop the end event
+	runs[0] = &cut
+	rep := Build(context.Background(), runs, Options{})
+	var md, html strings.Builder
+	if err := WriteMarkdown(&md, rep, t.TempDir(), "charts"); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&html, rep); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"markdown": md.String(), "html": html.String()} {
+		if !strings.Contains(out, "did not end normally (cut short: no end event)") {
+			t.Errorf("%s report does not warn about the cut-short run", name)
+		}
+	}
+}

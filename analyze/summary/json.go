@@ -11,8 +11,9 @@ import (
 // writes it.
 type jsonSummary struct {
 	Summary
-	Metrics []Metric `json:"metrics"`
-	Verdict []string `json:"verdict,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+	Metrics  []Metric `json:"metrics"`
+	Verdict  []string `json:"verdict,omitempty"`
 }
 
 // WriteJSON writes the summaries as an indented JSON array, each with its
@@ -21,9 +22,18 @@ type jsonSummary struct {
 func WriteJSON(w io.Writer, sums []Summary) error {
 	out := make([]jsonSummary, len(sums))
 	for i, s := range sums {
-		out[i] = jsonSummary{Summary: record.Finite(s), Metrics: s.Metrics(), Verdict: s.Verdict()}
+		out[i] = jsonSummary{Summary: record.Finite(s), Warnings: messages(s.Warnings), Metrics: s.Metrics(), Verdict: s.Verdict()}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// messages are the errors' texts.
+func messages(errs []error) []string {
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -40,7 +41,7 @@ type Latency struct {
 	// InGC.P99 so that a reader can tell pauses from GC CPU use.
 	LongestPause float64 `json:"longest_pause_seconds"`
 
-	warnings []string
+	warnings []error
 }
 
 // Part is the latency of the intervals inside (or outside) GC cycles.
@@ -198,29 +199,29 @@ func (l *Latency) Comparable() bool {
 func (l *Latency) warn(gcs int) {
 	switch {
 	case l.Requests == 0:
-		l.warnings = append(l.warnings, "the latency intervals hold no requests")
+		l.warnings = append(l.warnings, errors.New("the latency intervals hold no requests"))
 		return
 	case gcs > 0 && !l.Split:
-		l.warnings = append(l.warnings, "the source did not record when GC cycles started and ended, so latency inside and outside GC cycles is not computed")
+		l.warnings = append(l.warnings, errors.New("the source did not record when GC cycles started and ended, so latency inside and outside GC cycles is not computed"))
 	case l.Split && l.InGC.Intervals == 0:
-		l.warnings = append(l.warnings, "no latency interval overlapped a GC cycle")
+		l.warnings = append(l.warnings, errors.New("no latency interval overlapped a GC cycle"))
 	case l.Split && l.InGC.Intervals < minPart:
-		l.warnings = append(l.warnings, fmt.Sprintf("only %d latency intervals overlapped a GC cycle: latency inside GC is rough", l.InGC.Intervals))
+		l.warnings = append(l.warnings, fmt.Errorf("only %d latency intervals overlapped a GC cycle: latency inside GC is rough", l.InGC.Intervals))
 	}
 	if l.Split && l.InGC.Intervals > 0 && l.OutGC.Intervals < minPart {
-		l.warnings = append(l.warnings, fmt.Sprintf("only %d of %d latency intervals fell outside every GC cycle: GC ran nearly all the time, so inside and outside GC are not compared",
+		l.warnings = append(l.warnings, fmt.Errorf("only %d of %d latency intervals fell outside every GC cycle: GC ran nearly all the time, so inside and outside GC are not compared",
 			l.OutGC.Intervals, l.InGC.Intervals+l.OutGC.Intervals))
 	}
 	if l.Split && l.Slow.Listed == 0 && l.Slow.Estimated >= 1 {
-		l.warnings = append(l.warnings, "the record lists no slow requests (no Slowest lists), so their overlap with GC cycles is unknown")
+		l.warnings = append(l.warnings, errors.New("the record lists no slow requests (no Slowest lists), so their overlap with GC cycles is unknown"))
 	} else if l.Slow.Listed > 0 && float64(l.Slow.Listed) < 0.5*l.Slow.Estimated {
-		l.warnings = append(l.warnings, fmt.Sprintf("the slowest-request lists hold %d of about %.0f requests above p99: the share in GC is over those listed", l.Slow.Listed, l.Slow.Estimated))
+		l.warnings = append(l.warnings, fmt.Errorf("the slowest-request lists hold %d of about %.0f requests above p99: the share in GC is over those listed", l.Slow.Listed, l.Slow.Estimated))
 	}
 	if l.Errors > 0 {
 		l.warnings = append(l.warnings, fmt.Sprintf("%d requests got no response (see the notes for why); they are not in the latency figures", l.Errors))
 	}
 	if l.Dropped > 0 {
-		l.warnings = append(l.warnings, fmt.Sprintf("%d requests could not start on time (all workers busy); their latency counts from their intended start", l.Dropped))
+		l.warnings = append(l.warnings, fmt.Errorf("%d requests could not start on time (all workers busy); their latency counts from their intended start", l.Dropped))
 	}
 }
 

@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"errors"
 	"math"
 	"sort"
 	"time"
@@ -62,12 +63,16 @@ type Summary struct {
 	// Latency is set for runs with latency events (scenarios).
 	Latency *Latency `json:"latency,omitempty"`
 
+	// Timeline is what the run's charts draw over time (not in the JSON:
+	// it grows with the run).
+	Timeline Timeline `json:"-"`
+
 	Profiles []record.Profile `json:"profiles,omitempty"`
 	// Notes are the record's own notes ("warning: lost 3 pauses").
 	Notes []string `json:"notes,omitempty"`
 	// Warnings are doubts about the figures found while summarising; they
-	// render as footnotes.
-	Warnings []string `json:"warnings,omitempty"`
+	// render as footnotes (JSON: their messages, see WriteJSON).
+	Warnings []error `json:"-"`
 }
 
 // Settings are the GC-relevant environment variables; "" means not set.
@@ -183,6 +188,7 @@ func Compute(run *record.Run) Summary {
 		s.Notes = append(s.Notes, n.Level+": "+n.Message)
 	}
 	s.Profiles = ev.profiles
+	s.Timeline = timeline(ev, s.DurationSeconds)
 	s.warn(ev)
 	return s
 }
@@ -291,6 +297,24 @@ func (s *Summary) ending(run *record.Run) {
 	default:
 		s.Ended = endWords(end)
 	}
+}
+
+// Incomplete says how a run that did not end as planned ended: "cut short:
+// no end event", or the end's reason ("interrupted", "lost", "error: ...")
+// when gcprobe or the user stopped it early or the process went away. It is
+// "" for a run that ended normally (exited, was killed by a signal, stopped
+// after --duration, or is an imported log), whose figures cover the run.
+func (s Summary) Incomplete() string {
+	switch e := s.End; {
+	case e == nil:
+		return "cut short: no end event"
+	case e.Reason == record.EndInterrupted, e.Reason == record.EndError, e.Reason == record.EndLost:
+		if e.Error != "" {
+			return e.Reason + ": " + e.Error
+		}
+		return e.Reason
+	}
+	return ""
 }
 
 func endWords(e *record.End) string {
@@ -504,16 +528,16 @@ func (s *Summary) warn(ev events) {
 	c := s.Cycles
 	switch {
 	case c.Total == 0 && c.From == "" && len(ev.samples) == 0:
-		s.Warnings = append(s.Warnings, "the record has no samples and no GC events: nothing was measured")
+		s.Warnings = append(s.Warnings, errors.New("the record has no samples and no GC events: nothing was measured"))
 	case c.Total == 0:
-		s.Warnings = append(s.Warnings, "no GC cycles observed")
+		s.Warnings = append(s.Warnings, errors.New("no GC cycles observed"))
 	case c.Periodic == c.Total:
-		s.Warnings = append(s.Warnings, "all cycles were periodic 2-minute GCs — the heap is not growing fast enough to trigger the pacer")
+		s.Warnings = append(s.Warnings, errors.New("all cycles were periodic 2-minute GCs — the heap is not growing fast enough to trigger the pacer"))
 	}
 	if s.Pauses.Method == PauseCycles && s.Pauses.Count < 100 && s.Pauses.Count > 1 {
-		s.Warnings = append(s.Warnings, "pause p99 is over only "+itoa(s.Pauses.Count)+" cycles: it is close to the maximum")
+		s.Warnings = append(s.Warnings, errors.New("pause p99 is over only "+itoa(s.Pauses.Count)+" cycles: it is close to the maximum"))
 	}
 	if s.Pauses.Method == PauseHist && s.Pauses.Count < 100 && s.Pauses.Count > 1 {
-		s.Warnings = append(s.Warnings, "pause p99 is over only "+itoa(s.Pauses.Count)+" pauses: it is close to the maximum")
+		s.Warnings = append(s.Warnings, errors.New("pause p99 is over only "+itoa(s.Pauses.Count)+" pauses: it is close to the maximum"))
 	}
 }

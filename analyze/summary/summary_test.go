@@ -188,7 +188,7 @@ func TestWarnings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := computeGen(t, tt.gen())
-			if !strings.Contains(strings.Join(s.Warnings, "\n"), tt.want) {
+			if !strings.Contains(strings.Join(messages(s.Warnings), "\n"), tt.want) {
 				t.Errorf("warnings %q lack %q", s.Warnings, tt.want)
 			}
 		})
@@ -370,7 +370,7 @@ func TestVerdictWhenGCRunsAllTheTime(t *testing.T) {
 	l := s.Latency
 	l.warnings = nil
 	l.warn(170)
-	if w := strings.Join(l.warnings, "; "); !strings.Contains(w, "only 1 of 170 latency intervals fell outside every GC cycle") {
+	if w := strings.Join(messages(l.warnings), "; "); !strings.Contains(w, "only 1 of 170 latency intervals fell outside every GC cycle") {
 		t.Errorf("warnings %q", w)
 	}
 }

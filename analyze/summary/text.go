@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gcprobe/gcprobe/analyze/table"
 	"github.com/gcprobe/gcprobe/analyze/texttab"
 	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/units"
@@ -18,28 +19,29 @@ import (
 // notes, and its verdict. Several runs get numbered columns, named above the
 // table with what every run shares.
 func WriteText(w io.Writer, sums []Summary) error {
-	secs, notes := Table(sums)
+	t := Table(sums)
 	var b strings.Builder
 	tb := texttab.Table{}
+	groups := t.Groups()
 	if len(sums) == 1 {
 		tb.Row("", sums[0].File)
 	} else {
-		secs = sideBySide(&b, sums, secs)
+		groups = sideBySide(&b, sums, groups)
 		head := []string{""}
 		for i := range sums {
 			head = append(head, fmt.Sprintf("#%d", i+1))
 		}
 		tb.Row(head...)
 	}
-	for _, sec := range secs {
+	for _, g := range groups {
 		tb.Title("")
-		tb.Title(sec.Title)
-		for _, r := range sec.Rows {
-			tb.Row(append([]string{"  " + r.Name}, r.Cells...)...)
+		tb.Title(g.Title)
+		for _, r := range g.Rows {
+			tb.Row(append([]string{"  " + r[0]}, r[1:]...)...)
 		}
 	}
 	tb.WriteTo(&b)
-	for i, f := range notes {
+	for i, f := range t.Footnotes {
 		fmt.Fprintf(&b, "[%d] %s\n", i+1, f)
 	}
 	for i, s := range sums {
@@ -64,23 +66,23 @@ func WriteText(w io.Writer, sums []Summary) error {
 
 // sideBySide prepares several runs' text: it names each run's column
 // (#1 file: what) and prints rows of the run section that every run shares
-// once, above the table; it returns the sections left for the table.
-func sideBySide(b *strings.Builder, sums []Summary, secs []Section) []Section {
+// once, above the table; it returns the groups left for the table.
+func sideBySide(b *strings.Builder, sums []Summary, groups []table.Group) []table.Group {
 	for i, s := range sums {
 		fmt.Fprintf(b, "#%d %s: %s\n", i+1, s.File, What(s))
 	}
-	var out []Section
-	for _, sec := range secs {
-		if sec.Title != "run" {
-			out = append(out, sec)
+	var out []table.Group
+	for _, g := range groups {
+		if g.Title != "run" {
+			out = append(out, g)
 			continue
 		}
-		kept := Section{Title: sec.Title}
-		for _, r := range sec.Rows {
+		kept := table.Group{Title: g.Title}
+		for _, r := range g.Rows {
 			switch {
-			case r.Name == "what":
-			case allSame(r.Cells):
-				fmt.Fprintf(b, "%s: %s\n", r.Name, r.Cells[0])
+			case r[0] == "what":
+			case allSame(r[1:]):
+				fmt.Fprintf(b, "%s: %s\n", r[0], r[1])
 			default:
 				kept.Rows = append(kept.Rows, r)
 			}
@@ -101,49 +103,38 @@ func allSame(cells []string) bool {
 	return true
 }
 
-// Section is a titled group of rows of the summary table.
-type Section struct {
-	Title string
-	Rows  []Row
-}
-
-// Row is one figure: its name and a formatted cell per summary. A cell may
-// end in a footnote mark " [n]", n counting from 1 in Table's footnotes.
-type Row struct {
-	Name  string
-	Cells []string
-}
-
-// Table lays out summaries side by side, as every renderer shows them
-// (text here; HTML and Markdown in reports), with the footnotes that say how
-// figures were measured.
-func Table(sums []Summary) (secs []Section, footnotes []string) {
-	var fn footnoter
-	for _, sec := range sections(sums) {
-		out := Section{Title: sec.title}
-		for _, r := range sec.rows {
-			row := Row{Name: r.name}
-			for _, s := range sums {
-				row.Cells = append(row.Cells, r.cell(s, &fn))
-			}
-			out.Rows = append(out.Rows, row)
-		}
-		secs = append(secs, out)
+// Table lays out summaries side by side, as every renderer shows them (text
+// here; HTML and Markdown in reports): a head of the runs' files, a section
+// per topic (run, GC, memory, latency), a row per figure with its name and a
+// formatted cell per summary, and the footnotes that say how figures were
+// measured. A cell may end in a footnote mark " [n]", n counting from 1 in
+// the table's Footnotes.
+//
+// A new figure is a row in sections below; a new topic a section there.
+func Table(sums []Summary) *table.Table {
+	t := &table.Table{Head: []string{""}}
+	for _, s := range sums {
+		t.Head = append(t.Head, s.File)
 	}
-	return secs, fn.texts
+	fn := footnoter{&t.Footnotes}
+	for _, sec := range sections(sums) {
+		t.Section(sec.title)
+		for _, r := range sec.rows {
+			row := []string{r.name}
+			for _, s := range sums {
+				row = append(row, r.cell(s, &fn))
+			}
+			t.Row(row...)
+		}
+	}
+	return t
 }
 
-// footnotes numbers distinct texts in the order they are first cited.
-type footnoter struct{ texts []string }
+// footnoter cites footnotes as " [n]" marks.
+type footnoter struct{ notes *table.Footnotes }
 
 func (f *footnoter) cite(text string) string {
-	for i, t := range f.texts {
-		if t == text {
-			return fmt.Sprintf(" [%d]", i+1)
-		}
-	}
-	f.texts = append(f.texts, text)
-	return fmt.Sprintf(" [%d]", len(f.texts))
+	return fmt.Sprintf(" [%d]", f.notes.Cite(text))
 }
 
 type section struct {

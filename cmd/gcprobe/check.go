@@ -38,7 +38,7 @@ func cmdCheck(ctx context.Context, io stdio, args []string) error {
 	}
 	limits, err := compare.ParseLimits(*max)
 	if err != nil {
-		return usageErrorf("check: %v", err)
+		return usageErrorf("check: %v", compare.WithFlag("--max", err))
 	}
 	if len(*baseline) == 0 {
 		return usageErrorf("check: --baseline is required: the runs to compare with")
@@ -59,7 +59,7 @@ func cmdCheck(ctx context.Context, io stdio, args []string) error {
 	}
 	res, err := compare.Check(old, new, limits, *alpha)
 	if err != nil {
-		return fmt.Errorf("check: %w", err)
+		return fmt.Errorf("check: %w", compare.WithFlag("--max", err))
 	}
 	if err := compare.WriteCheck(io.out, res); err != nil {
 		return err

@@ -77,7 +77,7 @@ func cmdCompare(ctx context.Context, io stdio, args []string) error {
 	}
 	if *budget != "" {
 		if opts.Budgets, err = compare.ParseBudgets(*budget); err != nil {
-			return usageErrorf("compare: %v", budgetErr(err))
+			return usageErrorf("compare: %v", compare.WithFlag("--budget", err))
 		}
 	}
 	if fs.NArg() == 0 {
@@ -89,18 +89,10 @@ func cmdCompare(ctx context.Context, io stdio, args []string) error {
 	}
 	c, err := compare.Compute(runs, opts)
 	if err != nil {
-		return fmt.Errorf("compare: %w", err)
+		// A budget that these runs cannot answer names its flag.
+		return fmt.Errorf("compare: %w", compare.WithFlag("--budget", err))
 	}
 	return write(c)
-}
-
-// budgetErr prefixes a flag name when the error has none.
-func budgetErr(err error) error {
-	var u *compare.UnknownMetricError
-	if errors.As(err, &u) || strings.HasPrefix(err.Error(), "--") {
-		return err
-	}
-	return fmt.Errorf("--budget: %w", err)
 }
 
 // loadRuns reads records from files and directories, naming each one that

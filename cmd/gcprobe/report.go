@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/report"
-	"github.com/gcprobe/gcprobe/record"
 )
 
 const reportHelp = `Write a ticket-ready report of one or more run records (or directories of
@@ -50,11 +48,11 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 	if *budget != "" {
 		b, err := compare.ParseBudgets(*budget)
 		if err != nil {
-			return usageErrorf("report: %v", budgetErr(err))
+			return usageErrorf("report: %v", compare.WithFlag("--budget", err))
 		}
 		budgets = b
 	}
-	runs, problems := readRuns(fs.Args())
+	runs, problems := compare.ReadRecords(fs.Args())
 	for _, p := range problems {
 		fmt.Fprintf(io.err, "gcprobe: %v\n", p)
 	}
@@ -73,30 +71,6 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 		return exitStatus(1)
 	}
 	return nil
-}
-
-// readRuns reads records named directly and every *.jsonl directly inside a
-// directory, in name order.
-func readRuns(args []string) (runs []*record.Run, problems []error) {
-	for _, a := range args {
-		files := []string{a}
-		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
-			files, _ = filepath.Glob(filepath.Join(a, "*.jsonl"))
-			slices.Sort(files)
-			if len(files) == 0 {
-				problems = append(problems, fmt.Errorf("%s: no run records (*.jsonl) in this directory", a))
-			}
-		}
-		for _, f := range files {
-			run, err := record.ReadFile(f)
-			if err != nil {
-				problems = append(problems, err)
-				continue
-			}
-			runs = append(runs, run)
-		}
-	}
-	return runs, problems
 }
 
 func writeReport(rep *report.Report, out, format, chartsDir string) error {

@@ -64,15 +64,8 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 	if len(command) == 0 {
 		return usageErrorf("run: no command given after -- (see gcprobe run --help)")
 	}
-	if *gogc != "" {
-		if _, err := units.ParseGOGC(*gogc); err != nil {
-			return usageErrorf("run: --gogc: %v", err)
-		}
-	}
-	if *memLimit != "" {
-		if _, err := units.ParseMemLimit(*memLimit); err != nil {
-			return usageErrorf("run: --memlimit: %v", err)
-		}
+	if err := checkGCFlags("run", *gogc, *memLimit); err != nil {
+		return err
 	}
 	if *duration < 0 {
 		return usageErrorf("run: --duration must not be negative")
@@ -141,4 +134,20 @@ func safeName(s string) string {
 		return "cmd"
 	}
 	return s
+}
+
+// checkGCFlags validates --gogc and --memlimit, which run and scenario run
+// both take, naming the flag in the error.
+func checkGCFlags(cmd, gogc, memLimit string) error {
+	if gogc != "" {
+		if _, err := units.ParseGOGC(gogc); err != nil {
+			return usageErrorf("%s: --gogc: %v", cmd, err)
+		}
+	}
+	if memLimit != "" {
+		if _, err := units.ParseMemLimit(memLimit); err != nil {
+			return usageErrorf("%s: --memlimit: %v", cmd, err)
+		}
+	}
+	return nil
 }

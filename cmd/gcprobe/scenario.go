@@ -17,7 +17,6 @@ import (
 	"github.com/gcprobe/gcprobe/profiler/host"
 	"github.com/gcprobe/gcprobe/record"
 	"github.com/gcprobe/gcprobe/scenarios"
-	"github.com/gcprobe/gcprobe/units"
 )
 
 const scenarioHelp = `Run a built-in workload and record its GC and request latency.
@@ -261,15 +260,8 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *gogc != "" {
-		if _, err := units.ParseGOGC(*gogc); err != nil {
-			return usageErrorf("scenario run: --gogc: %v", err)
-		}
-	}
-	if *memLimit != "" {
-		if _, err := units.ParseMemLimit(*memLimit); err != nil {
-			return usageErrorf("scenario run: --memlimit: %v", err)
-		}
+	if err := checkGCFlags("scenario run", *gogc, *memLimit); err != nil {
+		return err
 	}
 	if *interval < 10*time.Millisecond {
 		return usageErrorf("scenario run: --interval must be at least 10ms")

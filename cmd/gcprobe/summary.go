@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/record"
 )
@@ -56,12 +57,13 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 	return nil
 }
 
-// readRunsOrStdin reads records as readRuns does, and "-" from stdin (once).
+// readRunsOrStdin reads records as compare.ReadRecords does, and "-" from
+// stdin (once).
 func readRunsOrStdin(io stdio, args []string) (runs []*record.Run, problems []error) {
 	stdin := false
 	for _, a := range args {
 		if a != "-" {
-			r, p := readRuns([]string{a})
+			r, p := compare.ReadRecords([]string{a})
 			runs, problems = append(runs, r...), append(problems, p...)
 			continue
 		}

@@ -105,21 +105,7 @@ func (p Point) fileStem() string {
 
 // memText spells a normalized memory limit with the largest exact binary
 // unit.
-func memText(m string) string {
-	n, err := strconv.ParseUint(m, 10, 64)
-	if err != nil {
-		return m
-	}
-	for _, u := range []struct {
-		s string
-		m uint64
-	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n >= u.m && n%u.m == 0 { // 0 is "0B", not "0TiB"
-			return strconv.FormatUint(n/u.m, 10) + u.s
-		}
-	}
-	return m + "B"
-}
+func memText(m string) string { return units.ExactBytes(m) }
 
 // Job is one run of the sweep.
 type Job struct {
