@@ -218,7 +218,7 @@ func (l *Latency) warn(gcs int) {
 		l.warnings = append(l.warnings, fmt.Errorf("the slowest-request lists hold %d of about %.0f requests above p99: the share in GC is over those listed", l.Slow.Listed, l.Slow.Estimated))
 	}
 	if l.Errors > 0 {
-		l.warnings = append(l.warnings, fmt.Sprintf("%d requests got no response (see the notes for why); they are not in the latency figures", l.Errors))
+		l.warnings = append(l.warnings, fmt.Errorf("%d requests got no response (see the notes for why); they are not in the latency figures", l.Errors))
 	}
 	if l.Dropped > 0 {
 		l.warnings = append(l.warnings, fmt.Errorf("%d requests could not start on time (all workers busy); their latency counts from their intended start", l.Dropped))
