@@ -173,3 +173,19 @@ func TestRunLoadSteps(t *testing.T) {
 		t.Errorf("steps table %v, want 40 requests at 100/s then 120 at 300/s:\n%s", rows, r.stderr)
 	}
 }
+
+func TestSweepLoadBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--load", "http://127.0.0.1:1/", "--out", t.TempDir() + "/s", "scenario", "readstates"}, "--load loads a command's service (-- CMD), not a scenario"},
+		{[]string{"--rate", "100", "--out", t.TempDir() + "/s", "--", "true"}, "--rate needs --load URL"},
+		{[]string{"--load", "http://127.0.0.1:1/", "--rate", "0", "--out", t.TempDir() + "/s", "--", "true"}, "--rate: \"0\" is not a rate"},
+	} {
+		r := gcprobe(t, append([]string{"sweep"}, tc.args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("sweep %v: exit %d, stderr %q; want 2 and %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+}
