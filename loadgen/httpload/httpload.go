@@ -205,6 +205,11 @@ func newWorkers(ctx context.Context, ts []Target, n int) ([]*worker, error) {
 				}
 			}
 			req.ContentLength = int64(len(t.Body))
+			if body := t.Body; len(body) > 0 {
+				// Lets the transport resend the body on a connection the
+				// server had closed while idle.
+				req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+			}
 			w.reqs = append(w.reqs, req)
 			w.bodies = append(w.bodies, t.Body)
 		}

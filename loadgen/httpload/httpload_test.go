@@ -3,6 +3,8 @@ package httpload
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -254,5 +256,27 @@ func TestWaitReady(t *testing.T) {
 	err = WaitReady(context.Background(), "http://"+ln.Addr().String()+"/", 300*time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "malformed HTTP") {
 		t.Errorf("a non-HTTP server: %v", err)
+	}
+}
+
+// TestBodyIsSentEveryTime: a target's body goes out whole with every
+// request, though the request is reused.
+func TestBodyIsSentEveryTime(t *testing.T) {
+	var mu sync.Mutex
+	bodies := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies[fmt.Sprintf("%s %d %s", r.Method, r.ContentLength, b)]++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	tg := targets(t, "PUT "+srv.URL)[0]
+	tg.Body = []byte(`{"k":"v"}`)
+	res, _ := load(t, Config{Targets: []Target{tg}, Rates: []float64{200}, Duration: 300 * time.Millisecond, Connections: 2})
+	mu.Lock()
+	defer mu.Unlock()
+	if n := bodies[`PUT 9 {"k":"v"}`]; len(bodies) != 1 || uint64(n) != res.Steps[0].Measured || n < 50 {
+		t.Errorf("server got %v; want %d times PUT 9 {\"k\":\"v\"}", bodies, res.Steps[0].Measured)
 	}
 }
