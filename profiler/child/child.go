@@ -16,7 +16,13 @@
 //  3. samples the child's RSS, peak RSS (VmHWM) and CPU time through one
 //     gopsutil *process.Process;
 //  4. forwards an interrupt (ctx cancelled) to the child, and stops it after
-//     Options.Duration: SIGTERM, then SIGKILL after a grace period.
+//     Options.Duration: SIGTERM, then SIGKILL after a grace period;
+//  5. runs Options.Load beside it (gcprobe run --load), writing to the same
+//     record, and stops the child when the load is done.
+//
+// It refuses gctrace lines from more than one process (a wrapper that
+// starts several Go programs), and when the command is not a Go binary it
+// samples the Go program the command starts instead.
 //
 // The record ends with an End event saying how the child ended. Every event
 // is flushed as written, so a record cut short by a crash or kill -9 of
