@@ -7,6 +7,7 @@ import (
 	"github.com/gcprobe/gcprobe/profiler/child"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -248,6 +249,13 @@ func (f *loadFlags) args() []string {
 // the service, load it, and say in the record and on status when the rate
 // was not sustained. Per-step latency goes to status.
 func (f *loadFlags) hook(cfg httpload.Config, status io.Writer) func(context.Context, *record.Writer) error {
+	if os.Getenv("GOMAXPROCS") != "" {
+		// The GOMAXPROCS in the environment is the program's (a sweep
+		// sets it so for each run); gcprobe's own load generator must not
+		// be held to it, or its capacity would change with the setting
+		// being compared.
+		runtime.GOMAXPROCS(runtime.NumCPU())
+	}
 	if f.loadCmd != "" {
 		return f.cmdHook(cfg.Duration, status)
 	}
