@@ -16,11 +16,46 @@ import (
 // pointer, slice or map that holds a float with v.
 func Finite[T any](v T) T {
 	rv := reflect.ValueOf(&v).Elem()
+	if !nonFinite(rv) {
+		return v // the common case: nothing to copy
+	}
 	c := finiter{holds: map[reflect.Type]bool{}}
 	if c.holdsFloat(rv.Type()) {
 		rv.Set(c.copy(rv))
 	}
 	return v
+}
+
+// nonFinite reports whether v holds a NaN or infinite float anywhere (v
+// holds no pointer cycle: JSON could not hold one either).
+func nonFinite(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		f := v.Float()
+		return math.IsNaN(f) || math.IsInf(f, 0)
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && nonFinite(v.Elem())
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < v.NumField(); i++ {
+			if t.Field(i).IsExported() && nonFinite(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if nonFinite(v.Index(i)) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if nonFinite(it.Value()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // finiter remembers, for one call of Finite, which types hold floats.

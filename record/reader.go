@@ -211,7 +211,8 @@ func Read(r io.Reader, file string) (*Run, error) {
 	return run, nil
 }
 
-// ReadFile reads the record at path.
+// ReadFile reads the record at path. Every error it returns names path (an
+// *os.PathError, a *SyntaxError, or one that starts with path).
 func ReadFile(path string) (*Run, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gcprobe/gcprobe/analyze/texttab"
+	"github.com/gcprobe/gcprobe/analyze/table"
 )
 
 // Limit is how much worse a metric may get before a check fails, as in
@@ -183,13 +183,14 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 	return res, nil
 }
 
-// WriteCheck writes the check as a table, a verdict line and footnotes.
-func WriteCheck(w io.Writer, r *CheckResult) error {
-	var t texttab.Table
-	for _, col := range []int{2, 3, 4, 5} {
-		t.Align(col, texttab.Right)
+// Table lays the check out: a row per configuration and limit, with the
+// baseline's and the new median, the change, the limit, the U-test's p and
+// the verdict (with the marks of its footnotes, r.Notes).
+func (r *CheckResult) Table() *table.Table {
+	t := &table.Table{
+		Head:  []string{"configuration", "metric", "baseline", "new", "change", "allowed", "p", "verdict"},
+		Align: []table.Align{table.Left, table.Left, table.Right, table.Right, table.Right, table.Right},
 	}
-	t.Row("configuration", "metric", "baseline", "new", "change", "allowed", "p", "verdict")
 	for _, row := range r.Rows {
 		verdict := "ok"
 		switch {
@@ -212,7 +213,12 @@ func WriteCheck(w io.Writer, r *CheckResult) error {
 			FormatValue(row.Metric.Unit, row.Old.Center), FormatValue(row.Metric.Unit, row.New.Center),
 			FormatDelta(row.New.Delta), worseWord(row), p, verdict+marks)
 	}
-	if _, err := t.WriteTo(w); err != nil {
+	return t
+}
+
+// WriteCheck writes the check as a table, a verdict line and footnotes.
+func WriteCheck(w io.Writer, r *CheckResult) error {
+	if err := table.WriteText(w, r.Table(), table.TextOptions{}); err != nil {
 		return err
 	}
 	var b strings.Builder

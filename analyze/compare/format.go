@@ -3,7 +3,8 @@ package compare
 import (
 	"fmt"
 	"math"
-	"strconv"
+
+	"github.com/gcprobe/gcprobe/analyze/table"
 )
 
 // FormatValue formats a value in a metric's unit, as the summary does.
@@ -53,15 +54,7 @@ func FormatVsBase(s, base Stat) string {
 }
 
 // superscript writes n as superscript digits, as benchstat marks footnotes.
-func superscript(n int) string {
-	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-	r := []rune(digits)
-	s := ""
-	for _, c := range strconv.Itoa(n) {
-		s += string(r[c-'0'])
-	}
-	return s
-}
+func superscript(n int) string { return table.Superscript(n) }
 
 // noteMarks is a stat's footnote marks, " ¹ ²", or "".
 func noteMarks(s Stat) string {

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/record"
@@ -52,10 +51,7 @@ func ReadRecords(paths []string) (records []*record.Run, problems []error) {
 		for _, f := range files {
 			r, err := record.ReadFile(f)
 			if err != nil {
-				if !strings.Contains(err.Error(), f) {
-					err = fmt.Errorf("%s: %w", f, err)
-				}
-				problems = append(problems, err)
+				problems = append(problems, err) // it names the file
 				continue
 			}
 			records = append(records, r)

@@ -54,7 +54,7 @@ func (c cycles) caption() string {
 // runFigures draws the charts of one run from its summary's timeline;
 // prefix makes names unique.
 func runFigures(s summary.Summary, prefix string) []Figure {
-	tl := s.Timeline
+	tl := s.Timeline()
 	c := cyclesOf(tl)
 	var figs []Figure
 	add := func(name, title, caption string, ch chart.Chart, ok bool) {

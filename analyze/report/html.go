@@ -86,6 +86,8 @@ func svgFigures(figs []Figure) []htmlFigure {
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
+	// sup marks a comparison's footnote as its cells cite it.
+	"sup": table.Superscript,
 	"cellClass": func(t *table.Table, i int) string {
 		return [...]string{"", "num", "name"}[min(int(t.AlignOf(i)), 2)]
 	},
@@ -147,7 +149,7 @@ details.notes summary { cursor: pointer; }
 {{range .Figures}}{{template "figure" .}}{{end}}
 </div>
 {{range .Comparison}}{{template "table" .}}{{end}}
-{{with .Report.Comparison}}{{range $i, $n := .Notes}}<p class="notes">[{{inc $i}}] {{$n}}</p>{{end}}{{range .Warnings}}<p class="warn">{{.}}</p>{{end}}{{end}}
+{{with .Report.Comparison}}{{range $i, $n := .Notes}}<p class="notes">{{sup (inc $i)}} {{$n}}</p>{{end}}{{range .Warnings}}<p class="warn">{{.}}</p>{{end}}{{end}}
 </section>
 <section id="summary">
 <h2>Summaries side by side</h2>

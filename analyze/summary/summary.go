@@ -63,16 +63,15 @@ type Summary struct {
 	// Latency is set for runs with latency events (scenarios).
 	Latency *Latency `json:"latency,omitempty"`
 
-	// Timeline is what the run's charts draw over time (not in the JSON:
-	// it grows with the run).
-	Timeline Timeline `json:"-"`
-
 	Profiles []record.Profile `json:"profiles,omitempty"`
 	// Notes are the record's own notes ("warning: lost 3 pauses").
 	Notes []string `json:"notes,omitempty"`
 	// Warnings are doubts about the figures found while summarising; they
 	// render as footnotes (JSON: their messages, see WriteJSON).
 	Warnings []error `json:"-"`
+
+	// ev are the record's events by kind, kept for Timeline.
+	ev events
 }
 
 // Settings are the GC-relevant environment variables; "" means not set.
@@ -188,7 +187,7 @@ func Compute(run *record.Run) Summary {
 		s.Notes = append(s.Notes, n.Level+": "+n.Message)
 	}
 	s.Profiles = ev.profiles
-	s.Timeline = timeline(ev, s.DurationSeconds)
+	s.ev = ev
 	s.warn(ev)
 	return s
 }

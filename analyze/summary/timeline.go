@@ -6,8 +6,8 @@ import (
 	"github.com/gcprobe/gcprobe/record"
 )
 
-// Timeline is what a run's charts draw over time, computed with the summary
-// from the same pass over the record, so that a renderer (the report) never
+// Timeline is what a run's charts draw over time, computed by the summary
+// from the events it sorted by kind, so that a renderer (the report) never
 // walks the events itself. Times are seconds on the record's clock; a point
 // is kept only where its value was measured (positive, not NaN).
 type Timeline struct {
@@ -64,6 +64,11 @@ func (p *Points) add(t, v float64) {
 // goal near the largest int64 while the GC is off (GOGC=off, or
 // debug.SetGCPercent(-1)), which would flatten every other line.
 const gcOffGoal = 1 << 50
+
+// Timeline returns the run's series over time. It is computed on demand:
+// only the report draws them, and the per-interval quantiles cost more than
+// the rest of the summary.
+func (s Summary) Timeline() Timeline { return timeline(s.ev, s.DurationSeconds) }
 
 func timeline(ev events, end float64) Timeline {
 	tl := Timeline{End: end}

@@ -13,6 +13,7 @@ package table
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/gcprobe/gcprobe/analyze/texttab"
@@ -113,6 +114,18 @@ func (f *Footnotes) Cite(text string) int {
 	}
 	*f = append(*f, text)
 	return len(*f)
+}
+
+// Superscript writes n in superscript digits ("¹²"), the mark benchstat and
+// compare put after a cell that cites footnote n.
+func Superscript(n int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	r := []rune(digits)
+	var b strings.Builder
+	for _, c := range strconv.Itoa(n) {
+		b.WriteRune(r[c-'0'])
+	}
+	return b.String()
 }
 
 // TextOptions adjust WriteText.

@@ -54,3 +54,9 @@ func TestWriteMarkdown(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+func TestSuperscript(t *testing.T) {
+	if got := Superscript(120); got != "¹²⁰" {
+		t.Errorf("Superscript(120) = %q", got)
+	}
+}

@@ -45,10 +45,6 @@ func (x *tmux) run(args ...string) string {
 	return string(out)
 }
 
-func (x *tmux) alive(session string) bool {
-	return exec.Command("tmux", "-L", x.socket, "has-session", "-t", session).Run() == nil
-}
-
 var (
 	cyclesRow = regexp.MustCompile(`cycles\s+(\d+) total`)
 	rssRow    = regexp.MustCompile(`RSS\s+([0-9.]+ [KMG]iB)`)
@@ -72,13 +68,24 @@ func TestTopInTerminal(t *testing.T) {
 			svc.load(500*time.Millisecond, 200)
 		}
 	}()
-	cmd := fmt.Sprintf("%s top --pid %d --url %s --refresh 250ms --window 5s -o %s", exe, svc.cmd.Process.Pid, svc.url, out)
-	x.run("new-session", "-d", "-s", "top", "-x", "120", "-y", "40", cmd)
+	// gcprobe's own messages (and any error) go to a file, the view to the
+	// terminal; the pane stays after gcprobe exits so that a failure shows.
+	stderr := filepath.Join(t.TempDir(), "stderr")
+	cmd := fmt.Sprintf("%s top --pid %d --url %s --timeout 20s --refresh 250ms --window 5s -o %s 2>%s", exe, svc.cmd.Process.Pid, svc.url, out, stderr)
+	x.run("new-session", "-d", "-s", "top", "-x", "120", "-y", "40", cmd+"; echo gcprobe exited $?; sleep 60")
+	failed := func(format string, args ...any) {
+		t.Helper()
+		b, _ := os.ReadFile(stderr)
+		t.Fatalf(format+"\ngcprobe's stderr:\n%s", append(args, b)...)
+	}
 
 	var cycles []int
 	var screen string
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && len(cycles) < 3; time.Sleep(300 * time.Millisecond) {
 		screen = x.run("capture-pane", "-p", "-t", "top")
+		if strings.Contains(screen, "gcprobe exited") {
+			failed("gcprobe top ended by itself; screen:\n%s", screen)
+		}
 		m := cyclesRow.FindStringSubmatch(screen)
 		if m == nil {
 			continue
@@ -89,7 +96,7 @@ func TestTopInTerminal(t *testing.T) {
 		}
 	}
 	if len(cycles) < 3 {
-		t.Fatalf("the cycle count did not rise three times (saw %v); last screen:\n%s", cycles, screen)
+		failed("the cycle count did not rise three times (saw %v); last screen:\n%s", cycles, screen)
 	}
 	if !strings.Contains(screen, fmt.Sprintf("pid %d", svc.cmd.Process.Pid)) || !strings.Contains(screen, "via agent") {
 		t.Errorf("the title does not name the pid and source:\n%s", screen)
@@ -108,9 +115,13 @@ func TestTopInTerminal(t *testing.T) {
 	}
 
 	x.run("send-keys", "-t", "top", "q")
-	for deadline := time.Now().Add(15 * time.Second); x.alive("top"); time.Sleep(100 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("gcprobe top did not end after q; screen:\n%s", x.run("capture-pane", "-p", "-t", "top"))
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		screen = x.run("capture-pane", "-p", "-t", "top")
+		if strings.Contains(screen, "gcprobe exited 0") {
+			break
+		}
+		if time.Now().After(deadline) || strings.Contains(screen, "gcprobe exited") {
+			failed("gcprobe top did not end well after q; screen:\n%s", screen)
 		}
 	}
 	run, err := record.ReadFile(out)

@@ -183,6 +183,24 @@ func TestReadEventsRebases(t *testing.T) {
 	}
 }
 
+// TestReadEventsLongLine: a line longer than a record line may be is
+// dropped with a note naming it, and the lines after it are still read.
+func TestReadEventsLongLine(t *testing.T) {
+	in := `{"t":1,"note":{"level":"info","message":"` + strings.Repeat("x", record.MaxLineBytes) + `"}}
+{"t":3,"note":{"level":"info","message":"after"}}
+`
+	var b bytes.Buffer
+	w, _ := record.NewWriter(&b, record.Header{})
+	readEvents(strings.NewReader(in), 0, w, newGCSource(w, time.Hour))
+	run, err := record.Read(&b, "rec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Events) != 2 || !strings.Contains(run.Events[0].Note.Message, "line 1 dropped: line too long") || run.Events[1].Note.Message != "after" {
+		t.Errorf("events: %+v", run.Events)
+	}
+}
+
 // BenchmarkSample is one RSS, peak RSS and CPU reading with the sampler's
 // single *process.Process; BenchmarkSampleNewProcess creates a Process for
 // every reading, as a naive observer would.
