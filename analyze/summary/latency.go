@@ -31,12 +31,13 @@ type Latency struct {
 	// requests: Status holds the responses by class ("2xx", "5xx"), Errors
 	// the requests that got no response (not in Requests), Timeouts those
 	// that got none in time (in Requests, with the time they waited), and
-	// ErrorRate is (Errors + Timeouts + 5xx) over every request sent.
+	// ErrorRate is (Errors + Timeouts + 5xx) over every request sent; it is
+	// set whenever HTTP is (a rate of 0 included), nil otherwise.
 	HTTP      bool              `json:"http,omitempty"`
 	Status    map[string]uint64 `json:"status,omitempty"`
 	Errors    uint64            `json:"errors,omitempty"`
 	Timeouts  uint64            `json:"timeouts,omitempty"`
-	ErrorRate float64           `json:"error_rate,omitempty"`
+	ErrorRate *float64          `json:"error_rate,omitempty"`
 	// LongestPause is the longest stop-the-world pause of the run, beside
 	// InGC.P99 so that a reader can tell pauses from GC CPU use.
 	LongestPause float64 `json:"longest_pause_seconds"`
@@ -118,7 +119,8 @@ func computeLatency(ev events, pauses Pauses) *Latency {
 		l.Throughput = float64(l.Requests) / secs
 	}
 	if sent := l.Requests + l.Errors; l.HTTP && sent > 0 {
-		l.ErrorRate = float64(l.Errors+l.Timeouts+l.Status["5xx"]) / float64(sent)
+		rate := float64(l.Errors+l.Timeouts+l.Status["5xx"]) / float64(sent)
+		l.ErrorRate = &rate
 	}
 	l.P50, l.P99, l.P999 = clamp(all.quantile(0.5), l.Max), clamp(all.quantile(0.99), l.Max), clamp(all.quantile(0.999), l.Max)
 	for _, pp := range []struct {

@@ -89,7 +89,9 @@ func (s Summary) Metrics() []Metric {
 	add(s.RSSOverLive > 0, "rss.over_live", UnitRatio, s.RSSOverLive, true)
 	if l := s.Latency; l != nil && l.Requests > 0 {
 		add(true, "throughput", UnitPerSecond, l.Throughput, false)
-		add(l.HTTP, "errors.rate", UnitRatio, l.ErrorRate, true)
+		if l.ErrorRate != nil {
+			add(true, "errors.rate", UnitRatio, *l.ErrorRate, true)
+		}
 		add(true, "latency.p50", UnitSeconds, l.P50, true)
 		add(true, "latency.p99", UnitSeconds, l.P99, true)
 		add(true, "latency.p999", UnitSeconds, l.P999, true)

@@ -308,7 +308,7 @@ func latencySection(sums []Summary) section {
 
 // responsesLine is an HTTP load's outcomes: "2xx 1,200 · 5xx 3 · no response 4 · timeouts 0 (error rate 0.58%)".
 func responsesLine(l *Latency) string {
-	if !l.HTTP {
+	if l.ErrorRate == nil {
 		return "-"
 	}
 	var parts []string
@@ -318,7 +318,7 @@ func responsesLine(l *Latency) string {
 		}
 	}
 	parts = append(parts, "no response "+units.Number(float64(l.Errors)), "timeouts "+units.Number(float64(l.Timeouts)))
-	return strings.Join(parts, " · ") + " (error rate " + units.Percent(l.ErrorRate) + ")"
+	return strings.Join(parts, " · ") + " (error rate " + units.Percent(*l.ErrorRate) + ")"
 }
 
 func known(ok bool, s string) string {
