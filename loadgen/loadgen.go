@@ -181,17 +181,22 @@ func (g *gen) dispatch(ctx context.Context) {
 		if !due.Before(end) {
 			return
 		}
-		if wait := time.Until(due); wait > 0 {
+		now := time.Now()
+		if wait := due.Sub(now); wait > 0 {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
 			case <-ctx.Done():
 				return
 			}
+			now = time.Time{} // woke later than now
 		}
 		r := Request{Seq: i, Intended: due, Warmup: due.Before(g.measureFrom)}
 		if g.cfg.OwnDelay > 0 {
-			r.Dispatched = time.Now()
+			if now.IsZero() {
+				now = time.Now()
+			}
+			r.Dispatched = now
 		}
 		select {
 		case g.queue <- r:
