@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -194,23 +195,31 @@ func TestAgentMetrics(t *testing.T) {
 		t.Fatalf("%s is neither gauge nor counter", name)
 		return 0
 	}
-	if v := value("gcprobe_gc_cycles_total"); v < 2 || uint64(v) != p.latest.GCCyclesTotal {
-		t.Errorf("gcprobe_gc_cycles_total %v, probe %d", v, p.latest.GCCyclesTotal)
+	if v := value("go_gc_cycles_total_gc_cycles_total"); v < 2 || uint64(v) != p.latest.GCCyclesTotal {
+		t.Errorf("go_gc_cycles_total_gc_cycles_total %v, probe %d", v, p.latest.GCCyclesTotal)
 	}
-	if v := value("gcprobe_gc_forced_cycles_total"); v < 2 {
-		t.Errorf("gcprobe_gc_forced_cycles_total %v after two runtime.GC", v)
+	if v := value("go_gc_cycles_forced_gc_cycles_total"); v < 2 {
+		t.Errorf("go_gc_cycles_forced_gc_cycles_total %v after two runtime.GC", v)
 	}
-	for _, name := range []string{"gcprobe_heap_live_bytes", "gcprobe_heap_goal_bytes", "gcprobe_gc_cpu_seconds_total", "gcprobe_available_cpu_seconds_total"} {
+	for _, name := range []string{"go_gc_heap_live_bytes", "go_gc_heap_goal_bytes", "go_cpu_classes_gc_total_cpu_seconds_total", "go_cpu_classes_total_cpu_seconds_total",
+		"go_memstats_next_gc_bytes", "go_memstats_heap_alloc_bytes", "go_memstats_sys_bytes", "go_gc_gogc_percent", "go_sched_gomaxprocs_threads"} {
 		if v := value(name); v <= 0 {
 			t.Errorf("%s = %v", name, v)
 		}
 	}
 	if runtime.GOOS == "linux" {
-		if v := value("gcprobe_rss_bytes"); v <= 0 || value("gcprobe_rss_peak_bytes") < v {
+		if v := value("process_resident_memory_bytes"); v <= 0 || value("gcprobe_rss_peak_bytes") < v {
 			t.Errorf("rss %v, peak %v", v, value("gcprobe_rss_peak_bytes"))
 		}
 	}
-	h := fams["gcprobe_gc_pause_seconds"].GetMetric()[0].GetHistogram()
+	// go_gc_duration_seconds is runtime/debug's, as client_golang's is.
+	var st debug.GCStats
+	debug.ReadGCStats(&st)
+	if sm := fams["go_gc_duration_seconds"].GetMetric()[0].GetSummary(); sm == nil || int64(sm.GetSampleCount()) > st.NumGC || sm.GetSampleCount() < 2 ||
+		sm.GetSampleSum() > st.PauseTotal.Seconds() || sm.GetSampleSum() <= 0 || len(sm.Quantile) != 5 {
+		t.Errorf("go_gc_duration_seconds %v; ReadGCStats now: %d cycles, %v", sm, st.NumGC, st.PauseTotal)
+	}
+	h := fams["go_sched_pauses_total_gc_seconds"].GetMetric()[0].GetHistogram()
 	if h == nil || h.GetSampleCount() < 4 || h.GetSampleSum() <= 0 || len(h.Bucket) != numPauseLe+1 {
 		t.Fatalf("pause histogram: %v", h)
 	}
@@ -222,8 +231,8 @@ func TestAgentMetrics(t *testing.T) {
 		prev = b.GetCumulativeCount()
 	}
 	for _, f := range fams {
-		if !strings.HasPrefix(f.GetName(), "gcprobe_") || f.GetHelp() == "" {
-			t.Errorf("metric %s: needs the gcprobe_ prefix and a HELP line", f.GetName())
+		if f.GetHelp() == "" || !strings.HasPrefix(f.GetName(), "gcprobe_") && !strings.HasPrefix(f.GetName(), "go_") && !strings.HasPrefix(f.GetName(), "process_") {
+			t.Errorf("metric %s: needs a HELP line and client_golang's name or the gcprobe_ prefix", f.GetName())
 		}
 	}
 }
@@ -289,7 +298,7 @@ func TestMetricsWithoutRSS(t *testing.T) {
 		t.Fatalf("RSS %d, peak %d without a reader", p.latest.RSSBytes, p.latest.RSSPeakBytes)
 	}
 	_, _, body := get(t, serve(t, p)+"metrics")
-	if strings.Contains(body, "gcprobe_rss") || !strings.Contains(body, "gcprobe_go_memory_bytes") {
+	if strings.Contains(body, "gcprobe_rss") || strings.Contains(body, "process_resident") || !strings.Contains(body, "go_memstats_sys_bytes") {
 		t.Errorf("exposition without RSS:\n%s", body)
 	}
 }

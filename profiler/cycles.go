@@ -28,13 +28,14 @@ func (p *Probe) addCycles(t float64, r reading, pauses []uint64) {
 			g.PauseSeconds = pauseSum
 			g.PauseMaxSeconds = pauseMax
 			g.GCCPUSeconds = r.gcCPU - p.lastEnd.gcCPU
+			g.IdleCPUSeconds = r.gcIdleCPU - p.lastEnd.gcIdleCPU
 			g.IntervalCPUSeconds = r.totalCPU - p.lastEnd.totalCPU
 		}
 		sl := p.ring.add(t, record.KindGC)
 		sl.gc = g
 		p.publish(sl)
 	}
-	p.lastEnd.gcCPU, p.lastEnd.totalCPU = r.gcCPU, r.totalCPU
+	p.lastEnd.gcCPU, p.lastEnd.gcIdleCPU, p.lastEnd.totalCPU = r.gcCPU, r.gcIdleCPU, r.totalCPU
 	copy(p.lastEnd.pauses, pauses)
 	if n > 1 && !p.notedMerge {
 		p.notedMerge = true

@@ -43,6 +43,8 @@
 //     the GC's at its pauses), so the change is exactly the change between
 //     the end of the previous cycle and the end of this one: their ratio is
 //     the GC's CPU share over an interval bounded by GC cycles.
+//     IdleCPUSeconds is the change of /cpu/classes/gc/mark/idle, the part
+//     of GCCPUSeconds that idle-priority mark workers used.
 //   - HeapLiveBytes is /gc/heap/live:bytes after the cycle, and HeapGoalBytes
 //     the goal read at the previous tick, the one the cycle was paced
 //     against.
@@ -78,8 +80,10 @@
 //
 // GET /debug/gcprobe/ answers a [Status] (header, latest sample, next
 // cursor); GET /debug/gcprobe/events?since=N an [EventPage] with every event
-// from cursor N on; GET /debug/gcprobe/metrics the Prometheus text format
-// with a gcprobe_ prefix. Bind what serves it to 127.0.0.1 unless it must be
+// from cursor N on; GET /debug/gcprobe/metrics the Prometheus text format,
+// under client_golang's names where the figure is the same (go_*,
+// process_*), so that a fleet already scraped by Prometheus needs nothing
+// else; what client_golang has no name for keeps a gcprobe_ prefix. Bind what serves it to 127.0.0.1 unless it must be
 // reached from elsewhere.
 //
 // A program started by `gcprobe run` can stream its events to gcprobe: see

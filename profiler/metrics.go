@@ -19,6 +19,7 @@ const (
 	mCyclesForced
 	mGoroutines
 	mGCCPU
+	mGCIdleCPU
 	mTotalCPU
 	mPauses
 	numMetrics
@@ -43,6 +44,7 @@ func metricDescs() [numMetrics]metricDesc {
 		mCyclesForced: {"/gc/cycles/forced:gc-cycles", metrics.KindUint64},
 		mGoroutines:   {"/sched/goroutines:goroutines", metrics.KindUint64},
 		mGCCPU:        {"/cpu/classes/gc/total:cpu-seconds", metrics.KindFloat64},
+		mGCIdleCPU:    {"/cpu/classes/gc/mark/idle:cpu-seconds", metrics.KindFloat64},
 		mTotalCPU:     {"/cpu/classes/total:cpu-seconds", metrics.KindFloat64},
 		mPauses:       {"/sched/pauses/total/gc:seconds", metrics.KindFloat64Histogram},
 	}
@@ -73,7 +75,7 @@ func newMetrics() ([]metrics.Sample, error) {
 type reading struct {
 	heapLive, heapGoal, heapObjects, goTotal, allocs uint64
 	cycles, auto, forced, goroutines                 uint64
-	gcCPU, totalCPU                                  float64
+	gcCPU, gcIdleCPU, totalCPU                       float64
 }
 
 // scalars extracts the scalar metrics from a read sample slice.
@@ -89,6 +91,7 @@ func scalars(s []metrics.Sample) reading {
 		forced:      s[mCyclesForced].Value.Uint64(),
 		goroutines:  s[mGoroutines].Value.Uint64(),
 		gcCPU:       s[mGCCPU].Value.Float64(),
+		gcIdleCPU:   s[mGCIdleCPU].Value.Float64(),
 		totalCPU:    s[mTotalCPU].Value.Float64(),
 	}
 }

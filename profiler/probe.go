@@ -69,8 +69,8 @@ type Probe struct {
 	// lastEnd is the state at the latest read that saw a cycle end (or
 	// the baseline): a GC event's pauses and CPU time are counted from it.
 	lastEnd struct {
-		gcCPU, totalCPU float64
-		pauses          []uint64
+		gcCPU, gcIdleCPU, totalCPU float64
+		pauses                     []uint64
 	}
 
 	// lifeMu guards the life cycle.
@@ -117,7 +117,7 @@ func New(opts Options) (*Probe, error) {
 	p.pauseBounds = append([]float64(nil), h.Buckets...)
 	p.pauseCounts = append([]uint64(nil), h.Counts...)
 	p.prev = scalars(ms)
-	p.lastEnd.gcCPU, p.lastEnd.totalCPU = p.prev.gcCPU, p.prev.totalCPU
+	p.lastEnd.gcCPU, p.lastEnd.gcIdleCPU, p.lastEnd.totalCPU = p.prev.gcCPU, p.prev.gcIdleCPU, p.prev.totalCPU
 	p.lastEnd.pauses = append([]uint64(nil), h.Counts...)
 	p.os = newOSStats()
 	p.latest = p.fill(p.prev)
@@ -244,15 +244,16 @@ func (p *Probe) EventsSince(cursor uint64) (events []record.Event, next uint64, 
 // fill makes a Sample of a reading, with what the operating system says.
 func (p *Probe) fill(r reading) record.Sample {
 	s := record.Sample{
-		HeapLiveBytes:        r.heapLive,
-		HeapGoalBytes:        r.heapGoal,
-		HeapObjectsBytes:     r.heapObjects,
-		GoTotalBytes:         r.goTotal,
-		AllocBytesTotal:      r.allocs,
-		GCCyclesTotal:        r.cycles,
-		Goroutines:           r.goroutines,
-		GCCPUSecondsTotal:    r.gcCPU,
-		TotalCPUSecondsTotal: r.totalCPU,
+		HeapLiveBytes:         r.heapLive,
+		HeapGoalBytes:         r.heapGoal,
+		HeapObjectsBytes:      r.heapObjects,
+		GoTotalBytes:          r.goTotal,
+		AllocBytesTotal:       r.allocs,
+		GCCyclesTotal:         r.cycles,
+		Goroutines:            r.goroutines,
+		GCCPUSecondsTotal:     r.gcCPU,
+		GCIdleCPUSecondsTotal: r.gcIdleCPU,
+		TotalCPUSecondsTotal:  r.totalCPU,
 	}
 	s.RSSBytes, s.RSSPeakBytes, s.CPUSecondsTotal = p.os.read()
 	return s

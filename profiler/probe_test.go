@@ -412,11 +412,15 @@ func TestPausesCountedOnce(t *testing.T) {
 	}
 	runtime.GC()
 	p.sample()
-	var gcPause, gcCPU, histPause float64
+	var gcPause, gcCPU, gcIdle, histPause float64
 	for _, e := range p.eventsAll() {
 		if g := e.GC; g != nil {
 			gcPause += g.PauseSeconds
 			gcCPU += g.GCCPUSeconds
+			gcIdle += g.IdleCPUSeconds
+			if g.IdleCPUSeconds > g.GCCPUSeconds {
+				t.Errorf("cycle %d: idle marking %v s above its GC CPU %v s", g.N, g.IdleCPUSeconds, g.GCCPUSeconds)
+			}
 		}
 		if ps := e.Pauses; ps != nil {
 			for _, b := range ps.Buckets {
@@ -429,5 +433,8 @@ func TestPausesCountedOnce(t *testing.T) {
 	}
 	if d := gcCPU - (p.prev.gcCPU - base.gcCPU); d < -1e-9 || d > 1e-9 {
 		t.Errorf("GC events hold %v GC CPU seconds, the runtime counted %v", gcCPU, p.prev.gcCPU-base.gcCPU)
+	}
+	if d := gcIdle - (p.prev.gcIdleCPU - base.gcIdleCPU); d < -1e-9 || d > 1e-9 {
+		t.Errorf("GC events hold %v s of idle marking, the runtime counted %v", gcIdle, p.prev.gcIdleCPU-base.gcIdleCPU)
 	}
 }

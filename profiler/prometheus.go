@@ -3,7 +3,11 @@ package profiler
 import (
 	"math"
 	"net/http"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
+	"time"
 )
 
 // Bounds of the Prometheus pause histogram: powers of two nanoseconds from
@@ -61,25 +65,32 @@ func (p *Probe) appendMetrics(b []byte) []byte {
 		le[j] += le[j-1]
 	}
 
+	// Names are client_golang's where the figure is the same (its default
+	// Go and process collectors, and the runtime/metrics names of
+	// collectors.WithGoCollectorRuntimeMetrics), so that dashboards, alerts
+	// and gcprobe import prometheus read the agent as any Go service.
 	if s.RSSBytes > 0 {
-		b = gauge(b, "gcprobe_rss_bytes", "Resident set size of the process.", float64(s.RSSBytes))
+		b = gauge(b, "process_resident_memory_bytes", "Resident memory size in bytes.", float64(s.RSSBytes))
 		b = gauge(b, "gcprobe_rss_peak_bytes", "Peak resident set size of the process (VmHWM).", float64(s.RSSPeakBytes))
 	}
-	b = gauge(b, "gcprobe_heap_live_bytes", "Heap marked live by the last GC cycle (/gc/heap/live:bytes).", float64(s.HeapLiveBytes))
-	b = gauge(b, "gcprobe_heap_goal_bytes", "Heap size the current GC cycle aims to finish under (/gc/heap/goal:bytes).", float64(s.HeapGoalBytes))
-	b = gauge(b, "gcprobe_heap_objects_bytes", "Memory in live and not yet swept heap objects (/memory/classes/heap/objects:bytes).", float64(s.HeapObjectsBytes))
-	b = gauge(b, "gcprobe_go_memory_bytes", "All memory mapped by the Go runtime (/memory/classes/total:bytes).", float64(s.GoTotalBytes))
-	b = gauge(b, "gcprobe_goroutines", "Live goroutines.", float64(s.Goroutines))
-	b = counter(b, "gcprobe_heap_alloc_bytes_total", "Bytes allocated on the heap (/gc/heap/allocs:bytes).", float64(s.AllocBytesTotal))
-	b = counter(b, "gcprobe_gc_cycles_total", "Completed GC cycles (/gc/cycles/total:gc-cycles).", float64(r.cycles))
-	b = counter(b, "gcprobe_gc_forced_cycles_total", "Completed GC cycles forced by runtime.GC or debug.FreeOSMemory (/gc/cycles/forced:gc-cycles).", float64(r.forced))
-	b = counter(b, "gcprobe_gc_cpu_seconds_total", "CPU time spent by the GC, updated at the end of each cycle (/cpu/classes/gc/total:cpu-seconds).", r.gcCPU)
-	b = counter(b, "gcprobe_available_cpu_seconds_total", "CPU time available to Go (GOMAXPROCS x wall time), updated at the end of each GC cycle (/cpu/classes/total:cpu-seconds); the GC's CPU share is the ratio of gcprobe_gc_cpu_seconds_total to it.", r.totalCPU)
+	b = gauge(b, "go_gc_heap_live_bytes", "Heap marked live by the last GC cycle (/gc/heap/live:bytes).", float64(s.HeapLiveBytes))
+	b = gauge(b, "go_gc_heap_goal_bytes", "Heap size the current GC cycle aims to finish under (/gc/heap/goal:bytes).", float64(s.HeapGoalBytes))
+	b = gauge(b, "go_memstats_next_gc_bytes", "Heap size the current GC cycle aims to finish under (/gc/heap/goal:bytes, MemStats NextGC).", float64(s.HeapGoalBytes))
+	b = gauge(b, "go_memstats_heap_alloc_bytes", "Memory in live and not yet swept heap objects (/memory/classes/heap/objects:bytes, MemStats HeapAlloc).", float64(s.HeapObjectsBytes))
+	b = gauge(b, "go_memstats_sys_bytes", "All memory mapped by the Go runtime (/memory/classes/total:bytes, MemStats Sys).", float64(s.GoTotalBytes))
+	b = gauge(b, "go_goroutines", "Live goroutines.", float64(s.Goroutines))
+	b = counter(b, "go_memstats_alloc_bytes_total", "Bytes allocated on the heap (/gc/heap/allocs:bytes, MemStats TotalAlloc).", float64(s.AllocBytesTotal))
+	b = counter(b, "go_gc_cycles_total_gc_cycles_total", "Completed GC cycles (/gc/cycles/total:gc-cycles).", float64(r.cycles))
+	b = counter(b, "go_gc_cycles_forced_gc_cycles_total", "Completed GC cycles forced by runtime.GC or debug.FreeOSMemory (/gc/cycles/forced:gc-cycles).", float64(r.forced))
+	b = counter(b, "go_cpu_classes_gc_total_cpu_seconds_total", "CPU time spent by the GC, updated at the end of each cycle (/cpu/classes/gc/total:cpu-seconds).", r.gcCPU)
+	b = counter(b, "go_cpu_classes_total_cpu_seconds_total", "CPU time available to Go (GOMAXPROCS x wall time), updated at the end of each GC cycle (/cpu/classes/total:cpu-seconds); the GC's CPU share is the ratio of go_cpu_classes_gc_total_cpu_seconds_total to it.", r.totalCPU)
 	if s.CPUSecondsTotal > 0 {
-		b = counter(b, "gcprobe_process_cpu_seconds_total", "User and system CPU time of the process (getrusage).", s.CPUSecondsTotal)
+		b = counter(b, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", s.CPUSecondsTotal)
 	}
+	b = appendSettings(b)
+	b = appendGCDuration(b)
 
-	const pause = "gcprobe_gc_pause_seconds"
+	const pause = "go_sched_pauses_total_gc_seconds"
 	b = header(b, pause, "histogram", "Stop-the-world GC pauses since the process started (/sched/pauses/total/gc:seconds), coarsened exactly from the runtime's buckets to powers of two nanoseconds; the sum is a bucket-midpoint estimate.")
 	for j, c := range le {
 		b = append(b, pause+`_bucket{le="`...)
@@ -95,6 +106,48 @@ func (p *Probe) appendMetrics(b []byte) []byte {
 	b = sample(b, pause+"_sum", sum)
 	b = sample(b, pause+"_count", float64(le[len(le)-1]))
 	return b
+}
+
+// appendSettings writes go_info and the GC settings as client_golang's
+// default Go collector does, read from runtime/metrics at the scrape.
+func appendSettings(b []byte) []byte {
+	ms := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}, {Name: "/sched/gomaxprocs:threads"}}
+	metrics.Read(ms)
+	b = header(b, "go_info", "gauge", "Information about the Go environment.")
+	b = append(b, `go_info{version="`...)
+	b = append(b, runtime.Version()...)
+	b = append(b, "\"} 1\n"...)
+	for i, m := range []struct{ name, help string }{
+		{"go_gc_gogc_percent", "Heap size target percentage configured by GOGC or debug.SetGCPercent; -1 is off (/gc/gogc:percent)."},
+		{"go_gc_gomemlimit_bytes", "Go runtime memory limit configured by GOMEMLIMIT or debug.SetMemoryLimit (/gc/gomemlimit:bytes)."},
+		{"go_sched_gomaxprocs_threads", "The current runtime.GOMAXPROCS setting (/sched/gomaxprocs:threads)."},
+	} {
+		if ms[i].Value.Kind() == metrics.KindUint64 {
+			b = gauge(b, m.name, m.help, float64(ms[i].Value.Uint64()))
+		}
+	}
+	return b
+}
+
+// appendGCDuration writes go_gc_duration_seconds as client_golang does:
+// runtime/debug.ReadGCStats, whose count is every GC cycle, whose sum is
+// the exact total stop-the-world time, and whose quantiles are over the
+// per-cycle pauses of the last 256 cycles (quantile 1 is their maximum).
+// ReadGCStats does not stop the world; it is read at the scrape only.
+func appendGCDuration(b []byte) []byte {
+	st := debug.GCStats{PauseQuantiles: make([]time.Duration, 5)}
+	debug.ReadGCStats(&st)
+	const name = "go_gc_duration_seconds"
+	b = header(b, name, "summary", "Stop-the-world GC pause per cycle: count is every cycle, sum all pause time (runtime/debug GCStats NumGC and PauseTotal), quantiles over the last 256 cycles.")
+	for i, q := range []string{"0", "0.25", "0.5", "0.75", "1"} {
+		b = append(b, name+`{quantile="`...)
+		b = append(b, q...)
+		b = append(b, `"} `...)
+		b = strconv.AppendFloat(b, st.PauseQuantiles[i].Seconds(), 'g', -1, 64)
+		b = append(b, '\n')
+	}
+	b = sample(b, name+"_sum", st.PauseTotal.Seconds())
+	return sample(b, name+"_count", float64(st.NumGC))
 }
 
 func header(b []byte, name, typ, help string) []byte {

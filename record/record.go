@@ -13,6 +13,11 @@ const (
 	SourceAttach   = "attach"   // a running process observed from outside
 	SourceScenario = "scenario" // a built-in scenario
 	SourceImport   = "import"   // a saved log converted after the fact (gctrace)
+	// SourcePrometheus is one instance of a fleet, read back from a
+	// Prometheus server's query API (gcprobe import prometheus). Its
+	// samples always carry the GC cycle and pause counters: one that is
+	// absent (omitted as zero) is zero, not unknown.
+	SourcePrometheus = "prometheus"
 )
 
 // GC implementations, for Header.GC.
@@ -45,6 +50,10 @@ type Header struct {
 	// GC is GCGreenTea or GCClassic, empty when it could not be told.
 	GC   string `json:"gc,omitempty"`
 	Host Host   `json:"host"`
+	// Labels identify one instance of a fleet: its Prometheus target
+	// labels (job, instance, and whatever the scrape config adds, such as
+	// version or zone), for records imported from Prometheus.
+	Labels map[string]string `json:"labels,omitempty"`
 	// GCProbeVersion is the version of gcprobe that wrote the record.
 	GCProbeVersion string `json:"gcprobe_version,omitempty"`
 	// Start is the wall-clock time every event's T is measured from.
@@ -154,6 +163,25 @@ type Sample struct {
 	// GCCPUFraction is the share of available CPU used by the GC since the
 	// program started, as the source reports it (expvar GCCPUFraction).
 	GCCPUFraction float64 `json:"gc_cpu_fraction,omitempty"`
+	// GCIdleCPUSecondsTotal is the part of GCCPUSecondsTotal spent by
+	// idle-priority mark workers (/cpu/classes/gc/mark/idle:cpu-seconds),
+	// which run only on Ps that would otherwise be idle; it moves only at
+	// the end of a cycle, as GCCPUSecondsTotal does.
+	GCIdleCPUSecondsTotal float64 `json:"gc_idle_cpu_seconds_total,omitempty"`
+	// GCCPUWithoutIdle marks GCCPUSecondsTotal and TotalCPUSecondsTotal
+	// derived from a since-start fraction that leaves idle mark work out
+	// (expvar's GCCPUFraction, at the last cycle's end): the idle part is
+	// then unknown, not zero.
+	GCCPUWithoutIdle bool `json:"gc_cpu_without_idle,omitempty"`
+	// PauseSecondsTotal is all stop-the-world GC pause time since the
+	// program started, exactly (client_golang's go_gc_duration_seconds_sum,
+	// runtime/debug GCStats.PauseTotal).
+	PauseSecondsTotal float64 `json:"pause_seconds_total,omitempty"`
+	// PauseMaxRecentSeconds is the longest pause of the source's recent
+	// pause history at time T (go_gc_duration_seconds{quantile="1"}: the
+	// largest per-cycle pause among the last 256 cycles), which may
+	// include cycles from before the record began.
+	PauseMaxRecentSeconds float64 `json:"pause_max_recent_seconds,omitempty"`
 }
 
 // GC is one garbage-collection cycle.
@@ -215,8 +243,21 @@ type Bucket struct {
 // Pauses is the change in the runtime's stop-the-world pause histogram
 // (/sched/pauses/total/gc:seconds) since the previous Pauses event.
 // Only non-empty buckets are written.
+//
+// A source without a histogram of single pauses (client_golang's
+// go_gc_duration_seconds summary) writes Count and SumSeconds instead, which
+// are exact, and MaxSeconds when it knows a maximum; MaxNote then says what
+// that maximum is over.
 type Pauses struct {
 	Buckets []Bucket `json:"buckets"`
+	// Count and SumSeconds are the number and total length of the pauses
+	// since the previous Pauses event, for a source without Buckets.
+	Count      uint64  `json:"count,omitempty"`
+	SumSeconds float64 `json:"sum_seconds,omitempty"`
+	// MaxSeconds is the longest pause the source reports at this poll,
+	// over what MaxNote says ("the last 256 pauses").
+	MaxSeconds float64 `json:"max_seconds,omitempty"`
+	MaxNote    string  `json:"max_note,omitempty"`
 }
 
 // Latency is the change in a request-latency histogram over one interval

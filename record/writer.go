@@ -69,6 +69,13 @@ func (w *Writer) Write(e Event) error {
 	return w.write(Finite(e))
 }
 
+// WriteAt appends one event at its own T, zero included: for sources that
+// place events on a clock of their own (an import of past data), where T = 0
+// is the header's start and not "now".
+func (w *Writer) WriteAt(e Event) error {
+	return w.write(Finite(e))
+}
+
 // Note appends a note event at the current time.
 func (w *Writer) Note(level, format string, args ...any) error {
 	return w.Write(Event{Note: &Note{Level: level, Message: fmt.Sprintf(format, args...)}})

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -93,6 +94,11 @@ type CheckRow struct {
 	Notes []int
 }
 
+// ErrNotMeasured is returned, wrapped with the metric's name, when a limit
+// names a metric that no run measured: a mistake in the limits (or in the
+// runs chosen), not a regression.
+var ErrNotMeasured = errors.New("no run measured this metric")
+
 // ErrNoSharedConfig is returned when the new runs and the baseline share no
 // configuration.
 var ErrNoSharedConfig = fmt.Errorf("the new runs share no configuration (GOGC, GOMEMLIMIT, GOMAXPROCS, parameters) with the baseline")
@@ -102,6 +108,14 @@ var ErrNoSharedConfig = fmt.Errorf("the new runs share no configuration (GOGC, G
 // got significantly worse (Mann–Whitney U, p <= alpha) by more than its
 // limit.
 func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) {
+	return CheckBy(old, new, limits, alpha, nil)
+}
+
+// CheckBy is Check with runs matched on the by dimensions only (see
+// Config.Only); by nil matches on the whole configuration. An empty,
+// non-nil by pools every run of each side: a fleet before and after a
+// deploy, its instances as repeats.
+func CheckBy(old, new []Run, limits []Limit, alpha float64, by []string) (*CheckResult, error) {
 	if len(old) == 0 || len(new) == 0 {
 		return nil, ErrNoRuns
 	}
@@ -111,6 +125,9 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 		runs []Run
 	}{{"old", old}, {"new", new}} {
 		for _, r := range set.runs {
+			if by != nil {
+				r.Config = r.Config.Only(by)
+			}
 			r.Config.Workload = set.name
 			runs = append(runs, r)
 		}
@@ -131,7 +148,7 @@ func Check(old, new []Run, limits []Limit, alpha float64) (*CheckResult, error) 
 	for _, l := range limits {
 		i := c.Metric(l.Metric)
 		if i < 0 {
-			return nil, entryErrorf("", "no run measured %s", l.Metric)
+			return nil, &EntryError{Metric: l.Metric, Err: ErrNotMeasured}
 		}
 		idx = append(idx, i)
 	}

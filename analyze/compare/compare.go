@@ -57,6 +57,10 @@ type Options struct {
 	// Alpha is the significance level of the U-test (default 0.05);
 	// Confidence the level of confidence intervals (default 0.95).
 	Alpha, Confidence float64
+	// By, when set, groups runs by these dimensions only (see Config.Only):
+	// every run equal on them is a repeat, as a fleet's instances are when
+	// grouped by a label. The default baseline is then the first group.
+	By []string
 }
 
 // Comparison is the result of Compute, ready for a renderer.
@@ -188,6 +192,12 @@ func Compute(runs []Run, opts Options) (*Comparison, error) {
 		opts.Confidence = 0.95
 	}
 	c := &Comparison{Alpha: opts.Alpha, Confidence: opts.Confidence}
+	if len(opts.By) > 0 {
+		runs = slices.Clone(runs)
+		for i := range runs {
+			runs[i].Config = runs[i].Config.Only(opts.By)
+		}
+	}
 	c.group(runs)
 	for _, r := range runs {
 		if r.Ended != "" {
@@ -195,6 +205,12 @@ func Compute(runs []Run, opts Options) (*Comparison, error) {
 		}
 	}
 	c.Dims = labelDims(c.Groups)
+	if len(opts.By) > 0 {
+		c.Dims = opts.By
+		if opts.Baseline == nil {
+			opts.Baseline = c.firstGroup(opts.By)
+		}
+	}
 	for _, g := range c.Groups {
 		g.Label = g.Config.Label(c.Dims)
 	}
@@ -221,6 +237,15 @@ func Compute(runs []Run, opts Options) (*Comparison, error) {
 		c.Recommendation = r
 	}
 	return c, nil
+}
+
+// firstGroup selects the first group in table order by the by dimensions.
+func (c *Comparison) firstGroup(by []string) Selector {
+	var sel Selector
+	for _, d := range by {
+		sel = append(sel, Term{d, c.Groups[0].Config.Get(d)})
+	}
+	return sel
 }
 
 // group puts runs of equal configurations together, in table order.

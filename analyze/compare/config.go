@@ -25,6 +25,10 @@ type Config struct {
 	Workload string
 	// Params are the scenario's parameters (data layout, cache size, ...).
 	Params map[string]string
+	// Labels are an instance's labels (job, instance, version, zone, ...),
+	// for records imported from Prometheus: a dimension under each name
+	// that no parameter has.
+	Labels map[string]string
 }
 
 // Dimensions of a configuration, as named in --baseline selectors and
@@ -42,7 +46,7 @@ var fixedDims = []string{DimGOGC, DimMemLimit, DimGOMAXPROCS, DimWorkload}
 // the runtime's defaults (GOGC=100, no memory limit); a value that does not
 // parse is kept as written, so that it still groups with its repeats.
 func ConfigOf(h record.Header) Config {
-	c := Config{GOGC: "100", MemLimit: units.Off, GOMAXPROCS: h.Env["GOMAXPROCS"], Params: h.Params}
+	c := Config{GOGC: "100", MemLimit: units.Off, GOMAXPROCS: h.Env["GOMAXPROCS"], Params: h.Params, Labels: h.Labels}
 	if v, ok := h.Env["GOGC"]; ok && v != "" {
 		c.GOGC = normalize(DimGOGC, v)
 	}
@@ -89,19 +93,77 @@ func (c Config) Get(dim string) string {
 	case DimWorkload:
 		return c.Workload
 	}
-	return c.Params[dim]
+	if v, ok := c.Params[dim]; ok {
+		return v
+	}
+	return c.Labels[dim]
 }
 
-// dims lists every dimension the config has a value for, fixed ones first
-// and then parameters by name.
+// dims lists every dimension the config has a value for, fixed ones first,
+// then parameters and then labels by name.
 func (c Config) dims() []string {
 	d := slices.Clone(fixedDims)
-	for _, k := range slices.Sorted(mapKeys(c.Params)) {
-		if !slices.Contains(fixedDims, k) {
-			d = append(d, k)
+	for _, m := range []map[string]string{c.Params, c.Labels} {
+		for _, k := range slices.Sorted(mapKeys(m)) {
+			if !slices.Contains(d, k) {
+				d = append(d, k)
+			}
 		}
 	}
 	return d
+}
+
+// Only keeps the dimensions in by and forgets the others, so that runs
+// equal on those are repeats of each other: a fleet's instances grouped by
+// version, or by GOGC. A dimension none of the fixed ones is kept as a
+// parameter.
+func (c Config) Only(by []string) Config {
+	var o Config
+	for _, d := range by {
+		v := c.Get(d)
+		switch d {
+		case DimGOGC:
+			o.GOGC = v
+		case DimMemLimit:
+			o.MemLimit = v
+		case DimGOMAXPROCS:
+			o.GOMAXPROCS = v
+		case DimWorkload:
+			o.Workload = v
+		default:
+			if o.Params == nil {
+				o.Params = map[string]string{}
+			}
+			o.Params[d] = v
+		}
+	}
+	return o
+}
+
+// ParseBy reads --by: comma-separated dimensions (gogc, memlimit,
+// gomaxprocs, workload, a parameter or a label), case-insensitive for the
+// fixed ones ("GOGC" is gogc, "GOMEMLIMIT" memlimit).
+func ParseBy(s string) ([]string, error) {
+	var by []string
+	for _, part := range strings.Split(s, ",") {
+		d := strings.TrimSpace(part)
+		if d == "" {
+			continue
+		}
+		switch l := strings.ToLower(d); l {
+		case DimGOGC, DimMemLimit, DimGOMAXPROCS, DimWorkload:
+			d = l
+		case "gomemlimit":
+			d = DimMemLimit
+		}
+		if !slices.Contains(by, d) {
+			by = append(by, d)
+		}
+	}
+	if len(by) == 0 {
+		return nil, fmt.Errorf("empty: name a dimension or label (gogc, version, zone)")
+	}
+	return by, nil
 }
 
 // key identifies the configuration: equal keys, equal configurations.

@@ -129,6 +129,10 @@ func pausesValue(p summary.Pauses) string {
 	if p.Method == "" || p.Count == 0 {
 		return dash
 	}
+	if !p.HasQuantiles() {
+		// The source counts and sums pauses but has no single ones.
+		return fmt.Sprintf("%s / %s / %s", dash, dash, pauseFigure(p, p.Longest))
+	}
 	return fmt.Sprintf("%s / %s / %s", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Longest))
 }
 
@@ -271,7 +275,7 @@ func Line(s Snapshot) string {
 }
 
 func pauseFigure(p summary.Pauses, v float64) string {
-	if p.Method == "" || p.Count == 0 {
+	if p.Method == "" || p.Count == 0 || v <= 0 {
 		return dash
 	}
 	return units.Seconds(v)

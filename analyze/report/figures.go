@@ -73,7 +73,7 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 	if tl.GCShareSinceStart {
 		name = "GC CPU share since start (gctrace)"
 	}
-	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles. "+c.caption(),
+	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles, as the summary defines it (idle-priority marking left out). "+c.caption(),
 		c.timeChart("GC CPU share", "share of available CPU", chart.Ratio, []chart.Series{points(series(name, tl.GCShare))}), len(tl.GCShare.T) > 0)
 	pauses := nonEmpty(points(series("longest pause", tl.PauseLongest)), dashed(points(series("stop-the-world time of the cycle", tl.PauseTotal))))
 	add("pauses", "GC pauses over time", "The longest stop-the-world pause of each GC cycle, and all of its stop-the-world time. "+c.caption(),

@@ -140,6 +140,14 @@ details.notes summary { cursor: pointer; }
 {{template "summary" .}}
 </section>
 {{- end}}
+{{- with .Report.Fleet}}
+<section id="fleet">
+<h2>Fleet</h2>
+{{template "table" $.Report.FleetTable}}
+<p><strong>Outliers:</strong></p>
+<ul>{{range .OutlierLines}}<li>{{.}}</li>{{end}}</ul>
+</section>
+{{- end}}
 {{- if .Multi}}
 <section id="comparison">
 <h2>Comparison</h2>
@@ -151,6 +159,7 @@ details.notes summary { cursor: pointer; }
 {{range .Comparison}}{{template "table" .}}{{end}}
 {{with .Report.Comparison}}{{range $i, $n := .Notes}}<p class="notes">{{sup (inc $i)}} {{$n}}</p>{{end}}{{range .Warnings}}<p class="warn">{{.}}</p>{{end}}{{end}}
 </section>
+{{- if not .Report.Fleet}}
 <section id="summary">
 <h2>Summaries side by side</h2>
 {{template "summary" .}}
@@ -160,6 +169,7 @@ details.notes summary { cursor: pointer; }
 {{template "runbody" $r}}
 </section>
 {{end}}
+{{- end}}
 {{- end}}
 </main>
 </body>

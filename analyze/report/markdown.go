@@ -40,6 +40,15 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 		m.summary(r)
 		return m.flush(w)
 	}
+	if r.Fleet != nil {
+		m.printf("## Fleet\n\n")
+		m.table(r.FleetTable)
+		m.printf("**Outliers:**\n\n")
+		for _, o := range r.Fleet.OutlierLines() {
+			m.printf("- %s\n", md(o))
+		}
+		m.printf("\n")
+	}
 	m.printf("## Comparison\n\n")
 	if c := r.Comparison; c != nil && c.Recommendation != nil {
 		m.printf("**Recommendation:** %s\n\n", md(c.Recommendation.Sentence))
@@ -56,6 +65,9 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 			return err
 		}
 		m.printf("%s\n", demote(b.String()))
+	}
+	if r.Fleet != nil {
+		return m.flush(w)
 	}
 	m.printf("## Summaries side by side\n\n")
 	m.summary(r)

@@ -46,6 +46,9 @@ type Options struct {
 	// charts (default 4); a sweep of more runs shows its comparison charts
 	// and each run's verdict and facts only.
 	MaxRunCharts int
+	// By groups the runs of the comparison by these dimensions or labels
+	// only (see compare.Options.By): a fleet's instances by version.
+	By []string
 }
 
 // Report is a computed report, ready for a renderer.
@@ -65,6 +68,11 @@ type Report struct {
 	Problems []string
 	// Notes tell the reader what the report leaves out.
 	Notes []string
+	// Fleet is set when the records are instances of a fleet (imported
+	// from Prometheus): one row per instance and the outliers, in place of
+	// the summaries side by side and the sections of single runs.
+	Fleet      *summary.Fleet
+	FleetTable *table.Table
 }
 
 // Run is the part of a report about one run.
@@ -131,13 +139,24 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 		r.Notes = append(r.Notes, fmt.Sprintf("Charts of single runs are left out for more than %d runs: run gcprobe report on one record to see its charts.", opts.MaxRunCharts))
 	}
 	r.Table = summary.Table(sums)
-	if len(runs) > 1 {
+	fleet := summary.IsFleet(sums)
+	if fleet {
+		f := summary.ComputeFleet(sums)
+		r.Fleet, r.FleetTable = &f, f.Table()
+		r.Notes = append(r.Notes, fmt.Sprintf("A fleet of %d instances: one row each; gcprobe report on one record shows it alone.", len(runs)))
+	}
+	switch {
+	case fleet && len(opts.By) == 0:
+		r.ComparisonNote = "a fleet: gcprobe report --by LABEL (version, gogc, zone) compares groups of its instances, as a sweep's repeats"
+	case len(runs) > 1:
 		r.compare(runs, sums, opts)
 	}
 	if r.Title == "" {
 		r.Title = "GC report"
 		if len(runs) == 1 {
 			r.Title = "GC report: " + summary.What(sums[0])
+		} else if fleet {
+			r.Title = fmt.Sprintf("GC report: a fleet of %d instances", len(runs))
 		} else if len(runs) > 1 {
 			r.Title = "GC report: " + severalRuns(r.Comparison, len(runs))
 		}
@@ -216,7 +235,7 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 	for i, run := range runs {
 		in[i] = compare.FromSummary(run, sums[i])
 	}
-	c, err := compare.Compute(in, compare.Options{Budgets: opts.Budgets})
+	c, err := compare.Compute(in, compare.Options{Budgets: opts.Budgets, By: opts.By})
 	if err != nil && opts.Budgets != nil {
 		// A budget these runs cannot answer (a metric they did not
 		// measure, a value in the wrong unit) costs the recommendation,
@@ -224,7 +243,7 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 		// The note speaks to the reader of gcprobe report --budget,
 		// whose budgets Options.Budgets are.
 		r.ComparisonNote = "no recommendation: " + compare.WithFlag("--budget", err).Error()
-		c, err = compare.Compute(in, compare.Options{})
+		c, err = compare.Compute(in, compare.Options{By: opts.By})
 	}
 	if err != nil {
 		r.ComparisonNote = "no comparison: " + err.Error()

@@ -25,7 +25,7 @@ func BenchmarkCompute(b *testing.B) {
 		ev := split(run.Events)
 		b.ReportAllocs()
 		for b.Loop() {
-			timeline(ev, ev.last)
+			timeline(ev, ev.last, 0.5)
 		}
 	})
 }

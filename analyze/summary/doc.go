@@ -12,15 +12,21 @@
 // Where a figure can be measured in more than one way, the summary says which
 // way it took, because sources differ in what they know:
 //
-//   - GC CPU share: the sum of per-cycle GCCPUSeconds over the sum of
-//     IntervalCPUSeconds (GC-bounded intervals; the probe and gctrace record
-//     them); else gctrace's cumulative share at the last cycle; else the
-//     change of GCCPUSecondsTotal over the change of TotalCPUSecondsTotal
-//     between the first and the last sample; else the source's own
-//     since-start fraction (expvar GCCPUFraction).
+//   - GC CPU share, as the runtime defines it (see [GCCPU] and
+//     docs/figures.md): GC CPU time without idle-priority marking over
+//     GOMAXPROCS × wall time, between two GC cycle ends, with idle marking
+//     apart. In order of preference: the runtime's own /cpu/classes per
+//     cycle (probe, agent), or between the first and last sample (also
+//     expvar's GCCPUFraction turned into that account at two cycle ends);
+//     else gctrace, whose pause CPU is bounded and narrowed by its
+//     cumulative share; else gctrace's cumulative share alone. A window in
+//     which no cycle ended has no GC CPU figure.
 //   - Pauses: percentiles of single stop-the-world pauses from the pause
-//     histograms (record.Pauses) when the record has them; else percentiles of
-//     each cycle's total stop-the-world time from its GC event. A histogram's
+//     histograms (record.Pauses) when the record has them; else, for a
+//     source that only counts and sums pauses (Prometheus), the exact count
+//     and total and the source's labelled maximum, with no percentiles
+//     (PauseCounts); else percentiles of each cycle's total stop-the-world
+//     time from its GC event. A histogram's
 //     maximum is its top bucket's upper bound. The longest single pause is
 //     the largest PauseMaxSeconds of the GC events when they have one (exact
 //     for gctrace), else that maximum. Total stop-the-world time is estimated

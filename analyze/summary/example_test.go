@@ -23,7 +23,7 @@ func ExampleSummary_Metrics() {
 	fmt.Println(summary.CyclesLine(s.Cycles))
 	// Output:
 	// gc.cycles     8
-	// gc.cpu        8.00%
+	// gc.cpu        8.50%
 	// pause.longest 240 µs
 	// heap.live     11.5 MiB
 	// rss.peak      29.0 MiB

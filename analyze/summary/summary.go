@@ -18,6 +18,8 @@ type Summary struct {
 	Command  []string          `json:"command,omitempty"`
 	Scenario string            `json:"scenario,omitempty"`
 	Params   map[string]string `json:"params,omitempty"`
+	// Labels identify an instance of a fleet (record.Header.Labels).
+	Labels   map[string]string `json:"labels,omitempty"`
 	Settings Settings          `json:"settings"`
 	// GoVersion and GCImpl ("greentea", "classic") of the observed program.
 	GoVersion string      `json:"go_version,omitempty"`
@@ -50,6 +52,10 @@ type Summary struct {
 	HeapLive Dist   `json:"heap_live_bytes"`
 	HeapGoal Dist   `json:"heap_goal_bytes"`
 	HeapFrom string `json:"heap_from,omitempty"`
+	// HeapResolutionBytes is the step of the heap figures where the source
+	// rounds them: 1 MiB for gctrace, which prints whole MB rounded down
+	// (so a 0 is a heap under 1 MiB, kept as 0); 0 for exact figures.
+	HeapResolutionBytes float64 `json:"heap_resolution_bytes,omitempty"`
 
 	Alloc Alloc `json:"alloc"`
 
@@ -108,21 +114,20 @@ type Cycles struct {
 	Bounded int `json:"bounded"`
 }
 
-// GCCPU is the GC's share of available CPU and how it was measured.
-type GCCPU struct {
-	Share  float64 `json:"share"`
-	Method string  `json:"method,omitempty"`
-}
-
-// Methods of GCCPU.
+// Methods of Pauses and Alloc.
 const (
-	CPUPerCycle  = "per-cycle GC CPU over GC-bounded intervals"
-	CPUGCTrace   = "gctrace's cumulative share at the last cycle"
-	CPUSamples   = "runtime/metrics /cpu/classes change between first and last sample"
-	CPUFraction  = "the source's since-start GC CPU fraction"
-	PauseHist    = "single pauses, from pause histograms"
-	PauseCycles  = "per-cycle stop-the-world time, from GC events"
-	CPUNoCycle   = "no GC cycle started during the measured load"
+	PauseHist   = "single pauses, from pause histograms"
+	PauseCycles = "per-cycle stop-the-world time, from GC events"
+	// PauseCounts is a source that gives the count and total of the
+	// cycles' stop-the-world times exactly but no single pause
+	// (client_golang's go_gc_duration_seconds): no percentiles, and a
+	// longest pause only where the source names one (Pauses.MaxNote).
+	PauseCounts = "count and total of the cycles' stop-the-world times, exact; no single pauses"
+	// PauseSamples is a source that gives no single pause and no pause
+	// events, only samples of its exact cumulative pause total and of the
+	// longest pause of its recent history (client_golang's
+	// go_gc_duration_seconds sum and quantile="1", read from Prometheus).
+	PauseSamples = "stop-the-world total from the source's cumulative counter; longest pause over its recent pause history"
 	AllocSamples = "heap allocation counter between first and last sample"
 	AllocGCTrace = "estimated from gctrace heap sizes"
 )
@@ -141,6 +146,25 @@ type Pauses struct {
 	Longest float64 `json:"longest_seconds"`
 	// Total is all stop-the-world time of the run.
 	Total float64 `json:"total_seconds"`
+	// MaxNote says what Longest is over where the source does not see
+	// every pause (Method PauseCounts).
+	MaxNote string `json:"max_note,omitempty"`
+	// LongestIs says in words what Longest is, for the source at hand.
+	LongestIs string `json:"longest_is,omitempty"`
+}
+
+// What Pauses.Longest is, by source.
+const (
+	LongestHist    = "the longest single stop-the-world pause, to the resolution of the runtime's pause histogram (the upper bound of its highest non-empty bucket)"
+	LongestGCTrace = "the longest single stop-the-world phase (sweep termination or mark termination), from gctrace, to the microsecond"
+	LongestCycle   = "the longest stop-the-world time of one cycle (its two pauses together: the source does not split them)"
+	LongestRecent  = `the largest of the source's go_gc_duration_seconds{quantile="1"} over the window: each is the longest stop-the-world time of the last 256 cycles before its scrape, which may reach back before the window`
+)
+
+// HasQuantiles reports whether P50 and P99 were measured: not for a source
+// that only counts and sums pauses (PauseCounts).
+func (p Pauses) HasQuantiles() bool {
+	return p.Method != "" && p.Method != PauseCounts && p.Method != PauseSamples
 }
 
 // Alloc is the heap allocation rate.
@@ -154,7 +178,7 @@ type Alloc struct {
 func Compute(run *record.Run) Summary {
 	h := run.Header
 	s := Summary{
-		File: run.File, Source: h.Source, Command: h.Command, Scenario: h.Scenario, Params: h.Params,
+		File: run.File, Source: h.Source, Command: h.Command, Scenario: h.Scenario, Params: h.Params, Labels: h.Labels,
 		Settings: Settings{
 			GOGC: h.Env["GOGC"], GOMEMLIMIT: h.Env["GOMEMLIMIT"], GOMAXPROCS: h.Env["GOMAXPROCS"],
 			GODEBUG: h.Env["GODEBUG"], GOEXPERIMENT: h.Env["GOEXPERIMENT"],
@@ -171,14 +195,16 @@ func Compute(run *record.Run) Summary {
 		s.MeasuredFrom = from
 		load = ev.from(from)
 	}
-	s.gcCPU(load)
+	s.gcCPU(load, ev)
 	if s.GCCPU.Method == "" && s.MeasuredFrom > 0 && len(load.gcs) == 0 && len(ev.gcs) > 0 {
-		s.GCCPU = GCCPU{0, CPUNoCycle}
+		s.GCCPU = GCCPU{Method: CPUNoCycle}
 	}
 	s.heap(load)
 	s.alloc(load)
 	s.rss(load)
-	s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev))
+	if s.RSS.N > 0 || s.RSSPeak > 0 {
+		s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev))
+	}
 	if len(ev.latency) > 0 {
 		s.Latency = computeLatency(ev, s.Pauses)
 		s.Warnings = append(s.Warnings, s.Latency.warnings...)
@@ -189,6 +215,7 @@ func Compute(run *record.Run) Summary {
 	s.Profiles = ev.profiles
 	s.ev = ev
 	s.warn(ev)
+	s.cpuWarnings()
 	return s
 }
 
@@ -295,6 +322,9 @@ func (s *Summary) ending(run *record.Run) {
 		}
 	default:
 		s.Ended = endWords(end)
+		if end.Reason == record.EndImported && s.Source == record.SourcePrometheus {
+			s.Ended = "the imported range ends here (the program may still be running)"
+		}
 	}
 }
 
@@ -358,7 +388,8 @@ func (s *Summary) cycles(ev events) {
 				c.Bounded++
 			}
 		}
-	} else if first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.GCCyclesTotal > 0 }); ok {
+	} else if first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.GCCyclesTotal > 0 || s.Source == record.SourcePrometheus }); ok {
+		// A Prometheus import always has the counter: 0 is no cycle yet.
 		c.From = "samples"
 		c.Total = int(last.V.GCCyclesTotal - first.V.GCCyclesTotal)
 		c.Automatic = c.Total
@@ -383,42 +414,21 @@ func sampleSpan(ss []timed[record.Sample], ok func(record.Sample) bool) (first, 
 	return first, last, n >= 2
 }
 
-func (s *Summary) gcCPU(ev events) {
-	var gc, total float64
-	for _, g := range ev.gcs {
-		if g.V.IntervalCPUSeconds > 0 {
-			gc += g.V.GCCPUSeconds
-			total += g.V.IntervalCPUSeconds
-		}
-	}
-	if total > 0 {
-		s.GCCPU = GCCPU{gc / total, CPUPerCycle}
-		return
-	}
-	for i := len(ev.gcs) - 1; i >= 0; i-- {
-		if f := ev.gcs[i].V.CumulativeGCCPUFraction; f > 0 {
-			s.GCCPU = GCCPU{f, CPUGCTrace}
-			return
-		}
-	}
-	first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.TotalCPUSecondsTotal > 0 })
-	if d := last.V.TotalCPUSecondsTotal - first.V.TotalCPUSecondsTotal; ok && d > 0 {
-		s.GCCPU = GCCPU{(last.V.GCCPUSecondsTotal - first.V.GCCPUSecondsTotal) / d, CPUSamples}
-		return
-	}
-	for i := len(ev.samples) - 1; i >= 0; i-- {
-		if f := ev.samples[i].V.GCCPUFraction; f > 0 {
-			s.GCCPU = GCCPU{f, CPUFraction}
-			return
-		}
-	}
-}
-
 func (s *Summary) pauses(ev events) {
 	p := &s.Pauses
 	var h hist
+	var agg struct {
+		n        uint64
+		sum, max float64
+		note     string
+	}
 	for _, x := range ev.pauses {
 		h.add(x.Buckets)
+		agg.n += x.Count
+		agg.sum += x.SumSeconds
+		if x.MaxSeconds > agg.max {
+			agg.max, agg.note = x.MaxSeconds, x.MaxNote
+		}
 	}
 	var perCycle []float64
 	var total, maxPause float64
@@ -434,11 +444,39 @@ func (s *Summary) pauses(ev events) {
 		p.Method, p.Count = PauseHist, int(h.n)
 		p.Max, p.Total = h.max(), h.sum()
 		p.P50, p.P99 = math.Min(h.quantile(0.5), p.Max), math.Min(h.quantile(0.99), p.Max)
+	case agg.n > 0:
+		// No single pause is known, and none is made up.
+		p.Method, p.Count, p.Total = PauseCounts, int(agg.n), agg.sum
+		p.Max, p.Longest, p.MaxNote = agg.max, agg.max, agg.note
+		p.LongestIs = agg.note
+		return
 	case len(perCycle) > 0:
 		p.Method, p.Count = PauseCycles, len(perCycle)
 		p.P50, p.P99 = quantileOf(perCycle, 0.5), quantileOf(perCycle, 0.99)
 		p.Max = perCycle[len(perCycle)-1] // sorted by quantileOf
+	case samplePauses(ev.samples):
+		p.Method = PauseSamples
 	default:
+		return
+	}
+	// A cumulative pause counter (Prometheus) is exact: it wins over
+	// bucket midpoints. The longest pause is then the largest of the
+	// source's recent maxima, each over the cycles before its scrape.
+	if samplePauses(ev.samples) {
+		var recent, top float64
+		for _, x := range ev.samples {
+			recent = math.Max(recent, x.V.PauseMaxRecentSeconds)
+			top = math.Max(top, x.V.PauseSecondsTotal) // continuous across restarts
+		}
+		p.Total = top - ev.samples[0].V.PauseSecondsTotal
+		if p.Method == PauseSamples {
+			p.Max = recent
+		}
+		p.Longest = math.Max(recent, maxPause)
+		if p.Longest == 0 {
+			p.Longest = p.Max
+		}
+		p.LongestIs = LongestRecent
 		return
 	}
 	// The histograms hold every pause; GC events may miss those after the
@@ -447,16 +485,48 @@ func (s *Summary) pauses(ev events) {
 	if total > 0 && h.n == 0 {
 		p.Total = total
 	}
-	p.Longest = p.Max
-	if maxPause > 0 {
-		p.Longest = maxPause
+	p.Longest, p.LongestIs = p.Max, LongestCycle
+	if h.n > 0 {
+		p.LongestIs = LongestHist
 	}
+	if maxPause > 0 {
+		p.Longest, p.LongestIs = maxPause, LongestGCTrace
+		if h.n > 0 || !gctraceEvents(ev.gcs) {
+			p.LongestIs = LongestHist // the probe's bucket bound
+		}
+	}
+}
+
+// gctraceEvents reports whether the GC events came from gctrace.
+func gctraceEvents(gcs []timed[record.GC]) bool {
+	for _, g := range gcs {
+		if fromGCTrace(g.V) {
+			return true
+		}
+	}
+	return false
+}
+
+// samplePauses reports whether samples carry a cumulative pause total.
+func samplePauses(ss []timed[record.Sample]) bool {
+	for _, x := range ss {
+		if x.V.PauseSecondsTotal > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Summary) heap(ev events) {
 	var live, goal []float64
+	traced := false
 	for _, g := range ev.gcs {
-		if g.V.HeapLiveBytes > 0 {
+		// gctrace prints whole MB rounded down: "-> 0 MB" is a live heap
+		// under 1 MiB, a measurement like any other. Elsewhere 0 means
+		// the source did not say.
+		tr := fromGCTrace(g.V)
+		traced = traced || tr
+		if g.V.HeapLiveBytes > 0 || tr {
 			live = append(live, float64(g.V.HeapLiveBytes))
 		}
 		if g.V.HeapGoalBytes > 0 {
@@ -464,8 +534,11 @@ func (s *Summary) heap(ev events) {
 		}
 	}
 	s.HeapFrom = "gc events"
+	if traced {
+		s.HeapResolutionBytes = 1 << 20
+	}
 	if len(live) == 0 && len(goal) == 0 {
-		s.HeapFrom = "samples"
+		s.HeapFrom, s.HeapResolutionBytes = "samples", 0
 		for _, x := range ev.samples {
 			if x.V.HeapLiveBytes > 0 {
 				live = append(live, float64(x.V.HeapLiveBytes))
@@ -515,6 +588,14 @@ func (s *Summary) rss(ev events) {
 			rss = append(rss, float64(x.V.RSSBytes))
 		}
 		s.RSSPeak = math.Max(s.RSSPeak, float64(x.V.RSSPeakBytes))
+	}
+	if len(rss) == 1 && (s.Source == record.SourceRun || s.Source == record.SourceScenario) {
+		// The one sample of a run shorter than the sampling interval
+		// is taken at exec, before the program's runtime started: its
+		// RSS says nothing about the program.
+		s.RSS, s.RSSPeak = Dist{}, 0
+		s.Warnings = append(s.Warnings, errors.New("only one RSS sample, taken when the program started (the run was shorter than the sampling --interval): no RSS figures"))
+		return
 	}
 	s.RSS = dist(rss)
 	s.RSSPeak = math.Max(s.RSSPeak, s.RSS.Max)

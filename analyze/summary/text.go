@@ -164,22 +164,38 @@ func sections(sums []Summary) []section {
 			{"cycles per minute", func(s Summary, _ *footnoter) string {
 				return known(s.Cycles.From != "" && s.DurationSeconds > 0, units.Number(s.Cycles.PerMinute))
 			}},
-			{"GC CPU share", func(s Summary, f *footnoter) string {
-				if s.GCCPU.Method == "" {
+			{"GC CPU share", func(s Summary, f *footnoter) string { return cpuShareCell(s, f) }},
+			{"idle-priority marking", func(s Summary, f *footnoter) string {
+				c := s.GCCPU
+				if c.Method == "" || c.Method == CPUNoCycle || !c.IdleKnown {
 					return "-"
 				}
-				return units.Percent(s.GCCPU.Share) + f.cite("GC CPU share: "+s.GCCPU.Method) + measured(s, f)
+				return units.Percent(c.IdleShare) + f.cite("idle-priority marking: mark work on Ps that had nothing else to run, over the same available CPU; not in the GC CPU share")
 			}},
-			{"pause p50 / p99 / max", func(s Summary, f *footnoter) string {
+			{"GC CPU / process CPU", func(s Summary, f *footnoter) string {
+				c := s.GCCPU
+				if c.GCSeconds <= 0 || c.ProcessSeconds <= 0 {
+					return "-"
+				}
+				return units.Seconds(c.GCSeconds) + " / " + units.Seconds(c.ProcessSeconds) +
+					f.cite("GC CPU / process CPU: the GC CPU time of the share (idle marking left out) against the process's own user+system CPU time over the same samples (/proc)")
+			}},
+			{"pause p50 / p99", func(s Summary, f *footnoter) string {
 				p := s.Pauses
-				if p.Method == "" {
+				switch {
+				case p.Method == "":
+					return "-"
+				case !p.HasQuantiles():
+					return "-" + f.cite("pauses: "+p.Method)
+				}
+				return fmt.Sprintf("%s / %s", units.Seconds(p.P50), units.Seconds(p.P99)) + f.cite("pauses: "+p.Method)
+			}},
+			{"longest pause", func(s Summary, f *footnoter) string {
+				p := s.Pauses
+				if p.Method == "" || p.Longest <= 0 {
 					return "-"
 				}
-				return fmt.Sprintf("%s / %s / %s", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Max)) +
-					f.cite("pauses: "+p.Method)
-			}},
-			{"longest single pause", func(s Summary, _ *footnoter) string {
-				return known(s.Pauses.Method != "", units.Seconds(s.Pauses.Longest))
+				return units.Seconds(p.Longest) + f.cite("longest pause: "+p.LongestIs)
 			}},
 			{"stop-the-world total", func(s Summary, _ *footnoter) string {
 				return known(s.Pauses.Method != "", units.Seconds(s.Pauses.Total))
@@ -187,10 +203,10 @@ func sections(sums []Summary) []section {
 		}},
 		{"memory", []textRow{
 			{"heap live min / median / max", func(s Summary, f *footnoter) string {
-				return bytesDist(s.HeapLive) + measuredIf(s.HeapLive.N > 0, s, f)
+				return bytesDist(s.HeapLive) + heapResolution(s, s.HeapLive, f) + measuredIf(s.HeapLive.N > 0, s, f)
 			}},
 			{"heap goal min / median / max", func(s Summary, f *footnoter) string {
-				return bytesDist(s.HeapGoal) + measuredIf(s.HeapGoal.N > 0, s, f)
+				return bytesDist(s.HeapGoal) + heapResolution(s, s.HeapGoal, f) + measuredIf(s.HeapGoal.N > 0, s, f)
 			}},
 			{"allocation rate", func(s Summary, f *footnoter) string {
 				if s.Alloc.Method == "" {
@@ -224,6 +240,32 @@ func sections(sums []Summary) []section {
 		secs = append(secs, latencySection(sums))
 	}
 	return secs
+}
+
+// cpuShareCell shows the GC CPU share, its bounds where it is estimated, and
+// the footnotes that define it and say how it was measured.
+func cpuShareCell(s Summary, f *footnoter) string {
+	c := s.GCCPU
+	switch c.Method {
+	case "":
+		return "-"
+	case CPUNoCycle:
+		return "-" + f.cite("GC CPU share: "+CPUNoCycle)
+	}
+	cell := units.Percent(c.Share)
+	if c.High > c.Low {
+		cell += " (" + units.Percent(c.Low) + " to " + units.Percent(c.High) + ")"
+	}
+	return cell + f.cite(CPUDefinition) + f.cite("GC CPU share from "+c.Method) + measured(s, f)
+}
+
+// heapResolution cites, for heap figures that the source rounds (gctrace),
+// the footnote that says how.
+func heapResolution(s Summary, d Dist, f *footnoter) string {
+	if d.N == 0 || s.HeapResolutionBytes == 0 {
+		return ""
+	}
+	return f.cite("heap from gctrace: whole MB (MiB) rounded down, so to 1 MiB; a live heap under 1 MiB shows as 0")
 }
 
 // measured cites, for a figure taken over the measured load only, the
@@ -352,6 +394,17 @@ func What(s Summary) string {
 		return strings.Join(parts, " ")
 	case len(s.Command) > 0:
 		return strings.Join(s.Command, " ")
+	case len(s.Labels) > 0: // an instance of a fleet
+		keys := make([]string, 0, len(s.Labels))
+		for k := range s.Labels {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			parts = append(parts, k+"="+s.Labels[k])
+		}
+		return strings.Join(parts, " ")
 	}
 	return s.Source
 }

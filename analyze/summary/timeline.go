@@ -34,9 +34,10 @@ type Timeline struct {
 	PauseBuckets []record.Bucket
 
 	// GCShare is the GC's share of available CPU per cycle, over the
-	// interval between the ends of two cycles; when the source does not give
-	// it, GCShareSinceStart says GCShare is the since-start share gctrace
-	// prints instead.
+	// interval between the ends of two cycles, as GCCPU defines it (idle
+	// marking left out; for gctrace, see cycleGC); when the source does not
+	// give it, GCShareSinceStart says GCShare is the since-start share
+	// gctrace prints instead.
 	GCShare           Points
 	GCShareSinceStart bool
 
@@ -68,9 +69,17 @@ const gcOffGoal = 1 << 50
 // Timeline returns the run's series over time. It is computed on demand:
 // only the report draws them, and the per-interval quantiles cost more than
 // the rest of the summary.
-func (s Summary) Timeline() Timeline { return timeline(s.ev, s.DurationSeconds) }
+func (s Summary) Timeline() Timeline {
+	load := s.ev
+	if s.MeasuredFrom > 0 {
+		load = s.ev.from(s.MeasuredFrom)
+	}
+	return timeline(s.ev, s.DurationSeconds, pauseWeight(load.gcs, s.GCCPU))
+}
 
-func timeline(ev events, end float64) Timeline {
+// timeline computes the charts' values; alpha places each gctrace cycle's
+// GC CPU between its bounds (see pauseWeight).
+func timeline(ev events, end, alpha float64) Timeline {
 	tl := Timeline{End: end}
 	for _, sp := range cycleSpans(ev.gcs) {
 		tl.Cycles = append(tl.Cycles, Span{sp.lo, sp.hi})
@@ -95,7 +104,7 @@ func timeline(ev events, end float64) Timeline {
 		tl.PauseTotal.add(t, g.V.PauseSeconds)
 		fromCycles = append(fromCycles, cyclePauses(g.V)...)
 		if g.V.IntervalCPUSeconds > 0 {
-			share.add(t, g.V.GCCPUSeconds/g.V.IntervalCPUSeconds)
+			share.add(t, cycleGC(g.V, alpha)/g.V.IntervalCPUSeconds)
 		}
 		since.add(t, g.V.CumulativeGCCPUFraction)
 	}
@@ -147,4 +156,37 @@ func (tl *Timeline) latency(ls []timed[record.Latency]) {
 		tl.LatencyP99.add(l.T, Quantile(l.V.Buckets, 0.99))
 		tl.LatencyMax.add(l.T, l.V.MaxSeconds)
 	}
+}
+
+// pauseWeight is where, between its bounds, a gctrace cycle's GC CPU is
+// drawn: the place at which the bounds of the summary's window, summed
+// over its cycles, meet the window's estimate (0 at the lower bound, 1 at
+// the upper). One weight for the run: how long the world took to stop
+// depends on how busy the machine was, which a chart of one run cannot
+// tell cycle by cycle.
+func pauseWeight(gcs []timed[record.GC], c GCCPU) float64 {
+	if c.Method != CPUGCTraceBound {
+		return 0.5
+	}
+	var lo, hi float64
+	for _, g := range gcs {
+		if fromGCTrace(g.V) && g.V.IntervalCPUSeconds > 0 {
+			l, h := cycleBounds(g.V)
+			lo, hi = lo+l, hi+h
+		}
+	}
+	if hi <= lo {
+		return 0.5
+	}
+	return math.Min(1, math.Max(0, (c.GCSeconds-lo)/(hi-lo)))
+}
+
+// cycleGC is a cycle's GC CPU time as GCCPU counts it: without idle
+// marking, and from gctrace between the cycle's bounds at weight alpha.
+func cycleGC(g record.GC, alpha float64) float64 {
+	if !fromGCTrace(g) {
+		return g.GCCPUSeconds - g.IdleCPUSeconds
+	}
+	lo, hi := cycleBounds(g)
+	return lo + alpha*(hi-lo)
 }

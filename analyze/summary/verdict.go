@@ -21,8 +21,15 @@ func (s Summary) Verdict() []string {
 	case c.Periodic == c.Total:
 		v = append(v, fmt.Sprintf("all %d GC cycles were the periodic 2-minute GC: the heap does not grow fast enough to trigger the pacer", c.Total))
 	}
-	if s.GCCPU.Method != "" {
-		v = append(v, fmt.Sprintf("GC used %s of CPU", units.Percent(s.GCCPU.Share)))
+	if g := s.GCCPU; g.Method != "" && g.Method != CPUNoCycle && c.Total > 0 {
+		clause := fmt.Sprintf("GC used %s of CPU", units.Percent(g.Share))
+		if g.High > g.Low {
+			clause = fmt.Sprintf("GC used about %s of CPU (%s to %s)", units.Percent(g.Share), units.Percent(g.Low), units.Percent(g.High))
+		}
+		if g.IdleKnown && g.IdleShare >= 0.005 {
+			clause += fmt.Sprintf(", plus %s in idle-priority marking", units.Percent(g.IdleShare))
+		}
+		v = append(v, clause)
 	}
 	l := s.Latency
 	if l != nil && l.Split && l.InGC.Intervals > 0 && l.OutGC.Intervals < minPart {
@@ -33,7 +40,7 @@ func (s Summary) Verdict() []string {
 		ratio := l.InGC.P99 / l.OutGC.P99
 		v = append(v, fmt.Sprintf("p99 latency inside GC cycles was %s (%s against %s)",
 			relative(ratio), units.Seconds(l.InGC.P99), units.Seconds(l.OutGC.P99)))
-		if s.Pauses.Method != "" {
+		if s.Pauses.Longest > 0 {
 			v = append(v, "the longest pause was "+units.Seconds(s.Pauses.Longest))
 		}
 		if l.Slow.Listed > 0 {
@@ -48,14 +55,14 @@ func (s Summary) Verdict() []string {
 			v = append(v, "latency stays high between cycles too (requests queued during a cycle drain after it)")
 		}
 		switch {
-		case s.Pauses.Method != "" && s.Pauses.Longest*10 <= l.InGC.P99:
+		case s.Pauses.Longest > 0 && s.Pauses.Longest*10 <= l.InGC.P99:
 			v = append(v, "the tail comes from GC CPU use (mark workers and assists starving requests), not from pauses")
-		case s.Pauses.Method != "" && s.Pauses.Longest*2 >= l.InGC.P99:
+		case s.Pauses.Longest > 0 && s.Pauses.Longest*2 >= l.InGC.P99:
 			v = append(v, "stop-the-world pauses account for much of the tail")
 		}
 		return v
 	}
-	if s.Pauses.Method != "" {
+	if s.Pauses.Longest > 0 {
 		v = append(v, "the longest pause was "+units.Seconds(s.Pauses.Longest))
 	}
 	if s.RSSOverLive > 0 {

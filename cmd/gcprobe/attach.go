@@ -25,6 +25,20 @@ order unless --source names one: the gcprobe agent (/debug/gcprobe/), expvar
 (/debug/vars), Prometheus client_golang (/metrics). Profiles come from
 net/http/pprof (/debug/pprof/) and are written beside the record.
 
+With both --pid and --url, attach checks that the URL is served by that
+process (the agent's PID, expvar's cmdline or Prometheus'
+process_start_time_seconds, else pprof's main binary, against /proc/PID)
+and refuses with exit status 2
+when it is not; when the endpoint says nothing about its process, the record
+says so.
+
+Figures are over the session's window, never the program's lifetime: GC CPU
+share is the change of the runtime's account between two cycle ends (no
+cycle in the window, no figure), and pauses are only as fine as the source:
+Prometheus gives their count and total exactly and a maximum over the last
+256 cycles, no single pauses; so a --url ending in /metrics is read through
+/debug/vars instead when the service serves that too.
+
 Ctrl-C ends the session with a complete record. When the target exits, the
 record ends with a note saying when.
 
@@ -102,6 +116,10 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 		rec.remove()
 		if ctx.Err() != nil {
 			return errors.New("interrupted while attaching: nothing was recorded")
+		}
+		if errors.Is(err, attach.ErrOtherProcess) {
+			// The flags name two processes: a usage error.
+			return usageErrorf("attach: %v", err)
 		}
 		return err
 	}

@@ -191,6 +191,15 @@ func TestAttachSources(t *testing.T) {
 				pause += e.GC.PauseSeconds
 				maxPause = max(maxPause, e.GC.PauseSeconds)
 			}
+			if tc.source == "prometheus" {
+				// Prometheus gives each poll's count and sum, not
+				// each cycle's pause (see TestAttachPrometheusPauses).
+				pause = 0
+				for _, e := range by[record.KindPauses] {
+					pause += e.Pauses.SumSeconds
+					maxPause = max(maxPause, e.Pauses.MaxSeconds)
+				}
+			}
 			wantN := after.NumGC - before.NumGC
 			wantPause := float64(after.PauseTotalNs-before.PauseTotalNs) / 1e9
 			t.Logf("%s: %d requests; service: %d cycles, pauses %.6fs; attach: %d cycles, pauses %.6fs (%+.2f%%)",
@@ -218,6 +227,34 @@ func TestAttachSources(t *testing.T) {
 			}
 			if len(tc.extra) > 0 {
 				checkProfiles(t, out, by[record.KindProfile], "heap.start", "allocs.start", "heap.end", "allocs.end", "cpu")
+			}
+		})
+	}
+}
+
+// TestAttachOtherProcess gives --pid of one service and --url of another:
+// each source's endpoint says which process it is (the agent its PID,
+// expvar its cmdline, Prometheus its start time), and attach refuses with
+// exit status 2 rather than record one process's RSS beside the other's GC.
+func TestAttachOtherProcess(t *testing.T) {
+	for _, tc := range []struct{ source, endpoints string }{
+		{"agent", "agent"}, {"expvar", "expvar"}, {"prometheus", "prometheus"},
+	} {
+		t.Run(tc.source, func(t *testing.T) {
+			t.Parallel()
+			a := startService(t, tc.endpoints)
+			// Another command line, and a start time apart by more
+			// than the boot time's whole-second rounding.
+			time.Sleep(1600 * time.Millisecond)
+			b := startService(t, tc.endpoints+",pprof")
+			out := filepath.Join(t.TempDir(), "x.jsonl")
+			r := gcprobe(t, "attach", "--pid", fmt.Sprint(a.cmd.Process.Pid), "--url", b.url, "--source", tc.source,
+				"--duration", "100ms", "-o", out)
+			if r.code != 2 || !strings.Contains(r.stderr, "different processes") || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want 2 and one line saying the processes differ", r.code, r.stderr)
+			}
+			if b, err := os.ReadFile(out); err == nil {
+				t.Errorf("a record was written for two different processes:\n%s", b)
 			}
 		})
 	}

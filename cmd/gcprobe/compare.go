@@ -24,10 +24,17 @@ Mann–Whitney U test's p-value, or ~ when the difference is not significant
 Doubts (too few runs, noisy runs) are footnotes. Then the Pareto frontier
 over memory, latency and GC CPU, and with --budget the configuration to run.
 
+Records of a fleet (gcprobe import prometheus) carry their instance's
+labels, each a dimension: without --by every instance is its own row. With
+--by LABEL the instances are grouped by that label or setting alone (--by
+version, --by gogc, --by zone,gogc) and compared as a sweep's repeats, the
+first group in order as the baseline unless --baseline names one.
+
 Examples:
   gcprobe compare sweep1
   gcprobe compare --baseline gogc=200,memlimit=off --budget rss=1GiB sweep1
-  gcprobe compare --format bench sweep1 > sweep1.txt && benchstat -col /gogc sweep1.txt`
+  gcprobe compare --format bench sweep1 > sweep1.txt && benchstat -col /gogc sweep1.txt
+  gcprobe compare --by version --baseline version=v1 fleet`
 
 func cmdCompare(ctx context.Context, io stdio, args []string) error {
 	fs := newFlags(io, "compare", "[flags] RUN|DIR...", compareHelp)
@@ -38,6 +45,7 @@ func cmdCompare(ctx context.Context, io stdio, args []string) error {
 	asMD := fs.Bool("markdown", false, "same as --format markdown")
 	metrics := fs.StringSlice("metrics", nil, "metrics to compare, comma-separated (default: "+strings.Join(compare.DefaultMetrics, ",")+")")
 	alpha := fs.Float64("alpha", 0.05, "significance level of the U-test")
+	by := fs.String("by", "", "group by these dimensions or labels only, comma-separated (version, gogc): the other runs of a group are its repeats")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -63,6 +71,12 @@ func cmdCompare(ctx context.Context, io stdio, args []string) error {
 		return usageErrorf("compare: --alpha must be between 0 and 1")
 	}
 	opts := compare.Options{Alpha: *alpha}
+	if fs.Changed("by") {
+		var err error
+		if opts.By, err = compare.ParseBy(*by); err != nil {
+			return usageErrorf("compare: --by: %v", err)
+		}
+	}
 	if fs.Changed("metrics") {
 		if err := compare.CheckMetrics("--metrics", *metrics); err != nil {
 			return usageErrorf("compare: %v", err)

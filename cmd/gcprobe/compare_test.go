@@ -132,6 +132,12 @@ func TestCheckCommand(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, `unknown metric "pause.p98" (known: `) {
 		t.Errorf("unknown metric: exit %d %q", r.code, r.stderr)
 	}
+	// A known metric that these runs do not have (no latency): a mistake in
+	// the limits, not a regression, so a usage error.
+	r = gcprobe(t, "check", "--baseline", filepath.Join(dir, "old"), "--max", "latency.p99=+10%", filepath.Join(dir, "same"))
+	if r.code != 2 || !strings.Contains(r.stderr, "latency.p99: no run measured this metric") {
+		t.Errorf("unmeasured metric: exit %d %q", r.code, r.stderr)
+	}
 	if r := gcprobe(t, "check", "--max", limits, "x"); r.code != 2 || !strings.Contains(r.stderr, "--baseline is required") {
 		t.Errorf("no baseline: exit %d %q", r.code, r.stderr)
 	}

@@ -24,15 +24,21 @@ since the traced program started: when the program started, what machine
 it ran on and with which settings is not in the log, and the record says so
 in a note. A cycle after a "GC forced" line is marked periodic.
 
+gcprobe import prometheus reads a fleet from a Prometheus server instead:
+see gcprobe import prometheus --help.
+
 Examples:
   gcprobe import gctrace app.log            # writes app.jsonl
   kubectl logs pod/web-1 | gcprobe import gctrace - -o web-1.jsonl
   gcprobe import gctrace app.log -o - | gcprobe summary -`
 
 // importFormats lists the log formats gcprobe import reads.
-const importFormats = "gctrace"
+const importFormats = "gctrace, prometheus"
 
 func cmdImport(ctx context.Context, io stdio, args []string) error {
+	if len(args) > 0 && args[0] == "prometheus" { // its own flags
+		return cmdImportPrometheus(ctx, io, args[1:])
+	}
 	fs := newFlags(io, "import", "gctrace [FILE|-] [-o OUT]", importHelp)
 	output := fs.StringP("output", "o", "", "write the record to `OUT` (- for stdout; default: FILE with the extension .jsonl, or gctrace.jsonl for stdin)")
 	if err := parseFlags(fs, args); err != nil {

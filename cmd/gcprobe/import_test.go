@@ -245,7 +245,7 @@ func TestImportErrors(t *testing.T) {
 			noTrace + ": no gctrace lines found (was GODEBUG=gctrace=1 set?)", strings.TrimSuffix(noTrace, ".log") + ".jsonl"},
 		{"empty file", []string{"gctrace", empty}, 1, empty + ": empty input: no gctrace lines found", strings.TrimSuffix(empty, ".log") + ".jsonl"},
 		{"only go1.4 lines", []string{"gctrace", go14}, 1, "only Go 1.4 gctrace lines found", strings.TrimSuffix(go14, ".log") + ".jsonl"},
-		{"unknown format", []string{"pprof", good}, 2, `unknown format "pprof" (known: gctrace)`, ""},
+		{"unknown format", []string{"pprof", good}, 2, `unknown format "pprof" (known: gctrace, prometheus)`, ""},
 		{"no format", nil, 2, "which format? (known: gctrace", ""},
 		{"two files", []string{"gctrace", good, good}, 2, "takes one FILE", ""},
 		{"output is the input", []string{"gctrace", good, "-o", good}, 2, "would overwrite the log it reads", ""},

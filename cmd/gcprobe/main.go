@@ -44,7 +44,7 @@ func commands() []command {
 		{"top", "--pid N | --url URL [flags]", "watch a running program's GC live in the terminal, and record it", cmdTop},
 		{"scenario", "list | run NAME [flags]", "run a built-in workload (Discord's Read States and friends)", cmdScenario},
 		{"summary", "[flags] RUN...", "summarize run records: GC cycles, CPU, pauses, heap, RSS, latency", cmdSummary},
-		{"import", "gctrace [FILE|-]", "turn a saved GODEBUG=gctrace=1 log into a run record", cmdImport},
+		{"import", "gctrace [FILE|-] | prometheus --url URL", "turn a gctrace log, or a fleet in Prometheus, into run records", cmdImport},
 		{"analyze", "[flags] PROFILE|URL|-", "top allocators, churn and diffs of pprof profiles", cmdAnalyze},
 		{"sweep", "[flags] (scenario NAME [flags] | -- CMD [ARGS...])", "run a grid of GOGC/GOMEMLIMIT settings, repeated", cmdSweep},
 		{"compare", "[flags] RUN|DIR...", "compare settings with confidence intervals and significance", cmdCompare},

@@ -66,6 +66,9 @@ func TestREADMECommands(t *testing.T) {
 			if args[0] == "scenario" && len(args) > 2 && args[1] == "run" {
 				helpArgs = args[:3:3] // full slice: append must not overwrite args
 			}
+			if args[0] == "import" && len(args) > 1 && args[1] == "prometheus" {
+				helpArgs = args[:2:2] // its own flags
+			}
 			r := gcprobe(t, append(helpArgs, "--help")...)
 			if r.code != 0 {
 				t.Fatalf("gcprobe %s --help: exit %d: %s", strings.Join(helpArgs, " "), r.code, r.stderr)

@@ -21,6 +21,10 @@ The format follows -o: FILE.html is one self-contained page (inline SVG, no
 script, nothing fetched from the network); FILE.md is GitHub-flavoured
 Markdown with PNG charts in --charts-dir, linked relatively.
 
+Records of a fleet (gcprobe import prometheus) get one row per instance and
+the instances that stand out named in words; --by LABEL adds the comparison
+of groups of them (--by version: did the deploy change pauses and RSS?).
+
 A record that cannot be read is reported (file:line) and left out; gcprobe
 then exits with status 1 after writing the report of the others.`
 
@@ -30,8 +34,16 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 	chartsDir := fs.String("charts-dir", "", "where a Markdown report's PNG charts go (default: FILE_charts beside it)")
 	title := fs.String("title", "", "the report's title (default: what was run)")
 	budget := fs.String("budget", "", "limits for the recommended configuration, as in compare: rss=1GiB,gc-cpu=10%")
+	by := fs.String("by", "", "compare groups of runs by these dimensions or labels only, comma-separated (version, gogc), as in compare --by")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var byDims []string
+	if fs.Changed("by") {
+		var err error
+		if byDims, err = compare.ParseBy(*by); err != nil {
+			return usageErrorf("report: --by: %v", err)
+		}
 	}
 	format := strings.ToLower(filepath.Ext(*out))
 	switch {
@@ -59,7 +71,7 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 	if len(runs) == 0 {
 		return exitStatus(1)
 	}
-	rep := report.Build(ctx, runs, report.Options{Title: *title, Budgets: budgets})
+	rep := report.Build(ctx, runs, report.Options{Title: *title, Budgets: budgets, By: byDims})
 	for _, p := range problems {
 		rep.Problems = append(rep.Problems, p.Error())
 	}

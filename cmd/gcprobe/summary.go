@@ -16,9 +16,20 @@ and for scenario runs request latency inside and outside GC cycles. Several
 runs are shown side by side; a directory stands for every *.jsonl record in
 it, and - for a record on stdin. Footnotes say how each figure was measured.
 
+GC CPU share is the Go runtime's own definition: GC CPU time over GOMAXPROCS
+× wall time between two GC cycle ends, with idle-priority marking shown
+apart. From gctrace it is bounded (the bounds are shown); beside it is the
+process's own CPU time, which the runtime's wall-clock account can exceed on
+a busy machine. docs/figures.md says where every figure comes from.
+
+Records of a fleet (gcprobe import prometheus) are shown one instance per
+row instead, with the instances that stand out named in plain words
+(--runs shows them side by side as any records).
+
 Examples:
   gcprobe summary run.jsonl
   gcprobe summary --json sweep1/
+  gcprobe summary fleet/
   gcprobe import gctrace app.log -o - | gcprobe summary -
 
 A file that cannot be read is reported (file:line) and skipped; gcprobe then
@@ -27,6 +38,7 @@ exits with status 1 after summarizing the others.`
 func cmdSummary(ctx context.Context, io stdio, args []string) error {
 	fs := newFlags(io, "summary", "[flags] RUN|DIR|-...", summaryHelp)
 	asJSON := fs.Bool("json", false, "write JSON (with named metrics) instead of text")
+	perRun := fs.Bool("runs", false, "show a fleet's records side by side, as any records, instead of one row per instance")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -44,8 +56,11 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 	}
 	if len(sums) > 0 {
 		write := summary.WriteText
-		if *asJSON {
+		switch {
+		case *asJSON:
 			write = summary.WriteJSON
+		case summary.IsFleet(sums) && !*perRun:
+			write = summary.WriteFleetText
 		}
 		if err := write(io.out, sums); err != nil {
 			return err

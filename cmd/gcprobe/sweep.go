@@ -26,7 +26,7 @@ Run the same command with --resume (or just --resume --out DIR) to finish;
 --resume with a larger --repeat adds runs to a finished sweep.
 
 The default --repeat is 6, the fewest runs for which the median has a finite
-95% confidence interval; five runs already let the U-test tell two
+95% confidence interval; four runs already let the U-test tell two
 configurations apart.
 
 Then compare the runs: gcprobe compare DIR

@@ -100,7 +100,11 @@ func (a *agent) baseline(url string, body []byte) (reading, error) {
 		a.shift = st.Header.Start.Sub(a.start).Seconds()
 	}
 	// The agent always sends its latest sample.
-	return reading{header: &st.Header, sample: st.Sample, sampleOK: true}, nil
+	r := reading{header: &st.Header, sample: st.Sample, sampleOK: true}
+	if st.Header.PID != 0 {
+		r.identity = &identity{pid: st.Header.PID}
+	}
+	return r, nil
 }
 
 // decodeJSON decodes body into v, with one-line errors for HTML and garbage.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/host"
@@ -91,11 +93,26 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		}
 		s.src, s.first = src, r
 		s.header.Attach.Via = src.name()
-		if h := r.header; h != nil { // the agent knows the program
-			if s.header.PID != 0 && h.PID != 0 && h.PID != s.header.PID {
-				s.notes = append(s.notes, fmt.Sprintf("the agent at %s runs in PID %d, not in --pid %d: RSS and CPU are of PID %d, the GC data of PID %d",
-					o.URL, h.PID, s.header.PID, s.header.PID, h.PID))
+		if ep.only == SourcePrometheus && src.name() == SourceExpvar {
+			s.notes = append(s.notes, fmt.Sprintf("read %s rather than %s: it is served too, and has every cycle's pause where /metrics has their count and sum", ep.expvar, ep.prometheus))
+		}
+		if ex, ok := src.(*expvarSource); ok && s.proc != nil {
+			// The baseline was read without the start time; read again
+			// now that the source has it.
+			if err := s.expvarWindow(ctx, ex); err != nil {
+				s.notes = append(s.notes, err.Error())
 			}
+		}
+		if s.proc != nil {
+			note, err := s.checkSameProcess(ctx, r.identity, time.Now())
+			if err != nil {
+				return nil, err
+			}
+			if note != "" {
+				s.notes = append(s.notes, note)
+			}
+		}
+		if h := r.header; h != nil { // the agent knows the program
 			if s.header.PID == 0 {
 				s.header.PID = h.PID
 			}
@@ -108,6 +125,33 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		}
 	}
 	return s, nil
+}
+
+// expvarWindow gives the expvar source the target's start time and
+// GOMAXPROCS, so that its samples carry the runtime's CPU account at cycle
+// ends, and takes the baseline again with them.
+func (s *Session) expvarWindow(ctx context.Context, ex *expvarSource) error {
+	start, err := s.proc.StartTime(time.Now())
+	if err != nil {
+		return fmt.Errorf("GC CPU share: not measurable: the start time of PID %d is unknown (%v)", s.proc.PID, err)
+	}
+	ex.procStart, ex.procs = start, gomaxprocs(s.proc.Env)
+	ex.started = false
+	r, err := ex.poll(ctx, 0)
+	if err != nil {
+		return fmt.Errorf("expvar: %v", err)
+	}
+	s.first = r
+	return nil
+}
+
+// gomaxprocs is the target's GOMAXPROCS: its environment's, else the
+// number of CPUs (the runtime's default without a CPU limit).
+func gomaxprocs(env map[string]string) int {
+	if n, err := strconv.Atoi(env["GOMAXPROCS"]); err == nil && n > 0 {
+		return n
+	}
+	return runtime.NumCPU()
 }
 
 // Header is the header the record will start with.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"expvar"
 	"fmt"
 	"io"
 	"io/fs"
@@ -152,24 +153,31 @@ func TestPrometheusCycles(t *testing.T) {
 	}
 	evs = poll(7, 0.0065, 1.9, 2)
 	var cycles []*record.GC
-	var note *record.Note
+	var pz *record.Pauses
 	for _, e := range evs {
 		if e.GC != nil {
 			cycles = append(cycles, e.GC)
 		}
-		if e.Note != nil {
-			note = e.Note
+		if e.Pauses != nil {
+			pz = e.Pauses
 		}
 	}
-	if len(cycles) != 3 || note == nil {
+	if len(cycles) != 3 || pz == nil {
 		t.Fatalf("three cycles: %+v", evs)
 	}
-	total := 0.0
+	// Three cycles share the poll: none gets a pause of its own (an
+	// average would be invented); the Pauses event has the exact count
+	// and sum, and quantile="1" as the maximum, labelled.
 	for _, g := range cycles {
-		total += g.PauseSeconds
+		if g.PauseSeconds != 0 {
+			t.Errorf("cycle %d got pause %v: averaged", g.N, g.PauseSeconds)
+		}
 	}
-	if !near(total, 0.003) || cycles[2].N != 7 || !near(cycles[2].EndSeconds, 1.9) {
-		t.Fatalf("three cycles: total pause %v, %+v", total, cycles[2])
+	if pz.Count != 3 || !near(pz.SumSeconds, 0.003) || pz.MaxSeconds != 0.001 || !strings.Contains(pz.MaxNote, "quantile") {
+		t.Fatalf("pauses of three cycles: %+v", pz)
+	}
+	if cycles[2].N != 7 || !near(cycles[2].EndSeconds, 1.9) {
+		t.Fatalf("three cycles: %+v", cycles[2])
 	}
 }
 
@@ -446,5 +454,101 @@ func TestAgentSchemaChecked(t *testing.T) {
 		if _, err := a.poll(context.Background(), 0); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want an error with %q", b, err, want)
 		}
+	}
+}
+
+// TestStartTime reads a process's start from /proc/PID/stat and
+// /proc/uptime: a process that started 2.5 s after boot, read 12.5 s after
+// boot, started 10 s ago. The command name may hold spaces and parentheses.
+func TestStartTime(t *testing.T) {
+	files := map[string]string{
+		"/proc/7/stat": "7 (my (odd) prog) S 1 7 7 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 3 0 250 1000000 200 18446744073709551615",
+		"/proc/uptime": "12.50 20.00\n",
+	}
+	p := &Process{PID: 7, readFile: func(name string) ([]byte, error) {
+		if s, ok := files[name]; ok {
+			return []byte(s), nil
+		}
+		return nil, os.ErrNotExist
+	}}
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	got, err := p.StartTime(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := now.Add(-10 * time.Second); !got.Equal(want) {
+		t.Errorf("start %v, want %v", got, want)
+	}
+	files["/proc/7/stat"] = "7 (x) S 1"
+	if _, err := p.StartTime(now); err == nil {
+		t.Error("a short stat line gave no error")
+	}
+}
+
+// TestExpvarCPUAccount: GCCPUFraction at a cycle end times the uptime and
+// GOMAXPROCS is the runtime's GC CPU time since the start; over two cycle
+// ends the share of the window follows, whatever GOMAXPROCS was assumed.
+func TestExpvarCPUAccount(t *testing.T) {
+	start := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	for _, procs := range []int{2, 8} {
+		e := &expvarSource{procStart: start, procs: procs}
+		var a, b record.Sample
+		// 10% over the first 100 s, 15% over the first 200 s: the
+		// window from 100 s to 200 s had (0.15*200 - 0.10*100)/100 = 20%.
+		e.cpuAccount(&a, &memStats{GCCPUFraction: 0.10, LastGC: uint64(start.Add(100 * time.Second).UnixNano())})
+		e.cpuAccount(&b, &memStats{GCCPUFraction: 0.15, LastGC: uint64(start.Add(200 * time.Second).UnixNano())})
+		share := (b.GCCPUSecondsTotal - a.GCCPUSecondsTotal) / (b.TotalCPUSecondsTotal - a.TotalCPUSecondsTotal)
+		if !near(share, 0.20) || !b.GCCPUWithoutIdle || !near(b.TotalCPUSecondsTotal, 200*float64(procs)) {
+			t.Errorf("GOMAXPROCS %d: window share %v (want 0.20), samples %+v %+v", procs, share, a, b)
+		}
+	}
+	var s record.Sample
+	(&expvarSource{}).cpuAccount(&s, &memStats{GCCPUFraction: 0.1, LastGC: 1})
+	if s.TotalCPUSecondsTotal != 0 {
+		t.Errorf("without a start time: %+v", s)
+	}
+}
+
+// TestSameProcessUncheckable: an endpoint that says nothing about its
+// process (a /metrics without process_start_time_seconds) is recorded with
+// a note saying the check could not be made, not refused.
+func TestSameProcessUncheckable(t *testing.T) {
+	body := fmt.Sprintf(promText, 0.001, 3, 0.0, 6, 6, 6)
+	url := server(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+	s, err := Open(context.Background(), Options{PID: os.Getpid(), URL: url, Source: SourcePrometheus})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.notes) != 1 || !strings.Contains(s.notes[0], "could not check") {
+		t.Errorf("notes %q", s.notes)
+	}
+}
+
+// TestMetricsURLPrefersExpvar: a --url naming /metrics of a service that
+// also serves /debug/vars is read through expvar, which has every cycle's
+// pause, and the record says why.
+func TestMetricsURLPrefersExpvar(t *testing.T) {
+	body := fmt.Sprintf(promText, 0.001, 3, 0.0, 6, 6, 6)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+	mux.Handle("/debug/vars", expvar.Handler())
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	s, err := Open(context.Background(), Options{URL: srv.URL + "/metrics"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if via := s.Header().Attach.Via; via != SourceExpvar || len(s.notes) != 1 || !strings.Contains(s.notes[0], "every cycle's pause") {
+		t.Errorf("via %s, notes %q", via, s.notes)
+	}
+	only := server(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, body)
+	})
+	if s, err := Open(context.Background(), Options{URL: only + "/metrics"}); err != nil || s.Header().Attach.Via != SourcePrometheus {
+		t.Errorf("a service with /metrics only: %v", err)
 	}
 }

@@ -24,6 +24,7 @@ type memStats struct {
 	NumGC         uint32
 	NumForcedGC   uint32
 	GCCPUFraction float64
+	LastGC        uint64 // Unix ns
 }
 
 // expvarSource polls /debug/vars. Each poll costs the target a
@@ -32,13 +33,18 @@ type expvarSource struct {
 	f     *fetcher
 	url   string
 	start time.Time
+	// procStart is when the target started (zero: unknown) and procs its
+	// GOMAXPROCS: with them, GCCPUFraction at a cycle end becomes the
+	// runtime's GC CPU time since the start (see cpuAccount).
+	procStart time.Time
+	procs     int
 
 	started    bool
 	prevN      uint32
 	prevForced uint32
 	prevT      float64
 	lostTotal  uint64
-	vars       struct{ Memstats *memStats }
+	vars       expvarVars
 }
 
 func newExpvar(f *fetcher, url string, start time.Time) *expvarSource {
@@ -69,6 +75,10 @@ func (e *expvarSource) read(body []byte, now float64) (reading, error) {
 		GCCyclesTotal:    uint64(ms.NumGC),
 		GCCPUFraction:    ms.GCCPUFraction,
 	}}
+	e.cpuAccount(&r.sample, ms)
+	if !e.started && len(e.vars.Cmdline) > 0 {
+		r.identity = &identity{cmdline: e.vars.Cmdline}
+	}
 	if e.started {
 		r.events = e.cycles(ms, now)
 	}
@@ -76,8 +86,35 @@ func (e *expvarSource) read(body []byte, now float64) (reading, error) {
 	return r, nil
 }
 
+// cpuAccount turns GCCPUFraction into the runtime's CPU account at the last
+// cycle's end. The runtime sets GCCPUFraction at the end of each cycle to its
+// GC CPU time since the program started (idle marking left out) over
+// GOMAXPROCS × the time since then; times the uptime at LastGC and
+// GOMAXPROCS it is that GC CPU time again. Two such readings bound a window
+// by cycle ends, as /cpu/classes does; GOMAXPROCS cancels out of the share
+// over the window, so an assumed one only scales the seconds.
+func (e *expvarSource) cpuAccount(s *record.Sample, ms *memStats) {
+	if e.procStart.IsZero() || ms.LastGC == 0 || e.procs <= 0 {
+		return
+	}
+	up := time.Unix(0, int64(ms.LastGC)).Sub(e.procStart).Seconds()
+	if up <= 0 {
+		return
+	}
+	total := up * float64(e.procs)
+	s.TotalCPUSecondsTotal, s.GCCPUSecondsTotal, s.GCCPUWithoutIdle = total, ms.GCCPUFraction*total, true
+}
+
+// expvarVars is the part of /debug/vars that attach reads.
+type expvarVars struct {
+	Memstats *memStats
+	// Cmdline is the program's os.Args, which expvar publishes: what
+	// tells whose /debug/vars this is.
+	Cmdline []string
+}
+
 // decodeExpvar decodes a /debug/vars body into v, reusing its memstats.
-func decodeExpvar(url string, body []byte, v *struct{ Memstats *memStats }) (*memStats, error) {
+func decodeExpvar(url string, body []byte, v *expvarVars) (*memStats, error) {
 	if err := decodeJSON(url, "expvar", body, v); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/host"
 	"github.com/shirou/gopsutil/v4/process"
@@ -157,4 +158,53 @@ func parseStatus(b []byte) (state string, hwm uint64) {
 		}
 	}
 	return state, hwm
+}
+
+// userHZ is the unit of the start time in /proc/PID/stat: Linux reports
+// it in clock ticks of USER_HZ, which is 100 on every architecture Go runs
+// on.
+const userHZ = 100
+
+// StartTime is when the process started, from /proc/PID/stat (its start
+// in clock ticks since boot) and /proc/uptime (seconds since boot), both on
+// the kernel's clock, so the result is good to a clock tick (10 ms) and does
+// not depend on the whole-second boot time that /proc/stat gives.
+func (p *Process) StartTime(now time.Time) (time.Time, error) {
+	stat, err := p.readFile(fmt.Sprintf("/proc/%d/stat", p.PID))
+	if err != nil {
+		return time.Time{}, err
+	}
+	up, err := p.readFile("/proc/uptime")
+	if err != nil {
+		return time.Time{}, err
+	}
+	ticks, err := statStartTicks(stat)
+	if err != nil {
+		return time.Time{}, err
+	}
+	f := strings.Fields(string(up))
+	if len(f) == 0 {
+		return time.Time{}, errors.New("/proc/uptime: empty")
+	}
+	uptime, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("/proc/uptime: %v", err)
+	}
+	age := uptime - float64(ticks)/userHZ
+	return now.Add(-time.Duration(age * float64(time.Second))), nil
+}
+
+// statStartTicks reads field 22 (starttime) of a /proc/PID/stat line; the
+// command name in field 2 is in parentheses and may hold spaces.
+func statStartTicks(stat []byte) (uint64, error) {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("/proc/PID/stat: no command name")
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	const startField = 22 - 3 // fields after the name count from field 3
+	if len(f) <= startField {
+		return 0, errors.New("/proc/PID/stat: too few fields")
+	}
+	return strconv.ParseUint(f[startField], 10, 64)
 }

@@ -30,9 +30,11 @@ const (
 	promHeapLive     = "go_gc_heap_live_bytes"
 	promHeapGoal     = "go_gc_heap_goal_bytes"
 	promGCCPU        = "go_cpu_classes_gc_total_cpu_seconds_total"
+	promGCIdleCPU    = "go_cpu_classes_gc_mark_idle_cpu_seconds_total"
 	promTotalCPU     = "go_cpu_classes_total_cpu_seconds_total"
 	promRSS          = "process_resident_memory_bytes"
 	promCPU          = "process_cpu_seconds_total"
+	promStart        = "process_start_time_seconds"
 	promAcceptHeader = "text/plain;version=0.0.4;q=1"
 )
 
@@ -53,7 +55,6 @@ type promSource struct {
 	prevT      float64
 	prevHist   []*dto.Bucket
 	prevForced float64
-	noted      bool
 }
 
 func newPrometheus(f *fetcher, url string, start time.Time) *promSource {
@@ -81,6 +82,9 @@ func (p *promSource) read(body []byte, now float64) (reading, error) {
 		return reading{}, fmt.Errorf("GET %s: Prometheus metrics without %s: not a Go program's client_golang /metrics", p.url, promPauses)
 	}
 	r := reading{sampleOK: true, sample: promSample(fams)}
+	if v, ok := value(fams, promStart); ok && v > 0 && !p.started {
+		r.identity = &identity{start: v}
+	}
 	r.sample.GCCyclesTotal = n
 	hist := histBuckets(fams[promPauseHist])
 	if p.started {
@@ -146,16 +150,17 @@ func promSample(fams map[string]*dto.MetricFamily) record.Sample {
 	}
 	f := func(name string) float64 { v, _ := value(fams, name); return v }
 	return record.Sample{
-		RSSBytes:             u(promRSS),
-		HeapLiveBytes:        u(promHeapLive),
-		HeapGoalBytes:        max(u(promHeapGoal), u(promNextGC)),
-		HeapObjectsBytes:     u(promHeapAlloc),
-		GoTotalBytes:         u(promSys),
-		AllocBytesTotal:      u(promAllocTotal),
-		Goroutines:           u(promGoroutines),
-		CPUSecondsTotal:      f(promCPU),
-		GCCPUSecondsTotal:    f(promGCCPU),
-		TotalCPUSecondsTotal: f(promTotalCPU),
+		RSSBytes:              u(promRSS),
+		HeapLiveBytes:         u(promHeapLive),
+		HeapGoalBytes:         max(u(promHeapGoal), u(promNextGC)),
+		HeapObjectsBytes:      u(promHeapAlloc),
+		GoTotalBytes:          u(promSys),
+		AllocBytesTotal:       u(promAllocTotal),
+		Goroutines:            u(promGoroutines),
+		CPUSecondsTotal:       f(promCPU),
+		GCCPUSecondsTotal:     f(promGCCPU),
+		GCIdleCPUSecondsTotal: f(promGCIdleCPU),
+		TotalCPUSecondsTotal:  f(promTotalCPU),
 	}
 }
 
@@ -166,11 +171,16 @@ func histBuckets(f *dto.MetricFamily) []*dto.Bucket {
 	return f.Metric[0].Histogram.Bucket
 }
 
-// cycles returns one GC event per cycle since the previous poll. With one
-// cycle its pause is exact (the sum's delta); with several each gets the
-// average, so that the total stays exact. The last cycle ended at
-// go_memstats_last_gc_time_seconds. A pause histogram, when exported, gives
-// a Pauses event with the bucket deltas.
+// cycles returns one GC event per cycle since the previous poll, and a
+// Pauses event with what the poll says exactly about their pauses.
+//
+// go_gc_duration_seconds (runtime/debug.GCStats) gives the count and total
+// of the cycles' stop-the-world times exactly, and its quantile="1" is the
+// longest of the last 256 cycles' pauses. With one cycle in the poll its
+// pause is the sum's change; with several, no cycle's own pause is known, and
+// none is invented: the Pauses event carries the count, the sum and that
+// maximum. The last cycle ended at go_memstats_last_gc_time_seconds. A pause
+// histogram, when exported, gives the Pauses event its bucket deltas.
 func (p *promSource) cycles(fams map[string]*dto.MetricFamily, n uint64, sum float64, hist []*dto.Bucket, now float64) []record.Event {
 	var evs []record.Event
 	if n < p.prevN {
@@ -184,11 +194,6 @@ func (p *promSource) cycles(fams map[string]*dto.MetricFamily, n uint64, sum flo
 		return []record.Event{{T: now, Note: &record.Note{Level: record.NoteWarning, Message: fmt.Sprintf(
 			"prometheus: the GC count jumped from %d to %d between %.3fs and %.3fs; no cycle events for that interval", p.prevN, n, p.prevT, now)}}}
 	}
-	if d > 1 && !p.noted {
-		p.noted = true
-		evs = append(evs, record.Event{T: now, Note: &record.Note{Level: record.NoteInfo, Message: fmt.Sprintf(
-			"prometheus: %s gives the pause total per poll; cycles that share a poll (%d between %.3fs and %.3fs) each get their average pause", promPauses, d, p.prevT, now)}})
-	}
 	lastEnd := math.NaN()
 	if v, ok := value(fams, promLastGC); ok && v > 0 {
 		lastEnd = time.Unix(0, int64(v*1e9)).Sub(p.start).Seconds()
@@ -196,10 +201,11 @@ func (p *promSource) cycles(fams map[string]*dto.MetricFamily, n uint64, sum flo
 	// Forced cycles are told apart only when all of the poll's are.
 	forced, hasForced := value(fams, promForced)
 	allForced := hasForced && d > 0 && forced-p.prevForced == float64(d)
+	exactSum := !math.IsNaN(sum) && sum >= p.prevSum
 	for k := uint64(1); k <= d; k++ {
 		g := &record.GC{N: p.prevN + k, Forced: allForced}
-		if !math.IsNaN(sum) {
-			g.PauseSeconds = (sum - p.prevSum) / float64(d)
+		if d == 1 && exactSum {
+			g.PauseSeconds = sum - p.prevSum
 		}
 		t := now
 		if k == d && !math.IsNaN(lastEnd) {
@@ -208,10 +214,34 @@ func (p *promSource) cycles(fams map[string]*dto.MetricFamily, n uint64, sum flo
 		}
 		evs = append(evs, record.Event{T: t, GC: g})
 	}
-	if b := bucketDeltas(p.prevHist, hist); len(b) > 0 {
-		evs = append(evs, record.Event{T: now, Pauses: &record.Pauses{Buckets: b}})
+	var pz record.Pauses
+	if d > 0 && exactSum {
+		pz.Count, pz.SumSeconds = d, sum-p.prevSum
+		if q, ok := quantile(fams[promPauses], 1); ok && q > 0 {
+			pz.MaxSeconds, pz.MaxNote = q, promMaxNote
+		}
+	}
+	pz.Buckets = bucketDeltas(p.prevHist, hist)
+	if pz.Count > 0 || len(pz.Buckets) > 0 {
+		evs = append(evs, record.Event{T: now, Pauses: &pz})
 	}
 	return evs
+}
+
+// promMaxNote says what a Prometheus pause maximum is over.
+const promMaxNote = `go_gc_duration_seconds{quantile="1"}: the longest stop-the-world time of the last 256 cycles, which may reach back before the window`
+
+// quantile reads one quantile of a summary family.
+func quantile(f *dto.MetricFamily, q float64) (float64, bool) {
+	if f == nil || len(f.Metric) == 0 || f.Metric[0].Summary == nil {
+		return 0, false
+	}
+	for _, x := range f.Metric[0].Summary.Quantile {
+		if x.GetQuantile() == q && !math.IsNaN(x.GetValue()) {
+			return x.GetValue(), true
+		}
+	}
+	return 0, false
 }
 
 // bucketDeltas turns two readings of a cumulative Prometheus histogram into

@@ -43,6 +43,16 @@ type reading struct {
 	events []record.Event
 	// header is what the source says about the program (the agent knows).
 	header *record.Header
+	// identity is what the baseline says about which process answers,
+	// for the check against --pid (nil: nothing).
+	identity *identity
+}
+
+// identity is what an endpoint says about the process behind it.
+type identity struct {
+	pid     int      // the agent's header
+	cmdline []string // expvar's cmdline
+	start   float64  // Prometheus process_start_time_seconds (Unix s)
 }
 
 // endpoints are the URLs of each source under a base URL. A URL whose path
@@ -95,6 +105,10 @@ func detect(ctx context.Context, f *fetcher, e endpoints, which string, start ti
 	switch {
 	case which != SourceAuto && which != "":
 		try = []string{which}
+	case e.only == SourcePrometheus:
+		// client_golang imports expvar: where /debug/vars is served too,
+		// it has every cycle's pause, which /metrics does not.
+		try = []string{SourceExpvar, SourcePrometheus}
 	case e.only != "":
 		try = []string{e.only}
 	}

@@ -50,7 +50,11 @@
 // A Parser remembers two things between lines: a "GC forced" notice, which
 // marks the next cycle Periodic, and the previous cycle, so that a cycle
 // numbered one more than it gets IntervalCPUSeconds (its wall time since the
-// previous cycle ended times its P count). One Parser reads one stream.
+// previous cycle ended times its P count). Cycle 1 gets the wall time since
+// the program started times its P count, so that the intervals of a stream
+// read from its first cycle add up to the available CPU time since the
+// program started, the denominator of the cumulative share gctrace prints.
+// One Parser reads one stream.
 //
 // The runtime prints "GC forced" when its two-minute timer fires, before it
 // tries to start the cycle; if a cycle is already running, no new one

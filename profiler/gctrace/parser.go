@@ -55,7 +55,9 @@ func (p *Parser) Format() Format { return p.format }
 //
 // A cycle after a ForcedNotice is Periodic. A cycle numbered one more than
 // the previous cycle, and ending after it, gets IntervalCPUSeconds: the
-// wall time between the two ends times this cycle's P count.
+// wall time between the two ends times this cycle's P count. Cycle 1, the
+// first of a stream, gets the wall time since the program started (its "@"
+// time plus its length) times its P count.
 func (p *Parser) Parse(line []byte) (gc record.GC, kind Kind) {
 	for len(line) > 0 && isSpace(line[len(line)-1]) {
 		line = line[:len(line)-1]
@@ -116,8 +118,14 @@ const gcForced = "GC forced"
 func (p *Parser) cycle(gc record.GC, end duration, f Format) record.GC {
 	p.format = f
 	gc.Periodic, p.periodicNext = p.periodicNext, false
-	if p.prevN != 0 && gc.N == p.prevN+1 && end.sec > p.prevEnd.sec {
+	switch {
+	case p.prevN != 0 && gc.N == p.prevN+1 && end.sec > p.prevEnd.sec:
 		gc.IntervalCPUSeconds = interval(p.prevEnd, end, gc.Procs)
+	case p.prevN == 0 && gc.N == 1 && end.sec > 0:
+		// The first cycle's "@" counts from the program's start, the
+		// origin of the runtime's own CPU account (and of the cumulative
+		// share gctrace prints), so its interval starts there.
+		gc.IntervalCPUSeconds = interval(duration{exact: true}, end, gc.Procs)
 	}
 	p.prevN, p.prevEnd = gc.N, end
 	return gc

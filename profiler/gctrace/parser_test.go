@@ -27,7 +27,8 @@ func TestParseCycle(t *testing.T) {
 			PauseSeconds: 0.000481, PauseMaxSeconds: 0.00043,
 			AssistCPUSeconds: 0.002, BackgroundCPUSeconds: 0.0067, IdleCPUSeconds: 0,
 			GCCPUSeconds: 0.01076, CumulativeGCCPUFraction: 0.04,
-			HeapStartBytes: 4 * mib, HeapEndBytes: 32 * mib, HeapLiveBytes: 10 * mib, HeapGoalBytes: 4 * mib, Procs: 4},
+			IntervalCPUSeconds: 4 * 0.059607, // cycle 1: from the program's start
+			HeapStartBytes:     4 * mib, HeapEndBytes: 32 * mib, HeapLiveBytes: 10 * mib, HeapGoalBytes: 4 * mib, Procs: 4},
 		format: Go15,
 	}, {
 		// Go 1.5 runtime.GC: the world stays stopped; scan, install
@@ -102,7 +103,8 @@ func TestParseCycle(t *testing.T) {
 		want: record.GC{N: 1, StartSeconds: 0.001, EndSeconds: 0.001797, LeakCheck: true, Forced: true,
 			PauseSeconds: 0.000147, PauseMaxSeconds: 0.00014,
 			BackgroundCPUSeconds: 0.00018, IdleCPUSeconds: 0.00031, GCCPUSeconds: 0.000794, CumulativeGCCPUFraction: 0.09,
-			HeapGoalBytes: 4 * mib, Procs: 2},
+			IntervalCPUSeconds: 2 * 0.001797,
+			HeapGoalBytes:      4 * mib, Procs: 2},
 		format: Go126,
 	}, {
 		name: "go1.26 forced",
@@ -243,9 +245,17 @@ func TestPeriodicAndInterval(t *testing.T) {
 	if got := cycles[1].IntervalCPUSeconds; math.Abs(got-240) > 1e-9 {
 		t.Errorf("interval of gc 2 = %v, want 240", got)
 	}
-	if cycles[0].IntervalCPUSeconds != 0 || cycles[3].IntervalCPUSeconds != 0 {
-		t.Errorf("first cycle and cycle after a gap must have no interval: %v, %v",
-			cycles[0].IntervalCPUSeconds, cycles[3].IntervalCPUSeconds)
+	// gc 1 ends at 1.0012 s after the program's start: 2.0024 s on 2 Ps.
+	if got := cycles[0].IntervalCPUSeconds; math.Abs(got-2.0024) > 1e-9 {
+		t.Errorf("interval of gc 1 = %v, want 2.0024 (from the program's start)", got)
+	}
+	if cycles[3].IntervalCPUSeconds != 0 {
+		t.Errorf("a cycle after a gap must have no interval: %v", cycles[3].IntervalCPUSeconds)
+	}
+	// A stream that starts later than cycle 1 has no interval for its
+	// first cycle: when the previous cycle ended is unknown.
+	if gc, _ := NewParser().Parse([]byte(lines[4])); gc.IntervalCPUSeconds != 0 {
+		t.Errorf("first cycle of a stream that starts at gc 2 has interval %v, want none", gc.IntervalCPUSeconds)
 	}
 }
 

@@ -7,12 +7,16 @@
 //	service [-endpoints agent,expvar,prometheus,pprof]
 //
 // prometheus-runtime instead of prometheus serves a registry that also
-// exports runtime/metrics (go_gc_cycles_*, go_sched_pauses_*).
+// exports runtime/metrics (go_gc_cycles_*, go_sched_pauses_*);
+// prometheus-bare one with the Go collector only (no process metrics);
+// prometheus-all one that exports every runtime/metrics metric (the /cpu/classes
+// and /memory/classes ones too).
 //
 // It listens on 127.0.0.1 on a free port and prints "listening on URL".
 //
 //	GET /work?kib=N   allocates about N KiB (default 256) in small objects
 //	GET /gcstats      {"num_gc":N,"pause_total_ns":NS} from debug.ReadGCStats
+//	GET /gc           runs runtime.GC()
 package main
 
 import (
@@ -26,6 +30,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -73,6 +78,19 @@ func serve(ctx context.Context, endpoints []string) error {
 				collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsGC, collectors.MetricsScheduler)),
 				collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		case "prometheus-bare":
+			// A registry with the Go collector only, as services that
+			// register their own often have: nothing says which
+			// process it is.
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(collectors.NewGoCollector())
+			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		case "prometheus-all":
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(
+				collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsAll)),
+				collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+			mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		case "pprof":
 			mux.HandleFunc("/debug/pprof/", pprof.Index)
 			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -83,6 +101,12 @@ func serve(ctx context.Context, endpoints []string) error {
 	}
 	mux.HandleFunc("/work", work)
 	mux.HandleFunc("/gcstats", gcstats)
+	mux.HandleFunc("/gc", func(w http.ResponseWriter, r *http.Request) {
+		// A cycle now, so that a test's window after it starts with the
+		// heap far from its goal.
+		runtime.GC()
+		fmt.Fprintln(w, "ok")
+	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
