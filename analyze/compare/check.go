@@ -101,7 +101,7 @@ var ErrNotMeasured = errors.New("no run measured this metric")
 
 // ErrNoSharedConfig is returned when the new runs and the baseline share no
 // configuration.
-var ErrNoSharedConfig = fmt.Errorf("the new runs share no configuration (GOGC, GOMEMLIMIT, GOMAXPROCS, parameters) with the baseline")
+var ErrNoSharedConfig = fmt.Errorf("the new runs share no configuration (GOGC, GOMEMLIMIT, GOMAXPROCS, parameters, and the build when the baseline has several) with the baseline")
 
 // Check compares the new runs with the baseline runs of the same
 // configuration (the program itself may differ), and fails a metric when it
@@ -133,6 +133,13 @@ func CheckBy(old, new []Run, limits []Limit, alpha float64, by []string) (*Check
 		}
 	}
 	sel := Selector{{DimWorkload, "old"}}
+	if b, ok := oneBuild(old); ok && by == nil {
+		// The baseline was measured with one build: the new runs are
+		// checked against it whatever Go release or GC made them (an
+		// upgrade is what a check is for). With several, builds pair up.
+		// With by, the runs are matched on those dimensions alone.
+		sel = append(sel, Term{DimGo, b.GoVersion}, Term{DimGC, b.GC})
+	}
 	var names []string
 	for _, l := range limits {
 		if err := knownMetric(l.Metric); err != nil {
@@ -165,6 +172,9 @@ func CheckBy(old, new []Run, limits []Limit, alpha float64, by []string) (*Check
 			continue
 		}
 		label := g.Config.Label(dims)
+		if base := g.Baseline.Config.Build(); !g.NoBaseline && base != g.Config.Build() {
+			label += " (baseline " + base + ")"
+		}
 		if g.NoBaseline || !agrees(g.Config, g.Baseline.Config, sel) {
 			res.Unmatched = append(res.Unmatched, label)
 			continue
@@ -198,6 +208,17 @@ func CheckBy(old, new []Run, limits []Limit, alpha float64, by []string) (*Check
 		return nil, fmt.Errorf("%w (baseline: %s; new: %s)", ErrNoSharedConfig, strings.Join(base, "; "), strings.Join(res.Unmatched, "; "))
 	}
 	return res, nil
+}
+
+// oneBuild reports the build of the runs when they all share one.
+func oneBuild(runs []Run) (Config, bool) {
+	b := runs[0].Config
+	for _, r := range runs[1:] {
+		if r.Config.GoVersion != b.GoVersion || r.Config.GC != b.GC {
+			return Config{}, false
+		}
+	}
+	return b, true
 }
 
 // Table lays the check out: a row per configuration and limit, with the

@@ -80,6 +80,10 @@ type Comparison struct {
 	Warnings []error
 	// Frontier is the Pareto frontier (see Pareto).
 	Frontier *Frontier
+	// Builds compare each build of the program (Go release, GC) with the
+	// baseline build at the same settings; nil when all runs come from
+	// one build.
+	Builds []BuildVerdict
 	// Recommendation answers --budget; nil without budgets.
 	Recommendation *Recommendation
 	Alpha          float64
@@ -228,6 +232,7 @@ func Compute(runs []Run, opts Options) (*Comparison, error) {
 		return nil, err
 	}
 	c.stats(opts)
+	c.Builds = buildVerdicts(c, opts.Baseline)
 	c.Frontier = Pareto(c)
 	if len(opts.Budgets) > 0 {
 		r, err := Recommend(c, opts.Budgets)
@@ -284,6 +289,11 @@ func labelDims(groups []*Group) []string {
 			}
 		}
 	}
+	// A build is named whole ("go1.26.8 classic") when either part differs.
+	if slices.ContainsFunc(dims, func(d string) bool { return slices.Contains(buildDims, d) }) {
+		dims = slices.DeleteFunc(dims, func(d string) bool { return slices.Contains(buildDims, d) })
+		dims = append(dims, buildDims...)
+	}
 	return dims
 }
 
@@ -306,7 +316,7 @@ func (c *Comparison) catalogue(runs []Run, want []string) {
 func (c *Comparison) pickBaselines(sel Selector) error {
 	explicit := sel != nil
 	if !explicit {
-		sel = DefaultBaseline
+		sel = append(slices.Clone(DefaultBaseline), c.baselineBuild()...)
 	}
 	var bases []*Group
 	for _, g := range c.Groups {
@@ -356,6 +366,29 @@ func (c *Comparison) pickBaselines(sel Selector) error {
 	}
 	c.Groups = order
 	return nil
+}
+
+// baselineBuild is what the default baseline adds when the runs come from
+// several builds: the oldest Go release and the classic GC before Green
+// Tea, each only when the runs differ in it, so that a newer release or
+// another GC is compared with the one a user upgrades from.
+func (c *Comparison) baselineBuild() Selector {
+	first := c.Groups[0].Config
+	for _, g := range c.Groups[1:] {
+		if compareBuild(g.Config, first) < 0 {
+			first = g.Config
+		}
+	}
+	var sel Selector
+	for _, d := range buildDims {
+		for _, g := range c.Groups {
+			if g.Config.Get(d) != first.Get(d) {
+				sel = append(sel, Term{d, first.Get(d)})
+				break
+			}
+		}
+	}
+	return sel
 }
 
 // agrees reports whether a and b are equal on every dimension sel leaves

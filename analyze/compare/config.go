@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"go/version"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -29,6 +30,12 @@ type Config struct {
 	// for records imported from Prometheus: a dimension under each name
 	// that no parameter has.
 	Labels map[string]string
+	// GoVersion is the Go release of the observed program ("go1.27.3",
+	// without the "X:" experiment suffix) and GC its implementation
+	// (record.GCGreenTea, record.GCClassic), both read from the binary's
+	// build info by the recorder; "" when the record does not say.
+	GoVersion string
+	GC        string
 }
 
 // Dimensions of a configuration, as named in --baseline selectors and
@@ -38,15 +45,22 @@ const (
 	DimMemLimit   = "memlimit"
 	DimGOMAXPROCS = "gomaxprocs"
 	DimWorkload   = "workload"
+	DimGo         = "go"
+	DimGC         = "gc"
 )
 
-var fixedDims = []string{DimGOGC, DimMemLimit, DimGOMAXPROCS, DimWorkload}
+var fixedDims = []string{DimGOGC, DimMemLimit, DimGOMAXPROCS, DimWorkload, DimGo, DimGC}
+
+// buildDims are the dimensions of the program's build rather than of its
+// settings: labels show their bare values ("go1.27.3 greentea").
+var buildDims = []string{DimGo, DimGC}
 
 // ConfigOf reads a run's configuration from its header. Absent variables take
 // the runtime's defaults (GOGC=100, no memory limit); a value that does not
 // parse is kept as written, so that it still groups with its repeats.
 func ConfigOf(h record.Header) Config {
-	c := Config{GOGC: "100", MemLimit: units.Off, GOMAXPROCS: h.Env["GOMAXPROCS"], Params: h.Params, Labels: h.Labels}
+	c := Config{GOGC: "100", MemLimit: units.Off, GOMAXPROCS: h.Env["GOMAXPROCS"], Params: h.Params, Labels: h.Labels,
+		GoVersion: goRelease(h.GoVersion), GC: h.GC}
 	if v, ok := h.Env["GOGC"]; ok && v != "" {
 		c.GOGC = normalize(DimGOGC, v)
 	}
@@ -60,6 +74,18 @@ func ConfigOf(h record.Header) Config {
 		c.Workload = filepath.Base(h.Command[0])
 	}
 	return c
+}
+
+// goRelease is the release of a Go version string: "go1.26.8" for
+// "go1.26.8-X:nogreenteagc" (build info) and "go1.26.8 X:nogreenteagc"
+// (runtime.Version); the experiment is the GC field's business.
+func goRelease(v string) string {
+	f := strings.Fields(v)
+	if len(f) == 0 {
+		return ""
+	}
+	r, _, _ := strings.Cut(f[0], "-X:")
+	return r
 }
 
 // normalize puts a dimension's value in one spelling, so that "512MiB" and
@@ -92,6 +118,10 @@ func (c Config) Get(dim string) string {
 		return c.GOMAXPROCS
 	case DimWorkload:
 		return c.Workload
+	case DimGo:
+		return c.GoVersion
+	case DimGC:
+		return c.GC
 	}
 	if v, ok := c.Params[dim]; ok {
 		return v
@@ -176,13 +206,31 @@ func (c Config) key() string {
 }
 
 // Label names the configuration by the given dimensions, as
-// "gogc=100 memlimit=512MiB".
+// "gogc=100 memlimit=512MiB", and the build by its values alone, as
+// "gogc=100 memlimit=off go1.27.3 greentea".
 func (c Config) Label(dims []string) string {
 	parts := make([]string, 0, len(dims))
 	for _, d := range dims {
+		if slices.Contains(buildDims, d) && c.Get(d) != "" {
+			parts = append(parts, c.Get(d))
+			continue
+		}
 		parts = append(parts, d+"="+Display(d, c.Get(d)))
 	}
 	return strings.Join(parts, " ")
+}
+
+// Build is the configuration's build in words: "go1.27.3 greentea", with
+// "unknown" for what the record does not say.
+func (c Config) Build() string {
+	return strings.Join([]string{orUnknown(c.GoVersion), orUnknown(c.GC)}, " ")
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
 }
 
 // Display spells a dimension's value for people: memory limits with a binary
@@ -199,9 +247,10 @@ func Display(dim, v string) string {
 	return v
 }
 
-// less orders configurations for tables: by workload, parameters,
-// GOMAXPROCS, memory limit (no limit first, as Go's default, then
-// ascending) and GOGC (ascending, off last).
+// less orders configurations for tables: by workload, parameters, Go
+// release (oldest first), GC (classic before Green Tea), GOMAXPROCS, memory
+// limit (no limit first, as Go's default, then ascending) and GOGC
+// (ascending, off last).
 func less(a, b Config) int {
 	for _, d := range []string{DimWorkload} {
 		if c := strings.Compare(a.Get(d), b.Get(d)); c != 0 {
@@ -212,6 +261,9 @@ func less(a, b Config) int {
 		if c := numCompare(a.Get(d), b.Get(d)); c != 0 {
 			return c
 		}
+	}
+	if c := compareBuild(a, b); c != 0 {
+		return c
 	}
 	if c := numCompare(a.GOMAXPROCS, b.GOMAXPROCS); c != 0 {
 		return c
@@ -226,6 +278,28 @@ func less(a, b Config) int {
 		return c
 	}
 	return numCompare(a.GOGC, b.GOGC)
+}
+
+// compareBuild orders builds: Go releases by version (unknown first), then
+// the classic GC before Green Tea, the older before the newer.
+func compareBuild(a, b Config) int {
+	av, bv := version.IsValid(a.GoVersion), version.IsValid(b.GoVersion)
+	switch {
+	case av && bv:
+		if c := version.Compare(a.GoVersion, b.GoVersion); c != 0 {
+			return c
+		}
+	case av != bv:
+		if av {
+			return 1
+		}
+		return -1
+	default:
+		if c := strings.Compare(a.GoVersion, b.GoVersion); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.GC, b.GC) // "" < classic < greentea
 }
 
 // numCompare compares numerically when both parse, with "off" after every
@@ -281,7 +355,8 @@ type Term struct{ Dim, Value string }
 var DefaultBaseline = Selector{{DimGOGC, "100"}, {DimMemLimit, units.Off}}
 
 // ParseSelector reads "dim=value,dim=value". Dimensions are gogc, memlimit,
-// gomaxprocs, workload, or a scenario parameter's name.
+// gomaxprocs, workload, go (a release: go=go1.26.8), gc (greentea or
+// classic), or a scenario parameter's name.
 func ParseSelector(s string) (Selector, error) {
 	var sel Selector
 	for _, part := range strings.Split(s, ",") {
@@ -308,6 +383,18 @@ func ParseSelector(s string) (Selector, error) {
 				return nil, fmt.Errorf("memlimit: %v", err)
 			}
 			val = m
+		case DimGo:
+			if !strings.HasPrefix(val, "go") {
+				val = "go" + val
+			}
+			if !version.IsValid(val) {
+				return nil, fmt.Errorf("go: %q is not a Go release (example: go=go1.26.8)", val)
+			}
+		case DimGC:
+			val = strings.ToLower(val)
+			if val != record.GCGreenTea && val != record.GCClassic {
+				return nil, fmt.Errorf("gc: %q is not %s or %s", val, record.GCGreenTea, record.GCClassic)
+			}
 		}
 		sel = append(sel, Term{dim, val})
 	}
@@ -337,5 +424,6 @@ func (s Selector) String() string {
 	for i, t := range s {
 		parts[i] = t.Dim + "=" + Display(t.Dim, t.Value)
 	}
+
 	return strings.Join(parts, ",")
 }

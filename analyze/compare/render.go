@@ -146,6 +146,12 @@ func plural(n int) string {
 // each line (Markdown needs none, but a blank line before lists).
 func writeEnd(w io.Writer, c *Comparison, prefix string) error {
 	var b strings.Builder
+	if len(c.Builds) > 0 {
+		b.WriteString("\n")
+		for _, v := range c.Builds {
+			fmt.Fprintf(&b, "%sverdict: %s.\n", prefix, v.Sentence())
+		}
+	}
 	if r := c.Recommendation; r != nil {
 		fmt.Fprintf(&b, "\n%s%s\n", prefix, r.Sentence)
 	}
@@ -195,6 +201,7 @@ type jsonComparison struct {
 	Configurations []jsonGroup      `json:"configurations"`
 	Metrics        []jsonMetric     `json:"metrics"`
 	Frontier       *jsonFrontier    `json:"pareto_frontier,omitempty"`
+	Builds         []jsonVerdict    `json:"build_verdicts,omitempty"`
 	Recommendation *jsonRecommended `json:"recommendation,omitempty"`
 	Warnings       []string         `json:"warnings,omitempty"`
 	Notes          []string         `json:"notes,omitempty"`
@@ -227,6 +234,33 @@ type jsonStat struct {
 	P           *float64  `json:"p,omitempty"`
 	Significant bool      `json:"significant,omitempty"`
 	Notes       []int     `json:"notes,omitempty"`
+}
+
+// jsonVerdict is a BuildVerdict; Sentence is its text.
+type jsonVerdict struct {
+	New      string       `json:"build"`
+	Base     string       `json:"baseline_build"`
+	Settings string       `json:"settings"`
+	N        int          `json:"n"`
+	BaseN    int          `json:"baseline_n"`
+	Better   []jsonChange `json:"better"`
+	Worse    []jsonChange `json:"worse"`
+	Same     []jsonChange `json:"no_difference"`
+	Sentence string       `json:"sentence"`
+}
+
+type jsonChange struct {
+	Metric string   `json:"metric"`
+	Delta  *float64 `json:"delta"`
+	P      *float64 `json:"p"`
+}
+
+func jsonChanges(cs []Change) []jsonChange {
+	out := []jsonChange{}
+	for _, ch := range cs {
+		out = append(out, jsonChange{ch.Metric, num(ch.Delta), num(ch.P)})
+	}
+	return out
 }
 
 type jsonFrontier struct {
@@ -285,6 +319,12 @@ func WriteJSON(w io.Writer, c *Comparison) error {
 			})
 		}
 		j.Configurations = append(j.Configurations, jg)
+	}
+	for _, v := range c.Builds {
+		j.Builds = append(j.Builds, jsonVerdict{
+			New: v.New, Base: v.Base, Settings: v.Settings, N: v.N, BaseN: v.BaseN,
+			Better: jsonChanges(v.Better), Worse: jsonChanges(v.Worse), Same: jsonChanges(v.Same), Sentence: v.Sentence(),
+		})
 	}
 	if f := c.Frontier; f != nil {
 		jf := &jsonFrontier{Axes: f.Axes, Configurations: []string{}}

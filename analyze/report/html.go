@@ -152,6 +152,7 @@ details.notes summary { cursor: pointer; }
 <section id="comparison">
 <h2>Comparison</h2>
 {{with .Report.Comparison}}{{with .Recommendation}}<p class="recommend">{{.Sentence}}</p>{{end}}{{end}}
+{{with .Report.Comparison}}{{range .Builds}}<p class="recommend"><strong>Verdict:</strong> {{.Sentence}}.</p>{{end}}{{end}}
 {{with .ComparisonNote}}<p class="notes">{{.}}</p>{{end}}
 <div class="charts">
 {{range .Figures}}{{template "figure" .}}{{end}}

@@ -17,6 +17,15 @@ the workload, and every scenario parameter that differs between runs (a data
 layout, a cache size). A directory stands for every record directly inside it
 (a sweep's --out).
 
+The Go release and the GC implementation (Green Tea or classic) are part of
+the configuration too, as each record read them from its binary's build info:
+records of different builds compare with no extra flag, labelled
+"go1.27.3 greentea". With several builds the default baseline is the oldest
+release with the classic GC (choose another with --baseline
+go=go1.27.3,gc=greentea), and a verdict line per build says on which metrics
+it is significantly better or worse than the baseline build at the same
+settings, and where there is no significant difference.
+
 For each metric: the median over the runs of a configuration with its 95%
 confidence interval, and the change against the baseline with the
 Mann–Whitney U test's p-value, or ~ when the difference is not significant
@@ -38,7 +47,7 @@ Examples:
 
 func cmdCompare(ctx context.Context, io stdio, args []string) error {
 	fs := newFlags(io, "compare", "[flags] RUN|DIR...", compareHelp)
-	baseline := fs.String("baseline", "", "the configuration to compare with, as dim=value,... over gogc, memlimit, gomaxprocs, workload and scenario parameters (default gogc=100,memlimit=off)")
+	baseline := fs.String("baseline", "", "the configuration to compare with, as dim=value,... over gogc, memlimit, gomaxprocs, workload, go, gc and scenario parameters (default gogc=100,memlimit=off)")
 	budget := fs.String("budget", "", "recommend the best configuration within limits, as metric=value,... (rss=1GiB, gc-cpu=10%, latency.p99=50ms)")
 	format := fs.String("format", "text", "output: text, json, markdown or bench (Go benchmark format, for benchstat)")
 	asJSON := fs.Bool("json", false, "same as --format json")

@@ -21,6 +21,22 @@ over the configurations (A B C A B C ...), so that the machine's drift spreads
 evenly over them. Records go to --out DIR as NAME.jsonl, each child's output to
 DIR/logs, and DIR/manifest.json lists every run and its state.
 
+--toolchain and --goexperiment add the Go release and the GC implementation
+to the grid: the program is built once per (toolchain, experiment) with
+GOTOOLCHAIN and GOEXPERIMENT before the first run (a toolchain not installed
+is fetched through the module proxy, as go itself does), into DIR/builds, and
+each build runs every GOGC/GOMEMLIMIT configuration. With -- CMD, --build PKG
+names the package to build (go build PKG, in the current directory's module)
+and the build replaces CMD's program; with a scenario, gcprobe's own scenario
+runner is built from gcprobe's source (found from the current directory's
+module, or from where this gcprobe was built). A toolchain older than the
+module's go line, an experiment a toolchain does not know, or a package that
+does not compile leaves that build's runs out (the go command's output is in
+DIR/logs) and the rest of the grid runs. The GC is --goexperiment default
+(Green Tea since Go 1.26) or nogreenteagc (the classic GC); compare reads the
+Go version and GC from each binary, not from these flags. --resume rebuilds a
+program only when go build makes a different binary (its source changed).
+
 Ctrl-C stops the current run and discards it; the finished ones stay usable.
 Run the same command with --resume (or just --resume --out DIR) to finish;
 --resume with a larger --repeat adds runs to a finished sweep.
@@ -35,6 +51,8 @@ Examples:
   gcprobe sweep --gogc 50,100,200,off --memlimit off,512MiB --out sweep1 -- ./server
   gcprobe sweep --gogc 50,100,400 --load http://127.0.0.1:8080/get --rate 2000 --duration 30s --out svc -- ./server
   gcprobe sweep --gogc 50,100,200 --repeat 5 --duration 20s --out rs scenario readstates --layout pointers
+  gcprobe sweep --toolchain go1.26.8,go1.27.3 --goexperiment default,nogreenteagc --build ./cmd/server --out gc -- ./server
+  gcprobe sweep --goexperiment default,nogreenteagc --duration 10s --out gt scenario readstates --entries 1000000
   gcprobe sweep --resume --out rs`
 
 func cmdSweep(ctx context.Context, io stdio, args []string) error {
@@ -42,6 +60,9 @@ func cmdSweep(ctx context.Context, io stdio, args []string) error {
 	gogc := fs.StringSlice("gogc", []string{"100"}, "GOGC values to try, comma-separated (percentages or off)")
 	memlimit := fs.StringSlice("memlimit", []string{"off"}, "GOMEMLIMIT values to try, comma-separated (sizes such as 512MiB, or off)")
 	procs := fs.StringSlice("gomaxprocs", nil, "GOMAXPROCS values to try, comma-separated (default: as inherited)")
+	toolchains := fs.StringSlice("toolchain", nil, "Go releases to build with, comma-separated (go1.26.8,go1.27.3, or local)")
+	experiments := fs.StringSlice("goexperiment", nil, "GOEXPERIMENT values to build with, comma-separated (default,nogreenteagc; join several with +)")
+	build := fs.String("build", "", "with -- CMD: the package to build per toolchain and experiment (go build PKG), which replaces CMD's program")
 	repeat := fs.Int("repeat", 6, "runs of each configuration")
 	duration := fs.Duration("duration", 0, "stop each run after this long (default: the program exits, or the scenario's own duration)")
 	out := fs.String("out", "", "directory for the records and the manifest (default gcprobe-sweep-YYYYMMDD-HHMMSS)")
@@ -56,6 +77,7 @@ func cmdSweep(ctx context.Context, io stdio, args []string) error {
 		return err
 	}
 	target.Duration = *duration
+	target.Build = *build
 	if _, err := lf.config("sweep", *duration); err != nil {
 		return err
 	}
@@ -83,6 +105,9 @@ func cmdSweep(ctx context.Context, io stdio, args []string) error {
 		if target.Scenario == "" && len(target.Command) == 0 {
 			return usageErrorf("sweep: nothing to run: give scenario NAME [flags] or -- CMD [ARGS...] (see gcprobe sweep --help)")
 		}
+		if err := sweepBuilds(fs.Changed, *toolchains, *experiments, *build, &opts); err != nil {
+			return err
+		}
 		if err := checkSweepTarget(io, target); err != nil {
 			return err
 		}
@@ -100,6 +125,9 @@ func cmdSweep(ctx context.Context, io stdio, args []string) error {
 		opts.Repeat = *repeat
 	} else if fs.Changed("repeat") {
 		opts.Repeat = *repeat
+	}
+	if resumeOnly && (fs.Changed("toolchain") || fs.Changed("goexperiment") || fs.Changed("build")) {
+		return usageErrorf("sweep: --resume without a target takes the builds from the manifest: give the whole command line again to check it, or no --toolchain, --goexperiment and --build")
 	}
 	if opts.Exe, err = os.Executable(); err != nil {
 		return fmt.Errorf("sweep: cannot find gcprobe's own executable to run: %v", err)
@@ -121,8 +149,11 @@ func cmdSweep(ctx context.Context, io stdio, args []string) error {
 	if res.Failed > 0 {
 		fmt.Fprintf(io.out, " (%d failed: see %s; --resume retries them)", res.Failed, filepath.Join(opts.Dir, "logs"))
 	}
+	if res.NotRun > 0 {
+		fmt.Fprintf(io.out, " (%d not run: their build is unavailable, see above and %s)", res.NotRun, filepath.Join(opts.Dir, "manifest.json"))
+	}
 	fmt.Fprintf(io.out, "\ncompare them with: gcprobe compare %s\n", opts.Dir)
-	if res.Failed > 0 {
+	if res.Failed > 0 || res.NotRun > 0 {
 		return exitStatus(1)
 	}
 	return nil
@@ -160,6 +191,9 @@ func isTerminal(w any) bool {
 // every run: an unknown scenario or scenario flag, a settings flag that
 // would override the grid's, a command that is not there.
 func checkSweepTarget(io stdio, t sweep.Target) error {
+	if t.Scenario == "" && t.Build != "" {
+		return nil // CMD's program is the build
+	}
 	if t.Scenario == "" {
 		if _, err := exec.LookPath(t.Command[0]); err != nil {
 			return usageErrorf("sweep: -- %s: %v", t.Command[0], err)

@@ -115,6 +115,12 @@ func GCOf(goVersion, goexperiment string) string {
 	if lang == "" {
 		return ""
 	}
+	// The version names the experiments that differ from the toolchain's
+	// defaults too: "go1.26.8-X:nogreenteagc" in build info,
+	// "go1.26.8 X:nogreenteagc" from runtime.Version.
+	if _, x, ok := strings.Cut(strings.ReplaceAll(goVersion, " X:", "-X:"), "-X:"); ok {
+		goexperiment += "," + x
+	}
 	has := func(name string) bool {
 		for _, e := range strings.Split(goexperiment, ",") {
 			if strings.TrimSpace(e) == name {

@@ -20,6 +20,10 @@ func TestGCOf(t *testing.T) {
 	tests := []struct{ ver, exp, want string }{
 		{"go1.26.8", "", record.GCGreenTea},
 		{"go1.26.8", "nogreenteagc", record.GCClassic},
+		{"go1.26.8-X:nogreenteagc", "", record.GCClassic}, // build info's version
+		{"go1.26.8 X:nogreenteagc", "", record.GCClassic}, // runtime.Version
+		{"go1.27.3-X:nogreenteagc,boringcrypto", "", record.GCClassic},
+		{"go1.25.3 X:greenteagc", "", record.GCGreenTea},
 		{"go1.27rc1", "", record.GCGreenTea},
 		{"go1.25.3", "greenteagc", record.GCGreenTea},
 		{"go1.25.3", "", record.GCClassic},

@@ -73,3 +73,35 @@ func FuzzManifest(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBuildAxes checks that --toolchain and --goexperiment refuse bad
+// values with an error naming the flag, and that what they accept names
+// builds and runs inside the sweep's directory; and that ParseGoMod reads
+// any bytes without panicking.
+func FuzzBuildAxes(f *testing.F) {
+	for _, s := range []string{"go1.26.8,go1.27.3", "local", "1.27.3", "go1.27", "go1.28rc1", "default,nogreenteagc", "a+b", "../x", "go1.2.3/../x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		vals := strings.Split(s, ",")
+		g := Grid{GOGC: []string{"100"}, MemLimit: []string{"off"}}
+		var err error
+		if g.Toolchain, err = ParseToolchains(vals); err != nil && !strings.HasPrefix(err.Error(), "--toolchain") {
+			t.Errorf("ParseToolchains(%q): %v does not name the flag", s, err)
+		}
+		if g.Experiment, err = ParseExperiments(vals); err != nil && !strings.HasPrefix(err.Error(), "--goexperiment") {
+			t.Errorf("ParseExperiments(%q): %v does not name the flag", s, err)
+		}
+		for _, k := range g.Builds() {
+			if st := k.stem(); strings.ContainsAny(st, `/\`) || strings.Contains(st, "..") || st == "" {
+				t.Errorf("build %+v from %q has the file stem %q", k, s, st)
+			}
+		}
+		for _, j := range Plan(g, 1) {
+			if strings.ContainsAny(j.File, `/\`) || strings.Contains(j.File, "..") {
+				t.Errorf("grid from %q names a run %q", s, j.File)
+			}
+		}
+		ParseGoMod([]byte(s))
+	})
+}

@@ -13,7 +13,14 @@ import (
 // Grid is the settings a sweep tries: every combination of one value of
 // each list. Values are normalized (units.ParseGOGC, units.ParseMemLimit);
 // an empty GOMAXPROCS list leaves GOMAXPROCS as the environment has it.
+//
+// Toolchain and Experiment are the build axes (see ParseToolchains,
+// ParseExperiments): each of their combinations is a build of the program,
+// made before the first run. Empty lists build nothing new, or (with
+// Target.Build) build once with the environment's go.
 type Grid struct {
+	Toolchain  []string `json:"toolchain,omitempty"`
+	Experiment []string `json:"goexperiment,omitempty"`
 	GOGC       []string `json:"gogc"`
 	MemLimit   []string `json:"memlimit"`
 	GOMAXPROCS []string `json:"gomaxprocs,omitempty"`
@@ -21,6 +28,11 @@ type Grid struct {
 
 // Point is one configuration of the grid.
 type Point struct {
+	// Toolchain is a GOTOOLCHAIN value ("go1.27.3", "local"), "" for the
+	// environment's; Experiment a GOEXPERIMENT ("nogreenteagc", "default"
+	// for none), "" for the environment's.
+	Toolchain  string `json:"toolchain,omitempty"`
+	Experiment string `json:"goexperiment,omitempty"`
 	GOGC       string `json:"gogc"`
 	MemLimit   string `json:"memlimit"`
 	GOMAXPROCS string `json:"gomaxprocs,omitempty"`
@@ -67,38 +79,67 @@ func parseList(flag string, vals []string, parse func(string) (string, error), e
 	return out, nil
 }
 
-// Points lists the grid's configurations: GOMAXPROCS slowest, then the
-// memory limit, then GOGC.
+// Points lists the grid's configurations: the toolchain slowest, then the
+// experiment, GOMAXPROCS, the memory limit, and GOGC.
 func (g Grid) Points() []Point {
-	procs := g.GOMAXPROCS
-	if len(procs) == 0 {
-		procs = []string{""}
-	}
 	var ps []Point
-	for _, p := range procs {
-		for _, m := range g.MemLimit {
-			for _, gc := range g.GOGC {
-				ps = append(ps, Point{GOGC: gc, MemLimit: m, GOMAXPROCS: p})
+	for _, b := range g.Builds() {
+		for _, p := range orNone(g.GOMAXPROCS) {
+			for _, m := range g.MemLimit {
+				for _, gc := range g.GOGC {
+					ps = append(ps, Point{Toolchain: b.Toolchain, Experiment: b.Experiment, GOGC: gc, MemLimit: m, GOMAXPROCS: p})
+				}
 			}
 		}
 	}
 	return ps
 }
 
-// Label names the point for people: "gogc=100 memlimit=512MiB".
+// Builds lists the grid's (toolchain, experiment) combinations in the order
+// of Points; one zero BuildKey when the grid has no build axis.
+func (g Grid) Builds() []BuildKey {
+	var bs []BuildKey
+	for _, t := range orNone(g.Toolchain) {
+		for _, e := range orNone(g.Experiment) {
+			bs = append(bs, BuildKey{Toolchain: t, Experiment: e})
+		}
+	}
+	return bs
+}
+
+// orNone is the list, or one "" (the axis left as the environment has it).
+func orNone(vals []string) []string {
+	if len(vals) == 0 {
+		return []string{""}
+	}
+	return vals
+}
+
+// Build is the (toolchain, experiment) of the point.
+func (p Point) Build() BuildKey { return BuildKey{Toolchain: p.Toolchain, Experiment: p.Experiment} }
+
+// Label names the point for people: "go1.27.3 nogreenteagc gogc=100
+// memlimit=512MiB".
 func (p Point) Label() string {
 	s := "gogc=" + p.GOGC + " memlimit=" + memText(p.MemLimit)
 	if p.GOMAXPROCS != "" {
 		s += " gomaxprocs=" + p.GOMAXPROCS
 	}
+	if b := p.Build(); !b.IsZero() {
+		s = b.String() + " " + s
+	}
 	return s
 }
 
-// fileStem names the point in file names: "gogc-100_memlimit-512MiB".
+// fileStem names the point in file names:
+// "go1.27.3_nogreenteagc_gogc-100_memlimit-512MiB".
 func (p Point) fileStem() string {
 	s := "gogc-" + p.GOGC + "_memlimit-" + memText(p.MemLimit)
 	if p.GOMAXPROCS != "" {
 		s += "_procs-" + p.GOMAXPROCS
+	}
+	if b := p.Build(); !b.IsZero() {
+		s = b.stem() + "_" + s
 	}
 	return s
 }
@@ -133,6 +174,14 @@ func Plan(g Grid, repeat int) []Job {
 // Target is what each run measures: a built-in scenario with its flags, or
 // a command.
 type Target struct {
+	// Build is the package that --build names (built in Options.BuildDir):
+	// each run's command starts the build made for its point instead of
+	// Command[0].
+	Build string `json:"build,omitempty"`
+	// BuildDir is the absolute directory go build runs in: the user's
+	// module for Build, gcprobe's own for a scenario built with other
+	// toolchains.
+	BuildDir     string   `json:"build_dir,omitempty"`
 	Scenario     string   `json:"scenario,omitempty"`
 	ScenarioArgs []string `json:"scenario_args,omitempty"`
 	Command      []string `json:"command,omitempty"`
@@ -146,7 +195,11 @@ type Target struct {
 // Args is the gcprobe command line (without the program name) that makes
 // one run of the target with p's settings, writing its record to out.
 // GOMAXPROCS goes in the environment instead (see Run).
-func (t Target) Args(p Point, out string) []string {
+func (t Target) Args(p Point, out string) []string { return t.argsWith(p, out, "") }
+
+// argsWith is Args with the command's program replaced by program (a build
+// of Target.Build) when it is not "".
+func (t Target) argsWith(p Point, out, program string) []string {
 	var a []string
 	if t.Scenario != "" {
 		a = []string{"scenario", "run", t.Scenario, "--quiet"}
@@ -160,8 +213,12 @@ func (t Target) Args(p Point, out string) []string {
 	if t.Scenario != "" {
 		return append(a, t.ScenarioArgs...)
 	}
+	cmd := t.Command
+	if program != "" && len(cmd) > 0 {
+		cmd = append([]string{program}, cmd[1:]...)
+	}
 	a = append(a, t.RunArgs...)
-	return append(append(a, "--"), t.Command...)
+	return append(append(a, "--"), cmd...)
 }
 
 // String is the target as a person would type it after gcprobe sweep.
@@ -169,5 +226,9 @@ func (t Target) String() string {
 	if t.Scenario != "" {
 		return strings.Join(append([]string{"scenario", t.Scenario}, t.ScenarioArgs...), " ")
 	}
-	return strings.Join(append(append(slices.Clone(t.RunArgs), "--"), t.Command...), " ")
+	s := strings.Join(append(append(slices.Clone(t.RunArgs), "--"), t.Command...), " ")
+	if t.Build != "" {
+		s = "--build " + t.Build + " " + s
+	}
+	return s
 }

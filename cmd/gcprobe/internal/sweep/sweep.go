@@ -1,10 +1,13 @@
 // Package sweep runs a grid of GC settings, repeated, one child process per
 // run, and keeps what finished usable whatever happens.
 //
-// The steps, in order: a [Grid] of GOGC, GOMEMLIMIT and GOMAXPROCS values
-// and a repeat count make a [Plan], round-robin over the configurations.
-// [Run] writes a [Manifest] to the output directory listing every run, then
-// starts each run as `gcprobe run ...` or `gcprobe scenario run ...` with the
+// The steps, in order: a [Grid] of toolchains, GOEXPERIMENTs, GOGC,
+// GOMEMLIMIT and GOMAXPROCS values and a repeat count make a [Plan],
+// round-robin over the configurations. [Run] asks the go command what it
+// can tell in advance (a toolchain that cannot be fetched, one older than
+// the module's go line, an unknown experiment), writes a [Manifest] to the
+// output directory listing every run, builds the program once per
+// (toolchain, experiment) into DIR/builds, then starts each run as `gcprobe run ...` or `gcprobe scenario run ...` with the
 // settings in the child's environment from its first instruction. A record
 // is written as NAME.jsonl.part and renamed to NAME.jsonl only when the run
 // succeeded, and the manifest is rewritten after every run, so an
@@ -46,7 +49,10 @@ type Manifest struct {
 	Target  Target    `json:"target"`
 	Grid    Grid      `json:"grid"`
 	Repeat  int       `json:"repeat"`
-	Runs    []Entry   `json:"runs"`
+	// Builds are the program's builds, one per (toolchain, experiment),
+	// as the last call made them.
+	Builds []Build `json:"builds,omitempty"`
+	Runs   []Entry `json:"runs"`
 }
 
 // Entry is one run of the manifest.
@@ -72,8 +78,11 @@ type Options struct {
 	// then match it, or be zero to take the manifest's. A larger Repeat
 	// adds runs to it; zero keeps its own.
 	Resume bool
-	// Exe is the gcprobe executable each run starts.
+	// Exe is the gcprobe executable each run starts (a scenario built
+	// with other toolchains starts its build instead).
 	Exe string
+	// Go is the go command that builds (default "go").
+	Go string
 	// Env is the environment of every run (os.Environ() usually);
 	// GOMAXPROCS is added when the grid sets it.
 	Env []string
@@ -90,8 +99,9 @@ type Options struct {
 type Result struct {
 	Manifest *Manifest
 	// Ran counts runs started by this call, Skipped runs a previous call
-	// finished, Failed runs that failed.
-	Ran, Skipped, Failed int
+	// finished, Failed runs that failed; NotRun counts runs whose build
+	// is unavailable (they are marked failed, and --resume retries them).
+	Ran, Skipped, Failed, NotRun int
 }
 
 // Errors of Run.
@@ -108,16 +118,30 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.MaxFailures <= 0 {
 		o.MaxFailures = 3
 	}
+	if o.Go == "" {
+		o.Go = "go"
+	}
 	m, err := prepare(&o)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Manifest: m}
+	var unavailable map[BuildKey]string
+	b := &builder{o: &o}
+	if needsBuild(m.Target, m.Grid) {
+		if unavailable, err = b.check(ctx, m.Grid.Builds()); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.MkdirAll(filepath.Join(o.Dir, "logs"), 0o755); err != nil {
 		return nil, err
 	}
 	if err := saveManifest(o.Dir, m); err != nil {
 		return nil, err
+	}
+	builds, err := buildAll(ctx, b, m, unavailable)
+	if err != nil {
+		return res, err
 	}
 	todo := 0
 	for _, e := range m.Runs {
@@ -136,8 +160,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		if done(o.Dir, *e) {
 			continue
 		}
+		bl, hasBuild := builds[e.Build()]
+		if hasBuild && bl.Binary == "" {
+			// Said before the first run; the rest of the grid runs.
+			e.Status, e.Error, e.Log = StatusFailed, "not run: "+bl.Error, bl.Log
+			res.NotRun++
+			continue
+		}
 		pr.begin(e.Job)
-		err := runOne(ctx, o, e)
+		err := runOne(ctx, o, e, bl)
 		if ctx.Err() != nil {
 			e.Status, e.Error = StatusPending, ""
 			saveManifest(o.Dir, m)
@@ -158,7 +189,64 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return res, fmt.Errorf("the first %d runs failed, giving up (last: %s: %s)", failStreak, e.File, e.Error)
 		}
 	}
+	if res.NotRun > 0 {
+		if err := saveManifest(o.Dir, m); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
+}
+
+// buildAll makes the program's builds before the first run, each once,
+// saying on the progress writer what each is (or why it cannot be built),
+// and records them in the manifest. It fails only when no build can run.
+func buildAll(ctx context.Context, b *builder, m *Manifest, unavailable map[BuildKey]string) (map[BuildKey]Build, error) {
+	if !needsBuild(m.Target, m.Grid) {
+		return nil, nil
+	}
+	w := b.o.Progress
+	if w == nil {
+		w = io.Discard
+	}
+	pkg, name := RunnerPackage, "gcprobe"
+	if m.Target.Scenario == "" {
+		pkg, name = m.Target.Build, filepath.Base(m.Target.Command[0])
+	}
+	builds := map[BuildKey]Build{}
+	m.Builds = nil
+	ok := 0
+	for _, k := range m.Grid.Builds() {
+		label := k.String()
+		if label == "" {
+			label = pkg
+		}
+		var bl Build
+		var what string
+		if why, bad := unavailable[k]; bad {
+			bl = Build{BuildKey: k, Error: why}
+		} else {
+			fmt.Fprintf(w, "sweep: building %s with %s ...\n", pkg, b.versions[k.Toolchain])
+			bl, what = b.build(ctx, k, pkg, name)
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w while building %s", ErrInterrupted, label)
+		}
+		if bl.Binary == "" {
+			fmt.Fprintf(w, "sweep: %s: cannot build, its runs are left out: %s\n", label, bl.Error)
+		} else {
+			ok++
+			fmt.Fprintf(w, "sweep: %s: %s, GC %s (%s)\n", label, bl.GoVersion, bl.GC, what)
+		}
+		builds[k] = bl
+		m.Builds = append(m.Builds, bl)
+	}
+	if err := saveManifest(b.o.Dir, m); err != nil {
+		return nil, err
+	}
+	if ok == 0 {
+		return nil, fmt.Errorf("no build of %s succeeded, nothing to run (see %s)", pkg, filepath.Join(b.o.Dir, "logs"))
+	}
+	return builds, nil
 }
 
 // prepare builds the manifest, or loads it for --resume and checks that it
@@ -224,8 +312,9 @@ func done(dir string, e Entry) bool {
 	return err == nil
 }
 
-// runOne runs one child and updates its entry.
-func runOne(ctx context.Context, o Options, e *Entry) error {
+// runOne runs one child, with the build bl of its point when the sweep
+// builds, and updates its entry.
+func runOne(ctx context.Context, o Options, e *Entry, bl Build) error {
 	final := filepath.Join(o.Dir, e.File)
 	part := final + ".part"
 	os.Remove(part)
@@ -235,7 +324,19 @@ func runOne(ctx context.Context, o Options, e *Entry) error {
 		return fail(e, err)
 	}
 	defer logf.Close()
-	cmd := exec.Command(o.Exe, o.Target.Args(e.Point, part)...)
+	exe, program := o.Exe, ""
+	if bl.Binary != "" {
+		built, err := filepath.Abs(filepath.Join(o.Dir, bl.Binary))
+		if err != nil {
+			return fail(e, err)
+		}
+		if o.Target.Scenario != "" {
+			exe = built
+		} else {
+			program = built
+		}
+	}
+	cmd := exec.Command(exe, o.Target.argsWith(e.Point, part, program)...)
 	cmd.Env = o.Env
 	if e.GOMAXPROCS != "" {
 		cmd.Env = append(cmd.Env, "GOMAXPROCS="+e.GOMAXPROCS)
