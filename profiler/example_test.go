@@ -7,8 +7,10 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 
 	"github.com/gcprobe/gcprobe/profiler"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Mount the agent the way net/http/pprof is mounted: the seven lines after
@@ -54,5 +56,39 @@ func ExampleStreamFromEnv() {
 	}
 	p.Start(context.Background())
 	defer p.Close()
+	// ... the program's work ...
+}
+
+// Keep the last seconds of execution trace and write them beside the
+// record when a GC pause passes 2 ms or GC takes over a quarter of the CPU
+// over a cycle; the probe's GC events, written to the same record, are what
+// the triggers watch.
+func ExampleStartFlight() {
+	f, err := os.Create("run.jsonl")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	w, err := record.NewWriter(f, record.Header{Source: record.SourceProbe})
+	if err != nil {
+		log.Fatal(err)
+	}
+	triggers, err := profiler.ParseTriggers("pause>2ms,gccpu>25%")
+	if err != nil {
+		log.Fatal(err)
+	}
+	flight, err := profiler.StartFlight(w, profiler.FlightOptions{Triggers: triggers, Dir: ".", Prefix: "run-trace"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer flight.Stop()
+	probe, err := profiler.New(profiler.Options{Record: w})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := probe.Start(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	defer probe.Close()
 	// ... the program's work ...
 }

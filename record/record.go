@@ -94,6 +94,7 @@ type Event struct {
 	Profile *Profile `json:"profile,omitempty"`
 	Note    *Note    `json:"note,omitempty"`
 	End     *End     `json:"end,omitempty"`
+	Trace   *Trace   `json:"trace,omitempty"`
 }
 
 // Event kinds, as returned by Event.Kind.
@@ -105,6 +106,7 @@ const (
 	KindProfile = "profile"
 	KindNote    = "note"
 	KindEnd     = "end"
+	KindTrace   = "trace"
 )
 
 // Kind names the payload that is set, or "" for none.
@@ -124,6 +126,8 @@ func (e *Event) Kind() string {
 		return KindNote
 	case e.End != nil:
 		return KindEnd
+	case e.Trace != nil:
+		return KindTrace
 	}
 	return ""
 }
@@ -310,6 +314,34 @@ type Profile struct {
 	When string `json:"when,omitempty"`
 	// DurationSeconds is the CPU profile's length.
 	DurationSeconds float64 `json:"duration_seconds,omitempty"`
+}
+
+// Trace triggers: what made a source write an execution trace.
+const (
+	TracePause   = "pause"   // a GC pause above a threshold
+	TraceGCCPU   = "gc-cpu"  // the GC's CPU share over a cycle above a threshold
+	TraceLatency = "latency" // a request latency quantile above a threshold
+	TraceWindow  = "window"  // a scheduled window (gcprobe attach --trace)
+)
+
+// Trace is a Go execution trace written beside the record: a flight
+// recorder snapshot of the last seconds before a trigger, or a window taken
+// from /debug/pprof/trace. The event's T is when it was asked for.
+type Trace struct {
+	// Path is the file, relative to the record's directory.
+	Path string `json:"path"`
+	// Trigger is one of the Trace* constants; Reason says in words what
+	// crossed which threshold ("GC pause 3.1ms > 2ms in cycle 41").
+	Trigger string `json:"trigger"`
+	Reason  string `json:"reason"`
+	// Bytes is the file's size; WriteSeconds how long writing it took.
+	Bytes        int64   `json:"bytes"`
+	WriteSeconds float64 `json:"write_seconds,omitempty"`
+	// DurationSeconds is a window's length (for snapshots: unknown, the
+	// flight recorder keeps at least its MinAge).
+	DurationSeconds float64 `json:"duration_seconds,omitempty"`
+	// Truncated says the file was cut at the source's size bound.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Note levels.

@@ -6,17 +6,19 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Writer appends a run record to an io.Writer, one JSON line per call,
 // flushed before the call returns. It is safe for concurrent use.
 type Writer struct {
-	mu    sync.Mutex
-	w     *bufio.Writer
-	enc   *json.Encoder
-	start time.Time
-	err   error
+	mu        sync.Mutex
+	w         *bufio.Writer
+	enc       *json.Encoder
+	start     time.Time
+	err       error
+	observers atomic.Pointer[[]func(Event)]
 }
 
 // NewWriter writes the header at once and returns a Writer for the events.
@@ -66,7 +68,31 @@ func (w *Writer) Write(e Event) error {
 	if e.T == 0 {
 		e.T = w.Since(time.Now())
 	}
-	return w.write(Finite(e))
+	e = Finite(e)
+	if err := w.write(e); err != nil {
+		return err
+	}
+	if obs := w.observers.Load(); obs != nil {
+		for _, f := range *obs {
+			f(e)
+		}
+	}
+	return nil
+}
+
+// Observe makes every later successful Write call fn with the event, in
+// the writing goroutine, after the event is written and no lock is held:
+// fn must be quick and may not block (it may Write). Payloads are shared
+// with the writer's caller: fn must not change them.
+func (w *Writer) Observe(fn func(Event)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var obs []func(Event)
+	if old := w.observers.Load(); old != nil {
+		obs = append(obs, *old...)
+	}
+	obs = append(obs, fn)
+	w.observers.Store(&obs)
 }
 
 // WriteAt appends one event at its own T, zero included: for sources that

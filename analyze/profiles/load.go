@@ -200,6 +200,8 @@ func refuse(data []byte) string {
 		return "pprof's text dump of a profile (Profile.String output), not the profile"
 	case bytes.HasPrefix(head, []byte("<")):
 		return "HTML or XML text"
+	case bytes.HasPrefix(head, []byte("go 1.")) && bytes.Contains(head[:min(len(head), 16)], []byte(" trace\x00")):
+		return "a Go execution trace, not a profile (gcprobe analyze TRACE reads it)"
 	}
 	return ""
 }

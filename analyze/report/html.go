@@ -23,6 +23,13 @@ type htmlRun struct {
 	*Run
 	Figures  []htmlFigure
 	Profiles []htmlProfile
+	Traces   []htmlTrace
+}
+
+type htmlTrace struct {
+	Trace
+	Figures []htmlFigure
+	Tables  []*table.Table
 }
 
 type htmlProfile struct {
@@ -44,6 +51,9 @@ func WriteHTML(w io.Writer, r *Report) error {
 		hr := htmlRun{Run: run, Figures: svgFigures(run.Figures)}
 		for _, p := range run.Profiles {
 			hr.Profiles = append(hr.Profiles, htmlProfile{Profile: p, Tables: p.Tables()})
+		}
+		for _, t := range run.Traces {
+			hr.Traces = append(hr.Traces, htmlTrace{Trace: t, Figures: svgFigures(t.Figures), Tables: t.Tables()})
 		}
 		data.Runs = append(data.Runs, hr)
 	}
@@ -194,6 +204,15 @@ details.notes summary { cursor: pointer; }
 {{with .Err}}<p class="warn">{{.}}</p>{{end}}
 {{range .Tables}}{{template "table" .}}{{end}}
 {{else}}<p class="notes">No profiles are attached to this run.</p>
+{{end}}{{range $t := .Traces}}<h3>Execution trace: {{.Path}}</h3>
+{{with .Reason}}<p>Taken at {{printf "%.1f" $t.At}} s of the run: {{.}}.</p>{{end}}
+{{with .Err}}<p class="warn">{{.}}</p>{{end}}
+{{with .Analysis}}<p class="verdict"><strong>Trace verdict:</strong> {{.Verdict}}</p>{{end}}
+<div class="charts">
+{{range .Figures}}{{template "figure" .}}{{end}}
+</div>
+{{range .Tables}}{{template "table" .}}{{end}}
+{{with .Analysis}}{{range .Warnings}}<p class="warn">Warning: {{.}}</p>{{end}}{{end}}
 {{end}}{{end}}
 {{define "figure"}}<figure id="fig-{{.Name}}"{{if .Half}} class="half"{{end}}>
 {{if .Err}}<p class="warn">chart {{.Title}}: {{.Err}}</p>{{else}}{{.SVG}}{{end}}

@@ -132,6 +132,26 @@ func (m *mdWriter) run(r *Run, h string) {
 			m.table(t)
 		}
 	}
+	for _, tr := range r.Traces {
+		m.printf("%s Execution trace: %s\n\n", h, md(tr.Path))
+		if tr.Reason != "" {
+			m.printf("Taken at %s s of the run: %s.\n\n", fmt.Sprintf("%.1f", tr.At), md(tr.Reason))
+		}
+		if tr.Err != "" {
+			m.printf("> %s\n\n", md(tr.Err))
+			continue
+		}
+		m.printf("**Trace verdict:** %s\n\n", md(tr.Analysis.Verdict))
+		for _, f := range tr.Figures {
+			m.figure(f)
+		}
+		for _, t := range tr.Tables() {
+			m.table(t)
+		}
+		for _, w := range tr.Analysis.Warnings {
+			m.printf("> **Warning:** %s\n\n", md(w))
+		}
+	}
 }
 
 // figure writes the chart's PNG and links it.

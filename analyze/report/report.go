@@ -82,6 +82,8 @@ type Run struct {
 	Verdict  string
 	Figures  []Figure
 	Profiles []Profile
+	// Traces are the execution traces the record references, analysed.
+	Traces []Trace
 }
 
 // Profile is the tables of one attached pprof profile.
@@ -133,6 +135,9 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 		if len(runs) <= opts.MaxRunCharts {
 			rr.Figures = runFigures(s, prefix)
 		}
+		var notes []string
+		rr.Traces, notes = runTraces(run, s.File, prefix, len(runs) <= opts.MaxRunCharts)
+		r.Notes = append(r.Notes, notes...)
 		r.Runs = append(r.Runs, rr)
 	}
 	if len(runs) > opts.MaxRunCharts {

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
+	"strings"
 
 	"github.com/gcprobe/gcprobe/analyze/profiles"
+	tracean "github.com/gcprobe/gcprobe/analyze/trace"
 	"github.com/gcprobe/gcprobe/units"
 	"github.com/google/pprof/profile"
 )
@@ -15,6 +19,13 @@ import (
 const analyzeHelp = `Summarizes a pprof profile: the top functions (or packages, files, lines)
 by flat and cumulative value, the churn of a heap profile (what each site
 allocated against what it still holds), or the growth since a base profile.
+
+Given a Go execution trace (runtime/trace, /debug/pprof/trace, a flight
+recorder snapshot), it shows what the GC did to the program instead: the
+minimum mutator utilization for windows of 100µs to 1s with the worst
+windows' times, each GC cycle's pauses, mark phase and what the Ps ran,
+the goroutines and runtime/trace regions (requests) the GC delayed, the
+top assist payers, and a verdict. Only --top, --json and --markdown apply.
 
 PROFILE is a file (gzipped or raw protobuf, or legacy text), - for stdin, or
 an http(s) URL such as http://localhost:6060/debug/pprof/heap. For heap
@@ -25,10 +36,11 @@ Examples:
   gcprobe analyze --sample-index inuse_space --by package heap.pb.gz
   gcprobe analyze --churn --markdown heap.pb.gz
   gcprobe analyze --base before.pb.gz after.pb.gz
-  gcprobe analyze --types cpu.pprof`
+  gcprobe analyze --types cpu.pprof
+  gcprobe analyze spike.trace`
 
 func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
-	fs := newFlags(io, "analyze", "[flags] PROFILE|URL|-", analyzeHelp)
+	fs := newFlags(io, "analyze", "[flags] PROFILE|TRACE|URL|-", analyzeHelp)
 	sampleIndex := fs.String("sample-index", "", "sample type to show, by name or number (default: alloc_space for heap profiles)")
 	by := fs.String("by", "function", "group by function, package, file or line")
 	top := fs.Int("top", 20, "number of rows to show; 0 shows all")
@@ -50,6 +62,26 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 	if fs.NArg() != 1 {
 		return usageErrorf("analyze: want one PROFILE, URL or -, got %d arguments (see gcprobe analyze --help)", fs.NArg())
 	}
+	if *asJSON && *asMarkdown {
+		return usageErrorf("--json and --markdown can not be used together")
+	}
+	src := fs.Arg(0)
+	isTrace, in, err := sniffTrace(src, io.in)
+	if err != nil {
+		return err
+	}
+	if isTrace {
+		for _, name := range []string{"sample-index", "by", "sort", "focus", "ignore", "churn", "base", "normalize", "types", "max-size"} {
+			if fs.Changed(name) {
+				return usageErrorf("--%s applies to profiles; %s is an execution trace", name, src)
+			}
+		}
+		if *top < 0 {
+			return usageErrorf("--top must not be negative")
+		}
+		return analyzeTrace(io.out, src, in, *top, *asJSON, *asMarkdown)
+	}
+	io.in = in
 	byKey, err := profiles.ParseBy(*by)
 	if err != nil {
 		return usageErrorf("--by: %v", err)
@@ -67,9 +99,6 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 	ignoreRE, err := compileFlag("ignore", *ignore)
 	if err != nil {
 		return err
-	}
-	if *asJSON && *asMarkdown {
-		return usageErrorf("--json and --markdown can not be used together")
 	}
 	if *normalize && *base == "" {
 		return usageErrorf("--normalize needs --base")
@@ -92,7 +121,6 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 	}
 
 	opts := profiles.LoadOptions{Stdin: io.in, Timeout: *timeout, MaxBytes: int64(min(capBytes, 1<<62))}
-	src := fs.Arg(0)
 	p, err := load(ctx, src, opts)
 	if err != nil {
 		return err
@@ -160,4 +188,50 @@ func render(w io.Writer, src string, v profiles.View, asJSON, asMarkdown bool) e
 	}
 	fmt.Fprintf(w, "Profile: %s\n", src)
 	return profiles.WriteText(w, v)
+}
+
+// sniffTrace says whether src (a file or - for in; never a URL) holds an
+// execution trace, and returns the reader to use for "-" from then on.
+func sniffTrace(src string, in io.Reader) (bool, io.Reader, error) {
+	switch {
+	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
+		return false, in, nil
+	case src == "-":
+		if in == nil {
+			in = os.Stdin
+		}
+		br := bufio.NewReader(in)
+		head, _ := br.Peek(16)
+		return tracean.IsTrace(head), br, nil
+	}
+	ok, err := tracean.SniffFile(src)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return false, in, fmt.Errorf("%s: %v", src, err)
+	}
+	return ok, in, nil
+}
+
+func analyzeTrace(w io.Writer, src string, in io.Reader, top int, asJSON, asMarkdown bool) error {
+	opts := tracean.Options{Top: top}
+	if top == 0 {
+		opts.Top = 1 << 20
+	}
+	a, err := tracean.AnalyzeFile(src, in, opts)
+	if err != nil {
+		return err
+	}
+	if a.Events <= 1 && len(a.Warnings) > 0 {
+		return fmt.Errorf("%s: %s", a.Source, a.Warnings[0])
+	}
+	switch {
+	case asJSON:
+		return tracean.WriteJSON(w, a)
+	case asMarkdown:
+		return tracean.WriteMarkdown(w, a)
+	}
+	return tracean.WriteText(w, a)
 }

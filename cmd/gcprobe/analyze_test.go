@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The profiles of analyze/profiles/testdata: real ones from a small Go
@@ -139,7 +140,12 @@ func TestAnalyzeUsage(t *testing.T) {
 
 // Every example in gcprobe analyze --help runs, on the testdata profiles.
 func TestAnalyzeHelpExamples(t *testing.T) {
+	spike := filepath.Join(t.TempDir(), "spike.trace")
+	if err := os.WriteFile(spike, inProcessTrace(t, 30*time.Millisecond), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	files := strings.NewReplacer(
+		"spike.trace", spike,
 		"before.pb.gz", profilesTestdata+"heap-base.pb.gz",
 		"after.pb.gz", profilesTestdata+"heap.pb.gz",
 		"heap.pb.gz", profilesTestdata+"heap.pb.gz",

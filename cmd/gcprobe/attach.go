@@ -48,7 +48,8 @@ Examples:
   gcprobe attach --url http://127.0.0.1:8080 --duration 1m
   gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --load http://127.0.0.1:8080/api --rate 500 --duration 1m
   gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --profiles heap,allocs --cpu-profile 30s
-  gcprobe attach --pid 4242 -o rss.jsonl`
+  gcprobe attach --pid 4242 -o rss.jsonl
+  gcprobe attach --url http://127.0.0.1:8080 --duration 10m --trace 5s,every=1m`
 
 func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	return attachCommand(ctx, io, args, false)
@@ -71,6 +72,7 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	out := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-attach-TARGET-YYYYMMDD-HHMMSS.jsonl), profiles beside it")
 	profiles := fs.StringSlice("profiles", nil, "pprof profiles to capture at the start and the end: "+strings.Join(attach.ProfileKinds, ","))
 	cpuProfile := fs.Duration("cpu-profile", 0, "capture a CPU profile this long from the start (whole seconds)")
+	traceFlag := fs.String("trace", "", "take execution trace windows from /debug/pprof/trace: `D[,every=E]` (5s: one window at the start; 5s,every=1m: one a minute), written beside the record for gcprobe analyze")
 	lf := addLoadFlags(fs)
 	view := addLiveFlags(fs, top)
 	if err := parseFlags(fs, args); err != nil {
@@ -81,6 +83,12 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	}
 	o := attach.Options{PID: *pid, URL: *url, Source: *source, Interval: *interval, Duration: *duration,
 		Timeout: *timeout, Profiles: *profiles, CPUProfile: *cpuProfile, Version: version()}
+	if *traceFlag != "" {
+		var err error
+		if o.Trace, o.TraceEvery, err = parseTraceWindows(*traceFlag); err != nil {
+			return usageErrorf("--trace: %v", err)
+		}
+	}
 	if err := checkAttachFlags(fs.Args(), o); err != nil {
 		return err
 	}
@@ -187,6 +195,10 @@ func checkAttachFlags(args []string, o attach.Options) error {
 		return usageErrorf("--profiles and --cpu-profile need --url (they come from net/http/pprof)")
 	case o.CPUProfile != 0 && (o.CPUProfile < time.Second || o.CPUProfile%time.Second != 0):
 		return usageErrorf("--cpu-profile must be a whole number of seconds, at least 1s")
+	case o.Trace > 0 && o.URL == "":
+		return usageErrorf("--trace needs --url (the windows come from net/http/pprof's /debug/pprof/trace)")
+	case o.Trace > o.Duration && o.Duration > 0:
+		return usageErrorf("--trace (%v) must not be longer than --duration (%v)", o.Trace, o.Duration)
 	case o.CPUProfile > o.Duration && o.Duration > 0:
 		return usageErrorf("--cpu-profile (%v) must not be longer than --duration (%v)", o.CPUProfile, o.Duration)
 	}
@@ -229,5 +241,25 @@ func printAttachSummary(w io.Writer, rec *recordOut, res attach.Result) error {
 	for _, p := range res.Profiles {
 		fmt.Fprintf(w, "profile: %s\n", filepath.Join(dir, p))
 	}
+	for _, p := range res.Traces {
+		fmt.Fprintf(w, "trace: %s (gcprobe analyze reads it)\n", filepath.Join(dir, p))
+	}
 	return nil
+}
+
+// parseTraceWindows reads --trace: a window length, and optionally
+// ",every=" and the time between windows' starts.
+func parseTraceWindows(s string) (window, every time.Duration, err error) {
+	d, rest, hasEvery := strings.Cut(s, ",")
+	window, err = time.ParseDuration(d)
+	if err != nil || window < 100*time.Millisecond {
+		return 0, 0, fmt.Errorf("%q: want a window of at least 100ms, such as 5s or 5s,every=1m", s)
+	}
+	if hasEvery {
+		e, ok := strings.CutPrefix(rest, "every=")
+		if every, err = time.ParseDuration(e); !ok || err != nil || every < window {
+			return 0, 0, fmt.Errorf("%q: after the comma want every=E, E at least the window (5s,every=1m)", s)
+		}
+	}
+	return window, every, nil
 }

@@ -23,9 +23,20 @@ import (
 // unless quiet. A record that got nothing because the child could not start
 // is removed.
 func recordChild(ctx context.Context, io stdio, opts child.Options, output, base string, quiet bool, view *liveFlags) (child.Result, error) {
+	return recordChildWith(ctx, io, opts, output, base, quiet, view, nil)
+}
+
+// recordChildWith is recordChild with more arguments for the child, which
+// may depend on the record's file name ("-" for stdout): extraArgs is
+// called once the name is known, and may be nil.
+func recordChildWith(ctx context.Context, io stdio, opts child.Options, output, base string, quiet bool, view *liveFlags,
+	extraArgs func(recordName string) []string) (child.Result, error) {
 	out, err := openRecord(output, base, io.out)
 	if err != nil {
 		return child.Result{}, err
+	}
+	if extraArgs != nil {
+		opts.Command = append(opts.Command, extraArgs(out.name)...)
 	}
 	if out.name == "-" {
 		opts.Stdout = io.err // keep the record on stdout clean

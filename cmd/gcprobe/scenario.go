@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -36,7 +37,8 @@ Examples:
   gcprobe scenario run readstates --layout compact
   gcprobe scenario run readstates --garbage 0 --duration 5m   # the periodic 2-minute GC
   gcprobe scenario run binarytrees --gogc 400
-  gcprobe scenario run fanout --pool`
+  gcprobe scenario run fanout --pool
+  gcprobe scenario run readstates --trace-on 'p99>20ms,pause>2ms'   # snapshots of the spikes`
 
 func cmdScenario(ctx context.Context, io stdio, args []string) error {
 	if len(args) > 0 {
@@ -248,6 +250,7 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	output := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-scenario-NAME-YYYYMMDD-HHMMSS.jsonl)")
 	interval := fs.Duration("interval", 100*time.Millisecond, "how often to sample the runtime, RSS and CPU")
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
+	traceOn := fs.String("trace-on", "", "keep the last seconds of execution trace (flight recorder) and write a snapshot beside the record when `TRIGGERS` fire: p99>20ms, max>100ms (a 100ms latency interval), pause>2ms (a GC pause), gccpu>25% (GC CPU over a cycle); comma-separated")
 	view := addLiveFlags(fs, false)
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if s, ok := scenarios.Lookup(args[0]); ok {
@@ -269,13 +272,23 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	if err := view.check(io, *output); err != nil {
 		return err
 	}
+	var traceArgs func(string) []string
+	if *traceOn != "" {
+		if _, err := profiler.ParseTriggers(*traceOn); err != nil {
+			return usageErrorf("scenario run: --trace-on: %v", err)
+		}
+		traceArgs = func(recordName string) []string {
+			dir, prefix := traceFiles(recordName, "gcprobe-scenario-"+a.scenario.Name)
+			return []string{"--trace-on=" + *traceOn, "--trace-dir=" + dir, "--trace-prefix=" + prefix}
+		}
+	}
 	opts, err := a.childOptions(*interval)
 	if err != nil {
 		return err
 	}
 	opts.GOGC, opts.MemLimit = *gogc, *memLimit
 	opts.Stdout, opts.Stderr = io.out, io.err
-	res, err := recordChild(ctx, io, opts, *output, "scenario-"+a.scenario.Name, *quiet, view)
+	res, err := recordChildWith(ctx, io, opts, *output, "scenario-"+a.scenario.Name, *quiet, view, traceArgs)
 	if err != nil {
 		return fmt.Errorf("scenario run: %w", err)
 	}
@@ -298,6 +311,9 @@ func upperFirst(s string) string {
 func scenarioExec(ctx context.Context, io stdio, args []string) error {
 	fs := newFlags(io, "scenario exec", "NAME [flags]", "Internal: the child process of gcprobe scenario run.")
 	interval := fs.Duration("interval", 100*time.Millisecond, "probe sampling interval")
+	traceOn := fs.String("trace-on", "", "flight recorder triggers")
+	traceDir := fs.String("trace-dir", ".", "where flight recorder snapshots go")
+	tracePrefix := fs.String("trace-prefix", "gcprobe-trace", "snapshot file names' start")
 	a, err := parseScenario(io, fs, "exec", args)
 	if err != nil {
 		return err
@@ -313,6 +329,16 @@ func scenarioExec(ctx context.Context, io stdio, args []string) error {
 	if err != nil {
 		return err
 	}
+	var flight *profiler.Flight
+	if *traceOn != "" {
+		triggers, err := profiler.ParseTriggers(*traceOn)
+		if err != nil {
+			return usageErrorf("--trace-on: %v", err)
+		}
+		if flight, err = profiler.StartFlight(w, profiler.FlightOptions{Triggers: triggers, Dir: *traceDir, Prefix: *tracePrefix}); err != nil {
+			return err
+		}
+	}
 	probe, err := profiler.New(profiler.Options{Interval: *interval, Record: w})
 	if err != nil {
 		return err
@@ -324,5 +350,21 @@ func scenarioExec(ctx context.Context, io stdio, args []string) error {
 	if cerr := probe.Close(); err == nil {
 		err = cerr
 	}
+	if flight != nil {
+		if ferr := flight.Stop(); err == nil {
+			err = ferr
+		}
+	}
 	return err
+}
+
+// traceFiles says where a run's trace snapshots go: beside the record,
+// named after it (run.jsonl: run-trace-1.trace, ...); beside the working
+// directory, named after the command, when the record goes to stdout.
+func traceFiles(recordName, base string) (dir, prefix string) {
+	if recordName == "-" {
+		return ".", base + "-" + time.Now().Format("20060102-150405") + "-trace"
+	}
+	name := filepath.Base(recordName)
+	return filepath.Dir(recordName), strings.TrimSuffix(name, filepath.Ext(name)) + "-trace"
 }

@@ -31,6 +31,11 @@ type Options struct {
 	Profiles    []string
 	CPUProfile  time.Duration
 	ProfileBase string
+	// Trace, when positive, is the length of execution trace windows taken
+	// from /debug/pprof/trace: one at the start, then one every
+	// TraceEvery (0: only one). They are written to ProfileBase +
+	// ".trace-N.trace".
+	Trace, TraceEvery time.Duration
 	// Version is gcprobe's version, for the header.
 	Version string
 	// Load, when set, runs from the start of the session, writing to its
@@ -163,6 +168,7 @@ type Result struct {
 	Polls    int // successful polls of the source (or of the process)
 	Failures int // failed polls
 	Profiles []string
+	Traces   []string // execution trace windows written
 	// LoadErr is Options.Load's error, context.Canceled when the session
 	// ended before the load did.
 	LoadErr error
@@ -226,6 +232,16 @@ func (r *recorder) run(ctx context.Context) (Result, error) {
 		close(cpuDone)
 	}
 
+	traceDone := make(chan struct{})
+	if s.o.Trace > 0 && s.o.URL != "" {
+		go func() {
+			defer close(traceDone)
+			r.traceWindows(cpuCtx, pp)
+		}()
+	} else {
+		close(traceDone)
+	}
+
 	tick := time.NewTicker(s.o.Interval)
 	defer tick.Stop()
 	var deadline <-chan time.Time
@@ -272,6 +288,7 @@ loop:
 	}
 	cpuCancel()
 	<-cpuDone
+	<-traceDone
 	if end.Reason != record.EndLost && s.o.URL != "" {
 		// Even after Ctrl-C: the end profiles are part of a complete record,
 		// and each fetch is bounded by --timeout.

@@ -4,7 +4,7 @@
 // put it under load, and its own count of GC cycles and pause time, to check
 // what attach recorded against.
 //
-//	service [-endpoints agent,expvar,prometheus,pprof]
+//	service [-endpoints agent,expvar,prometheus,pprof,trace]
 //
 // prometheus-runtime instead of prometheus serves a registry that also
 // exports runtime/metrics (go_gc_cycles_*, go_sched_pauses_*);
@@ -94,6 +94,8 @@ func serve(ctx context.Context, endpoints []string) error {
 		case "pprof":
 			mux.HandleFunc("/debug/pprof/", pprof.Index)
 			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		case "trace": // without it, pprof's index answers 404 for /debug/pprof/trace
+			mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 		case "":
 		default:
 			return fmt.Errorf("unknown endpoint %q", e)

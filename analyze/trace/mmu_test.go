@@ -1,0 +1,96 @@
+package trace
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// bruteMMU is the MMU by definition: the integral over every window that
+// starts or ends at a step (where the minimum must lie), computed afresh.
+func bruteMMU(ts []int64, us []float64, end, w int64) (float64, bool) {
+	integral := func(x int64) float64 {
+		var f float64
+		for i := range ts {
+			next := end
+			if i+1 < len(ts) {
+				next = ts[i+1]
+			}
+			if x <= ts[i] {
+				break
+			}
+			f += us[i] * float64(min(x, next)-ts[i])
+		}
+		return f
+	}
+	best, ok := math.Inf(1), false
+	for _, t := range ts {
+		for _, start := range []int64{t, t - w} {
+			if start < ts[0] || start+w > end {
+				continue
+			}
+			best, ok = min(best, (integral(start+w)-integral(start))/float64(w)), true
+		}
+	}
+	if end-w >= ts[0] {
+		best, ok = min(best, (integral(end)-integral(end-w))/float64(w)), true
+	}
+	return best, ok
+}
+
+func TestMMUMatchesDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	windows := []int64{1, 7, 50, 333, 2000, 10000}
+	for trial := range 300 {
+		n := 1 + rng.IntN(60)
+		ts := make([]int64, n)
+		us := make([]float64, n)
+		now := int64(rng.IntN(100))
+		for i := range ts {
+			ts[i] = now
+			us[i] = float64(rng.IntN(5)) / 4
+			if i > 0 && us[i] == us[i-1] {
+				us[i] = 1 - us[i-1]
+			}
+			now += 1 + int64(rng.IntN(400))
+		}
+		end := now
+		b := newMMUBuilder(windows)
+		for i := range ts {
+			b.add(ts[i], us[i])
+		}
+		got := map[int64]MMUPoint{}
+		for _, p := range b.finish(end, ts[0]) {
+			got[p.WindowNs] = p
+		}
+		for _, w := range windows {
+			want, ok := bruteMMU(ts, us, end, w)
+			p, have := got[w]
+			if ok != have {
+				t.Fatalf("trial %d window %d: have a value %v, want one %v", trial, w, have, ok)
+			}
+			if ok && math.Abs(p.Util-want) > 1e-9 {
+				t.Fatalf("trial %d window %d: MMU %v, by definition %v", trial, w, p.Util, want)
+			}
+			if ok && (p.WorstAtNs < 0 || p.WorstAtNs+w > end-ts[0]) {
+				t.Fatalf("trial %d window %d: worst window at %d is outside the trace", trial, w, p.WorstAtNs)
+			}
+		}
+	}
+}
+
+// TestMMUMemoryIsBounded feeds a million steps and checks that the
+// builder keeps only about a longest window's worth.
+func TestMMUMemoryIsBounded(t *testing.T) {
+	b := newMMUBuilder([]int64{100, 1000})
+	for i := range int64(1_000_000) {
+		b.add(i*10, float64(i%2))
+	}
+	if n := cap(b.steps); n > 10_000 {
+		t.Errorf("builder holds room for %d steps; the longest window spans 100", n)
+	}
+	pts := b.finish(10_000_000, 0)
+	if len(pts) != 2 || math.Abs(pts[0].Util-0.5) > 1e-9 {
+		t.Errorf("MMU of a square wave: %+v, want 0.5", pts)
+	}
+}
