@@ -26,7 +26,7 @@ type EventPage = record.AgentPage
 func (p *Probe) Status() Status {
 	st := Status{Header: p.Header()}
 	p.mu.Lock()
-	st.T, st.Sample, st.Next = p.latestT, p.latest, p.ring.next
+	st.T, st.Sample, st.Next = p.latestT, p.latestMem.attach(p.latest), p.ring.next
 	p.mu.Unlock()
 	return st
 }
@@ -40,7 +40,7 @@ func (p *Probe) Status() Status {
 //
 //	GET /debug/gcprobe/                 Status as JSON
 //	GET /debug/gcprobe/events?since=N   EventPage as JSON: every event from cursor N on
-//	GET /debug/gcprobe/metrics          Prometheus text exposition (format 0.0.4)
+//	GET /debug/gcprobe/metrics          Prometheus text exposition (format 0.0.4), with the 13 memory classes
 //
 // A poller that passes each answer's next as the following since loses no
 // event unless more than Options.Keep events happen between two polls, and

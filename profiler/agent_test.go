@@ -212,6 +212,14 @@ func TestAgentMetrics(t *testing.T) {
 			t.Errorf("rss %v, peak %v", v, value("gcprobe_rss_peak_bytes"))
 		}
 	}
+	// The 13 memory classes sum to the runtime's total of the same read.
+	var classes float64
+	for _, name := range record.GoMemoryClasses() {
+		classes += value(record.PrometheusName(name))
+	}
+	if total := value("go_memstats_sys_bytes"); classes != total || value("go_memory_classes_total_bytes") != total {
+		t.Errorf("go_memory_classes_* sum to %v, go_memstats_sys_bytes is %v", classes, total)
+	}
 	// go_gc_duration_seconds is runtime/debug's, as client_golang's is.
 	var st debug.GCStats
 	debug.ReadGCStats(&st)

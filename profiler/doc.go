@@ -8,7 +8,12 @@
 //  1. a Sample per tick: heap live and goal, heap objects, all memory the Go
 //     runtime mapped, cumulative allocation, GC cycles, goroutines, GC and
 //     available CPU time (/cpu/classes), the process's CPU time, and on
-//     Linux its own RSS and peak RSS;
+//     Linux its own RSS and peak RSS; the 13 leaf /memory/classes metrics
+//     (record.GoMemory), read in the same metrics.Read; and on Linux the
+//     kernel's split of the RSS from /proc/self/smaps_rollup
+//     (record.ProcMemory), within a budget of 1% of one CPU
+//     (host.SmapsBudget: the kernel walks every page table for it), so not
+//     at every tick of a large process;
 //  2. a GC event per cycle that ended since the previous tick, told from
 //     /gc/cycles/total:gc-cycles;
 //  3. a Pauses event with the change of the stop-the-world pause histogram

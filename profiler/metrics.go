@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"runtime/metrics"
+
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Indices into the probe's []metrics.Sample. The names are resolved once, in
@@ -22,8 +24,14 @@ const (
 	mGCIdleCPU
 	mTotalCPU
 	mPauses
-	numMetrics
+	// mClasses is the first of the 13 /memory/classes leaves, in the order
+	// of record.GoMemoryClasses.
+	mClasses
+	numMetrics = mClasses + numClasses
 )
+
+// numClasses is the number of leaf /memory/classes metrics.
+const numClasses = record.NumGoMemoryClasses
 
 // metricDesc names one runtime metric the probe reads and the kind it needs.
 type metricDesc struct {
@@ -33,7 +41,7 @@ type metricDesc struct {
 
 // metricDescs returns the metrics the probe reads, indexed by the m* constants.
 func metricDescs() [numMetrics]metricDesc {
-	return [numMetrics]metricDesc{
+	d := [numMetrics]metricDesc{
 		mHeapLive:     {"/gc/heap/live:bytes", metrics.KindUint64},
 		mHeapGoal:     {"/gc/heap/goal:bytes", metrics.KindUint64},
 		mHeapObjects:  {"/memory/classes/heap/objects:bytes", metrics.KindUint64},
@@ -48,6 +56,10 @@ func metricDescs() [numMetrics]metricDesc {
 		mTotalCPU:     {"/cpu/classes/total:cpu-seconds", metrics.KindFloat64},
 		mPauses:       {"/sched/pauses/total/gc:seconds", metrics.KindFloat64Histogram},
 	}
+	for i, name := range record.GoMemoryClasses() {
+		d[mClasses+i] = metricDesc{name, metrics.KindUint64}
+	}
+	return d
 }
 
 // newMetrics builds the sample slice and reads it once, failing if this
@@ -93,6 +105,14 @@ func scalars(s []metrics.Sample) reading {
 		gcCPU:       s[mGCCPU].Value.Float64(),
 		gcIdleCPU:   s[mGCIdleCPU].Value.Float64(),
 		totalCPU:    s[mTotalCPU].Value.Float64(),
+	}
+}
+
+// goMemory fills m with the memory classes of a read sample slice.
+func goMemory(s []metrics.Sample, m *record.GoMemory) {
+	m.From = record.FromRuntimeMetrics
+	for i, f := range m.Fields() {
+		*f = s[mClasses+i].Value.Uint64()
 	}
 }
 

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"io"
 	"os"
+
+	"github.com/gcprobe/gcprobe/profiler/host"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // procStats reads the process's own resident memory from /proc: RSS from
@@ -17,6 +20,7 @@ type procStats struct {
 	pageSize      uint64
 	buf           [4096]byte
 	cpu           cpuClock
+	rollup        *host.Smaps // nil on kernels without smaps_rollup
 }
 
 type readerAtCloser interface {
@@ -36,7 +40,9 @@ func newOSStats() osStats {
 		statm.Close()
 		return &cpuStats{}
 	}
-	return newProcStats(statm, status, uint64(os.Getpagesize()))
+	ps := newProcStats(statm, status, uint64(os.Getpagesize()))
+	ps.rollup, _ = host.OpenSmaps(0)
+	return ps
 }
 
 func newProcStats(statm, status readerAtCloser, pageSize uint64) *procStats {
@@ -60,8 +66,16 @@ func (p *procStats) read() (rss, peak uint64, cpu float64) {
 	return rss, max(peak, rss), p.cpu.seconds()
 }
 
+func (p *procStats) smaps(m *record.ProcMemory) bool {
+	return p.rollup != nil && p.rollup.Read(m)
+}
+
 func (p *procStats) close() error {
-	return errors.Join(p.statm.Close(), p.status.Close())
+	err := errors.Join(p.statm.Close(), p.status.Close())
+	if p.rollup != nil {
+		err = errors.Join(err, p.rollup.Close())
+	}
+	return err
 }
 
 // statmResident returns the second field of /proc/PID/statm: resident pages.

@@ -52,6 +52,7 @@ type Probe struct {
 	sampleMu   sync.Mutex
 	metrics    []metrics.Sample
 	os         osStats
+	mem        memory         // the memory classes of the sample being taken
 	pending    []record.Event // events to write to rec after mu is released
 	notedMerge bool           // the note on several cycles per interval was written
 	recErr     error          // the first error writing to rec
@@ -61,6 +62,7 @@ type Probe struct {
 	mu          sync.Mutex
 	ring        ring
 	latest      record.Sample
+	latestMem   memory
 	latestT     float64
 	prev        reading   // the scalar metrics of the latest read
 	pauseBounds []float64 // the pause histogram's bucket bounds, fixed
@@ -121,6 +123,7 @@ func New(opts Options) (*Probe, error) {
 	p.lastEnd.pauses = append([]uint64(nil), h.Counts...)
 	p.os = newOSStats()
 	p.latest = p.fill(p.prev)
+	p.latestMem = p.mem
 	p.latestT = time.Since(p.start).Seconds()
 	return p, nil
 }
@@ -241,7 +244,8 @@ func (p *Probe) EventsSince(cursor uint64) (events []record.Event, next uint64, 
 	return p.ring.since(cursor)
 }
 
-// fill makes a Sample of a reading, with what the operating system says.
+// fill makes a Sample of a reading, with what the operating system says,
+// and reads the memory classes into p.mem.
 func (p *Probe) fill(r reading) record.Sample {
 	s := record.Sample{
 		HeapLiveBytes:         r.heapLive,
@@ -256,6 +260,8 @@ func (p *Probe) fill(r reading) record.Sample {
 		TotalCPUSecondsTotal:  r.totalCPU,
 	}
 	s.RSSBytes, s.RSSPeakBytes, s.CPUSecondsTotal = p.os.read()
+	goMemory(p.metrics, &p.mem.goMem)
+	p.mem.hasProc = p.os.smaps(&p.mem.proc)
 	return s
 }
 
@@ -278,9 +284,9 @@ func (p *Probe) sample() {
 
 	p.mu.Lock()
 	sl := p.ring.add(t, record.KindSample)
-	sl.sample = s
+	sl.sample, sl.mem = s, p.mem
 	p.publish(sl)
-	p.latest, p.latestT = s, t
+	p.latest, p.latestMem, p.latestT = s, p.mem, t
 	if r.cycles > p.prev.cycles {
 		p.addCycles(t, r, hist.Counts)
 	}

@@ -304,12 +304,67 @@ func BenchmarkSampleParts(b *testing.B) {
 			metrics.Read(p.metrics)
 		}
 	})
+	// The baseline of the 13 memory classes' cost: the same read without
+	// them.
+	b.Run("metrics.Read-without-classes", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			metrics.Read(p.metrics[:mClasses])
+		}
+	})
 	b.Run("os", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			p.os.read()
 		}
 	})
+	ps, ok := p.os.(*procStats)
+	if !ok || ps.rollup == nil {
+		return
+	}
+	b.Run("smaps_rollup", func(b *testing.B) {
+		var m record.ProcMemory
+		b.ReportAllocs()
+		for b.Loop() {
+			ps.rollup.ReadNow(&m)
+		}
+	})
+}
+
+// TestSampleMemoryClasses checks that every sample carries the 13 classes,
+// that they add up to the runtime's own total read in the same
+// metrics.Read, and that smaps_rollup's split is there on Linux.
+func TestSampleMemoryClasses(t *testing.T) {
+	p := newProbe(t, Options{})
+	var got *record.Sample
+	// The first samples may fall within smaps_rollup's read budget.
+	for i := 0; i < 50 && (got == nil || got.ProcMemory == nil); i++ {
+		time.Sleep(20 * time.Millisecond)
+		p.sample()
+		evs, _, _ := p.EventsSince(0)
+		for _, e := range evs {
+			if e.Sample != nil {
+				got = e.Sample
+			}
+		}
+	}
+	if got == nil || got.GoMemory == nil {
+		t.Fatalf("no memory classes in the sample: %+v", got)
+	}
+	if sum := got.GoMemory.TotalBytes(); sum != got.GoTotalBytes {
+		t.Errorf("classes sum to %d, /memory/classes/total is %d", sum, got.GoTotalBytes)
+	}
+	if got.GoMemory.HeapObjectsBytes != got.HeapObjectsBytes || got.GoMemory.From != record.FromRuntimeMetrics {
+		t.Errorf("heap objects %d vs %d, from %q", got.GoMemory.HeapObjectsBytes, got.HeapObjectsBytes, got.GoMemory.From)
+	}
+	if runtime.GOOS == "linux" {
+		if got.ProcMemory == nil || got.ProcMemory.AnonymousBytes == 0 || got.ProcMemory.RSSBytes < got.ProcMemory.AnonymousBytes {
+			t.Errorf("smaps_rollup split missing or wrong: %+v", got.ProcMemory)
+		}
+	}
+	if st := p.Status(); st.Sample.GoMemory == nil {
+		t.Error("the agent's status has no memory classes")
+	}
 }
 
 func TestStartClose(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"time"
+
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // Bounds of the Prometheus pause histogram: powers of two nanoseconds from
@@ -42,7 +44,7 @@ func (p *Probe) serveMetrics(w http.ResponseWriter) {
 func (p *Probe) appendMetrics(b []byte) []byte {
 	bounds := pauseLe()
 	p.mu.Lock()
-	s, r := p.latest, p.prev
+	s, r, mem := p.latest, p.prev, p.latestMem
 	var le [numPauseLe + 1]uint64 // cumulative; the last is +Inf
 	var sum float64
 	for i, c := range p.pauseCounts {
@@ -84,6 +86,13 @@ func (p *Probe) appendMetrics(b []byte) []byte {
 	b = counter(b, "go_gc_cycles_forced_gc_cycles_total", "Completed GC cycles forced by runtime.GC or debug.FreeOSMemory (/gc/cycles/forced:gc-cycles).", float64(r.forced))
 	b = counter(b, "go_cpu_classes_gc_total_cpu_seconds_total", "CPU time spent by the GC, updated at the end of each cycle (/cpu/classes/gc/total:cpu-seconds).", r.gcCPU)
 	b = counter(b, "go_cpu_classes_total_cpu_seconds_total", "CPU time available to Go (GOMAXPROCS x wall time), updated at the end of each GC cycle (/cpu/classes/total:cpu-seconds); the GC's CPU share is the ratio of go_cpu_classes_gc_total_cpu_seconds_total to it.", r.totalCPU)
+	// The memory classes, under client_golang's runtime/metrics names
+	// (collectors.WithGoCollectorRuntimeMetrics), with their total.
+	fields := mem.goMem.Fields()
+	for i, name := range record.GoMemoryClasses() {
+		b = gauge(b, record.PrometheusName(name), "Memory class "+name+" of runtime/metrics.", float64(*fields[i]))
+	}
+	b = gauge(b, "go_memory_classes_total_bytes", "All memory mapped by the Go runtime (/memory/classes/total:bytes).", float64(mem.goMem.TotalBytes()))
 	if s.CPUSecondsTotal > 0 {
 		b = counter(b, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", s.CPUSecondsTotal)
 	}

@@ -18,6 +18,7 @@ type slot struct {
 	t      float64
 	kind   string
 	sample record.Sample
+	mem    memory // the sample's memory classes
 	gc     record.GC
 	pauses []record.Bucket
 	note   record.Note
@@ -55,7 +56,7 @@ func (s *slot) event() record.Event {
 	e := record.Event{T: s.t}
 	switch s.kind {
 	case record.KindSample:
-		v := s.sample
+		v := s.mem.attach(s.sample)
 		e.Sample = &v
 	case record.KindGC:
 		v := s.gc
@@ -69,4 +70,24 @@ func (s *slot) event() record.Event {
 	// Finite copies the bucket slice, and writes the top bucket's +Inf
 	// bound as JSON can hold it.
 	return record.Finite(e)
+}
+
+// memory is a sample's memory classes kept by value, so that filling a slot
+// does not allocate; attach makes the record's pointers when an event is
+// copied out.
+type memory struct {
+	goMem   record.GoMemory
+	proc    record.ProcMemory
+	hasProc bool // smaps_rollup was read for this sample
+}
+
+// attach returns s with copies of the memory classes.
+func (m *memory) attach(s record.Sample) record.Sample {
+	g := m.goMem
+	s.GoMemory = &g
+	if m.hasProc {
+		p := m.proc
+		s.ProcMemory = &p
+	}
+	return s
 }

@@ -167,6 +167,11 @@ type Sample struct {
 	// GCCPUFraction is the share of available CPU used by the GC since the
 	// program started, as the source reports it (expvar GCCPUFraction).
 	GCCPUFraction float64 `json:"gc_cpu_fraction,omitempty"`
+	// GoMemory is the runtime's memory by class, when the source exposes
+	// it; ProcMemory the operating system's split of the RSS, when the
+	// source read /proc/PID/smaps_rollup. See memory.go.
+	GoMemory   *GoMemory   `json:"go_memory,omitempty"`
+	ProcMemory *ProcMemory `json:"proc_memory,omitempty"`
 	// GCIdleCPUSecondsTotal is the part of GCCPUSecondsTotal spent by
 	// idle-priority mark workers (/cpu/classes/gc/mark/idle:cpu-seconds),
 	// which run only on Ps that would otherwise be idle; it moves only at

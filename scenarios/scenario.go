@@ -97,7 +97,7 @@ func commonParams(duration, warmup, rate string) []Param {
 
 // List returns every scenario, by name.
 func List() []Scenario {
-	list := []Scenario{readStates(), binaryTrees(), fanout(), jsonStream()}
+	list := []Scenario{readStates(), binaryTrees(), fanout(), jsonStream(), leak(), steady()}
 	slices.SortFunc(list, func(a, b Scenario) int { return strings.Compare(a.Name, b.Name) })
 	return list
 }

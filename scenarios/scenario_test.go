@@ -35,8 +35,8 @@ func TestNamesUniqueAndDocumented(t *testing.T) {
 			t.Errorf("%s: no --duration", s.Name)
 		}
 	}
-	if len(seen) != 4 {
-		t.Errorf("%d scenarios, want 4", len(seen))
+	if len(seen) != 6 {
+		t.Errorf("%d scenarios, want 6", len(seen))
 	}
 }
 
@@ -116,6 +116,8 @@ func TestScenariosRunInProcess(t *testing.T) {
 		"binarytrees": {"depth": "10"},
 		"fanout":      {"rate": "1000", "subscribers": "4", "duration": "400ms", "pool": "true"},
 		"jsonstream":  {"rate": "1000", "window": "100ms", "duration": "400ms"},
+		"leak":        {"rate": "1000", "base": "1MiB", "duration": "400ms"},
+		"steady":      {"rate": "1000", "base": "1MiB", "duration": "400ms"},
 	}
 	for _, s := range List() {
 		t.Run(s.Name, func(t *testing.T) {

@@ -27,6 +27,8 @@ func testCharts() map[string]Chart {
 		"hist": Histogram{Title: "Pauses", X: "pause", Bins: []Bin{{50e-6, 60e-6, 3}, {1e-3, 1.1e-3, 1}, {2e-3, math.Inf(1), 1}}},
 		"bars": Bars{Title: "GC CPU", Y: "GC CPU", Unit: Ratio, Labels: []string{"gogc=50", "gogc=100"},
 			Center: []float64{0.2, 0.1}, Lo: []float64{0.18, math.Inf(-1)}, Hi: []float64{0.22, math.Inf(1)}},
+		"stacked": Stacked{Title: "Where the RSS goes", Y: "memory", Unit: Bytes, X: xs[:3], TotalName: "RSS", Total: []float64{100 << 20, 120 << 20, 90 << 20},
+			Layers: []Layer{{"live heap", []float64{60 << 20, 70 << 20, 20 << 20}}, {"free", []float64{30 << 20, 40 << 20, 60 << 20}}, {"residual", []float64{10 << 20, -5 << 20, 10 << 20}}}},
 		"pareto": Pareto{Title: "Memory against latency", X: "peak RSS", Y: "p99", XUnit: Bytes, YUnit: Seconds,
 			Points: []Point{{"gogc=50", 100 << 20, 0.3, true, false}, {"gogc=100", 150 << 20, 0.1, true, true}, {"gogc=200", 300 << 20, 0.2, false, false}}},
 	}
@@ -219,5 +221,28 @@ func TestBarLabelsFit(t *testing.T) {
 	}
 	if names, _ := compactLabels([]string{"gogc=100 memlimit=off", "gogc=50 layout=compact"}); names[1] != "gogc=50\nlayout=compact" {
 		t.Errorf("labels with other dimensions: %q", names)
+	}
+}
+
+// TestStackedPilesLayers checks that the bands pile up: the top of the
+// axis covers the largest sum of the layers (negative values count as 0),
+// and every layer and the total are in the legend.
+func TestStackedPilesLayers(t *testing.T) {
+	c := testCharts()["stacked"].(Stacked)
+	p, err := c.Plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Max < 110 { // 70 + 40 MiB at the second point
+		t.Errorf("Y axis ends at %v MiB, below the 110 MiB pile", p.Y.Max)
+	}
+	svg, err := SVG(p, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"live heap", "free", "residual", "RSS"} {
+		if !bytes.Contains(svg, []byte(name)) {
+			t.Errorf("legend lacks %q", name)
+		}
 	}
 }

@@ -174,6 +174,8 @@ func TestSpark(t *testing.T) {
 		// Time, not the count of points, places them: a gap repeats the
 		// cell before it.
 		{[]Point{{0, 1}, {1, 1}, {2, 1}, {10, 8}}, 4, "▁▁▁█"},
+		// Out of time order (arrival order): placed by time all the same.
+		{[]Point{{5, 1}, {1, 9}, {9, 1}, {10, 1}}, 2, "█▁"},
 	} {
 		if got := Spark(c.ps, c.width); got != c.want {
 			t.Errorf("Spark(%v, %d) = %q, want %q", c.ps, c.width, got, c.want)

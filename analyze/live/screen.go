@@ -203,14 +203,19 @@ func Spark(ps []Point, width int) string {
 	if width <= 0 || len(ps) == 0 {
 		return ""
 	}
-	t0, t1 := ps[0].T, ps[len(ps)-1].T
+	// Points come in the record's arrival order, which is not always time
+	// order: the span is from the earliest to the latest.
+	t0, t1 := ps[0].T, ps[0].T
+	for _, p := range ps {
+		t0, t1 = min(t0, p.T), max(t1, p.T)
+	}
 	n := min(width, len(ps))
 	cells := make([]float64, n)
 	seen := make([]bool, n)
 	for _, p := range ps {
 		i := n - 1
 		if t1 > t0 {
-			i = min(n-1, int((p.T-t0)/(t1-t0)*float64(n)))
+			i = min(n-1, max(0, int((p.T-t0)/(t1-t0)*float64(n))))
 		}
 		if !seen[i] || p.V > cells[i] {
 			cells[i], seen[i] = p.V, true

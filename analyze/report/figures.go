@@ -69,6 +69,8 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 	mem := nonEmpty(series("RSS", tl.RSS), heapLive(tl), dashed(series("heap goal", tl.HeapGoal)))
 	add("memory", "Memory over time", "RSS, live heap and heap goal. "+c.caption(),
 		c.timeChart("Memory", "memory", chart.Bytes, mem), len(mem) > 0)
+	parts, ok := rssPartsChart(s.MemoryOver(), c.until)
+	add("rss-parts", "Where the RSS goes", "The RSS (dashed) split into the parts the runtime's memory classes and /proc/PID/smaps_rollup tell apart, at each sample that has them; a part the source does not expose is left out, and the residual, when positive, is the top band.", parts, ok)
 	name := "GC CPU share of the cycle"
 	if tl.GCShareSinceStart {
 		name = "GC CPU share since start (gctrace)"
@@ -113,4 +115,32 @@ func nonEmpty(ss ...chart.Series) []chart.Series {
 		}
 	}
 	return out
+}
+
+// rssPartsChart stacks the parts of the RSS over time.
+func rssPartsChart(over []summary.Breakdown, until float64) (chart.Stacked, bool) {
+	if len(over) < 2 {
+		return chart.Stacked{}, false
+	}
+	c := chart.Stacked{Title: "Where the RSS goes", Y: "memory", Unit: chart.Bytes, TotalName: "RSS", Until: until}
+	for _, b := range over {
+		c.X = append(c.X, b.T)
+		c.Total = append(c.Total, b.RSSBytes)
+	}
+	for _, name := range append(summary.PartNames(), summary.PartResidual) {
+		l := chart.Layer{Name: name}
+		shown := false
+		for _, b := range over {
+			v := b.Part(name).Bytes
+			if name == summary.PartResidual {
+				v = b.ResidualBytes
+			}
+			l.Y = append(l.Y, v)
+			shown = shown || v > 0.005*b.RSSBytes // a band too thin to see only crowds the legend
+		}
+		if shown {
+			c.Layers = append(c.Layers, l)
+		}
+	}
+	return c, len(c.Layers) > 0
 }

@@ -26,6 +26,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/google/pprof/profile"
+
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/profiles"
@@ -229,7 +231,58 @@ func runProfiles(ctx context.Context, s summary.Summary, n int) []Profile {
 		pv.Top = top
 		out = append(out, pv)
 	}
+	if g, ok := heapGrowth(ctx, s, n); ok {
+		out = append(out, g)
+	}
 	return out
+}
+
+// heapGrowth is the heap profile at the end minus the one at the start
+// (gcprobe attach --profiles heap takes both): by inuse_space, the sites
+// that hold more memory at the end, largest change first; what a growing
+// live heap grew in.
+func heapGrowth(ctx context.Context, s summary.Summary, n int) (Profile, bool) {
+	var start, end string
+	for _, p := range s.Profiles {
+		if p.Kind == "heap" {
+			switch p.When {
+			case "start":
+				if start == "" {
+					start = p.Path
+				}
+			case "end":
+				end = p.Path
+			}
+		}
+	}
+	if start == "" || end == "" {
+		return Profile{}, false
+	}
+	pv := Profile{Kind: "heap growth (inuse_space at the end minus at the start)", Path: end}
+	load := func(path string) (*profile.Profile, error) {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(s.File), path)
+		}
+		return profiles.Load(ctx, path, profiles.LoadOptions{})
+	}
+	base, err := load(start)
+	if err != nil {
+		pv.Err = err.Error()
+		return pv, true
+	}
+	last, err := load(end)
+	if err != nil {
+		pv.Err = err.Error()
+		return pv, true
+	}
+	d, err := profiles.Diff(base, last, false)
+	if err == nil {
+		pv.Top, err = profiles.Top(d, profiles.TopOptions{N: n, SampleIndex: "inuse_space"})
+	}
+	if err != nil {
+		pv.Err = err.Error()
+	}
+	return pv, true
 }
 
 // compareMetrics are the metrics drawn per configuration, when measured.

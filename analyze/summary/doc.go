@@ -37,6 +37,18 @@
 //     samples; else estimated from gctrace's heap sizes, cycle by cycle
 //     (heap at the end of a cycle minus the live heap of the one before).
 //   - RSS over live heap is median RSS over median live heap.
+//   - Where the RSS goes ([Memory]): at the sample of highest RSS among those
+//     with the most sources, the RSS is split into the live heap
+//     (/gc/heap/live, else gctrace's), the GOGC headroom (heap objects minus
+//     live), free space in partly used spans (heap/unused), free heap not
+//     returned (heap/free), released pages still resident (smaps_rollup's
+//     LazyFree, at most heap/released), stacks, metadata, profiling buckets,
+//     other runtime memory, file-backed pages (Rss - Anonymous) and what the
+//     anonymous memory holds beyond the runtime's resident share (total -
+//     released): memory outside the Go runtime. The residual is the RSS
+//     minus the parts a source exposed; a part no source exposes says so.
+//   - The live heap's trend ([Trend]): the Theil–Sen slope of the live heap
+//     at each GC cycle over the measured window, with Sen's 95% interval.
 //
 // Latency inside and outside GC: a latency interval [T-IntervalSeconds, T]
 // counts as inside GC when it overlaps a GC cycle [StartSeconds, EndSeconds];

@@ -111,6 +111,10 @@ func genProbe() rec {
 			RSSBytes: uint64(100+i) << 20, RSSPeakBytes: uint64(100+i) << 20, HeapLiveBytes: 40 << 20, HeapGoalBytes: 80 << 20,
 			AllocBytesTotal: alloc, GCCyclesTotal: uint64(i / 2), Goroutines: 12,
 			GCCPUSecondsTotal: float64(gcCPU) * 0.05, TotalCPUSecondsTotal: t * 2,
+			GoMemory: &record.GoMemory{From: record.FromRuntimeMetrics, HeapObjectsBytes: 60 << 20, HeapUnusedBytes: 2 << 20,
+				HeapFreeBytes: 10 << 20, HeapReleasedBytes: 5 << 20, HeapStacksBytes: 1 << 20, MetadataOtherBytes: 3 << 20,
+				ProfilingBucketsBytes: 1 << 20, OtherBytes: 1 << 20},
+			ProcMemory: &record.ProcMemory{RSSBytes: uint64(100+i) << 20, AnonymousBytes: uint64(94+i) << 20, LazyFreeBytes: 0},
 		}})
 		if i%2 == 0 {
 			gcCPU++

@@ -51,7 +51,7 @@ var MetricNames = []string{
 	"duration", "gc.cycles", "gc.cycles_per_min", "gc.cpu",
 	"pause.p50", "pause.p99", "pause.max", "pause.longest", "pause.total",
 	"heap.live", "heap.live_max", "heap.goal", "heap.goal_max", "alloc.rate",
-	"rss.median", "rss.peak", "rss.over_live",
+	"rss.median", "rss.peak", "rss.over_live", "heap.live_slope", "rss.outside_go",
 	"throughput", "errors.rate", "latency.p50", "latency.p99", "latency.p999", "latency.max",
 	"latency.p99_in_gc", "latency.p99_out_gc", "latency.max_in_gc", "latency.slow_in_gc",
 }
@@ -87,6 +87,18 @@ func (s Summary) Metrics() []Metric {
 	add(s.RSS.N > 0, "rss.median", UnitBytes, s.RSS.Median, true)
 	add(s.RSSPeak > 0, "rss.peak", UnitBytes, s.RSSPeak, true)
 	add(s.RSSOverLive > 0, "rss.over_live", UnitRatio, s.RSSOverLive, true)
+	// The live heap's Theil–Sen slope (a leak gate for gcprobe check), and
+	// what the RSS holds outside the Go runtime at its peak.
+	add(s.LiveTrend != nil, "heap.live_slope", UnitBytesPerSec, func() float64 {
+		if s.LiveTrend == nil {
+			return 0
+		}
+		return s.LiveTrend.BytesPerSecond
+	}(), true)
+	if m := s.Memory; m != nil {
+		out := m.AtPeak.Part(PartOutsideGo)
+		add(out.Exposed, "rss.outside_go", UnitBytes, out.Bytes, true)
+	}
 	if l := s.Latency; l != nil && l.Requests > 0 {
 		add(true, "throughput", UnitPerSecond, l.Throughput, false)
 		if l.ErrorRate != nil {

@@ -66,6 +66,13 @@ type Summary struct {
 	RSSPeak     float64 `json:"rss_peak_bytes,omitempty"`
 	RSSOverLive float64 `json:"rss_over_live,omitempty"`
 
+	// Memory reconciles the RSS with the runtime's memory classes and the
+	// kernel's split (memory.go); LiveTrend is the live heap's slope over
+	// the measured window (trend.go). Absent when the record cannot give
+	// them.
+	Memory    *Memory `json:"memory,omitempty"`
+	LiveTrend *Trend  `json:"live_heap_trend,omitempty"`
+
 	// Latency is set for runs with latency events (scenarios).
 	Latency *Latency `json:"latency,omitempty"`
 
@@ -202,6 +209,8 @@ func Compute(run *record.Run) Summary {
 	s.heap(load)
 	s.alloc(load)
 	s.rss(load)
+	s.memory(load)
+	s.LiveTrend = liveTrend(load)
 	if s.RSS.N > 0 || s.RSSPeak > 0 {
 		s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev))
 	}

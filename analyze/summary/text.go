@@ -205,6 +205,13 @@ func sections(sums []Summary) []section {
 			{"heap live min / median / max", func(s Summary, f *footnoter) string {
 				return bytesDist(s.HeapLive) + heapResolution(s, s.HeapLive, f) + measuredIf(s.HeapLive.N > 0, s, f)
 			}},
+			{"live heap trend", func(s Summary, f *footnoter) string {
+				if s.LiveTrend == nil {
+					return "-"
+				}
+				return s.LiveTrend.Words() + f.cite("live heap trend: Theil–Sen slope of the live heap (one point a GC cycle, from "+s.LiveTrend.From+
+					") with Sen's 95% interval; a growth is claimed when the interval excludes 0 and the window's growth is at least 5% of the median live heap") + measured(s, f)
+			}},
 			{"heap goal min / median / max", func(s Summary, f *footnoter) string {
 				return bytesDist(s.HeapGoal) + heapResolution(s, s.HeapGoal, f) + measuredIf(s.HeapGoal.N > 0, s, f)
 			}},
@@ -239,7 +246,60 @@ func sections(sums []Summary) []section {
 	if hasLatency {
 		secs = append(secs, latencySection(sums))
 	}
+	hasMemory := false
+	for _, s := range sums {
+		hasMemory = hasMemory || s.Memory != nil
+	}
+	if hasMemory {
+		secs = append(secs, memorySection())
+	}
 	return secs
+}
+
+// memorySection is the reconciliation at the peak: every part of the RSS,
+// the residual, and the live heap's trend.
+func memorySection() section {
+	mem := func(f func(*Memory, *footnoter) string) func(Summary, *footnoter) string {
+		return func(s Summary, fn *footnoter) string {
+			if s.Memory == nil {
+				return "-"
+			}
+			return f(s.Memory, fn)
+		}
+	}
+	share := func(v, of float64) string {
+		if of <= 0 {
+			return units.Bytes(v)
+		}
+		return units.Bytes(v) + " (" + units.Percent(v/of) + ")"
+	}
+	rows := []textRow{
+		{"RSS at its peak", mem(func(m *Memory, f *footnoter) string {
+			return units.Bytes(m.AtPeak.RSSBytes) + " at t=" + units.Seconds(m.AtPeak.T) +
+				f.cite("where the RSS goes: the RSS split with the runtime's memory classes and /proc/PID/smaps_rollup at the sample of highest RSS; the parts and the residual add up to the RSS")
+		})},
+		{"sources", mem(func(m *Memory, _ *footnoter) string { return strings.Join(m.AtPeak.Sources(), ", ") })},
+	}
+	for _, name := range PartNames() {
+		rows = append(rows, textRow{"  " + name, mem(func(m *Memory, f *footnoter) string {
+			p := m.AtPeak.Part(name)
+			if !p.Exposed {
+				return "not exposed by this source" + f.cite(p.Note)
+			}
+			c := share(p.Bytes, m.AtPeak.RSSBytes)
+			if p.Note != "" {
+				c += f.cite(p.Note)
+			}
+			return c
+		})})
+	}
+	rows = append(rows,
+		textRow{"  residual", mem(func(m *Memory, f *footnoter) string {
+			return share(m.AtPeak.ResidualBytes, m.AtPeak.RSSBytes) + f.cite("residual: "+m.AtPeak.Residual)
+		})},
+		textRow{"dominant part", mem(func(m *Memory, _ *footnoter) string { return m.Dominant })},
+	)
+	return section{"where the RSS goes", rows}
 }
 
 // cpuShareCell shows the GC CPU share, its bounds where it is estimated, and

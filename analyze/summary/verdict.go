@@ -11,6 +11,24 @@ import (
 // outside, the longest pause, and whether pauses or GC CPU use cause the
 // latency tail.
 func (s Summary) Verdict() []string {
+	v := s.gcVerdict()
+	if s.Memory != nil {
+		v = append(v, s.Memory.verdict())
+	} else if s.RSSOverLive > 0 {
+		v = append(v, fmt.Sprintf("RSS was %s the live heap", times(s.RSSOverLive)))
+	}
+	if t := s.LiveTrend; t != nil {
+		w := t.Words()
+		if t.Verdict == TrendSteady {
+			w = "is " + w
+		}
+		v = append(v, "the live heap "+w)
+	}
+	return v
+}
+
+// gcVerdict is the verdict's part on the GC itself.
+func (s Summary) gcVerdict() []string {
 	var v []string
 	c := s.Cycles
 	switch {
@@ -64,9 +82,6 @@ func (s Summary) Verdict() []string {
 	}
 	if s.Pauses.Longest > 0 {
 		v = append(v, "the longest pause was "+units.Seconds(s.Pauses.Longest))
-	}
-	if s.RSSOverLive > 0 {
-		v = append(v, fmt.Sprintf("RSS was %s the live heap", times(s.RSSOverLive)))
 	}
 	return v
 }

@@ -42,8 +42,8 @@ func TestScenarioBadInput(t *testing.T) {
 	}{
 		{[]string{"scenario"}, "want list or run NAME"},
 		{[]string{"scenario", "frob"}, `unknown subcommand "frob"`},
-		{[]string{"scenario", "run"}, "no scenario named (known: binarytrees, fanout, jsonstream, readstates)"},
-		{[]string{"scenario", "run", "nope"}, `unknown scenario "nope" (known: binarytrees, fanout, jsonstream, readstates)`},
+		{[]string{"scenario", "run"}, "no scenario named (known: binarytrees, fanout, jsonstream, leak, readstates, steady)"},
+		{[]string{"scenario", "run", "nope"}, `unknown scenario "nope" (known: binarytrees, fanout, jsonstream, leak, readstates, steady)`},
 		{[]string{"scenario", "run", "readstates", "--depth", "5"}, "--depth does not apply to scenario readstates"},
 		{[]string{"scenario", "run", "binarytrees", "--pool"}, "--pool does not apply to scenario binarytrees"},
 		{[]string{"scenario", "run", "readstates", "--rate", "0"}, "--rate must be above 0"},

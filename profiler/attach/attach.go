@@ -183,6 +183,9 @@ func (s *Session) Record(ctx context.Context, out io.Writer) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if s.proc != nil {
+		defer s.proc.Close()
+	}
 	r := &recorder{s: s, w: w}
 	return r.run(ctx)
 }
@@ -412,6 +415,9 @@ func (r *recorder) writePoll(rd reading, pr *ProcessReading, withSample bool, no
 
 func fillProcess(s *record.Sample, pr *ProcessReading) {
 	s.RSSBytes, s.RSSPeakBytes, s.CPUSecondsTotal = pr.RSSBytes, pr.RSSPeakBytes, pr.CPUSecondsTotal
+	if s.ProcMemory == nil {
+		s.ProcMemory = pr.Memory
+	}
 }
 
 // profiles captures the --profiles at the start or the end.

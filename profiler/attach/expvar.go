@@ -25,6 +25,11 @@ type memStats struct {
 	NumForcedGC   uint32
 	GCCPUFraction float64
 	LastGC        uint64 // Unix ns
+	// The fields the memory classes are derived from.
+	HeapInuse, HeapIdle, HeapReleased            uint64
+	StackInuse, StackSys                         uint64
+	MSpanInuse, MSpanSys, MCacheInuse, MCacheSys uint64
+	BuckHashSys, GCSys, OtherSys                 uint64
 }
 
 // expvarSource polls /debug/vars. Each poll costs the target a
@@ -74,6 +79,7 @@ func (e *expvarSource) read(body []byte, now float64) (reading, error) {
 		AllocBytesTotal:  ms.TotalAlloc,
 		GCCyclesTotal:    uint64(ms.NumGC),
 		GCCPUFraction:    ms.GCCPUFraction,
+		GoMemory:         ms.goMemory(),
 	}}
 	e.cpuAccount(&r.sample, ms)
 	if !e.started && len(e.vars.Cmdline) > 0 {
@@ -84,6 +90,21 @@ func (e *expvarSource) read(body []byte, now float64) (reading, error) {
 	}
 	e.started, e.prevN, e.prevForced, e.prevT = true, ms.NumGC, ms.NumForcedGC, now
 	return r, nil
+}
+
+// goMemory derives the memory classes, nil when the body had no heap figures
+// (every Go runtime publishes HeapInuse and Sys; a zero means absent).
+func (ms *memStats) goMemory() *record.GoMemory {
+	if ms.HeapInuse == 0 || ms.Sys == 0 {
+		return nil
+	}
+	m := record.GoMemoryFromMemStats(record.MemStats{
+		HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse, HeapIdle: ms.HeapIdle, HeapReleased: ms.HeapReleased,
+		StackInuse: ms.StackInuse, StackSys: ms.StackSys,
+		MSpanInuse: ms.MSpanInuse, MSpanSys: ms.MSpanSys, MCacheInuse: ms.MCacheInuse, MCacheSys: ms.MCacheSys,
+		BuckHashSys: ms.BuckHashSys, GCSys: ms.GCSys, OtherSys: ms.OtherSys,
+	}, record.FromMemStats)
+	return &m
 }
 
 // cpuAccount turns GCCPUFraction into the runtime's CPU account at the last

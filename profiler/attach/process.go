@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/profiler/host"
+	"github.com/gcprobe/gcprobe/record"
 	"github.com/shirou/gopsutil/v4/process"
 )
 
@@ -30,6 +31,8 @@ type Process struct {
 	Env map[string]string
 
 	p *process.Process
+	// smaps reads /proc/PID/smaps_rollup; nil when it cannot be opened.
+	smaps *host.Smaps
 	// readFile reads /proc files; tests replace it.
 	readFile func(string) ([]byte, error)
 }
@@ -38,6 +41,9 @@ type Process struct {
 type ProcessReading struct {
 	RSSBytes, RSSPeakBytes uint64
 	CPUSecondsTotal        float64
+	// Memory is smaps_rollup's split of the RSS, nil when it was not read
+	// (no smaps_rollup, or skipped within host.SmapsBudget).
+	Memory *record.ProcMemory
 }
 
 // OpenProcess checks that pid is a running Go program this user may observe,
@@ -80,10 +86,22 @@ func openProcess(ctx context.Context, pid int, readFile func(string) ([]byte, er
 	if env, err := readFile(fmt.Sprintf("/proc/%d/environ", pid)); err == nil {
 		pr.Env = host.GCEnv(strings.Split(string(env), "\x00"))
 	}
+	pr.smaps, _ = host.OpenSmaps(pid)
 	if _, err := pr.Read(ctx); err != nil {
+		pr.Close()
 		return nil, procError(who, err)
 	}
 	return pr, nil
+}
+
+// Close releases the files the handle keeps open.
+func (p *Process) Close() error {
+	if p.smaps == nil {
+		return nil
+	}
+	err := p.smaps.Close()
+	p.smaps = nil
+	return err
 }
 
 func procError(who string, err error) error {
@@ -125,6 +143,12 @@ func (p *Process) Read(ctx context.Context) (ProcessReading, error) {
 	}
 	// Rounded to the µs: the sum of two float tick counts is not exact.
 	r.CPUSecondsTotal = math.Round((times.User+times.System)*1e6) / 1e6
+	if p.smaps != nil {
+		var m record.ProcMemory
+		if p.smaps.Read(&m) {
+			r.Memory = &m
+		}
+	}
 	return r, nil
 }
 

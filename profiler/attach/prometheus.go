@@ -150,6 +150,7 @@ func promSample(fams map[string]*dto.MetricFamily) record.Sample {
 	}
 	f := func(name string) float64 { v, _ := value(fams, name); return v }
 	return record.Sample{
+		GoMemory:              promMemory(fams),
 		RSSBytes:              u(promRSS),
 		HeapLiveBytes:         u(promHeapLive),
 		HeapGoalBytes:         max(u(promHeapGoal), u(promNextGC)),
@@ -162,6 +163,48 @@ func promSample(fams map[string]*dto.MetricFamily) record.Sample {
 		GCIdleCPUSecondsTotal: f(promGCIdleCPU),
 		TotalCPUSecondsTotal:  f(promTotalCPU),
 	}
+}
+
+// promMemory reads the memory classes: client_golang's go_memory_classes_*
+// (exported with collectors.WithGoCollectorRuntimeMetrics) when all 13 are
+// there, else its go_memstats_* gauges, which every Go collector exports;
+// nil when neither set is complete.
+func promMemory(fams map[string]*dto.MetricFamily) *record.GoMemory {
+	m := record.GoMemory{From: record.FromPrometheus}
+	complete := true
+	fields := m.Fields()
+	for i, name := range record.GoMemoryClasses() {
+		v, ok := value(fams, record.PrometheusName(name))
+		if !ok || v < 0 || math.IsNaN(v) {
+			complete = false
+			break
+		}
+		*fields[i] = uint64(v)
+	}
+	if complete {
+		return &m
+	}
+	var ms record.MemStats
+	for _, f := range []struct {
+		name string
+		dst  *uint64
+	}{
+		{"go_memstats_heap_alloc_bytes", &ms.HeapAlloc}, {"go_memstats_heap_inuse_bytes", &ms.HeapInuse},
+		{"go_memstats_heap_idle_bytes", &ms.HeapIdle}, {"go_memstats_heap_released_bytes", &ms.HeapReleased},
+		{"go_memstats_stack_inuse_bytes", &ms.StackInuse}, {"go_memstats_stack_sys_bytes", &ms.StackSys},
+		{"go_memstats_mspan_inuse_bytes", &ms.MSpanInuse}, {"go_memstats_mspan_sys_bytes", &ms.MSpanSys},
+		{"go_memstats_mcache_inuse_bytes", &ms.MCacheInuse}, {"go_memstats_mcache_sys_bytes", &ms.MCacheSys},
+		{"go_memstats_buck_hash_sys_bytes", &ms.BuckHashSys}, {"go_memstats_gc_sys_bytes", &ms.GCSys},
+		{"go_memstats_other_sys_bytes", &ms.OtherSys},
+	} {
+		v, ok := value(fams, f.name)
+		if !ok || v < 0 || math.IsNaN(v) {
+			return nil
+		}
+		*f.dst = uint64(v)
+	}
+	m = record.GoMemoryFromMemStats(ms, record.FromPrometheus)
+	return &m
 }
 
 func histBuckets(f *dto.MetricFamily) []*dto.Bucket {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shirou/gopsutil/v4/process"
 
+	"github.com/gcprobe/gcprobe/profiler/host"
 	"github.com/gcprobe/gcprobe/record"
 )
 
@@ -19,8 +20,11 @@ import (
 type sampler struct {
 	proc   *process.Process
 	status *os.File // /proc/PID/status, kept open; nil where there is none
-	buf    []byte
-	peak   uint64 // highest peak RSS read
+	// smaps reads /proc/PID/smaps_rollup within host.SmapsBudget; nil
+	// where there is none.
+	smaps *host.Smaps
+	buf   []byte
+	peak  uint64 // highest peak RSS read
 	// follow is set while the sampled process is not a Go program (a
 	// wrapper script): each sample then looks for the Go program it
 	// started, and samples that one once found.
@@ -41,6 +45,7 @@ func newSampler(pid int) (*sampler, error) {
 	}
 	s := &sampler{proc: p, buf: make([]byte, 4096), pid: pid}
 	s.status, _ = os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	s.smaps, _ = host.OpenSmaps(pid)
 	return s, nil
 }
 
@@ -62,6 +67,12 @@ func (s *sampler) sample(ctx context.Context) (record.Sample, error) {
 	s.peak = max(s.peak, smp.RSSPeakBytes)
 	if t, err := s.proc.TimesWithContext(ctx); err == nil {
 		smp.CPUSecondsTotal = t.User + t.System
+	}
+	if s.smaps != nil {
+		var m record.ProcMemory
+		if s.smaps.Read(&m) {
+			smp.ProcMemory = &m
+		}
 	}
 	return smp, nil
 }
@@ -120,6 +131,9 @@ func (s *sampler) followGo(w *record.Writer) {
 func (s *sampler) close() {
 	if s.status != nil {
 		s.status.Close()
+	}
+	if s.smaps != nil {
+		s.smaps.Close()
 	}
 }
 
