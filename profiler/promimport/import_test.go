@@ -96,7 +96,13 @@ func TestFleet(t *testing.T) {
 	b1.Stop()
 	b2 := promtest.StartService(t, "prometheus", "GOGC=50")
 	srv.Reload(t, targets(b2))
+	// a works again after Prometheus has surely scraped it (a slow start
+	// of Prometheus can miss the first load entirely): its pause histogram
+	// then changes between two scrapes.
+	done = make(chan struct{})
+	go func() { a.Load(time.Second, 500, 256); close(done) }()
 	b2.Load(time.Second, 500, 256)
+	<-done
 	waitFor(t, srv, `process_start_time_seconds{instance="api-b"}`, func(v float64) bool { return v != b1Start })
 	time.Sleep(1500 * time.Millisecond)
 	end := time.Now()

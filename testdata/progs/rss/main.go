@@ -173,7 +173,10 @@ func frag(mib int) {
 	}
 	debug.SetGCPercent(old)
 	runtime.GC()
-	time.Sleep(time.Second)
+	// Long enough for the probe's budgeted smaps_rollup reads to give the
+	// summary several complete samples on a busy machine (one second gave
+	// fewer than five once).
+	time.Sleep(2 * time.Second)
 }
 
 var (
