@@ -308,6 +308,16 @@ type Latency struct {
 	// because every worker was busy; their latency still counts from their
 	// intended start.
 	Dropped uint64 `json:"dropped,omitempty"`
+	// Status counts the interval's HTTP responses by status class ("2xx",
+	// "5xx", ...), for a load generator that speaks HTTP. Errors counts
+	// requests that got no response (refused or reset connection, bad
+	// response): they are not in Count or Buckets, since their latency is
+	// not the service's. Timeouts counts requests that got no response
+	// within the generator's timeout: they are in Count and Buckets with the
+	// time they waited.
+	Status   map[string]uint64 `json:"status,omitempty"`
+	Errors   uint64            `json:"errors,omitempty"`
+	Timeouts uint64            `json:"timeouts,omitempty"`
 	// Slowest are the slowest requests of the interval (a bounded number,
 	// slowest first), with their own start times, so that a reader can tell
 	// exactly whether a slow request overlapped a GC cycle.

@@ -422,7 +422,7 @@ var metricTitles = map[string]string{
 	"gc.cpu": "GC CPU", "gc.cycles_per_min": "GC cycles per minute", "rss.peak": "peak RSS", "rss.median": "median RSS",
 	"heap.goal": "heap goal", "pause.p99": "p99 pause", "pause.max": "longest pause",
 	"latency.p50": "p50 latency", "latency.p99": "p99 latency", "latency.p999": "p99.9 latency",
-	"latency.p99_in_gc": "p99 latency inside GC", "throughput": "throughput",
+	"latency.p99_in_gc": "p99 latency inside GC", "throughput": "throughput", "errors.rate": "error rate",
 }
 
 func metricTitle(name string) string {

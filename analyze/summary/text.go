@@ -3,6 +3,7 @@ package summary
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -265,7 +266,7 @@ func sections(sums []Summary) []section {
 		hasLatency = hasLatency || s.Latency != nil
 	}
 	if hasLatency {
-		secs = append(secs, latencySection())
+		secs = append(secs, latencySection(sums))
 	}
 	hasMemory := false
 	for _, s := range sums {
@@ -366,7 +367,7 @@ func measuredIf(ok bool, s Summary, f *footnoter) string {
 	return measured(s, f)
 }
 
-func latencySection() section {
+func latencySection(sums []Summary) section {
 	lat := func(f func(*Latency, *footnoter) string) func(Summary, *footnoter) string {
 		return func(s Summary, fn *footnoter) string {
 			if s.Latency == nil || s.Latency.Requests == 0 {
@@ -390,7 +391,7 @@ func latencySection() section {
 		return fmt.Sprintf("%s / %s / %s (%d intervals)", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Max), p.Intervals)
 	}
 	const inside = "inside GC: a latency interval [T-interval, T] that overlaps a GC cycle [start, end]"
-	return section{"latency", []textRow{
+	sec := section{"latency", []textRow{
 		{"requests", lat(func(l *Latency, _ *footnoter) string {
 			s := units.Number(float64(l.Requests))
 			if l.Dropped > 0 {
@@ -399,6 +400,7 @@ func latencySection() section {
 			return s
 		})},
 		{"throughput", lat(func(l *Latency, _ *footnoter) string { return units.Number(l.Throughput) + "/s" })},
+		{"responses", lat(func(l *Latency, _ *footnoter) string { return responsesLine(l) })},
 		{"p50 / p99 / p99.9 / max", lat(func(l *Latency, _ *footnoter) string {
 			return fmt.Sprintf("%s / %s / %s / %s", units.Seconds(l.P50), units.Seconds(l.P99), units.Seconds(l.P999), units.Seconds(l.Max))
 		})},
@@ -418,6 +420,29 @@ func latencySection() section {
 			return units.Seconds(l.LongestPause) + " / " + units.Seconds(l.InGC.P99)
 		})},
 	}}
+	for _, s := range sums {
+		if s.Latency != nil && s.Latency.HTTP {
+			return sec
+		}
+	}
+	// No HTTP load: no responses row.
+	sec.rows = slices.DeleteFunc(sec.rows, func(r textRow) bool { return r.name == "responses" })
+	return sec
+}
+
+// responsesLine is an HTTP load's outcomes: "2xx 1,200 · 5xx 3 · no response 4 · timeouts 0 (error rate 0.58%)".
+func responsesLine(l *Latency) string {
+	if l.ErrorRate == nil {
+		return "-"
+	}
+	var parts []string
+	for _, c := range []string{"1xx", "2xx", "3xx", "4xx", "5xx", "other"} {
+		if n := l.Status[c]; n > 0 {
+			parts = append(parts, c+" "+units.Number(float64(n)))
+		}
+	}
+	parts = append(parts, "no response "+units.Number(float64(l.Errors)), "timeouts "+units.Number(float64(l.Timeouts)))
+	return strings.Join(parts, " · ") + " (error rate " + units.Percent(*l.ErrorRate) + ")"
 }
 
 func known(ok bool, s string) string {

@@ -42,8 +42,11 @@ Prometheus gives their count and total exactly and a maximum over the last
 Ctrl-C ends the session with a complete record. When the target exits, the
 record ends with a note saying when.
 
+` + loadHelp + ` The session ends with the load.
+
 Examples:
   gcprobe attach --url http://127.0.0.1:8080 --duration 1m
+  gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --load http://127.0.0.1:8080/api --rate 500 --duration 1m
   gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --profiles heap,allocs --cpu-profile 30s
   gcprobe attach --pid 4242 -o rss.jsonl
   gcprobe attach --url http://127.0.0.1:8080 --duration 10m --trace 5s,every=1m`
@@ -70,6 +73,7 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	profiles := fs.StringSlice("profiles", nil, "pprof profiles to capture at the start and the end: "+strings.Join(attach.ProfileKinds, ","))
 	cpuProfile := fs.Duration("cpu-profile", 0, "capture a CPU profile this long from the start (whole seconds)")
 	traceFlag := fs.String("trace", "", "take execution trace windows from /debug/pprof/trace: `D[,every=E]` (5s: one window at the start; 5s,every=1m: one a minute), written beside the record for gcprobe analyze")
+	lf := addLoadFlags(fs)
 	view := addLiveFlags(fs, top)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -88,6 +92,13 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	}
 	if err := checkAttachFlags(fs.Args(), o); err != nil {
 		return err
+	}
+	load, err := lf.config(name, *duration)
+	if err != nil {
+		return err
+	}
+	if lf.set() {
+		o.Load, o.Duration = lf.hook(load, io.err), 0
 	}
 	// The default name, also the prefix of the profiles when the record
 	// goes to stdout.
@@ -153,6 +164,9 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	}
 	if err := printAttachSummary(sumOut, rec, res); err != nil {
 		return err
+	}
+	if res.LoadErr != nil && !errors.Is(res.LoadErr, context.Canceled) {
+		return fmt.Errorf("%s: --load: %v", name, res.LoadErr)
 	}
 	if n := o.Requested(); n > 0 && len(res.Profiles) == 0 {
 		why := "the session ended before any was fetched"

@@ -43,6 +43,10 @@ type Options struct {
 	// that could not be captured at the start. The record has a note of it
 	// too.
 	Warn func(msg string)
+	// Load, when set, runs from the start of the session, writing to its
+	// record (a load generator); the session ends when it returns, and
+	// cancels it when the session ends first.
+	Load func(ctx context.Context, w *record.Writer) error
 }
 
 // Session is an attach session whose target has been checked and whose
@@ -180,6 +184,9 @@ type Result struct {
 	Profiles      []string
 	ProfileErrors []string
 	Traces        []string // execution trace windows written
+	// LoadErr is Options.Load's error, context.Canceled when the session
+	// ended before the load did.
+	LoadErr error
 }
 
 // Requested counts the profiles the options ask for: each kind at the
@@ -272,9 +279,12 @@ func (r *recorder) run(ctx context.Context) (Result, error) {
 		deadline = t.C
 	}
 	end := record.End{Reason: record.EndDuration}
+	loadDone, finishLoad := r.startLoad()
 loop:
 	for {
 		select {
+		case <-loadDone:
+			break loop
 		case <-ctx.Done():
 			end.Reason = record.EndInterrupted
 			break loop
@@ -286,6 +296,9 @@ loop:
 				break loop
 			}
 		}
+	}
+	if r.res.LoadErr = finishLoad(); r.res.LoadErr != nil && !errors.Is(r.res.LoadErr, context.Canceled) {
+		end = record.End{Reason: record.EndError, Error: "load: " + r.res.LoadErr.Error()}
 	}
 	if end.Reason != record.EndLost {
 		// A last poll, so that the record covers the session to its end
@@ -310,6 +323,27 @@ loop:
 		r.profiles(context.WithoutCancel(ctx), pp, "end")
 	}
 	return r.end(end)
+}
+
+// startLoad starts Options.Load; done is closed when it returns, and
+// finish cancels it if it has not, waits and returns its error. Without a
+// load, done never fires.
+func (r *recorder) startLoad() (done <-chan struct{}, finish func() error) {
+	if r.s.o.Load == nil {
+		return nil, func() error { return nil }
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := make(chan struct{})
+	var err error
+	go func() {
+		defer close(c)
+		err = r.s.o.Load(ctx, r.w)
+	}()
+	return c, func() error {
+		cancel()
+		<-c
+		return err
+	}
 }
 
 // poll reads the source and the process once and writes what they gave. It
