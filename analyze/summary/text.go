@@ -19,6 +19,9 @@ import (
 // notes, and its verdict. Several runs get numbered columns, named above the
 // table with what every run shares.
 func WriteText(w io.Writer, sums []Summary) error {
+	if len(sums) > MaxSideBySide {
+		return writePivot(w, sums)
+	}
 	t := Table(sums)
 	var b strings.Builder
 	tb := texttab.Table{}
@@ -58,6 +61,25 @@ func WriteText(w io.Writer, sums []Summary) error {
 		}
 		if v := s.Verdict(); len(v) > 0 {
 			fmt.Fprintf(&b, "%sverdict: %s.\n", label, strings.Join(v, "; "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writePivot writes many runs' summaries one row each (Pivot), then each
+// run's warnings and verdict, as WriteText does for a few.
+func writePivot(w io.Writer, sums []Summary) error {
+	var b strings.Builder
+	if err := table.WriteText(&b, Pivot(sums), table.TextOptions{Indent: "  "}); err != nil {
+		return err
+	}
+	for _, s := range sums {
+		for _, x := range s.Warnings {
+			fmt.Fprintf(&b, "%s: warning: %s\n", s.File, x)
+		}
+		if v := s.Verdict(); len(v) > 0 {
+			fmt.Fprintf(&b, "%s: verdict: %s.\n", s.File, strings.Join(v, "; "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -155,7 +177,7 @@ func sections(sums []Summary) []section {
 			{"Go", func(s Summary, _ *footnoter) string { return GoLine(s) }},
 			{"settings", func(s Summary, _ *footnoter) string { return SettingsLine(s) }},
 			{"host", func(s Summary, _ *footnoter) string { return HostLine(s) }},
-			{"started", func(s Summary, _ *footnoter) string { return s.Start.UTC().Format(time.RFC3339) }},
+			{"started", func(s Summary, _ *footnoter) string { return StartedLine(s) }},
 			{"duration", func(s Summary, _ *footnoter) string { return units.Seconds(s.DurationSeconds) }},
 			{"ended", func(s Summary, _ *footnoter) string { return s.Ended }},
 		}},
@@ -454,6 +476,12 @@ func What(s Summary) string {
 		return strings.Join(parts, " ")
 	case len(s.Command) > 0:
 		return strings.Join(s.Command, " ")
+	case s.Program != nil && len(s.Program.Args) > 0:
+		return strings.Join(s.Program.Args, " ")
+	case s.Program != nil && s.Program.From == record.ProgramFromLogFile:
+		return "gctrace log " + s.Program.Name
+	case s.Program != nil && s.Program.Name != "":
+		return s.Program.Name
 	case len(s.Labels) > 0: // an instance of a fleet
 		keys := make([]string, 0, len(s.Labels))
 		for k := range s.Labels {
@@ -467,6 +495,16 @@ func What(s Summary) string {
 		return strings.Join(parts, " ")
 	}
 	return s.Source
+}
+
+// StartedLine says when the run started, or for an imported log that its
+// times count from the traced program's start, which the log does not
+// date (the header's Start is then when it was imported).
+func StartedLine(s Summary) string {
+	if s.Source == record.SourceImport {
+		return "not in the log: times count from the traced program's start (imported " + s.Start.UTC().Format(time.RFC3339) + ")"
+	}
+	return s.Start.UTC().Format(time.RFC3339)
 }
 
 // GoLine is the Go version and GC implementation.

@@ -82,7 +82,8 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 		return err
 	}
 	o := attach.Options{PID: *pid, URL: *url, Source: *source, Interval: *interval, Duration: *duration,
-		Timeout: *timeout, Profiles: *profiles, CPUProfile: *cpuProfile, Version: version()}
+		Timeout: *timeout, Profiles: *profiles, CPUProfile: *cpuProfile, Version: version(),
+		Warn: func(msg string) { fmt.Fprintf(io.err, "gcprobe: warning: %s\n", msg) }}
 	if *traceFlag != "" {
 		var err error
 		if o.Trace, o.TraceEvery, err = parseTraceWindows(*traceFlag); err != nil {
@@ -166,6 +167,15 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	}
 	if res.LoadErr != nil && !errors.Is(res.LoadErr, context.Canceled) {
 		return fmt.Errorf("%s: --load: %v", name, res.LoadErr)
+	}
+	if n := o.Requested(); n > 0 && len(res.Profiles) == 0 {
+		why := "the session ended before any was fetched"
+		if len(res.ProfileErrors) > 0 {
+			why = res.ProfileErrors[0]
+		}
+		// The user asked for profiles and has none: a script must not take
+		// this for success. The record is kept: its GC data is still good.
+		return fmt.Errorf("attach: none of the %d requested profiles was captured (%s); the record %s is kept", n, why, where)
 	}
 	return nil
 }
