@@ -123,6 +123,11 @@ func cpuValue(s Snapshot) string {
 	if v != dash && s.AssistKnown {
 		v += " (assists " + units.Percent(s.AssistShare) + ")"
 	}
+	if v != dash && s.Summary.GCCPU.IdleKnown {
+		// Apart, as summary shows it: idle marking runs on Ps that had
+		// nothing else to do.
+		v += " + " + units.Percent(s.Summary.GCCPU.IdleShare) + " idle marking"
+	}
 	return v
 }
 
@@ -260,6 +265,7 @@ func Line(s Snapshot) string {
 		{"cycles", fmt.Sprint(s.Cycles)},
 		{"gc_cpu", cpuShare(s)},
 		{"assist_cpu", assist},
+		{"idle_mark_cpu", idleShare(s)},
 		{"pause_p99", pauseP99(sum.Pauses)},
 		{"pause_longest", pauseFigure(sum.Pauses, sum.Pauses.Longest)},
 		{"heap_live", last(s.HeapLive, units.Bytes)},
@@ -281,6 +287,13 @@ func Line(s Snapshot) string {
 		b.WriteString(p[0] + "=" + strings.ReplaceAll(p[1], " ", ""))
 	}
 	return b.String()
+}
+
+func idleShare(s Snapshot) string {
+	if cpuShare(s) == dash || !s.Summary.GCCPU.IdleKnown {
+		return dash
+	}
+	return units.Percent(s.Summary.GCCPU.IdleShare)
 }
 
 func pauseP99(p summary.Pauses) string {
