@@ -69,8 +69,7 @@ func Lay(s Snapshot, sparkWidth int) Screen {
 }
 
 func title(s Snapshot) string {
-	what := summary.What(summary.Summary{Source: s.Header.Source, Command: s.Header.Command,
-		Scenario: s.Header.Scenario, Params: s.Header.Params})
+	what := summary.What(s.Summary) // the program's command line where the source names it
 	if s.Header.PID != 0 && s.Header.Scenario == "" {
 		what += fmt.Sprintf(" (pid %d)", s.Header.PID)
 	}

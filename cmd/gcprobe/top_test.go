@@ -98,8 +98,9 @@ func TestTopInTerminal(t *testing.T) {
 	if len(cycles) < 3 {
 		failed("the cycle count did not rise three times (saw %v); last screen:\n%s", cycles, screen)
 	}
-	if !strings.Contains(screen, fmt.Sprintf("pid %d", svc.cmd.Process.Pid)) || !strings.Contains(screen, "via agent") {
-		t.Errorf("the title does not name the pid and source:\n%s", screen)
+	if !strings.Contains(screen, fmt.Sprintf("pid %d", svc.cmd.Process.Pid)) || !strings.Contains(screen, "via agent") ||
+		!strings.Contains(screen, filepath.Base(svc.cmd.Path)) {
+		t.Errorf("the title does not name the program, its pid and the source:\n%s", screen)
 	}
 	m := rssRow.FindStringSubmatch(screen)
 	if m == nil {
