@@ -100,3 +100,34 @@ func TestBreakdownAddsUp(t *testing.T) {
 		t.Errorf("run residual %v %q", run.ResidualBytes/MiB, run.Residual)
 	}
 }
+
+// A source with no live heap apart (expvar, client_golang's default
+// collector) gives all heap objects in the live heap row: the verdict must
+// not call that what the program keeps reachable, and the note names the
+// source it came from.
+func TestBreakdownLiveWithGarbage(t *testing.T) {
+	const MiB = 1 << 20
+	for _, from := range []string{record.FromMemStats, record.FromPrometheus} {
+		t.Run(from, func(t *testing.T) {
+			g := &record.GoMemory{From: from, HeapObjectsBytes: 68 * MiB, HeapUnusedBytes: 3 * MiB, HeapFreeBytes: 3 * MiB}
+			p := &record.ProcMemory{RSSBytes: 86 * MiB, AnonymousBytes: 77 * MiB}
+			b := breakdown(sample(86*MiB, g, p, 0), &gcCursor{})
+			live := b.Part(PartLive)
+			if !live.WithGarbage || live.Bytes != 68*MiB {
+				t.Fatalf("live heap part %+v, want 68 MiB with garbage", live)
+			}
+			if from == record.FromPrometheus && strings.Contains(live.Note+b.Part(PartHeadroom).Note, "MemStats") {
+				t.Errorf("a Prometheus source's notes speak of MemStats: %q", live.Note)
+			}
+			m := Memory{AtPeak: b}
+			m.Dominant, m.Lever = lever(b)
+			v := m.verdict()
+			if strings.Contains(v, "live heap —") || strings.Contains(v, "what the program keeps reachable") {
+				t.Errorf("verdict calls heap objects with garbage the live heap: %q", v)
+			}
+			if !strings.Contains(v, "68.0 MiB heap objects (live and garbage)") {
+				t.Errorf("verdict %q", v)
+			}
+		})
+	}
+}
