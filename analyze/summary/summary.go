@@ -499,9 +499,15 @@ func (s *Summary) pauses(ev events) {
 		p.LongestIs = LongestHist
 	}
 	if maxPause > 0 {
-		p.Longest, p.LongestIs = maxPause, LongestGCTrace
-		if h.n > 0 || !gctraceEvents(ev.gcs) {
-			p.LongestIs = LongestHist // the probe's bucket bound
+		p.Longest, p.LongestIs = maxPause, LongestHist // the probe's bucket bound
+		if gctraceEvents(ev.gcs) {
+			p.LongestIs = LongestGCTrace
+		}
+		if h.n > 0 {
+			// Single pauses from histograms (a scenario has gctrace's
+			// exact longest pause beside them): a percentile read off a
+			// bucket's bound cannot pass the longest pause.
+			p.P50, p.P99 = math.Min(p.P50, p.Longest), math.Min(p.P99, p.Longest)
 		}
 	}
 }

@@ -375,3 +375,26 @@ func TestVerdictWhenGCRunsAllTheTime(t *testing.T) {
 		t.Errorf("warnings %q", w)
 	}
 }
+
+// A scenario records the probe's pause histograms beside gctrace's cycles:
+// the longest pause is gctrace's, to the microsecond, and says so, and the
+// histogram's p99 (a bucket bound) does not read above it.
+func TestPausesHistogramsBesideGCTrace(t *testing.T) {
+	h := record.Header{Source: record.SourceScenario, Scenario: "leak", GoVersion: "go1.26.8", Host: testHost(), Start: testStart}
+	var es []record.Event
+	for i := 1; i <= 10; i++ {
+		t := float64(i)
+		es = append(es, record.Event{T: t, GC: &record.GC{N: uint64(i), StartSeconds: t - 0.01, EndSeconds: t, Procs: 2,
+			PauseSeconds: 0.0007, PauseMaxSeconds: 0.0006, HeapLiveBytes: 40 << 20, HeapGoalBytes: 80 << 20}})
+		es = append(es, record.Event{T: t, Pauses: &record.Pauses{Buckets: []record.Bucket{
+			{Lo: 90e-6, Hi: 100e-6, Count: 1}, {Lo: 577e-6, Hi: 641e-6, Count: 1}}}})
+	}
+	s := computeGen(t, rec{h, es})
+	p := s.Pauses
+	if p.Method != PauseHist || !near(p.Longest, 0.0006) || p.LongestIs != LongestGCTrace {
+		t.Fatalf("pauses %+v, want gctrace's longest 600 µs", p)
+	}
+	if p.P99 > p.Longest || p.P50 > p.Longest {
+		t.Errorf("pause p50 %v / p99 %v above the longest pause %v", p.P50, p.P99, p.Longest)
+	}
+}
