@@ -51,6 +51,18 @@ func TestLiveTrendVerdict(t *testing.T) {
 	if steady == nil || steady.Verdict != TrendSteady || !strings.HasPrefix(steady.Words(), "steady") {
 		t.Errorf("steady heap: %+v", steady)
 	}
+	// A few noisy cycles (readstates for 5 s: 8 points, ±30% of the live
+	// heap): the interval allows a large growth as well as a shrink, so
+	// the trend is not called steady.
+	noisy := liveTrend(mk(func(i int) uint64 {
+		if i >= 8 {
+			return 0 // no live heap: not a point
+		}
+		return uint64([]int{60, 80, 45, 75, 50, 82, 48, 70}[i]) << 20
+	}))
+	if noisy == nil || noisy.Verdict != TrendUnclear || !strings.HasPrefix(noisy.Words(), "unclear (95% CI") {
+		t.Errorf("noisy heap: %+v %q", noisy, noisy.Words())
+	}
 	if liveTrend(events{}) != nil {
 		t.Error("a trend from nothing")
 	}

@@ -208,8 +208,12 @@ func sections(sums []Summary) []section {
 				if s.LiveTrend == nil {
 					return "-"
 				}
-				return s.LiveTrend.Words() + f.cite("live heap trend: Theil–Sen slope of the live heap (one point a GC cycle, from "+s.LiveTrend.From+
-					") with Sen's 95% interval; a growth is claimed when the interval excludes 0 and the window's growth is at least 5% of the median live heap") + measured(s, f)
+				note := "live heap trend: Theil–Sen slope of the live heap (one point a GC cycle, from " + s.LiveTrend.From +
+					") with Sen's 95% interval; a growth is claimed when the interval excludes 0 and the window's growth is at least 5% of the median live heap"
+				if s.LiveTrend.Verdict == TrendUnclear {
+					note += "; unclear when the interval holds 0 but also a change of 5% or more over the window: record longer"
+				}
+				return s.LiveTrend.Words() + f.cite(note) + measured(s, f)
 			}},
 			{"heap goal min / median / max", func(s Summary, f *footnoter) string {
 				return bytesDist(s.HeapGoal) + heapResolution(s, s.HeapGoal, f) + measuredIf(s.HeapGoal.N > 0, s, f)
