@@ -203,3 +203,20 @@ func BenchmarkSnapshot(b *testing.B) {
 		m.Snapshot()
 	}
 }
+
+// With --pid alone no source counts GC cycles: the plain line and the
+// screen say "-", not 0, which would read as a program that ran no GC.
+func TestCyclesUnknownWithoutAGCSource(t *testing.T) {
+	m := New(Options{})
+	m.Start(record.Header{Source: record.SourceAttach, PID: 42})
+	for i := 1; i <= 3; i++ {
+		m.Add(record.Event{T: float64(i), Sample: &record.Sample{RSSBytes: 80 << 20, CPUSecondsTotal: float64(i) / 10}})
+	}
+	s := m.Snapshot()
+	if line := Line(s); !strings.Contains(line, " cycles=- ") {
+		t.Errorf("plain line %q, want cycles=-", line)
+	}
+	if v := cyclesValue(s); v != dash {
+		t.Errorf("screen cycles %q, want %q", v, dash)
+	}
+}

@@ -96,9 +96,13 @@ func clock(sec float64) string {
 	return fmt.Sprintf("%ds", x)
 }
 
+// cyclesCounted reports whether some source counts GC cycles: with --pid
+// alone nothing does, and 0 would read as a program that ran no GC.
+func cyclesCounted(s Snapshot) bool { return s.Summary.Cycles.From != "" || s.Cycles > 0 }
+
 func cyclesValue(s Snapshot) string {
 	c := s.Summary.Cycles
-	if c.From == "" && s.Cycles == 0 {
+	if !cyclesCounted(s) {
 		return dash
 	}
 	v := fmt.Sprintf("%d total", s.Cycles)
@@ -253,7 +257,7 @@ func Line(s Snapshot) string {
 	}
 	kv := [][2]string{
 		{"t", clock(s.Elapsed)},
-		{"cycles", fmt.Sprint(s.Cycles)},
+		{"cycles", cyclesLine(s)},
 		{"gc_cpu", cpuShare(s)},
 		{"assist_cpu", assist},
 		{"pause_p99", pauseFigure(sum.Pauses, sum.Pauses.P99)},
@@ -277,6 +281,13 @@ func Line(s Snapshot) string {
 		b.WriteString(p[0] + "=" + strings.ReplaceAll(p[1], " ", ""))
 	}
 	return b.String()
+}
+
+func cyclesLine(s Snapshot) string {
+	if !cyclesCounted(s) {
+		return dash
+	}
+	return fmt.Sprint(s.Cycles)
 }
 
 func pauseFigure(p summary.Pauses, v float64) string {
