@@ -61,6 +61,11 @@ func TestCompareBy(t *testing.T) {
 		if res.Failed != 1 {
 			t.Errorf("failed %d, want 1: p99 doubled across the fleet", res.Failed)
 		}
+		// The row names what the runs were matched on, not the GOGC and
+		// GOMEMLIMIT that --by left out ("gogc=- memlimit=").
+		if len(res.Rows) != 1 || res.Rows[0].Config != "job=api" {
+			t.Errorf("rows %+v, want one for job=api", res.Rows)
+		}
 	})
 	t.Run("ParseBy", func(t *testing.T) {
 		by, err := ParseBy("GOGC, version,GOMEMLIMIT")
