@@ -220,3 +220,23 @@ func TestCyclesUnknownWithoutAGCSource(t *testing.T) {
 		t.Errorf("screen cycles %q, want %q", v, dash)
 	}
 }
+
+// expvar and client_golang's default collector give the heap goal but no
+// live heap: the goal is shown all the same (it read "-").
+func TestHeapGoalWithoutLiveHeap(t *testing.T) {
+	m := New(Options{})
+	m.Start(record.Header{Source: record.SourceAttach, PID: 42})
+	for i := 1; i <= 3; i++ {
+		m.Add(record.Event{T: float64(i), Sample: &record.Sample{RSSBytes: 80 << 20, HeapGoalBytes: uint64(70+i) << 20, GCCyclesTotal: uint64(i)}})
+	}
+	s := m.Snapshot()
+	if len(s.HeapGoal) != 3 || s.HeapGoal[2].V != 73<<20 {
+		t.Errorf("heap goal series %v, want the samples' 71 to 73 MiB", s.HeapGoal)
+	}
+	if len(s.HeapLive) != 0 {
+		t.Errorf("heap live series %v from a source without one", s.HeapLive)
+	}
+	if line := Line(s); !strings.Contains(line, " heap_goal=73.0MiB ") || !strings.Contains(line, " heap_live=- ") {
+		t.Errorf("plain line %q", line)
+	}
+}
