@@ -2,6 +2,7 @@ package summary
 
 import (
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -139,6 +140,13 @@ func TestBreakdownLiveWithGarbage(t *testing.T) {
 			}
 			if !strings.Contains(v, "68.0 MiB heap objects (live and garbage)") {
 				t.Errorf("verdict %q", v)
+			}
+			var out strings.Builder
+			if err := WriteText(&out, []Summary{{Memory: &m}}); err != nil {
+				t.Fatal(err)
+			}
+			if !regexp.MustCompile(`dominant part +heap objects, live and garbage`).MatchString(out.String()) {
+				t.Errorf("the text's dominant part is not the heap objects:\n%s", out.String())
 			}
 		})
 	}

@@ -300,7 +300,12 @@ func memorySection() section {
 		textRow{"  residual", mem(func(m *Memory, f *footnoter) string {
 			return share(m.AtPeak.ResidualBytes, m.AtPeak.RSSBytes) + f.cite("residual: "+m.AtPeak.Residual)
 		})},
-		textRow{"dominant part", mem(func(m *Memory, _ *footnoter) string { return m.Dominant })},
+		textRow{"dominant part", mem(func(m *Memory, _ *footnoter) string {
+			if m.Dominant == PartLive && m.AtPeak.Part(PartLive).WithGarbage {
+				return "heap objects, live and garbage (the source does not tell them apart)"
+			}
+			return m.Dominant
+		})},
 	)
 	return section{"where the RSS goes", rows}
 }
