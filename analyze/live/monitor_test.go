@@ -174,6 +174,10 @@ func TestSpark(t *testing.T) {
 		// Time, not the count of points, places them: a gap repeats the
 		// cell before it.
 		{[]Point{{0, 1}, {1, 1}, {2, 1}, {10, 8}}, 4, "▁▁▁█"},
+		// An RSS that moves by 4 KiB of 60 MiB is flat, not a jump from
+		// the lowest bar to the highest; 2.5% of it is half a range.
+		{pts(63229952, 63229952, 63234048, 63234048), 4, "▁▁▁▁"},
+		{pts(100, 100, 102.5), 3, "▁▁▄"},
 		// Out of time order (arrival order): placed by time all the same.
 		{[]Point{{5, 1}, {1, 9}, {9, 1}, {10, 1}}, 2, "█▁"},
 	} {

@@ -2,6 +2,7 @@ package live
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -196,13 +197,19 @@ func last(ps []Point, format func(float64) string) string {
 	return format(ps[len(ps)-1].V)
 }
 
+// minSparkSpan is the smallest range a sparkline spans, as a share of its
+// largest value: changes smaller than that are drawn flat.
+const minSparkSpan = 0.05
+
 // sparkBars are the eight heights of a sparkline cell.
 var sparkBars = []rune("▁▂▃▄▅▆▇█")
 
 // Spark draws ps as a sparkline of at most width cells spread over the time
 // they span, each cell the largest value in its slice of time (so a peak is
-// never hidden), scaled from the minimum to the maximum; a flat series is
-// drawn at the lowest height. Cells with no point repeat the one before.
+// never hidden), scaled from the minimum to the maximum, but over no less
+// than minSparkSpan of the maximum: a flat series, or one that moves by a
+// few KiB of a 60 MiB RSS, is drawn at the lowest height, not as a jump from
+// the lowest to the highest. Cells with no point repeat the one before.
 func Spark(ps []Point, width int) string {
 	if width <= 0 || len(ps) == 0 {
 		return ""
@@ -231,11 +238,12 @@ func Spark(ps []Point, width int) string {
 		}
 	}
 	lo, hi := slices.Min(cells), slices.Max(cells)
+	span := max(hi-lo, minSparkSpan*math.Abs(hi))
 	var b strings.Builder
 	for _, x := range cells {
 		i := 0
-		if hi > lo {
-			i = int((x - lo) / (hi - lo) * float64(len(sparkBars)-1))
+		if span > 0 {
+			i = int((x - lo) / span * float64(len(sparkBars)-1))
 		}
 		b.WriteRune(sparkBars[i])
 	}
