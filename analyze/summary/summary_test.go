@@ -398,3 +398,27 @@ func TestPausesHistogramsBesideGCTrace(t *testing.T) {
 		t.Errorf("pause p50 %v / p99 %v above the longest pause %v", p.P50, p.P99, p.Longest)
 	}
 }
+
+// gcprobe attach reads VmHWM, the program's high-water mark over its whole
+// life: one from before the session (the program's RSS fell since) is not
+// the session's peak, while a mark that rose during it is (a peak between
+// two samples). A run's samples start with the program: its mark is its own.
+func TestRSSPeakOfAnAttachSession(t *testing.T) {
+	mk := func(source string, hwm ...uint64) Summary {
+		h := record.Header{Source: source, PID: 42, Host: testHost(), Start: testStart}
+		var es []record.Event
+		for i, m := range hwm {
+			es = append(es, record.Event{T: float64(i + 1), Sample: &record.Sample{RSSBytes: 60 << 20, RSSPeakBytes: m << 20}})
+		}
+		return computeGen(t, rec{h, es})
+	}
+	if s := mk(record.SourceAttach, 90, 90, 90); s.RSSPeak != 60<<20 {
+		t.Errorf("attach, mark unchanged since before the session: peak %v MiB, want the sampled 60", s.RSSPeak/(1<<20))
+	}
+	if s := mk(record.SourceAttach, 90, 95, 95); s.RSSPeak != 95<<20 {
+		t.Errorf("attach, mark rose during the session: peak %v MiB, want 95", s.RSSPeak/(1<<20))
+	}
+	if s := mk(record.SourceRun, 90, 90, 90); s.RSSPeak != 90<<20 {
+		t.Errorf("run: peak %v MiB, want its own mark, 90", s.RSSPeak/(1<<20))
+	}
+}
