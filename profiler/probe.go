@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -149,6 +150,9 @@ func newHeader(start time.Time) record.Header {
 		h.GCProbeVersion = moduleVersion(bi)
 	}
 	h.GC = host.GCOf(h.GoVersion, experiment)
+	if len(os.Args) > 0 {
+		h.Program = &record.Program{Name: filepath.Base(os.Args[0]), Args: os.Args, From: record.ProgramFromAgent}
+	}
 	return h
 }
 

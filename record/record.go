@@ -41,6 +41,9 @@ type Header struct {
 	Attach *Attach `json:"attach,omitempty"`
 	// PID is the observed process (0 when unknown, as for an import).
 	PID int `json:"pid,omitempty"`
+	// Program names what was observed, as the source saw it, for titles
+	// and headers; absent when the source could not tell.
+	Program *Program `json:"program,omitempty"`
 	// Env holds the GC-relevant environment of the observed program:
 	// GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG, GOEXPERIMENT. A key that is
 	// absent was not set.
@@ -59,6 +62,26 @@ type Header struct {
 	// Start is the wall-clock time every event's T is measured from.
 	Start time.Time `json:"start"`
 }
+
+// Program names an observed program.
+type Program struct {
+	// Name is the program's name ("nats-server"); for an imported log, the
+	// log's file name.
+	Name string `json:"name,omitempty"`
+	// Args is its command line, when the source gives one.
+	Args []string `json:"args,omitempty"`
+	// From says where Name and Args came from: one of the ProgramFrom*
+	// constants.
+	From string `json:"from,omitempty"`
+}
+
+// Where a Program came from, for Program.From.
+const (
+	ProgramFromProc    = "/proc/PID/cmdline" // the operating system, for a PID
+	ProgramFromAgent   = "agent"             // the gcprobe agent (the program's os.Args)
+	ProgramFromExpvar  = "expvar cmdline"    // expvar's "cmdline" variable (os.Args)
+	ProgramFromLogFile = "log file name"     // an imported log: its file name, not the program's
+)
 
 // Attach says how an attached process was observed.
 type Attach struct {
@@ -285,6 +308,16 @@ type Latency struct {
 	// because every worker was busy; their latency still counts from their
 	// intended start.
 	Dropped uint64 `json:"dropped,omitempty"`
+	// Status counts the interval's HTTP responses by status class ("2xx",
+	// "5xx", ...), for a load generator that speaks HTTP. Errors counts
+	// requests that got no response (refused or reset connection, bad
+	// response): they are not in Count or Buckets, since their latency is
+	// not the service's. Timeouts counts requests that got no response
+	// within the generator's timeout: they are in Count and Buckets with the
+	// time they waited.
+	Status   map[string]uint64 `json:"status,omitempty"`
+	Errors   uint64            `json:"errors,omitempty"`
+	Timeouts uint64            `json:"timeouts,omitempty"`
 	// Slowest are the slowest requests of the interval (a bounded number,
 	// slowest first), with their own start times, so that a reader can tell
 	// exactly whether a slow request overlapped a GC cycle.

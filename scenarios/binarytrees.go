@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gcprobe/gcprobe/loadgen"
 	"github.com/gcprobe/gcprobe/record"
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
 )
 
 // binaryTrees is the Computer Language Benchmarks Game's binary-trees, the

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/gcprobe/gcprobe/loadgen"
 	"github.com/gcprobe/gcprobe/record"
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
 )
 
 // fanout is streaming pub/sub: messages published at --rate, each encoded

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gcprobe/gcprobe/loadgen"
 	"github.com/gcprobe/gcprobe/record"
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
 )
 
 // jsonStream is an event pipeline: each request is a JSON event that is

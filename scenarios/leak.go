@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/gcprobe/gcprobe/loadgen"
 	"github.com/gcprobe/gcprobe/record"
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
 	"github.com/gcprobe/gcprobe/units"
 )
 

@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gcprobe/gcprobe/loadgen"
 	"github.com/gcprobe/gcprobe/record"
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
 	"github.com/gcprobe/gcprobe/scenarios/lru"
 )
 

@@ -128,8 +128,33 @@ type Bars struct {
 	Lo, Hi []float64 // may be nil
 }
 
+// MaxColumnBars is the number of configurations up to which Bars draws
+// upright bars side by side; beyond, their labels would not fit under
+// them, and the bars lie in rows, one per configuration, in a chart as
+// tall as its rows need (see Size).
+const MaxColumnBars = 8
+
+// Sized is a chart that asks for a size of its own rather than the default.
+type Sized interface {
+	Size() (w, h vg.Length)
+}
+
+func (b Bars) rows() bool { return len(b.Center) > MaxColumnBars }
+
+// Size is the default size for upright bars (zeros), and for rows the
+// full width and a fifth of an inch per row.
+func (b Bars) Size() (w, h vg.Length) {
+	if !b.rows() {
+		return 0, 0
+	}
+	return Width, vg.Length(len(b.Center))*vg.Inch/5 + 1.3*vg.Inch
+}
+
 // Plot builds the chart.
 func (b Bars) Plot() (*plot.Plot, error) {
+	if b.rows() {
+		return b.plotRows()
+	}
 	p := newPlot(b.Title)
 	p.Y.Label.Text = axisLabel(b.Y, b.Unit)
 	vals := make(plotter.Values, len(b.Center))
@@ -172,6 +197,58 @@ func (b Bars) Plot() (*plot.Plot, error) {
 	p.X.Min, p.X.Max = -0.6, float64(len(vals))-0.4 // room for the outer labels
 	p.Y.Min = 0
 	headroom(p, false)
+	return p, nil
+}
+
+// plotRows draws a bar per configuration lying in its row, the first
+// configuration on top, with the interval as an error bar.
+func (b Bars) plotRows() (*plot.Plot, error) {
+	p := newPlot(b.Title)
+	p.X.Label.Text = axisLabel(b.Y, b.Unit)
+	n := len(b.Center)
+	vals := make(plotter.Values, n)
+	for i, v := range b.Center {
+		if !math.IsNaN(v) {
+			vals[n-1-i] = b.Unit.scale(v) // row 0 is at the bottom
+		}
+	}
+	bars, err := plotter.NewBarChart(vals, vg.Points(9))
+	if err != nil {
+		return nil, err
+	}
+	bars.Horizontal, bars.Color, bars.LineStyle.Width = true, Palette[0], 0
+	p.Add(plotter.NewGrid(), bars)
+	if b.Lo != nil && b.Hi != nil {
+		var errs plotter.XErrors
+		var xys plotter.XYs
+		for i := range b.Center {
+			lo, hi := b.Lo[i], b.Hi[i]
+			if math.IsInf(lo, 0) || math.IsInf(hi, 0) || math.IsNaN(lo) || math.IsNaN(hi) || math.IsNaN(b.Center[i]) {
+				continue
+			}
+			v := b.Unit.scale(b.Center[i])
+			xys = append(xys, plotter.XY{X: v, Y: float64(n - 1 - i)})
+			errs = append(errs, struct{ Low, High float64 }{v - b.Unit.scale(lo), b.Unit.scale(hi) - v})
+		}
+		if len(xys) > 0 {
+			p.Add(&plotter.XErrorBars{XYs: xys, XErrors: errs, LineStyle: plotter.DefaultLineStyle, CapWidth: vg.Points(6)})
+			p.Legend.Add("median, with its confidence interval", bars)
+		}
+	}
+	names, axis := compactLabels(b.Labels)
+	rows := make([]string, n)
+	for i, name := range names {
+		sep := " / "
+		if axis == "" {
+			sep = " "
+		}
+		rows[n-1-i] = strings.ReplaceAll(name, "\n", sep)
+	}
+	p.NominalY(rows...)
+	p.Y.Label.Text = axis
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+	p.X.Min = 0
+	p.X.Max *= 1.25 // room for the legend
 	return p, nil
 }
 

@@ -22,6 +22,10 @@ type Point struct {
 	Frontier, Recommended bool
 }
 
+// MaxLabelledPoints is the number of points up to which a Pareto chart
+// labels every one; beyond, only the frontier and the recommended one.
+const MaxLabelledPoints = 10
+
 // Pareto plots memory (X) against latency (Y), lower is better on both:
 // configurations on the frontier in green (joined by a line when they
 // form a frontier over these two axes alone), the others in
@@ -32,13 +36,18 @@ type Pareto struct {
 	X, Y         string
 	XUnit, YUnit Unit
 	Points       []Point
+	// XNoise and YNoise mark an axis on which no configuration differs
+	// significantly from its baseline: it starts at zero, so that a
+	// difference within noise is not stretched across the plot, and its
+	// label says so.
+	XNoise, YNoise bool
 }
 
 // Plot builds the chart.
 func (pc Pareto) Plot() (*plot.Plot, error) {
 	p := newPlot(pc.Title)
-	p.X.Label.Text = axisLabel(pc.X, pc.XUnit) + " — lower is better"
-	p.Y.Label.Text = axisLabel(pc.Y, pc.YUnit) + " — lower is better"
+	p.X.Label.Text = paretoLabel(pc.X, pc.XUnit, pc.XNoise)
+	p.Y.Label.Text = paretoLabel(pc.Y, pc.YUnit, pc.YNoise)
 	p.Add(plotter.NewGrid())
 	var all, front, others, rec plotter.XYs
 	var labels []string
@@ -99,9 +108,20 @@ func (pc Pareto) Plot() (*plot.Plot, error) {
 	sty := p.Legend.TextStyle
 	sty.Font.Size = vg.Points(9)
 	sty.Color = color.Gray{0x33}
+	if len(all) > MaxLabelledPoints {
+		// Two dozen labels cannot all find room: name the points
+		// that matter, the frontier and the recommended one.
+		all, labels = nil, nil
+		for _, pt := range pc.Points {
+			if (pt.Frontier || pt.Recommended) && !math.IsNaN(pt.X) && !math.IsNaN(pt.Y) {
+				all = append(all, plotter.XY{X: pc.XUnit.scale(pt.X), Y: pc.YUnit.scale(pt.Y)})
+				labels = append(labels, pt.Label)
+			}
+		}
+	}
 	p.Add(pointLabels{xys: all, labels: labels, style: sty})
-	p.X.Min, p.X.Max = around(p.X.Min, p.X.Max)
-	p.Y.Min, p.Y.Max = around(p.Y.Min, p.Y.Max)
+	p.X.Min, p.X.Max = around(p.X.Min, p.X.Max, pc.XNoise)
+	p.Y.Min, p.Y.Max = around(p.Y.Min, p.Y.Max, pc.YNoise)
 	// Room for the labels on the right.
 	p.X.Max += (p.X.Max - p.X.Min) * 0.2
 	headroom(p, false)
@@ -120,11 +140,23 @@ func staircase(xys plotter.XYs) bool {
 	return true
 }
 
+// paretoLabel names an axis: the metric, its unit, and that lower is
+// better, or that its differences are within noise.
+func paretoLabel(name string, u Unit, noise bool) string {
+	if noise {
+		return axisLabel(name, u) + " — no significant difference"
+	}
+	return axisLabel(name, u) + " — lower is better"
+}
+
 // around widens a data range [lo, hi] for a scatter chart: from zero when
-// the data spread over more than two thirds of [0, hi], else zoomed on the
-// data with a margin, so that configurations a few percent apart do not
-// sit on top of each other in a corner.
-func around(lo, hi float64) (float64, float64) {
+// the data spread over more than two thirds of [0, hi] or the differences
+// are noise, else zoomed on the data with a margin, so that configurations
+// a few percent apart do not sit on top of each other in a corner.
+func around(lo, hi float64, noise bool) (float64, float64) {
+	if noise && hi > 0 {
+		return 0, hi * 1.15
+	}
 	span := hi - lo
 	if span <= 0 {
 		span = math.Max(math.Abs(hi)*0.1, 1)

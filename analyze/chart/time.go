@@ -3,6 +3,7 @@ package chart
 import (
 	"image/color"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -39,21 +40,97 @@ type Time struct {
 	// Until extends the X axis to this time (the run's end), so that the
 	// charts of one run line up.
 	Until float64
+	// Bins is the number of columns dense data is aggregated into
+	// (DefaultBins when 0); see Density.
+	Bins int
+	// Since says what the X axis counts from ("the traced program's
+	// start" for an imported log); "" is the record's start.
+	Since string
 }
+
+// Density says what a time chart aggregates by column rather than draws
+// one by one, so that a caption can say so.
+type Density struct {
+	// Grid is the chart's columns, from 0 to the end of its X axis.
+	Grid Grid
+	// Cycles: GC cycles are shaded per column, as deep as the share of the
+	// column's time in GC (or, for cycles without bounds, their count).
+	Cycles bool
+	// Series names the series drawn as min/median/max bands.
+	Series []string
+}
+
+// Density reports how the chart aggregates its data.
+func (t Time) Density() Density {
+	bins := t.Bins
+	if bins <= 0 {
+		bins = DefaultBins
+	}
+	end := t.Until
+	for _, s := range t.Series {
+		for _, x := range s.X {
+			end = math.Max(end, x)
+		}
+	}
+	for _, c := range t.Cycles {
+		end = math.Max(end, c.Hi)
+	}
+	for _, m := range t.Marks {
+		end = math.Max(end, m)
+	}
+	d := Density{Grid: Grid{Lo: 0, Hi: end, N: bins}}
+	if !(end > 0) {
+		return d
+	}
+	d.Cycles = len(t.Cycles)+len(t.Marks) > bins
+	for _, s := range t.Series {
+		if len(s.X) > MaxPointsPerBin*bins {
+			d.Series = append(d.Series, s.Name)
+		}
+	}
+	return d
+}
+
+// Dense reports whether anything is aggregated.
+func (d Density) Dense() bool { return d.Cycles || len(d.Series) > 0 }
 
 // Plot builds the chart.
 func (t Time) Plot() (*plot.Plot, error) {
 	p := newPlot(t.Title)
 	p.X.Label.Text = "time since start (s)"
+	if t.Since != "" {
+		p.X.Label.Text = "time since " + t.Since + " (s)"
+	}
 	p.Y.Label.Text = axisLabel(t.Y, t.Unit)
 	p.Add(plotter.NewGrid())
-	if len(t.Cycles) > 0 || len(t.Marks) > 0 {
+	dens := t.Density()
+	switch {
+	case dens.Cycles:
+		g := gcDensity{grid: dens.Grid, share: dens.Grid.Coverage(t.Cycles)}
+		if len(t.Marks) > 0 {
+			counts := dens.Grid.Counts(t.Marks)
+			top := slices.Max(counts)
+			for i, n := range counts {
+				g.share[i] = math.Max(g.share[i], n/top)
+			}
+		}
+		p.Add(g)
+		p.Legend.Add("GC (deeper: more)", g)
+	case len(t.Cycles) > 0 || len(t.Marks) > 0:
 		g := gcSpans{spans: t.Cycles, marks: t.Marks}
 		p.Add(g)
 		p.Legend.Add("GC cycle", g)
 	}
 	ymin := math.Inf(1)
 	for i, s := range t.Series {
+		if slices.Contains(dens.Series, s.Name) {
+			lo, err := t.addBand(p, s, dens.Grid, Palette[i%len(Palette)])
+			if err != nil {
+				return nil, err
+			}
+			ymin = math.Min(ymin, lo)
+			continue
+		}
 		xys := make(plotter.XYs, 0, len(s.X))
 		for j := range s.X {
 			y := t.Unit.scale(s.Y[j])
@@ -102,6 +179,30 @@ func (t Time) Plot() (*plot.Plot, error) {
 	p.X.Max = math.Max(p.X.Max, t.Until)
 	headroom(p, t.LogY)
 	return p, nil
+}
+
+// addBand draws a dense series as its min/median/max per column and
+// returns its smallest value on the axis.
+func (t Time) addBand(p *plot.Plot, s Series, g Grid, col color.Color) (float64, error) {
+	var keep func(float64) bool
+	if t.LogY {
+		keep = func(y float64) bool { return y > 0 }
+	}
+	b := g.Reduce(s.X, s.Y, keep)
+	if len(b.X) == 0 {
+		return math.Inf(1), nil
+	}
+	fill, med, err := bandPlot(b, t.Unit.scale, col)
+	if err != nil {
+		return 0, err
+	}
+	med.Color, med.Width = col, vg.Points(1.25)
+	if s.Dashed {
+		med.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	}
+	p.Add(fill, med)
+	p.Legend.Add(s.Name+" (median, min–max)", fill, med)
+	return t.Unit.scale(slices.Min(b.Min)), nil
 }
 
 // gcSpans shades GC cycles across the whole height of the plot.

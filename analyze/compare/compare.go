@@ -28,7 +28,7 @@ type Metric = summary.Metric
 var DefaultMetrics = []string{
 	"gc.cpu", "gc.cycles_per_min", "pause.p99", "pause.max",
 	"heap.goal", "rss.peak", "rss.median",
-	"throughput", "latency.p50", "latency.p99", "latency.p999", "latency.p99_in_gc",
+	"throughput", "errors.rate", "latency.p50", "latency.p99", "latency.p999", "latency.p99_in_gc",
 }
 
 // Run is the input of Compute: one run's configuration and metrics.

@@ -49,7 +49,8 @@ func Lay(s Snapshot, sparkWidth int) Screen {
 	gc.Rows = append(gc.Rows,
 		Row{Label: "cycles", Value: cyclesValue(s)},
 		Row{Label: "GC CPU share", Value: cpuValue(s)},
-		Row{Label: "pauses p50 / p99 / max", Value: pausesValue(sum.Pauses)},
+		Row{Label: "pause p50 / p99", Value: pausesValue(sum.Pauses)},
+		Row{Label: "longest pause", Value: pauseFigure(sum.Pauses, sum.Pauses.Longest)},
 		Row{Label: "settings", Value: summary.SettingsLine(sum)},
 	)
 
@@ -136,9 +137,12 @@ func pausesValue(p summary.Pauses) string {
 	}
 	if !p.HasQuantiles() {
 		// The source counts and sums pauses but has no single ones.
-		return fmt.Sprintf("%s / %s / %s", dash, dash, pauseFigure(p, p.Longest))
+		return dash
 	}
-	return fmt.Sprintf("%s / %s / %s", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Longest))
+	// The longest pause is its own row, as in summary: the percentiles
+	// come from the pause histogram (bucket bounds), the longest pause
+	// from the most exact source, so one may pass the other.
+	return fmt.Sprintf("%s / %s", units.Seconds(p.P50), units.Seconds(p.P99))
 }
 
 func rssValue(s Snapshot) string {
@@ -268,8 +272,8 @@ func Line(s Snapshot) string {
 		{"cycles", cyclesLine(s)},
 		{"gc_cpu", cpuShare(s)},
 		{"assist_cpu", assist},
-		{"pause_p99", pauseFigure(sum.Pauses, sum.Pauses.P99)},
-		{"pause_max", pauseFigure(sum.Pauses, sum.Pauses.Longest)},
+		{"pause_p99", pauseP99(sum.Pauses)},
+		{"pause_longest", pauseFigure(sum.Pauses, sum.Pauses.Longest)},
 		{"heap_live", last(s.HeapLive, units.Bytes)},
 		{"heap_goal", last(s.HeapGoal, units.Bytes)},
 		{"rss", last(s.RSS, units.Bytes)},
@@ -296,6 +300,13 @@ func cyclesLine(s Snapshot) string {
 		return dash
 	}
 	return fmt.Sprint(s.Cycles)
+}
+
+func pauseP99(p summary.Pauses) string {
+	if !p.HasQuantiles() {
+		return dash
+	}
+	return pauseFigure(p, p.P99)
 }
 
 func pauseFigure(p summary.Pauses, v float64) string {

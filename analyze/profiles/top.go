@@ -31,6 +31,9 @@ type TopOptions struct {
 	Focus, Ignore *regexp.Regexp
 	// N is the number of rows kept; 0 keeps all.
 	N int
+	// Diff says the profile is the result of Subtract: its values are
+	// changes (a Diff result says so itself, by its labels).
+	Diff bool
 }
 
 // Table is the top of a profile: flat and cumulative values per key.
@@ -40,8 +43,10 @@ type Table struct {
 	Unit        string `json:"unit"`        // bytes
 	By          By     `json:"by"`
 	Sort        Sort   `json:"sort"`
-	// Diff is true when the profile is a diff (see Diff): values are
-	// changes, and shares are of the base's total, as in pprof.
+	// Diff is true when the profile is a diff (see Diff and Subtract):
+	// values are changes, and shares are of the base's total (Diff, as
+	// pprof -diff_base) or of the changes' absolute values (Subtract, as
+	// pprof -base).
 	Diff bool `json:"diff"`
 	// Total is what shares are of: the sum of absolute sample values (in a
 	// diff, of the base's samples).
@@ -91,7 +96,7 @@ func Top(p *profile.Profile, opts TopOptions) (*Table, error) {
 
 	t := &Table{
 		SampleIndex: idx, SampleType: p.SampleType[idx].Type, Unit: p.SampleType[idx].Unit,
-		By: by, Sort: sort, Diff: a.hasBase,
+		By: by, Sort: sort, Diff: a.hasBase || opts.Diff,
 		Total: a.denominator(0), Net: a.net[0], Samples: a.samples, Dropped: a.dropped,
 	}
 	flat, cum := a.flat[0], a.cum[0]
@@ -124,7 +129,7 @@ func Top(p *profile.Profile, opts TopOptions) (*Table, error) {
 		sum += fs
 		t.Rows[i] = Row{Name: a.names[k], Flat: flat[k], FlatShare: fs, SumShare: sum, Cum: cum[k], CumShare: share(cum[k], t.Total)}
 	}
-	t.Notes = notes(p, a, idx)
+	t.Notes = notes(p, a, idx, opts.Diff)
 	return t, nil
 }
 
@@ -145,11 +150,14 @@ func share(v, total int64) float64 {
 }
 
 // notes explains what is unusual about a profile's numbers.
-func notes(p *profile.Profile, a *aggregator, idx int) []string {
+func notes(p *profile.Profile, a *aggregator, idx int, subtracted bool) []string {
 	var n []string
-	if a.hasBase {
+	switch {
+	case a.hasBase:
 		n = append(n, "diff: values are changes from the base; shares are of the base's total")
-	} else if a.net[0] != a.total[0] {
+	case subtracted:
+		n = append(n, "diff: values are changes from the base; shares are of the sum of each stack's absolute change, as go tool pprof -base shows them")
+	case a.net[0] != a.total[0]:
 		n = append(n, "some sample values are negative (a delta profile?): shares are of the sum of absolute values")
 	}
 	if len(p.Sample) == 0 {

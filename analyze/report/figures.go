@@ -1,8 +1,14 @@
 package report
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // Figure is one chart of a report.
@@ -23,6 +29,7 @@ type cycles struct {
 	spans []chart.Span // bounded GC cycles
 	marks []float64    // cycles known only by when they were noticed
 	until float64
+	since string // what the time axis counts from, when not the record's start
 }
 
 func cyclesOf(tl summary.Timeline) cycles {
@@ -35,20 +42,54 @@ func cyclesOf(tl summary.Timeline) cycles {
 
 // timeChart is a time chart of series with the run's cycles.
 func (c cycles) timeChart(title, y string, unit chart.Unit, series []chart.Series) chart.Time {
-	return chart.Time{Title: title, Y: y, Unit: unit, Series: series, Cycles: c.spans, Marks: c.marks, Until: c.until}
+	return chart.Time{Title: title, Y: y, Unit: unit, Series: series, Cycles: c.spans, Marks: c.marks, Until: c.until, Since: c.since}
 }
 
-// caption says how GC cycles are drawn in a time chart.
-func (c cycles) caption() string {
+// caption says how GC cycles and series are drawn in the time chart t:
+// one by one while readable, or aggregated by column (see chart.Density).
+func (c cycles) caption(t chart.Time) string {
+	d := t.Density()
+	if d.Cycles {
+		g := d.Grid
+		ends := make([]float64, 0, len(c.spans)+len(c.marks))
+		for _, s := range c.spans {
+			ends = append(ends, s.Hi)
+		}
+		ends = append(ends, c.marks...)
+		peak := 0.0
+		for _, r := range g.Rate(ends) {
+			peak = max(peak, r)
+		}
+		s := fmt.Sprintf("GC: %d cycles, %s a second on average and up to %s a second in the busiest %s; too many to draw one by one, so each %s column is shaded as deep as ",
+			len(ends), units.Number(float64(len(ends))/g.Hi), units.Number(peak), units.Seconds(g.Width()), units.Seconds(g.Width()))
+		if len(c.spans) > 0 {
+			s += "the share of its time spent in GC cycles."
+		} else {
+			s += "its number of cycles against the busiest column's."
+		}
+		return s + bandsCaption(d)
+	}
+	var s string
 	switch {
 	case len(c.spans) > 0 && len(c.marks) > 0:
-		return "Shaded: GC cycles from start to end; dashed lines: cycles whose bounds the source did not record, where they were noticed."
+		s = "Shaded: GC cycles from start to end; dashed lines: cycles whose bounds the source did not record, where they were noticed."
 	case len(c.spans) > 0:
-		return "Shaded: GC cycles, from start to end."
+		s = "Shaded: GC cycles, from start to end."
 	case len(c.marks) > 0:
-		return "Dashed lines: GC cycles where they were noticed (the source does not record when a cycle starts and ends)."
+		s = "Dashed lines: GC cycles where they were noticed (the source does not record when a cycle starts and ends)."
+	default:
+		s = "No GC cycle was recorded."
 	}
-	return "No GC cycle was recorded."
+	return s + bandsCaption(d)
+}
+
+// bandsCaption names the series drawn as bands.
+func bandsCaption(d chart.Density) string {
+	if len(d.Series) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" %s: too many values to draw one by one, so each %s column shows their median as a line and their range as a band.",
+		strings.Join(d.Series, ", "), units.Seconds(d.Grid.Width()))
 }
 
 // runFigures draws the charts of one run from its summary's timeline;
@@ -56,6 +97,11 @@ func (c cycles) caption() string {
 func runFigures(s summary.Summary, prefix string) []Figure {
 	tl := s.Timeline()
 	c := cyclesOf(tl)
+	if s.Source == record.SourceImport {
+		// An imported gctrace log counts from the traced program's
+		// start, which it does not date.
+		c.since = "the traced program's start"
+	}
 	var figs []Figure
 	add := func(name, title, caption string, ch chart.Chart, ok bool) {
 		if ok {
@@ -63,30 +109,42 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 		}
 	}
 	// Latency first: when there is any, it is what the report is about.
-	lat := []chart.Series{series("p99", tl.LatencyP99), series("max", tl.LatencyMax)}
-	add("latency", "Request latency per interval", "p99 and maximum latency of each latency interval (log scale). "+c.caption(),
-		withLogY(c.timeChart("Request latency", "latency", chart.Seconds, lat)), len(tl.LatencyP99.T) > 0)
-	mem := nonEmpty(series("RSS", tl.RSS), heapLive(tl), dashed(series("heap goal", tl.HeapGoal)))
-	add("memory", "Memory over time", "RSS, live heap and heap goal. "+c.caption(),
-		c.timeChart("Memory", "memory", chart.Bytes, mem), len(mem) > 0)
+	lat := withLogY(c.timeChart("Request latency", "latency", chart.Seconds, []chart.Series{series("p99", tl.LatencyP99), series("max", tl.LatencyMax)}))
+	add("latency", "Request latency per interval", "p99 and maximum latency of each latency interval (log scale). "+c.caption(lat),
+		lat, len(tl.LatencyP99.T) > 0)
+	mem := c.timeChart("Memory", "memory", chart.Bytes, nonEmpty(series("RSS", tl.RSS), heapLive(tl), dashed(series("heap goal", tl.HeapGoal))))
+	add("memory", "Memory over time", "RSS, live heap and heap goal. "+c.caption(mem), mem, len(mem.Series) > 0)
 	parts, ok := rssPartsChart(s.MemoryOver(), c.until)
 	add("rss-parts", "Where the RSS goes", "The RSS (dashed) split into the parts the runtime's memory classes and /proc/PID/smaps_rollup tell apart, at each sample that has them; a part the source does not expose is left out, and the residual, when positive, is the top band.", parts, ok)
-	name := "GC CPU share of the cycle"
-	if tl.GCShareSinceStart {
-		name = "GC CPU share since start (gctrace)"
-	}
-	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles, as the summary defines it (idle-priority marking left out). "+c.caption(),
-		c.timeChart("GC CPU share", "share of available CPU", chart.Ratio, []chart.Series{points(series(name, tl.GCShare))}), len(tl.GCShare.T) > 0)
-	pauses := nonEmpty(points(series("longest pause", tl.PauseLongest)), dashed(points(series("stop-the-world time of the cycle", tl.PauseTotal))))
-	add("pauses", "GC pauses over time", "The longest stop-the-world pause of each GC cycle, and all of its stop-the-world time. "+c.caption(),
-		c.timeChart("GC pauses", "pause", chart.Seconds, pauses), len(pauses) > 0)
+	cpu := gcCPUChart(c, tl)
+	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles, as the summary defines it (idle-priority marking left out). "+c.caption(cpu),
+		cpu, len(tl.GCShare.T) > 0)
+	pauses := c.timeChart("GC pauses", "pause", chart.Seconds,
+		nonEmpty(points(series("longest pause", tl.PauseLongest)), dashed(points(series("stop-the-world time of the cycle", tl.PauseTotal)))))
+	add("pauses", "GC pauses over time", "The longest stop-the-world pause of each GC cycle, and all of its stop-the-world time. "+c.caption(pauses),
+		pauses, len(pauses.Series) > 0)
 	var bins []chart.Bin
 	for _, b := range tl.PauseBuckets {
 		bins = append(bins, chart.Bin{Lo: b.Lo, Hi: b.Hi, Count: float64(b.Count)})
 	}
 	add("pause-histogram", "GC pause histogram", "Stop-the-world pauses by length, on 1-2-5 steps.",
-		chart.Histogram{Title: "GC pause histogram", X: "stop-the-world pause", Bins: bins}, len(bins) > 0 || len(pauses) > 0)
+		chart.Histogram{Title: "GC pause histogram", X: "stop-the-world pause", Bins: bins}, len(bins) > 0 || len(pauses.Series) > 0)
 	return figs
+}
+
+// gcCPUChart is the GC CPU share per cycle; when there are too many cycles
+// to draw one by one, also the share of each column (its cycles' GC CPU
+// over their available CPU), the figure the run's share is made of.
+func gcCPUChart(c cycles, tl summary.Timeline) chart.Time {
+	name := "GC CPU share of the cycle"
+	if tl.GCShareSinceStart {
+		name = "GC CPU share since start (gctrace)"
+	}
+	t := c.timeChart("GC CPU share", "share of available CPU", chart.Ratio, []chart.Series{points(series(name, tl.GCShare))})
+	if d := t.Density(); slices.Contains(d.Series, name) && len(tl.GCCPU) == len(tl.GCShare.T) && !tl.GCShareSinceStart {
+		t.Series = append(t.Series, d.Grid.Ratio("GC CPU share of the column", tl.GCShare.T, tl.GCCPU, tl.AvailableCPU))
+	}
+	return t
 }
 
 func series(name string, p summary.Points) chart.Series {

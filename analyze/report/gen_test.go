@@ -54,6 +54,21 @@ func genFiles(t testing.TB) map[string][]byte {
 // requests/s. A lower GOGC runs more GC cycles, each starving requests of
 // CPU (latency up to ~300 ms inside cycles), and holds less memory.
 func scenario(gogc int, layout string, seed uint64) (record.Header, []record.Event) {
+	return scenarioWith(sweepConfig{gogc: gogc, layout: layout}, seed)
+}
+
+// sweepConfig is one configuration of a generated sweep. A memory limit
+// (MiB, 0 for none) below the heap goal GOGC would give makes cycles come
+// sooner; the compact layout's cycles are short and barely slow requests.
+// gogc 0 is GOGC=off: no cycles.
+type sweepConfig struct {
+	gogc     int
+	limitMiB int
+	layout   string
+}
+
+func scenarioWith(cfg sweepConfig, seed uint64) (record.Header, []record.Event) {
+	gogc, layout := cfg.gogc, cfg.layout
 	h := record.Header{
 		Source: record.SourceScenario, Scenario: "readstates",
 		Params:    map[string]string{"entries": "1000000", "layout": layout, "rate": "200"},
@@ -65,9 +80,25 @@ func scenario(gogc int, layout string, seed uint64) (record.Header, []record.Eve
 	}
 	rng := rand.New(rand.NewPCG(seed, uint64(gogc)))
 	period := 2.0 * float64(gogc) / 100 // seconds between cycles
+	length, penalty := 0.4, 0.3
+	if layout == "compact" {
+		length, penalty = 0.05, 0.004
+	}
+	live := 300.0 * (1 << 20)
+	goal := live * (1 + float64(gogc)/100)
+	if cfg.gogc == 0 {
+		h.Env["GOGC"], goal, period = "off", 8*live, 0
+	}
+	if limit := float64(cfg.limitMiB) * (1 << 20); limit > 0 {
+		h.Env["GOMEMLIMIT"] = fmt.Sprintf("%dMiB", cfg.limitMiB)
+		if capped := 0.95 * limit; capped < goal {
+			period = 2.0 * (capped - live) / live
+			goal = capped
+		}
+	}
 	var cycles [][2]float64
-	for c := period; c < 20; c += period {
-		cycles = append(cycles, [2]float64{c, c + 0.4})
+	for c := period; period > 0 && c < 20; c += period {
+		cycles = append(cycles, [2]float64{c, c + length})
 	}
 	inGC := func(x float64) bool {
 		for _, c := range cycles {
@@ -77,8 +108,6 @@ func scenario(gogc int, layout string, seed uint64) (record.Header, []record.Eve
 		}
 		return false
 	}
-	live := 300.0 * (1 << 20)
-	goal := live * (1 + float64(gogc)/100)
 	var es []record.Event
 	n := 0
 	for sec := 1; sec <= 20; sec++ {
@@ -90,7 +119,7 @@ func scenario(gogc int, layout string, seed uint64) (record.Header, []record.Eve
 			start := t - 1 + float64(i)/200
 			lat := 0.0005 + rng.ExpFloat64()*0.0005
 			if inGC(start) {
-				lat += rng.Float64() * rng.Float64() * 0.3
+				lat += rng.Float64() * rng.Float64() * penalty
 			}
 			lo := math.Pow(2, math.Floor(math.Log2(lat/1e-6))) * 1e-6 // power-of-two buckets
 			counts[lo]++
@@ -114,7 +143,7 @@ func scenario(gogc int, layout string, seed uint64) (record.Header, []record.Eve
 				n++
 				es = append(es, record.Event{T: c[1], GC: &record.GC{N: uint64(n), StartSeconds: c[0], EndSeconds: c[1],
 					PauseSeconds: 0.0009 + 0.0001*rng.Float64(), PauseMaxSeconds: 0.0006 + 0.0001*rng.Float64(),
-					HeapLiveBytes: uint64(live), HeapGoalBytes: uint64(goal), GCCPUSeconds: 0.45 + 0.1*rng.Float64(), IntervalCPUSeconds: 2 * period}})
+					HeapLiveBytes: uint64(live), HeapGoalBytes: uint64(goal), GCCPUSeconds: (0.45 + 0.1*rng.Float64()) * (length / 0.4), IntervalCPUSeconds: 2 * period}})
 				es = append(es, record.Event{T: c[1], Pauses: &record.Pauses{Buckets: []record.Bucket{
 					{Lo: 0.0002, Hi: 0.0003, Count: 1}, {Lo: 0.0006, Hi: 0.0007, Count: 1}}}})
 			}

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
+	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/analyze/table"
 )
 
@@ -46,7 +47,10 @@ func WriteHTML(w io.Writer, r *Report) error {
 		Figures    []htmlFigure
 		Comparison []*table.Table
 		Multi      bool
-	}{Report: r, Figures: svgFigures(r.Figures), Multi: len(r.Runs) > 1}
+		// Many folds the runs' own sections away: past
+		// summary.MaxSideBySide runs the table above has a row for each.
+		Many bool
+	}{Report: r, Figures: svgFigures(r.Figures), Multi: len(r.Runs) > 1, Many: len(r.Runs) > summary.MaxSideBySide}
 	for _, run := range r.Runs {
 		hr := htmlRun{Run: run, Figures: svgFigures(run.Figures)}
 		for _, p := range run.Profiles {
@@ -79,6 +83,11 @@ func svgFigures(figs []Figure) []htmlFigure {
 				// Drawn smaller rather than scaled down, so that
 				// its text stays as large as the others'.
 				w, h = 4.6*vg.Inch, 3.4*vg.Inch
+			}
+			if sz, ok := f.Chart.(chart.Sized); ok {
+				if sw, sh := sz.Size(); sw > 0 {
+					w, h = sw, sh
+				}
 			}
 			var s string
 			s, err = chart.InlineSVG(p, w, h)
@@ -134,6 +143,7 @@ figcaption { color: #555; font-size: .9em; }
 .charts figure { width: 100%; }
 .charts figure.half { width: 49%; }
 details.notes summary { cursor: pointer; }
+details.runs > summary { cursor: pointer; font-weight: 600; margin: 1.2em 0; }
 @media print { main { max-width: none; padding: 0; } h2 { page-break-after: avoid; } }
 </style>
 </head>
@@ -149,6 +159,11 @@ details.notes summary { cursor: pointer; }
 <h2>Summary</h2>
 {{template "summary" .}}
 </section>
+{{- end}}
+{{- if .Multi}}
+{{with .Report.Verdict}}<div class="verdict"><strong>Verdict</strong> (the best configuration per metric, and what differs significantly from its baseline):<ul>
+{{range .}}<li>{{.}}</li>
+{{end}}</ul></div>{{end}}
 {{- end}}
 {{- with .Report.Fleet}}
 <section id="fleet">
@@ -172,13 +187,15 @@ details.notes summary { cursor: pointer; }
 </section>
 {{- if not .Report.Fleet}}
 <section id="summary">
-<h2>Summaries side by side</h2>
+<h2>{{.Report.TableTitle}}</h2>
 {{template "summary" .}}
 </section>
-{{range $i, $r := .Runs}}<section class="run" id="run{{inc $i}}">
+{{if .Many}}<details class="runs"><summary>Each of the {{len .Runs}} runs: what was run, its verdict and warnings</summary>
+{{end}}{{range $i, $r := .Runs}}<section class="run" id="run{{inc $i}}">
 <h2>Run {{inc $i}}: {{$r.Summary.File}}</h2>
 {{template "runbody" $r}}
 </section>
+{{end}}{{if .Many}}</details>
 {{end}}
 {{- end}}
 {{- end}}
@@ -229,10 +246,11 @@ details.notes summary { cursor: pointer; }
 {{range .Notes}}<p class="notes">{{.}}</p>{{end}}
 {{range $i, $f := .Footnotes}}<p class="notes">[{{inc $i}}] {{$f}}</p>{{end}}
 {{end}}
-{{define "summary"}}<table>
-<thead><tr><th></th>{{range .Runs}}<th>{{.Summary.File}}</th>{{end}}</tr></thead>
+{{define "summary"}}{{range .Table.Caption}}<p class="notes">{{.}}</p>
+{{end}}<table>
+<thead><tr>{{range .Table.Head}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Table.Groups}}<tr><th colspan="{{len $.Runs | inc}}">{{.Title}}</th></tr>
+{{range .Table.Groups}}{{with .Title}}<tr><th colspan="{{len $.Table.Head}}">{{.}}</th></tr>{{end}}
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}{{end}}</tbody>
 </table>

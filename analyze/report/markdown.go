@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"gonum.org/v1/plot/vg"
+
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/table"
@@ -40,6 +42,13 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 		m.summary(r)
 		return m.flush(w)
 	}
+	if len(r.Verdict) > 0 {
+		m.printf("**Verdict** (the best configuration per metric, and what differs significantly from its baseline):\n\n")
+		for _, l := range r.Verdict {
+			m.printf("- %s\n", md(l))
+		}
+		m.printf("\n")
+	}
 	if r.Fleet != nil {
 		m.printf("## Fleet\n\n")
 		m.table(r.FleetTable)
@@ -69,7 +78,7 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 	if r.Fleet != nil {
 		return m.flush(w)
 	}
-	m.printf("## Summaries side by side\n\n")
+	m.printf("## %s\n\n", md(r.TableTitle))
 	m.summary(r)
 	for i, run := range r.Runs {
 		m.printf("## Run %d: %s\n\n", i+1, md(run.Summary.File))
@@ -160,7 +169,11 @@ func (m *mdWriter) figure(f Figure) {
 	p, err := f.Chart.Plot()
 	var png []byte
 	if err == nil {
-		png, err = chart.PNG(p, 0, 0)
+		var w, h vg.Length // the default size
+		if sz, ok := f.Chart.(chart.Sized); ok {
+			w, h = sz.Size()
+		}
+		png, err = chart.PNG(p, w, h)
 	}
 	if err == nil {
 		err = os.WriteFile(filepath.Join(m.chartsDir, name), png, 0o644)
@@ -181,13 +194,27 @@ func (m *mdWriter) table(t *table.Table) {
 }
 
 func (m *mdWriter) summary(r *Report) {
-	m.printf("| |")
-	for _, run := range r.Runs {
-		m.printf(" %s |", md(run.Summary.File))
+	t := r.Table
+	for _, c := range t.Caption {
+		m.printf("_%s_\n\n", md(c))
 	}
-	m.printf("\n|---|%s\n", strings.Repeat("---|", len(r.Runs)))
-	for _, g := range r.Table.Groups() {
-		m.printf("| **%s** |%s\n", md(g.Title), strings.Repeat(" |", len(r.Runs)))
+	m.printf("|")
+	for _, h := range t.Head {
+		m.printf(" %s|", strings.TrimPrefix(md(h)+" ", " "))
+	}
+	m.printf("\n|")
+	for i := range t.Head {
+		if t.AlignOf(i) == table.Right {
+			m.printf("---:|")
+		} else {
+			m.printf("---|")
+		}
+	}
+	m.printf("\n")
+	for _, g := range t.Groups() {
+		if g.Title != "" {
+			m.printf("| **%s** |%s\n", md(g.Title), strings.Repeat(" |", len(t.Head)-1))
+		}
 		for _, row := range g.Rows {
 			m.printf("|")
 			for _, c := range row {
@@ -197,10 +224,10 @@ func (m *mdWriter) summary(r *Report) {
 		}
 	}
 	m.printf("\n")
-	for i, f := range r.Table.Footnotes {
+	for i, f := range t.Footnotes {
 		m.printf("%d. %s\n", i+1, md(f))
 	}
-	if len(r.Table.Footnotes) > 0 {
+	if len(t.Footnotes) > 0 {
 		m.printf("\n")
 	}
 }

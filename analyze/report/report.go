@@ -57,8 +57,14 @@ type Options struct {
 type Report struct {
 	Title string
 	Runs  []*Run
-	// Table is the summaries side by side, as summary lays them out.
-	Table *table.Table
+	// Table is the summaries side by side, as summary lays them out, or
+	// for more than summary.MaxSideBySide runs one row per run
+	// (summary.Pivot); TableTitle says which, for a heading.
+	Table      *table.Table
+	TableTitle string
+	// Verdict is the comparison's verdict, one line per metric (compare's
+	// Verdict.Lines), shown first in a report of several runs.
+	Verdict []string
 	// Comparison is set for several runs; ComparisonNote says why it is
 	// missing when it could not be computed.
 	Comparison     *compare.Comparison
@@ -118,6 +124,24 @@ func (p Profile) Tables() []*table.Table {
 
 // Build computes a report from run records.
 func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
+	in := make([]Input, len(runs))
+	for i, run := range runs {
+		in[i] = Input{File: run.File, Header: run.Header, Summary: summary.Compute(run)}
+	}
+	return BuildSummaries(ctx, in, opts)
+}
+
+// Input is what a report needs of one run: its header and its summary
+// (whose Timeline the charts draw), not its events, so that a long record
+// can be read as a stream (summary.ReadRun) rather than held whole.
+type Input struct {
+	File    string
+	Header  record.Header
+	Summary summary.Summary
+}
+
+// BuildSummaries computes a report from runs already summarised.
+func BuildSummaries(ctx context.Context, runs []Input, opts Options) *Report {
 	if opts.TopN == 0 {
 		opts.TopN = 10
 	}
@@ -127,7 +151,7 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 	r := &Report{Title: opts.Title}
 	var sums []summary.Summary
 	for i, run := range runs {
-		s := summary.Compute(run)
+		s := run.Summary
 		sums = append(sums, s)
 		prefix := ""
 		if len(runs) > 1 {
@@ -138,19 +162,21 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 			rr.Figures = runFigures(s, prefix)
 		}
 		var notes []string
-		rr.Traces, notes = runTraces(run, s.File, prefix, len(runs) <= opts.MaxRunCharts)
+		rr.Traces, notes = runTraces(s.Traces(), s.File, prefix, len(runs) <= opts.MaxRunCharts)
 		r.Notes = append(r.Notes, notes...)
 		r.Runs = append(r.Runs, rr)
 	}
 	if len(runs) > opts.MaxRunCharts {
 		r.Notes = append(r.Notes, fmt.Sprintf("Charts of single runs are left out for more than %d runs: run gcprobe report on one record to see its charts.", opts.MaxRunCharts))
 	}
-	r.Table = summary.Table(sums)
+	r.Table, r.TableTitle = summary.Table(sums), "Summaries side by side"
 	fleet := summary.IsFleet(sums)
 	if fleet {
 		f := summary.ComputeFleet(sums)
 		r.Fleet, r.FleetTable = &f, f.Table()
 		r.Notes = append(r.Notes, fmt.Sprintf("A fleet of %d instances: one row each; gcprobe report on one record shows it alone.", len(runs)))
+	} else if len(sums) > summary.MaxSideBySide {
+		r.Table, r.TableTitle = summary.Pivot(sums), "Runs by configuration"
 	}
 	switch {
 	case fleet && len(opts.By) == 0:
@@ -161,7 +187,7 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 	if r.Title == "" {
 		r.Title = "GC report"
 		if len(runs) == 1 {
-			r.Title = "GC report: " + summary.What(sums[0])
+			r.Title = "GC report: " + shorten(summary.What(sums[0]), 100)
 		} else if fleet {
 			r.Title = fmt.Sprintf("GC report: a fleet of %d instances", len(runs))
 		} else if len(runs) > 1 {
@@ -288,10 +314,10 @@ func heapGrowth(ctx context.Context, s summary.Summary, n int) (Profile, bool) {
 // compareMetrics are the metrics drawn per configuration, when measured.
 var compareMetrics = []string{"gc.cpu", "rss.peak", "heap.goal", "pause.p99", "latency.p99", "latency.p99_in_gc"}
 
-func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Options) {
+func (r *Report) compare(runs []Input, sums []summary.Summary, opts Options) {
 	in := make([]compare.Run, len(runs))
 	for i, run := range runs {
-		in[i] = compare.FromSummary(run, sums[i])
+		in[i] = compare.FromSummary(&record.Run{File: run.File, Header: run.Header}, sums[i])
 	}
 	c, err := compare.Compute(in, compare.Options{Budgets: opts.Budgets, By: opts.By})
 	if err != nil && opts.Budgets != nil {
@@ -308,6 +334,7 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 		return
 	}
 	r.Comparison = c
+	r.Verdict = c.Verdict().Lines()
 	if len(c.Groups) < 2 {
 		r.ComparisonNote = strings.TrimPrefix(r.ComparisonNote+"; every run has the same configuration: the comparison has one row per metric", "; ")
 	}
@@ -327,7 +354,7 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 			b.Center, b.Lo, b.Hi = append(b.Center, st.Center), append(b.Lo, st.Lo), append(b.Hi, st.Hi)
 		}
 		r.Figures = append(r.Figures, Figure{
-			Name: "metric-" + strings.ReplaceAll(name, ".", "-"), Title: metricTitle(name) + " by configuration", Chart: b, Half: true,
+			Name: "metric-" + strings.ReplaceAll(name, ".", "-"), Title: metricTitle(name) + " by configuration", Chart: b, Half: len(labels) <= chart.MaxColumnBars,
 			Caption: fmt.Sprintf("Median of each configuration's runs, with its %.0f%% confidence interval where there are enough runs for one. %s.",
 				c.Confidence*100, direction(m)),
 		})
@@ -340,8 +367,12 @@ func (r *Report) compare(runs []*record.Run, sums []summary.Summary, opts Option
 
 func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 	xi, yi := c.Metric(f.Axes[0]), c.Metric(f.Axes[1])
-	pc := chart.Pareto{Title: "Memory against latency", X: metricTitle(f.Axes[0]), Y: metricTitle(f.Axes[1]),
-		XUnit: chartUnit(c.Metrics[xi].Unit), YUnit: chartUnit(c.Metrics[yi].Unit)}
+	// The title names what the axes plot: "peak RSS against p99 pause",
+	// not "memory against latency" over a pause.
+	title := metricTitle(f.Axes[0]) + " against " + metricTitle(f.Axes[1])
+	pc := chart.Pareto{Title: strings.ToUpper(title[:1]) + title[1:], X: metricTitle(f.Axes[0]), Y: metricTitle(f.Axes[1]),
+		XUnit: chartUnit(c.Metrics[xi].Unit), YUnit: chartUnit(c.Metrics[yi].Unit),
+		XNoise: !anySignificant(c, xi), YNoise: !anySignificant(c, yi)}
 	on := map[*compare.Group]bool{}
 	for _, g := range f.Groups {
 		on[g] = true
@@ -355,12 +386,34 @@ func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 			Frontier: on[g], Recommended: g == rec})
 	}
 	caption := fmt.Sprintf("Medians per configuration; green: the Pareto frontier, the configurations no other one beats on all of %s at once.", strings.Join(f.Axes, ", "))
+	if len(c.Groups) > chart.MaxLabelledPoints {
+		caption += " Only the frontier's points are named; the comparison's tables name every configuration."
+	}
+	for _, a := range []struct {
+		noise bool
+		name  string
+	}{{pc.XNoise, f.Axes[0]}, {pc.YNoise, f.Axes[1]}} {
+		if a.noise {
+			caption += fmt.Sprintf(" No configuration differs significantly from its baseline on %s: its axis starts at zero, so that the spread is shown at its size.", a.name)
+		}
+	}
 	if rec != nil {
 		caption += " Circled: the recommended configuration."
 	} else {
 		caption += " Give --budget (for example rss=1GiB) to have one recommended."
 	}
-	return Figure{Name: "pareto", Title: "Memory against latency", Caption: caption, Chart: pc}
+	return Figure{Name: "pareto", Title: pc.Title, Caption: caption, Chart: pc}
+}
+
+// anySignificant reports whether a configuration differs significantly
+// from its baseline on metric i.
+func anySignificant(c *compare.Comparison, i int) bool {
+	for _, g := range c.Groups {
+		if !g.IsBaseline() && g.Stats[i].Significant {
+			return true
+		}
+	}
+	return false
 }
 
 // metricTitles name metrics on charts in words ("p99 latency"); the
@@ -369,7 +422,7 @@ var metricTitles = map[string]string{
 	"gc.cpu": "GC CPU", "gc.cycles_per_min": "GC cycles per minute", "rss.peak": "peak RSS", "rss.median": "median RSS",
 	"heap.goal": "heap goal", "pause.p99": "p99 pause", "pause.max": "longest pause",
 	"latency.p50": "p50 latency", "latency.p99": "p99 latency", "latency.p999": "p99.9 latency",
-	"latency.p99_in_gc": "p99 latency inside GC", "throughput": "throughput",
+	"latency.p99_in_gc": "p99 latency inside GC", "throughput": "throughput", "errors.rate": "error rate",
 }
 
 func metricTitle(name string) string {
@@ -422,4 +475,14 @@ func severalRuns(c *compare.Comparison, n int) string {
 		s = workload + ", " + s
 	}
 	return s
+}
+
+// shorten cuts s to at most n characters, ending in "…" when cut: a
+// command line of a hundred flags is no title.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -35,13 +35,13 @@ func (t Trace) Tables() []*table.Table {
 	return tracean.Tables(t.Analysis)
 }
 
-// runTraces analyses the traces that run's trace events name (paths relative
+// runTraces analyses the traces that a run's trace events name (paths relative
 // to the record's directory), the first maxTraces of them.
-func runTraces(run *record.Run, file, prefix string, withCharts bool) ([]Trace, []string) {
+func runTraces(events []record.Event, file, prefix string, withCharts bool) ([]Trace, []string) {
 	var out []Trace
 	var notes []string
 	n := 0
-	for _, e := range run.Events {
+	for _, e := range events {
 		if e.Trace == nil {
 			continue
 		}

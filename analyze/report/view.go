@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/units"
@@ -21,6 +20,9 @@ func (r *Run) Facts() [][2]string {
 	if len(h.Command) > 0 && s.Scenario != "" {
 		facts = append(facts, [2]string{"command", strings.Join(h.Command, " ")})
 	}
+	if p := h.Program; p != nil && p.Name != "" {
+		facts = append(facts, [2]string{"program", p.Name + " (from " + p.From + ")"})
+	}
 	if h.Attach != nil {
 		facts = append(facts, [2]string{"attached", strings.TrimSpace(h.Attach.URL + " via " + h.Attach.Via)})
 	}
@@ -28,7 +30,7 @@ func (r *Run) Facts() [][2]string {
 		facts = append(facts, [2]string{"PID", fmt.Sprint(h.PID)})
 	}
 	facts = append(facts,
-		[2]string{"started", s.Start.UTC().Format(time.RFC3339)},
+		[2]string{"started", summary.StartedLine(s)},
 		[2]string{"duration", units.Seconds(s.DurationSeconds)},
 		[2]string{"ended", s.Ended},
 		[2]string{"Go", summary.GoLine(s)},

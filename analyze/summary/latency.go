@@ -27,6 +27,17 @@ type Latency struct {
 	InGC  Part `json:"in_gc"`
 	OutGC Part `json:"out_gc"`
 	Slow  Slow `json:"slow"`
+	// HTTP is set when the load spoke HTTP and counted what became of its
+	// requests: Status holds the responses by class ("2xx", "5xx"), Errors
+	// the requests that got no response (not in Requests), Timeouts those
+	// that got none in time (in Requests, with the time they waited), and
+	// ErrorRate is (Errors + Timeouts + 5xx) over every request sent; it is
+	// set whenever HTTP is (a rate of 0 included), nil otherwise.
+	HTTP      bool              `json:"http,omitempty"`
+	Status    map[string]uint64 `json:"status,omitempty"`
+	Errors    uint64            `json:"errors,omitempty"`
+	Timeouts  uint64            `json:"timeouts,omitempty"`
+	ErrorRate *float64          `json:"error_rate,omitempty"`
 	// LongestPause is the longest stop-the-world pause of the run, beside
 	// InGC.P99 so that a reader can tell pauses from GC CPU use.
 	LongestPause float64 `json:"longest_pause_seconds"`
@@ -88,6 +99,7 @@ func computeLatency(ev events, pauses Pauses) *Latency {
 		v := x.V
 		l.Requests += v.Count
 		l.Dropped += v.Dropped
+		l.addOutcomes(v)
 		secs += v.IntervalSeconds
 		l.Max = math.Max(l.Max, v.MaxSeconds)
 		all.add(v.Buckets)
@@ -106,6 +118,10 @@ func computeLatency(ev events, pauses Pauses) *Latency {
 	if secs > 0 {
 		l.Throughput = float64(l.Requests) / secs
 	}
+	if sent := l.Requests + l.Errors; l.HTTP && sent > 0 {
+		rate := float64(l.Errors+l.Timeouts+l.Status["5xx"]) / float64(sent)
+		l.ErrorRate = &rate
+	}
 	l.P50, l.P99, l.P999 = clamp(all.quantile(0.5), l.Max), clamp(all.quantile(0.99), l.Max), clamp(all.quantile(0.999), l.Max)
 	for _, pp := range []struct {
 		p *Part
@@ -116,6 +132,21 @@ func computeLatency(ev events, pauses Pauses) *Latency {
 	l.slow(lat, cycles, &all)
 	l.warn(len(ev.gcs))
 	return l
+}
+
+func (l *Latency) addOutcomes(v record.Latency) {
+	if len(v.Status) == 0 && v.Errors == 0 && v.Timeouts == 0 {
+		return
+	}
+	l.HTTP = true
+	if l.Status == nil {
+		l.Status = map[string]uint64{}
+	}
+	for k, n := range v.Status {
+		l.Status[k] += n
+	}
+	l.Errors += v.Errors
+	l.Timeouts += v.Timeouts
 }
 
 // selectOps keeps the all-requests intervals (Op "") when there are any,
@@ -187,6 +218,9 @@ func (l *Latency) warn(gcs int) {
 		l.warnings = append(l.warnings, errors.New("the record lists no slow requests (no Slowest lists), so their overlap with GC cycles is unknown"))
 	} else if l.Slow.Listed > 0 && float64(l.Slow.Listed) < 0.5*l.Slow.Estimated {
 		l.warnings = append(l.warnings, fmt.Errorf("the slowest-request lists hold %d of about %.0f requests above p99: the share in GC is over those listed", l.Slow.Listed, l.Slow.Estimated))
+	}
+	if l.Errors > 0 {
+		l.warnings = append(l.warnings, fmt.Errorf("%d requests got no response (see the notes for why); they are not in the latency figures", l.Errors))
 	}
 	if l.Dropped > 0 {
 		l.warnings = append(l.warnings, fmt.Errorf("%d requests could not start on time (all workers busy); their latency counts from their intended start", l.Dropped))

@@ -52,7 +52,7 @@ var MetricNames = []string{
 	"pause.p50", "pause.p99", "pause.max", "pause.longest", "pause.total",
 	"heap.live", "heap.live_max", "heap.goal", "heap.goal_max", "alloc.rate",
 	"rss.median", "rss.peak", "rss.over_live", "heap.live_slope", "rss.outside_go",
-	"throughput", "latency.p50", "latency.p99", "latency.p999", "latency.max",
+	"throughput", "errors.rate", "latency.p50", "latency.p99", "latency.p999", "latency.max",
 	"latency.p99_in_gc", "latency.p99_out_gc", "latency.max_in_gc", "latency.slow_in_gc",
 }
 
@@ -101,6 +101,9 @@ func (s Summary) Metrics() []Metric {
 	}
 	if l := s.Latency; l != nil && l.Requests > 0 {
 		add(true, "throughput", UnitPerSecond, l.Throughput, false)
+		if l.ErrorRate != nil {
+			add(true, "errors.rate", UnitRatio, *l.ErrorRate, true)
+		}
 		add(true, "latency.p50", UnitSeconds, l.P50, true)
 		add(true, "latency.p99", UnitSeconds, l.P99, true)
 		add(true, "latency.p999", UnitSeconds, l.P999, true)

@@ -13,9 +13,12 @@ import (
 // could not give are zero with an empty Method (or a zero N for a Dist);
 // renderers show them as "-".
 type Summary struct {
-	File     string            `json:"file"`
-	Source   string            `json:"source"`
-	Command  []string          `json:"command,omitempty"`
+	File    string   `json:"file"`
+	Source  string   `json:"source"`
+	Command []string `json:"command,omitempty"`
+	// Program names the observed program as the source saw it (an attached
+	// process's command line, an imported log's file name).
+	Program  *record.Program   `json:"program,omitempty"`
 	Scenario string            `json:"scenario,omitempty"`
 	Params   map[string]string `json:"params,omitempty"`
 	// Labels identify an instance of a fleet (record.Header.Labels).
@@ -183,18 +186,23 @@ type Alloc struct {
 // Compute summarises run. It never fails: what the record lacks is left
 // unknown and, where a reader would wonder, explained in Warnings.
 func Compute(run *record.Run) Summary {
-	h := run.Header
+	ev := split(run.Events)
+	return compute(run.File, run.Header, ev, run.End(), run.Truncated)
+}
+
+// compute summarises a record's events, split by kind; end is its last
+// end event (nil for none).
+func compute(file string, h record.Header, ev events, end *record.End, truncated bool) Summary {
 	s := Summary{
-		File: run.File, Source: h.Source, Command: h.Command, Scenario: h.Scenario, Params: h.Params, Labels: h.Labels,
+		File: file, Source: h.Source, Command: h.Command, Program: h.Program, Scenario: h.Scenario, Params: h.Params, Labels: h.Labels,
 		Settings: Settings{
 			GOGC: h.Env["GOGC"], GOMEMLIMIT: h.Env["GOMEMLIMIT"], GOMAXPROCS: h.Env["GOMAXPROCS"],
 			GODEBUG: h.Env["GODEBUG"], GOEXPERIMENT: h.Env["GOEXPERIMENT"],
 		},
 		GoVersion: h.GoVersion, GCImpl: h.GC, Host: h.Host, Start: h.Start,
 	}
-	ev := split(run.Events)
 	s.DurationSeconds = ev.last
-	s.ending(run)
+	s.ending(end, truncated)
 	s.cycles(ev)
 	s.pauses(ev)
 	load := ev
@@ -236,7 +244,9 @@ type events struct {
 	latency  []timed[record.Latency]
 	notes    []record.Note
 	profiles []record.Profile
-	last     float64 // the latest time of any event
+	// traces are the execution-trace events, for the report to analyse.
+	traces []record.Event
+	last   float64 // the latest time of any event
 }
 
 type timed[T any] struct {
@@ -247,26 +257,42 @@ type timed[T any] struct {
 func split(es []record.Event) events {
 	var ev events
 	for _, e := range es {
-		ev.last = math.Max(ev.last, e.T)
-		switch {
-		case e.Sample != nil:
-			ev.samples = append(ev.samples, timed[record.Sample]{e.T, *e.Sample})
-		case e.GC != nil:
-			ev.gcs = append(ev.gcs, timed[record.GC]{e.T, *e.GC})
-			ev.last = math.Max(ev.last, e.GC.EndSeconds)
-		case e.Pauses != nil:
-			ev.pauses = append(ev.pauses, *e.Pauses)
-		case e.Latency != nil:
-			ev.latency = append(ev.latency, timed[record.Latency]{e.T, *e.Latency})
-		case e.Note != nil:
-			ev.notes = append(ev.notes, *e.Note)
-		case e.Profile != nil:
-			ev.profiles = append(ev.profiles, *e.Profile)
-		}
+		ev.add(e)
 	}
+	ev.sort()
+	return ev
+}
+
+// add files one event under its kind.
+func (ev *events) add(e record.Event) {
+	ev.last = math.Max(ev.last, e.T)
+	switch {
+	case e.Sample != nil:
+		ev.samples = append(ev.samples, timed[record.Sample]{e.T, *e.Sample})
+	case e.GC != nil:
+		ev.gcs = append(ev.gcs, timed[record.GC]{e.T, *e.GC})
+		ev.last = math.Max(ev.last, e.GC.EndSeconds)
+	case e.Pauses != nil:
+		ev.pauses = append(ev.pauses, *e.Pauses)
+	case e.Latency != nil:
+		ev.latency = append(ev.latency, timed[record.Latency]{e.T, *e.Latency})
+	case e.Note != nil:
+		ev.notes = append(ev.notes, *e.Note)
+	case e.Profile != nil:
+		ev.profiles = append(ev.profiles, *e.Profile)
+	case e.Trace != nil:
+		ev.traces = append(ev.traces, e)
+	}
+}
+
+// Traces returns the record's execution-trace events, in record order:
+// what a report analyses, without holding the record's other events.
+func (s Summary) Traces() []record.Event { return s.ev.traces }
+
+// sort orders samples and cycles by time, once all are added.
+func (ev *events) sort() {
 	sort.SliceStable(ev.samples, func(i, j int) bool { return ev.samples[i].T < ev.samples[j].T })
 	sort.SliceStable(ev.gcs, func(i, j int) bool { return ev.gcs[i].T < ev.gcs[j].T })
-	return ev
 }
 
 // measuredFrom returns when the first latency interval began, if the run
@@ -341,14 +367,13 @@ func hwm(ss []timed[record.Sample], source string) float64 {
 	return peak
 }
 
-func (s *Summary) ending(run *record.Run) {
-	end := run.End()
+func (s *Summary) ending(end *record.End, truncated bool) {
 	s.End = end
 	switch {
-	case end == nil || run.Truncated:
+	case end == nil || truncated:
 		s.CutShort = true
 		s.Ended = "cut short (the record has no end event: gcprobe or the machine stopped mid-run)"
-		if run.Truncated {
+		if truncated {
 			s.Ended = "cut short (the last line was incomplete: the writer was killed mid-run)"
 		}
 	default:

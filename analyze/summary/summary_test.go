@@ -422,3 +422,40 @@ func TestRSSPeakOfAnAttachSession(t *testing.T) {
 		t.Errorf("run: peak %v MiB, want its own mark, 90", s.RSSPeak/(1<<20))
 	}
 }
+
+// TestHTTPOutcomes: a load that speaks HTTP gets its responses by class,
+// its failures and its error rate; a scenario's summary has none of them.
+func TestHTTPOutcomes(t *testing.T) {
+	r := genScenario()
+	var total uint64
+	for i := range r.es {
+		if l := r.es[i].Latency; l != nil {
+			// Every tenth request a 503, two timeouts and one refused
+			// connection an interval.
+			l.Status = map[string]uint64{"2xx": l.Count - l.Count/10 - 2, "5xx": l.Count / 10}
+			l.Timeouts, l.Errors = 2, 1
+			total += l.Count
+		}
+	}
+	s := computeGen(t, r)
+	l := s.Latency
+	if !l.HTTP || l.Status["5xx"] != total/10 || l.Errors != 40 || l.Timeouts != 80 {
+		t.Fatalf("http %v status %v errors %d timeouts %d", l.HTTP, l.Status, l.Errors, l.Timeouts)
+	}
+	want := float64(total/10+80+40) / float64(total+40)
+	if m, ok := s.Metric("errors.rate"); !ok || !near(m.Value, want) || !m.LowerIsBetter {
+		t.Errorf("errors.rate = %+v, %v; want %v", m, ok, want)
+	}
+	var b strings.Builder
+	WriteText(&b, []Summary{s})
+	if !strings.Contains(b.String(), "2xx 35.9k · 5xx 4.00k · no response 40 · timeouts 80 (error rate 10.3%)") {
+		t.Errorf("no responses row in\n%s", b.String())
+	}
+
+	plain := computeGen(t, genScenario())
+	b.Reset()
+	WriteText(&b, []Summary{plain})
+	if _, ok := plain.Metric("errors.rate"); ok || strings.Contains(b.String(), "responses") {
+		t.Errorf("a scenario without HTTP outcomes shows them:\n%s", b.String())
+	}
+}

@@ -3,6 +3,7 @@ package summary
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -18,6 +19,9 @@ import (
 // notes, and its verdict. Several runs get numbered columns, named above the
 // table with what every run shares.
 func WriteText(w io.Writer, sums []Summary) error {
+	if len(sums) > MaxSideBySide {
+		return writePivot(w, sums)
+	}
 	t := Table(sums)
 	var b strings.Builder
 	tb := texttab.Table{}
@@ -57,6 +61,25 @@ func WriteText(w io.Writer, sums []Summary) error {
 		}
 		if v := s.Verdict(); len(v) > 0 {
 			fmt.Fprintf(&b, "%sverdict: %s.\n", label, strings.Join(v, "; "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writePivot writes many runs' summaries one row each (Pivot), then each
+// run's warnings and verdict, as WriteText does for a few.
+func writePivot(w io.Writer, sums []Summary) error {
+	var b strings.Builder
+	if err := table.WriteText(&b, Pivot(sums), table.TextOptions{Indent: "  "}); err != nil {
+		return err
+	}
+	for _, s := range sums {
+		for _, x := range s.Warnings {
+			fmt.Fprintf(&b, "%s: warning: %s\n", s.File, x)
+		}
+		if v := s.Verdict(); len(v) > 0 {
+			fmt.Fprintf(&b, "%s: verdict: %s.\n", s.File, strings.Join(v, "; "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -154,7 +177,7 @@ func sections(sums []Summary) []section {
 			{"Go", func(s Summary, _ *footnoter) string { return GoLine(s) }},
 			{"settings", func(s Summary, _ *footnoter) string { return SettingsLine(s) }},
 			{"host", func(s Summary, _ *footnoter) string { return HostLine(s) }},
-			{"started", func(s Summary, _ *footnoter) string { return s.Start.UTC().Format(time.RFC3339) }},
+			{"started", func(s Summary, _ *footnoter) string { return StartedLine(s) }},
 			{"duration", func(s Summary, _ *footnoter) string { return units.Seconds(s.DurationSeconds) }},
 			{"ended", func(s Summary, _ *footnoter) string { return s.Ended }},
 		}},
@@ -247,7 +270,7 @@ func sections(sums []Summary) []section {
 		hasLatency = hasLatency || s.Latency != nil
 	}
 	if hasLatency {
-		secs = append(secs, latencySection())
+		secs = append(secs, latencySection(sums))
 	}
 	hasMemory := false
 	for _, s := range sums {
@@ -353,7 +376,7 @@ func measuredIf(ok bool, s Summary, f *footnoter) string {
 	return measured(s, f)
 }
 
-func latencySection() section {
+func latencySection(sums []Summary) section {
 	lat := func(f func(*Latency, *footnoter) string) func(Summary, *footnoter) string {
 		return func(s Summary, fn *footnoter) string {
 			if s.Latency == nil || s.Latency.Requests == 0 {
@@ -377,7 +400,7 @@ func latencySection() section {
 		return fmt.Sprintf("%s / %s / %s (%d intervals)", units.Seconds(p.P50), units.Seconds(p.P99), units.Seconds(p.Max), p.Intervals)
 	}
 	const inside = "inside GC: a latency interval [T-interval, T] that overlaps a GC cycle [start, end]"
-	return section{"latency", []textRow{
+	sec := section{"latency", []textRow{
 		{"requests", lat(func(l *Latency, _ *footnoter) string {
 			s := units.Number(float64(l.Requests))
 			if l.Dropped > 0 {
@@ -386,6 +409,7 @@ func latencySection() section {
 			return s
 		})},
 		{"throughput", lat(func(l *Latency, _ *footnoter) string { return units.Number(l.Throughput) + "/s" })},
+		{"responses", lat(func(l *Latency, _ *footnoter) string { return responsesLine(l) })},
 		{"p50 / p99 / p99.9 / max", lat(func(l *Latency, _ *footnoter) string {
 			return fmt.Sprintf("%s / %s / %s / %s", units.Seconds(l.P50), units.Seconds(l.P99), units.Seconds(l.P999), units.Seconds(l.Max))
 		})},
@@ -405,6 +429,29 @@ func latencySection() section {
 			return units.Seconds(l.LongestPause) + " / " + units.Seconds(l.InGC.P99)
 		})},
 	}}
+	for _, s := range sums {
+		if s.Latency != nil && s.Latency.HTTP {
+			return sec
+		}
+	}
+	// No HTTP load: no responses row.
+	sec.rows = slices.DeleteFunc(sec.rows, func(r textRow) bool { return r.name == "responses" })
+	return sec
+}
+
+// responsesLine is an HTTP load's outcomes: "2xx 1,200 · 5xx 3 · no response 4 · timeouts 0 (error rate 0.58%)".
+func responsesLine(l *Latency) string {
+	if l.ErrorRate == nil {
+		return "-"
+	}
+	var parts []string
+	for _, c := range []string{"1xx", "2xx", "3xx", "4xx", "5xx", "other"} {
+		if n := l.Status[c]; n > 0 {
+			parts = append(parts, c+" "+units.Number(float64(n)))
+		}
+	}
+	parts = append(parts, "no response "+units.Number(float64(l.Errors)), "timeouts "+units.Number(float64(l.Timeouts)))
+	return strings.Join(parts, " · ") + " (error rate " + units.Percent(*l.ErrorRate) + ")"
 }
 
 func known(ok bool, s string) string {
@@ -438,6 +485,12 @@ func What(s Summary) string {
 		return strings.Join(parts, " ")
 	case len(s.Command) > 0:
 		return strings.Join(s.Command, " ")
+	case s.Program != nil && len(s.Program.Args) > 0:
+		return strings.Join(s.Program.Args, " ")
+	case s.Program != nil && s.Program.From == record.ProgramFromLogFile:
+		return "gctrace log " + s.Program.Name
+	case s.Program != nil && s.Program.Name != "":
+		return s.Program.Name
 	case len(s.Labels) > 0: // an instance of a fleet
 		keys := make([]string, 0, len(s.Labels))
 		for k := range s.Labels {
@@ -451,6 +504,16 @@ func What(s Summary) string {
 		return strings.Join(parts, " ")
 	}
 	return s.Source
+}
+
+// StartedLine says when the run started, or for an imported log that its
+// times count from the traced program's start, which the log does not
+// date (the header's Start is then when it was imported).
+func StartedLine(s Summary) string {
+	if s.Source == record.SourceImport {
+		return "not in the log: times count from the traced program's start (imported " + s.Start.UTC().Format(time.RFC3339) + ")"
+	}
+	return s.Start.UTC().Format(time.RFC3339)
 }
 
 // GoLine is the Go version and GC implementation.

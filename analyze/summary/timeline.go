@@ -40,6 +40,12 @@ type Timeline struct {
 	// gctrace prints instead.
 	GCShare           Points
 	GCShareSinceStart bool
+	// GCCPU and AvailableCPU are, for each point of a per-cycle GCShare,
+	// the cycle's GC CPU seconds (as GCShare counts them) and the CPU
+	// seconds available over its
+	// interval, so that a chart can add them up over a span of time (a
+	// share of a span is a sum over a sum, not a median of shares).
+	GCCPU, AvailableCPU []float64
 
 	// LatencyP99 and LatencyMax are per latency interval of all requests;
 	// a record with latency split by operation only has none, since one
@@ -104,7 +110,12 @@ func timeline(ev events, end, alpha float64) Timeline {
 		tl.PauseTotal.add(t, g.V.PauseSeconds)
 		fromCycles = append(fromCycles, cyclePauses(g.V)...)
 		if g.V.IntervalCPUSeconds > 0 {
-			share.add(t, cycleGC(g.V, alpha)/g.V.IntervalCPUSeconds)
+			n := len(share.T)
+			gc := cycleGC(g.V, alpha)
+			share.add(t, gc/g.V.IntervalCPUSeconds)
+			if len(share.T) > n {
+				tl.GCCPU, tl.AvailableCPU = append(tl.GCCPU, gc), append(tl.AvailableCPU, g.V.IntervalCPUSeconds)
+			}
 		}
 		since.add(t, g.V.CumulativeGCCPUFraction)
 	}
@@ -117,6 +128,7 @@ func timeline(ev events, end, alpha float64) Timeline {
 	tl.GCShare = share
 	if len(share.T) == 0 {
 		tl.GCShare, tl.GCShareSinceStart = since, true
+		tl.GCCPU, tl.AvailableCPU = nil, nil
 	}
 	for _, p := range ev.pauses {
 		for _, b := range p.Buckets {

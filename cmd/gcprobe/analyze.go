@@ -48,7 +48,8 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 	focus := fs.String("focus", "", "keep only samples with a frame whose function or file matches this regexp")
 	ignore := fs.String("ignore", "", "drop samples with a frame whose function or file matches this regexp")
 	churn := fs.Bool("churn", false, "show alloc_space against inuse_space per site (heap profiles)")
-	base := fs.String("base", "", "show the change from this base profile (the base scaled by -1 and merged)")
+	base := fs.String("base", "", "show the change from this base profile (the base scaled by -1 and merged); shares are of the changes, as go tool pprof -base shows them")
+	baseShares := fs.Bool("base-shares", false, "with --base, show shares of the base's total instead, as go tool pprof -diff_base does")
 	normalize := fs.Bool("normalize", false, "with --base, scale the base to the profile's totals first")
 	types := fs.Bool("types", false, "list the profile's sample types and their totals")
 	asJSON := fs.Bool("json", false, "write JSON")
@@ -103,6 +104,9 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 	if *normalize && *base == "" {
 		return usageErrorf("--normalize needs --base")
 	}
+	if *baseShares && *base == "" {
+		return usageErrorf("--base-shares needs --base")
+	}
 	if *churn && *base != "" {
 		return usageErrorf("--churn and --base can not be used together")
 	}
@@ -130,7 +134,11 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 		if err != nil {
 			return err
 		}
-		if p, err = profiles.Diff(b, p, *normalize); err != nil {
+		diff := profiles.Subtract
+		if *baseShares {
+			diff = profiles.Diff
+		}
+		if p, err = diff(b, p, *normalize); err != nil {
 			return fmt.Errorf("--base %s: %v", *base, err)
 		}
 	}
@@ -148,7 +156,7 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 	default:
 		t, err := profiles.Top(p, profiles.TopOptions{
 			SampleIndex: *sampleIndex, By: byKey, Sort: profiles.Sort(*sortBy),
-			Focus: focusRE, Ignore: ignoreRE, N: *top,
+			Focus: focusRE, Ignore: ignoreRE, N: *top, Diff: *base != "" && !*baseShares,
 		})
 		if err != nil {
 			return fmt.Errorf("%s: %v", src, err)

@@ -2,8 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -166,4 +170,68 @@ func TestAnalyzeHelpExamples(t *testing.T) {
 	if n < 4 {
 		t.Errorf("found %d examples in the help, want at least 4", n)
 	}
+}
+
+// TestAnalyzeBaseSharesAsPprof checks --base's shares against go tool
+// pprof itself on the real profiles of testdata: by default those of
+// pprof -base (of each stack's absolute change), with --base-shares those
+// of pprof -diff_base (of the base's total).
+func TestAnalyzeBaseSharesAsPprof(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go tool pprof; skipped with -short")
+	}
+	base, heap := profilesTestdata+"heap-base.pb.gz", profilesTestdata+"heap.pb.gz"
+	for _, tc := range []struct{ pprofFlag, ours string }{{"-base", ""}, {"-diff_base", "--base-shares"}} {
+		for _, si := range []string{"alloc_space", "inuse_space"} {
+			out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=1", "-sample_index="+si, tc.pprofFlag, base, heap).Output()
+			if err != nil {
+				t.Fatalf("go tool pprof: %v", err)
+			}
+			want := firstShare(t, string(out), "flat%")
+			args := []string{"analyze", "--top", "1", "--sample-index", si, "--base", base, heap}
+			if tc.ours != "" {
+				args = append(args, tc.ours)
+			}
+			r := gcprobe(t, append(args, "--json")...)
+			var tab struct {
+				Rows []struct {
+					FlatShare float64 `json:"flat_share"`
+				} `json:"rows"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &tab); err != nil || len(tab.Rows) == 0 {
+				t.Fatalf("analyze --json: %v\n%s%s", err, r.stdout, r.stderr)
+			}
+			got := 100 * tab.Rows[0].FlatShare
+			t.Logf("%s %s: pprof %.2f%%, gcprobe %.2f%%", tc.pprofFlag, si, want, got)
+			// pprof prints |flat|%; gcprobe signs it. Both round.
+			if math.Abs(math.Abs(got)-math.Abs(want)) > 0.01*math.Abs(want)+0.01 {
+				t.Errorf("%s %s: flat%% of the top row %.2f, go tool pprof %s says %.2f", si, tc.ours, got, tc.pprofFlag, want)
+			}
+		}
+	}
+}
+
+// firstShare returns the percentage in the column named col of the first
+// row under the header line that holds col (go tool pprof -top's layout).
+func firstShare(t *testing.T, out, col string) float64 {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		fields := strings.Fields(l)
+		c := slices.Index(fields, col)
+		if c < 0 || i+1 >= len(lines) {
+			continue
+		}
+		row := strings.Fields(lines[i+1])
+		if c >= len(row) {
+			break
+		}
+		v, err := strconv.ParseFloat(strings.TrimSuffix(row[c], "%"), 64)
+		if err != nil {
+			t.Fatalf("%q in %q: %v", row[c], lines[i+1], err)
+		}
+		return v
+	}
+	t.Fatalf("no %s column in:\n%s", col, out)
+	return 0
 }

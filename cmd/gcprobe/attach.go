@@ -42,8 +42,11 @@ Prometheus gives their count and total exactly and a maximum over the last
 Ctrl-C ends the session with a complete record. When the target exits, the
 record ends with a note saying when.
 
+` + loadHelp + ` The session ends with the load.
+
 Examples:
   gcprobe attach --url http://127.0.0.1:8080 --duration 1m
+  gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --load http://127.0.0.1:8080/api --rate 500 --duration 1m
   gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --profiles heap,allocs --cpu-profile 30s
   gcprobe attach --pid 4242 -o rss.jsonl
   gcprobe attach --url http://127.0.0.1:8080 --duration 10m --trace 5s,every=1m`
@@ -70,6 +73,7 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	profiles := fs.StringSlice("profiles", nil, "pprof profiles to capture at the start and the end: "+strings.Join(attach.ProfileKinds, ","))
 	cpuProfile := fs.Duration("cpu-profile", 0, "capture a CPU profile this long from the start (whole seconds)")
 	traceFlag := fs.String("trace", "", "take execution trace windows from /debug/pprof/trace: `D[,every=E]` (5s: one window at the start; 5s,every=1m: one a minute), written beside the record for gcprobe analyze")
+	lf := addLoadFlags(fs)
 	view := addLiveFlags(fs, top)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -78,7 +82,8 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 		return err
 	}
 	o := attach.Options{PID: *pid, URL: *url, Source: *source, Interval: *interval, Duration: *duration,
-		Timeout: *timeout, Profiles: *profiles, CPUProfile: *cpuProfile, Version: version()}
+		Timeout: *timeout, Profiles: *profiles, CPUProfile: *cpuProfile, Version: version(),
+		Warn: func(msg string) { fmt.Fprintf(io.err, "gcprobe: warning: %s\n", msg) }}
 	if *traceFlag != "" {
 		var err error
 		if o.Trace, o.TraceEvery, err = parseTraceWindows(*traceFlag); err != nil {
@@ -87,6 +92,13 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	}
 	if err := checkAttachFlags(fs.Args(), o); err != nil {
 		return err
+	}
+	load, err := lf.config(name, *duration)
+	if err != nil {
+		return err
+	}
+	if lf.set() {
+		o.Load, o.Duration = lf.hook(load, io.err), 0
 	}
 	// The default name, also the prefix of the profiles when the record
 	// goes to stdout.
@@ -146,10 +158,26 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	if err != nil {
 		return err
 	}
+	sumOut := io.out
 	if path == "-" { // keep the record on stdout clean
-		return printAttachSummary(io.err, rec, res)
+		sumOut = io.err
 	}
-	return printAttachSummary(io.out, rec, res)
+	if err := printAttachSummary(sumOut, rec, res); err != nil {
+		return err
+	}
+	if res.LoadErr != nil && !errors.Is(res.LoadErr, context.Canceled) {
+		return fmt.Errorf("%s: --load: %v", name, res.LoadErr)
+	}
+	if n := o.Requested(); n > 0 && len(res.Profiles) == 0 {
+		why := "the session ended before any was fetched"
+		if len(res.ProfileErrors) > 0 {
+			why = res.ProfileErrors[0]
+		}
+		// The user asked for profiles and has none: a script must not take
+		// this for success. The record is kept: its GC data is still good.
+		return fmt.Errorf("attach: none of the %d requested profiles was captured (%s); the record %s is kept", n, why, where)
+	}
+	return nil
 }
 
 // checkAttachFlags validates the flags, naming the one at fault.

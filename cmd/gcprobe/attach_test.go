@@ -174,6 +174,7 @@ func TestAttachSources(t *testing.T) {
 			if e := run.End(); e.Reason != record.EndDuration {
 				t.Errorf("end: %+v", e)
 			}
+			checkProgram(t, run.Header.Program, record.ProgramFromProc, svc)
 			if n := len(by[record.KindSample]); n < 5 {
 				t.Errorf("%d samples", n)
 			}
@@ -227,6 +228,46 @@ func TestAttachSources(t *testing.T) {
 			}
 			if len(tc.extra) > 0 {
 				checkProfiles(t, out, by[record.KindProfile], "heap.start", "allocs.start", "heap.end", "allocs.end", "cpu")
+			}
+		})
+	}
+}
+
+// checkProgram checks that a header names the service by its command
+// line, from the given source.
+func checkProgram(t *testing.T, p *record.Program, from string, svc *service) {
+	t.Helper()
+	if p == nil {
+		t.Fatal("the header does not name the program")
+	}
+	if p.From != from || p.Name != filepath.Base(svc.cmd.Path) || len(p.Args) != len(svc.cmd.Args) || p.Args[0] != svc.cmd.Path || p.Args[1] != "-endpoints" {
+		t.Errorf("program %+v, want %s from %s with args %q", p, filepath.Base(svc.cmd.Path), from, svc.cmd.Args)
+	}
+}
+
+// TestAttachNamesProgram attaches by URL only: the agent and expvar name
+// the program (its os.Args), and the report's title shows it.
+func TestAttachNamesProgram(t *testing.T) {
+	for _, tc := range []struct{ endpoints, from string }{
+		{"agent", record.ProgramFromAgent},
+		{"expvar", record.ProgramFromExpvar},
+	} {
+		t.Run(tc.endpoints, func(t *testing.T) {
+			t.Parallel()
+			svc := startService(t, tc.endpoints)
+			out := filepath.Join(t.TempDir(), "run.jsonl")
+			if r := gcprobe(t, "attach", "--url", svc.url, "--duration", "300ms", "--interval", "100ms", "-o", out); r.code != 0 {
+				t.Fatalf("attach: exit %d\n%s", r.code, r.stderr)
+			}
+			run, _ := readRun(t, out)
+			checkProgram(t, run.Header.Program, tc.from, svc)
+			html := filepath.Join(t.TempDir(), "r.html")
+			if r := gcprobe(t, "report", out, "-o", html); r.code != 0 {
+				t.Fatalf("report: exit %d\n%s", r.code, r.stderr)
+			}
+			b, _ := os.ReadFile(html)
+			if want := "<title>GC report: " + svc.cmd.Path + " -endpoints " + tc.endpoints; !strings.Contains(string(b), want) {
+				t.Errorf("the report's title does not name the program: want %q in\n%.400s", want, b)
 			}
 		})
 	}
@@ -480,5 +521,59 @@ func TestAttachToStdout(t *testing.T) {
 	}
 	if _, err := os.Stat("-"); err == nil {
 		t.Error("a file named - was created")
+	}
+}
+
+// stampedWriter keeps what is written and when it was first written.
+type stampedWriter struct {
+	mu    sync.Mutex
+	b     bytes.Buffer
+	first time.Time
+}
+
+func (w *stampedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.first.IsZero() && bytes.Contains(p, []byte("warning")) {
+		w.first = time.Now()
+	}
+	return w.b.Write(p)
+}
+
+// TestAttachProfilesMissing asks a service without net/http/pprof for a
+// heap profile: the warning comes at once, not after --duration, and a
+// session whose every requested profile is missing exits 1 with its record
+// kept.
+func TestAttachProfilesMissing(t *testing.T) {
+	svc := startService(t, "expvar")
+	out := filepath.Join(t.TempDir(), "run.jsonl")
+	var stdout bytes.Buffer
+	stderr := &stampedWriter{}
+	begin := time.Now()
+	err := run(context.Background(), stdio{in: strings.NewReader(""), out: &stdout, err: stderr},
+		[]string{"attach", "--url", svc.url, "--duration", "2s", "--interval", "100ms", "--profiles", "heap", "-o", out})
+	took := time.Since(begin)
+	code := exitCode(&stderr.b, err)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr.b.String())
+	}
+	if stderr.first.IsZero() || stderr.first.Sub(begin) > took/2 {
+		t.Errorf("the warning came %v after the start of a %v session, not at once:\n%s", stderr.first.Sub(begin), took, stderr.b.String())
+	}
+	for _, want := range []string{"gcprobe: warning: heap profile: GET " + svc.url + "/debug/pprof/heap", "404",
+		"none of the 2 requested profiles was captured", "the record " + out + " is kept"} {
+		if !strings.Contains(stderr.b.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.b.String())
+		}
+	}
+	run, _ := readRun(t, out) // kept, and complete
+	if e := run.End(); e.Reason != record.EndDuration {
+		t.Errorf("end %+v", e)
+	}
+	// One requested profile captured is a success.
+	svc2 := startService(t, "expvar,pprof")
+	r := gcprobe(t, "attach", "--url", svc2.url, "--duration", "300ms", "--interval", "100ms", "--profiles", "heap,mutex", "-o", filepath.Join(t.TempDir(), "ok.jsonl"))
+	if r.code != 0 {
+		t.Errorf("attach with profiles captured: exit %d\n%s", r.code, r.stderr)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gcprobe/gcprobe/profiler/gctrace"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 const importHelp = `Turn a saved GODEBUG=gctrace=1 log into a run record.
@@ -69,7 +70,12 @@ func cmdImport(ctx context.Context, io stdio, args []string) error {
 	}
 	defer in.Close()
 	out := &lazyFile{path: *output, stdout: io.out}
-	st, err := gctrace.Import(ctx, in, out, gctrace.ImportOptions{Name: name, Version: version()})
+	opts := gctrace.ImportOptions{Name: name, Version: version()}
+	if input != "-" {
+		// The log's file name is all an import knows of the program.
+		opts.Program = &record.Program{Name: filepath.Base(input), From: record.ProgramFromLogFile}
+	}
+	st, err := gctrace.Import(ctx, in, out, opts)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}

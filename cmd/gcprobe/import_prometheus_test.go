@@ -158,7 +158,10 @@ func TestAgentRoundTrip(t *testing.T) {
 	if want < 5 {
 		t.Fatalf("only %d cycles under load", want)
 	}
-	if d := imported.Cycles.Total - direct.Cycles.Total; d < -1 || d > 1 || int64(imported.Cycles.Total) != want {
+	// ±1 against the service's own count as well: the import starts at the
+	// scrape before the first reading, and the scrapes themselves allocate,
+	// so a cycle can fall between that scrape and the reading.
+	if d, w := imported.Cycles.Total-direct.Cycles.Total, int64(imported.Cycles.Total)-want; d < -1 || d > 1 || w < -1 || w > 1 {
 		t.Errorf("cycles: imported %d, attached %d, the service counted %d", imported.Cycles.Total, direct.Cycles.Total, want)
 	}
 	exact := float64(after.PauseTotalNs-before.PauseTotalNs) / 1e9

@@ -74,6 +74,27 @@ func TestImportGCTrace(t *testing.T) {
 	if run.Header.Source != record.SourceImport || run.Header.Host != (record.Host{}) {
 		t.Errorf("header: source %q, host %+v; want import, empty", run.Header.Source, run.Header.Host)
 	}
+	if p := run.Header.Program; p == nil || p.Name != "web-1.log" || p.From != record.ProgramFromLogFile {
+		t.Errorf("header program %+v, want web-1.log from the log file name", p)
+	}
+	// The summary names the log and does not show the import as the start.
+	sum := gcprobe(t, "summary", out)
+	for _, want := range []string{"gctrace log web-1.log", "not in the log: times count from the traced program's start (imported "} {
+		if !strings.Contains(sum.stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum.stdout)
+		}
+	}
+	// So do the report's title and its charts' time axes.
+	page := filepath.Join(t.TempDir(), "r.html")
+	if r := gcprobe(t, "report", out, "-o", page); r.code != 0 {
+		t.Fatalf("report: exit %d: %s", r.code, r.stderr)
+	}
+	html, _ := os.ReadFile(page)
+	for _, want := range []string{"<title>GC report: gctrace log web-1.log</title>", "time since the traced program", "not in the log: times count"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
 	gcs := gcEvents(run)
 	var ns []uint64
 	for _, e := range gcs {

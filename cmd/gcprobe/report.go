@@ -9,6 +9,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/report"
+	"github.com/gcprobe/gcprobe/analyze/summary"
 )
 
 const reportHelp = `Write a ticket-ready report of one or more run records (or directories of
@@ -64,14 +65,14 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 		}
 		budgets = b
 	}
-	runs, problems := compare.ReadRecords(fs.Args())
+	runs, problems := summarizeForReport(fs.Args())
 	for _, p := range problems {
 		fmt.Fprintf(io.err, "gcprobe: %v\n", p)
 	}
 	if len(runs) == 0 {
 		return exitStatus(1)
 	}
-	rep := report.Build(ctx, runs, report.Options{Title: *title, Budgets: budgets, By: byDims})
+	rep := report.BuildSummaries(ctx, runs, report.Options{Title: *title, Budgets: budgets, By: byDims})
 	for _, p := range problems {
 		rep.Problems = append(rep.Problems, p.Error())
 	}
@@ -106,4 +107,28 @@ func writeReport(rep *report.Report, out, format, chartsDir string) error {
 		err = cerr
 	}
 	return err
+}
+
+// summarizeForReport reads and summarises the records named by args (files,
+// and the *.jsonl in directories, as compare.ReadRecords finds them), each
+// as a stream: the report needs a run's header and summary, not its events.
+func summarizeForReport(args []string) (runs []report.Input, problems []error) {
+	for _, a := range args {
+		files, err := recordFiles(a)
+		if err != nil {
+			problems = append(problems, err)
+		}
+		for _, f := range files {
+			h, s, err := summary.ReadRunFile(f)
+			if err != nil {
+				if !strings.Contains(err.Error(), f) {
+					err = fmt.Errorf("%s: %w", f, err)
+				}
+				problems = append(problems, err)
+				continue
+			}
+			runs = append(runs, report.Input{File: f, Header: h, Summary: s})
+		}
+	}
+	return runs, problems
 }

@@ -33,9 +33,13 @@ exits with the program's exit status (128+N if signal N killed it), or 0
 when --duration stopped it. Ctrl-C is passed to the program; a second one
 kills it.
 
+` + loadHelp + ` The program is then stopped.
+
 Examples:
   gcprobe run -- ./server -port 8080
   gcprobe run --gogc 200 --memlimit 2GiB --duration 30s -o base.jsonl -- ./server
+  gcprobe run --load http://127.0.0.1:8080/get --rate 2000 --duration 30s -- ./server -port 8080
+  gcprobe run --load-targets targets.txt --rate 1000,2000,4000 --step 20s -- ./server
   gcprobe run -o - -- ./batch > run.jsonl`
 
 func cmdRun(ctx context.Context, io stdio, args []string) error {
@@ -47,6 +51,7 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 	output := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-CMD-YYYYMMDD-HHMMSS.jsonl)")
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
 	showTrace := fs.Bool("show-gctrace", false, "also pass gctrace lines through to stderr")
+	lf := addLoadFlags(fs)
 	view := addLiveFlags(fs, false)
 	fs.SetInterspersed(false) // flags after CMD are CMD's
 	if err := parseFlags(fs, args); err != nil {
@@ -68,6 +73,10 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 	if *interval < 10*time.Millisecond {
 		return usageErrorf("run: --interval must be at least 10ms")
 	}
+	load, err := lf.config("run", *duration)
+	if err != nil {
+		return err
+	}
 	if _, err := child.LookPath(command[0]); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -84,9 +93,15 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 		Stdin:       pipedInput(io.in),
 		ShowGCTrace: *showTrace,
 	}
+	if lf.set() {
+		opts.Load, opts.Duration = lf.hook(load, io.err), 0
+	}
 	res, err := recordChild(ctx, io, opts, *output, command[0], *quiet, view)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
+	}
+	if err := loadFailed(res, command[0]); err != nil {
+		return err
 	}
 	if res.Reason == record.EndDuration || res.ExitCode == 0 {
 		return nil

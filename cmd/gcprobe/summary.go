@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 
-	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/summary"
-	"github.com/gcprobe/gcprobe/record"
 )
 
 const summaryHelp = `Summarize run records: GC cycles (automatic, periodic, forced), GC CPU
@@ -45,15 +46,11 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 	if fs.NArg() == 0 {
 		return usageErrorf("summary: no run record given (see gcprobe summary --help)")
 	}
-	runs, problems := readRunsOrStdin(io, fs.Args())
+	sums, problems := summarizeOrStdin(io, fs.Args())
 	for _, p := range problems {
 		fmt.Fprintf(io.err, "gcprobe: %v\n", p)
 	}
 	failed := len(problems) > 0
-	var sums []summary.Summary
-	for _, run := range runs {
-		sums = append(sums, summary.Compute(run))
-	}
 	if len(sums) > 0 {
 		write := summary.WriteText
 		switch {
@@ -72,27 +69,54 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 	return nil
 }
 
-// readRunsOrStdin reads records as compare.ReadRecords does, and "-" from
-// stdin (once).
-func readRunsOrStdin(io stdio, args []string) (runs []*record.Run, problems []error) {
+// summarizeOrStdin summarises the records named by args (files and
+// directories, as readRuns takes them) and "-" from stdin (once). Each
+// record is read as a stream (summary.Read): a record of gigabytes is never
+// held whole.
+func summarizeOrStdin(io stdio, args []string) (sums []summary.Summary, problems []error) {
 	stdin := false
 	for _, a := range args {
-		if a != "-" {
-			r, p := compare.ReadRecords([]string{a})
-			runs, problems = append(runs, r...), append(problems, p...)
+		if a == "-" {
+			if stdin {
+				problems = append(problems, errors.New("stdin: - given more than once"))
+				continue
+			}
+			stdin = true
+			s, err := summary.Read(io.in, "stdin")
+			if err != nil {
+				problems = append(problems, err)
+				continue
+			}
+			sums = append(sums, s)
 			continue
 		}
-		if stdin {
-			problems = append(problems, errors.New("stdin: - given more than once"))
-			continue
-		}
-		stdin = true
-		run, err := record.Read(io.in, "stdin")
+		files, err := recordFiles(a)
 		if err != nil {
 			problems = append(problems, err)
-			continue
 		}
-		runs = append(runs, run)
+		for _, f := range files {
+			s, err := summary.ReadFile(f)
+			if err != nil {
+				problems = append(problems, err)
+				continue
+			}
+			sums = append(sums, s)
+		}
 	}
-	return runs, problems
+	return sums, problems
+}
+
+// recordFiles is the record a names, or for a directory the run records
+// (*.jsonl) in it, sorted, as compare.ReadRecords finds them.
+func recordFiles(a string) ([]string, error) {
+	fi, err := os.Stat(a)
+	if err != nil || !fi.IsDir() {
+		return []string{a}, nil // a missing file is reported by its reader
+	}
+	files, _ := filepath.Glob(filepath.Join(a, "*.jsonl"))
+	slices.Sort(files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no run records (*.jsonl) in this directory", a)
+	}
+	return files, nil
 }

@@ -49,6 +49,7 @@ Then compare the runs: gcprobe compare DIR
 
 Examples:
   gcprobe sweep --gogc 50,100,200,off --memlimit off,512MiB --out sweep1 -- ./server
+  gcprobe sweep --gogc 50,100,400 --load http://127.0.0.1:8080/get --rate 2000 --duration 30s --out svc -- ./server
   gcprobe sweep --gogc 50,100,200 --repeat 5 --duration 20s --out rs scenario readstates --layout pointers
   gcprobe sweep --toolchain go1.26.8,go1.27.3 --goexperiment default,nogreenteagc --build ./cmd/server --out gc -- ./server
   gcprobe sweep --goexperiment default,nogreenteagc --duration 10s --out gt scenario readstates --entries 1000000
@@ -66,6 +67,7 @@ func cmdSweep(ctx context.Context, io stdio, args []string) error {
 	duration := fs.Duration("duration", 0, "stop each run after this long (default: the program exits, or the scenario's own duration)")
 	out := fs.String("out", "", "directory for the records and the manifest (default gcprobe-sweep-YYYYMMDD-HHMMSS)")
 	resume := fs.Bool("resume", false, "finish the sweep in --out, skipping the runs already done")
+	lf := addLoadFlags(fs)
 	fs.SetInterspersed(false) // the scenario's flags and CMD's are theirs
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -76,6 +78,15 @@ func cmdSweep(ctx context.Context, io stdio, args []string) error {
 	}
 	target.Duration = *duration
 	target.Build = *build
+	if _, err := lf.config("sweep", *duration); err != nil {
+		return err
+	}
+	if lf.set() {
+		if target.Scenario != "" {
+			return usageErrorf("sweep: --load loads a command's service (-- CMD), not a scenario, which brings its own load")
+		}
+		target.RunArgs = lf.args()
+	}
 	opts := sweep.Options{Dir: *out, Target: target, Resume: *resume, Env: os.Environ(), Progress: io.err, Terminal: isTerminal(io.err)}
 	if opts.Dir == "" {
 		if *resume {

@@ -38,6 +38,15 @@ type Options struct {
 	Trace, TraceEvery time.Duration
 	// Version is gcprobe's version, for the header.
 	Version string
+	// Warn, when set, is told at once of a problem the user should not
+	// learn about only at the end of the session: a requested profile
+	// that could not be captured at the start. The record has a note of it
+	// too.
+	Warn func(msg string)
+	// Load, when set, runs from the start of the session, writing to its
+	// record (a load generator); the session ends when it returns, and
+	// cancels it when the session ends first.
+	Load func(ctx context.Context, w *record.Writer) error
 }
 
 // Session is an attach session whose target has been checked and whose
@@ -81,6 +90,7 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		}
 		s.proc = p
 		s.header.GoVersion, s.header.GC, s.header.Env = p.Build.GoVersion, p.Build.GC, p.Env
+		s.header.Program = p.Program()
 	}
 	if o.URL != "" {
 		ep, err := parseEndpoints(o.URL)
@@ -123,6 +133,12 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 			if s.header.Env == nil {
 				s.header.Env = h.Env
 			}
+			if s.header.Program == nil {
+				s.header.Program = h.Program
+			}
+		}
+		if s.header.Program == nil {
+			s.header.Program = r.program
 		}
 	}
 	return s, nil
@@ -163,8 +179,24 @@ type Result struct {
 	End      record.End
 	Polls    int // successful polls of the source (or of the process)
 	Failures int // failed polls
-	Profiles []string
-	Traces   []string // execution trace windows written
+	// Profiles are the files of the profiles captured; ProfileErrors say
+	// why a requested one was not, one line each.
+	Profiles      []string
+	ProfileErrors []string
+	Traces        []string // execution trace windows written
+	// LoadErr is Options.Load's error, context.Canceled when the session
+	// ended before the load did.
+	LoadErr error
+}
+
+// Requested counts the profiles the options ask for: each kind at the
+// start and at the end, and the CPU profile.
+func (o Options) Requested() int {
+	n := 2 * len(o.Profiles)
+	if o.CPUProfile > 0 {
+		n++
+	}
+	return n
 }
 
 // Record runs the session, writing the record to out, until the duration
@@ -247,9 +279,12 @@ func (r *recorder) run(ctx context.Context) (Result, error) {
 		deadline = t.C
 	}
 	end := record.End{Reason: record.EndDuration}
+	loadDone, finishLoad := r.startLoad()
 loop:
 	for {
 		select {
+		case <-loadDone:
+			break loop
 		case <-ctx.Done():
 			end.Reason = record.EndInterrupted
 			break loop
@@ -261,6 +296,9 @@ loop:
 				break loop
 			}
 		}
+	}
+	if r.res.LoadErr = finishLoad(); r.res.LoadErr != nil && !errors.Is(r.res.LoadErr, context.Canceled) {
+		end = record.End{Reason: record.EndError, Error: "load: " + r.res.LoadErr.Error()}
 	}
 	if end.Reason != record.EndLost {
 		// A last poll, so that the record covers the session to its end
@@ -285,6 +323,27 @@ loop:
 		r.profiles(context.WithoutCancel(ctx), pp, "end")
 	}
 	return r.end(end)
+}
+
+// startLoad starts Options.Load; done is closed when it returns, and
+// finish cancels it if it has not, waits and returns its error. Without a
+// load, done never fires.
+func (r *recorder) startLoad() (done <-chan struct{}, finish func() error) {
+	if r.s.o.Load == nil {
+		return nil, func() error { return nil }
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := make(chan struct{})
+	var err error
+	go func() {
+		defer close(c)
+		err = r.s.o.Load(ctx, r.w)
+	}()
+	return c, func() error {
+		cancel()
+		<-c
+		return err
+	}
 }
 
 // poll reads the source and the process once and writes what they gave. It
@@ -400,6 +459,10 @@ func (r *recorder) profile(ctx context.Context, pp *pprofClient, kind, when stri
 			err = fmt.Errorf("%s profile: not captured: the session ended first", kind)
 		}
 		r.w.Note(record.NoteWarning, "%v", err)
+		r.res.ProfileErrors = append(r.res.ProfileErrors, err.Error())
+		if when == "start" && r.s.o.Warn != nil {
+			r.s.o.Warn(err.Error())
+		}
 		return
 	}
 	r.res.Profiles = append(r.res.Profiles, p.Path)

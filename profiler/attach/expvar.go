@@ -3,6 +3,7 @@ package attach
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/gcprobe/gcprobe/record"
@@ -87,6 +88,8 @@ func (e *expvarSource) read(body []byte, now float64) (reading, error) {
 	}
 	if e.started {
 		r.events = e.cycles(ms, now)
+	} else if args := e.vars.Cmdline; len(args) > 0 {
+		r.program = &record.Program{Name: filepath.Base(args[0]), Args: args, From: record.ProgramFromExpvar}
 	}
 	e.started, e.prevN, e.prevForced, e.prevT = true, ms.NumGC, ms.NumForcedGC, now
 	return r, nil

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,6 +30,9 @@ type Process struct {
 	Build host.Build
 	// Env is the GC-relevant environment, when /proc/PID/environ is readable.
 	Env map[string]string
+	// Cmdline is the process's command line (/proc/PID/cmdline), nil when
+	// it could not be read.
+	Cmdline []string
 
 	p *process.Process
 	// smaps reads /proc/PID/smaps_rollup; nil when it cannot be opened.
@@ -85,6 +89,9 @@ func openProcess(ctx context.Context, pid int, readFile func(string) ([]byte, er
 	pr.Build = b
 	if env, err := readFile(fmt.Sprintf("/proc/%d/environ", pid)); err == nil {
 		pr.Env = host.GCEnv(strings.Split(string(env), "\x00"))
+	}
+	if raw, err := readFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil {
+		pr.Cmdline = splitCmdline(raw)
 	}
 	pr.smaps, _ = host.OpenSmaps(pid)
 	if _, err := pr.Read(ctx); err != nil {
@@ -182,6 +189,26 @@ func parseStatus(b []byte) (state string, hwm uint64) {
 		}
 	}
 	return state, hwm
+}
+
+// splitCmdline splits /proc/PID/cmdline: arguments each ended by a NUL.
+func splitCmdline(raw []byte) []string {
+	raw = bytes.TrimRight(raw, "\x00")
+	if len(raw) == 0 {
+		return nil // a kernel thread, or a zombie
+	}
+	return strings.Split(string(raw), "\x00")
+}
+
+// Program names the process for the record's header.
+func (p *Process) Program() *record.Program {
+	if len(p.Cmdline) == 0 {
+		if p.Name == "" {
+			return nil
+		}
+		return &record.Program{Name: p.Name, From: record.ProgramFromProc}
+	}
+	return &record.Program{Name: filepath.Base(p.Cmdline[0]), Args: p.Cmdline, From: record.ProgramFromProc}
 }
 
 // userHZ is the unit of the start time in /proc/PID/stat: Linux reports

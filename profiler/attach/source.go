@@ -43,6 +43,9 @@ type reading struct {
 	events []record.Event
 	// header is what the source says about the program (the agent knows).
 	header *record.Header
+	// program names the program when the source says only that (expvar's
+	// cmdline).
+	program *record.Program
 	// identity is what the baseline says about which process answers,
 	// for the check against --pid (nil: nothing).
 	identity *identity

@@ -16,7 +16,13 @@
 //  3. samples the child's RSS, peak RSS (VmHWM) and CPU time through one
 //     gopsutil *process.Process;
 //  4. forwards an interrupt (ctx cancelled) to the child, and stops it after
-//     Options.Duration: SIGTERM, then SIGKILL after a grace period.
+//     Options.Duration: SIGTERM, then SIGKILL after a grace period;
+//  5. runs Options.Load beside it (gcprobe run --load), writing to the same
+//     record, and stops the child when the load is done.
+//
+// It refuses gctrace lines from more than one process (a wrapper that
+// starts several Go programs), and when the command is not a Go binary it
+// samples the Go program the command starts instead.
 //
 // The record ends with an End event saying how the child ended. Every event
 // is flushed as written, so a record cut short by a crash or kill -9 of
@@ -73,6 +79,11 @@ type Options struct {
 	Stdout, Stderr io.Writer
 	// ShowGCTrace passes gctrace lines through to Stderr too.
 	ShowGCTrace bool
+	// Load, when set, runs once the child has started, writing to the
+	// child's record (a load generator: wait for the service, load it).
+	// When it returns the child is stopped as after Duration; when the
+	// child exits first, Load's ctx is cancelled and Run waits for it.
+	Load func(ctx context.Context, w *record.Writer) error
 }
 
 // Result is how the child ended.
@@ -83,9 +94,19 @@ type Result struct {
 	// Signal names the signal that killed the child ("SIGKILL"), or "".
 	Signal string
 	// Reason is one of record.EndExit, EndSignal, EndDuration,
-	// EndInterrupted.
+	// EndInterrupted, or EndError when Options.Load failed.
 	Reason string
+	// LoadErr is Options.Load's error; ErrExitedDuringLoad when the child
+	// exited before Load returned.
+	LoadErr error
+	// MixedGCTrace, when set, says why gctrace came from more than one
+	// process; the record has a note and no GC cycle after the mixing.
+	MixedGCTrace string
 }
+
+// ErrExitedDuringLoad is Result.LoadErr when the child exited while
+// Options.Load was still running.
+var ErrExitedDuringLoad = errors.New("the program exited before the load ended")
 
 // ErrNotFound is returned, wrapped with the command's name, when the command
 // does not exist.
@@ -167,6 +188,7 @@ type running struct {
 	w        *record.Writer
 	gcs      *gcSource
 	classify classifier
+	notGo    bool // the command is not a Go binary (a wrapper?)
 	// offset is the child's start in seconds on the record's clock: the
 	// record starts just before the fork, the child's runtime just after
 	// the exec, which Start waits for.
@@ -235,6 +257,7 @@ func start(path string, env []string, opts Options) (*running, error) {
 		cmd: cmd, stderr: stderrR, events: eventsR, w: w,
 		gcs:      newGCSource(w, streamGCWait),
 		classify: newClassifier(godebugHas(godebug, "scavtrace")),
+		notGo:    buildErr != nil,
 		offset:   t1.Sub(t0).Seconds(),
 	}, nil
 }
@@ -249,6 +272,9 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 	sctx, stopSampling := context.WithCancel(context.Background())
 	var sampling sync.WaitGroup
 	s, err := newSampler(c.cmd.Process.Pid)
+	if err == nil {
+		s.follow = c.notGo
+	}
 	if err != nil {
 		c.w.Note(record.NoteWarning, "cannot sample the child's RSS and CPU: %v", err)
 	} else {
@@ -258,7 +284,9 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 		})
 	}
 
-	reason, waitErr := c.wait(ctx, opts)
+	load := startLoad(opts.Load, c.w)
+	reason, waitErr := c.wait(ctx, opts, load)
+	loadErr := load.finish()
 	stopSampling()
 	sampling.Wait()
 	c.drain(&readers)
@@ -282,8 +310,15 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 			reason = record.EndSignal
 		}
 	}
-	res := Result{ExitCode: code, Signal: sig, Reason: reason}
-	err = c.w.Write(record.Event{End: &record.End{Reason: reason, ExitCode: code, Signal: sig}})
+	if errors.Is(loadErr, ErrExitedDuringLoad) && reason != record.EndInterrupted {
+		c.w.Note(record.NoteWarning, "the program exited while under load; the load stopped with it")
+	}
+	res := Result{ExitCode: code, Signal: sig, Reason: reason, LoadErr: loadErr, MixedGCTrace: c.gcs.mixedWhy()}
+	end := record.End{Reason: reason, ExitCode: code, Signal: sig}
+	if loadErr != nil && !errors.Is(loadErr, ErrExitedDuringLoad) {
+		res.Reason, end.Reason, end.Error = record.EndError, record.EndError, "load: "+loadErr.Error()
+	}
+	err = c.w.Write(record.Event{End: &end})
 	return res, err
 }
 
@@ -292,7 +327,7 @@ func (c *running) observe(ctx context.Context, opts Options) (Result, error) {
 // group, and any further SIGINT or SIGTERM gcprobe gets becomes SIGKILL;
 // after opts.Duration it sends SIGTERM. A child still running StopGrace
 // after either is killed. reason is "" when the child exited by itself.
-func (c *running) wait(ctx context.Context, opts Options) (reason string, err error) {
+func (c *running) wait(ctx context.Context, opts Options, load *loadRun) (reason string, err error) {
 	done := make(chan error, 1)
 	go func() { done <- c.cmd.Wait() }()
 
@@ -315,6 +350,13 @@ func (c *running) wait(ctx context.Context, opts Options) (reason string, err er
 			reason = record.EndDuration
 			signalGroup(c.cmd.Process, syscall.SIGTERM)
 			killC = time.After(opts.StopGrace)
+		case <-load.doneC():
+			load = nil
+			if reason == "" {
+				reason = record.EndDuration
+				signalGroup(c.cmd.Process, syscall.SIGTERM)
+				killC = time.After(opts.StopGrace)
+			}
 		case <-ctxDone:
 			ctxDone, durC = nil, nil
 			if reason == "" {

@@ -3,6 +3,7 @@ package child
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -69,6 +70,10 @@ type gcSource struct {
 	stream  bool // gctrace is silent: stream gc events are written
 	pending []record.Event
 	since   time.Time // when the first pending event arrived
+	// last is the previous gctrace cycle; mixed, once set, says why the
+	// cycles come from more than one process, and stops their recording.
+	last  record.GC
+	mixed string
 }
 
 func newGCSource(w *record.Writer, wait time.Duration) *gcSource {
@@ -81,8 +86,49 @@ func (s *gcSource) fromTrace(e record.Event) {
 	s.mu.Lock()
 	s.traced = true
 	s.pending = nil
+	if s.mixed != "" {
+		s.mu.Unlock()
+		return
+	}
+	if why := interleaved(s.last, *e.GC); why != "" {
+		s.mixed = why
+		s.mu.Unlock()
+		s.w.Note(record.NoteWarning, "%s", MixedTraceMessage(why))
+		return
+	}
+	s.last = *e.GC
 	s.mu.Unlock()
 	s.w.Write(e)
+}
+
+// interleaved says why cycle g cannot follow cycle prev in one process's
+// gctrace, or "": a process numbers its cycles 1, 2, 3 ... and stamps them
+// with its own uptime, so a number that does not grow, or an uptime that
+// goes back, is another process's line.
+func interleaved(prev, g record.GC) string {
+	switch {
+	case prev.N == 0:
+		return ""
+	case g.N <= prev.N:
+		return fmt.Sprintf("gc %d came after gc %d", g.N, prev.N)
+	case g.StartSeconds > 0 && prev.StartSeconds > 0 && g.StartSeconds < prev.StartSeconds-0.001:
+		return fmt.Sprintf("gc %d started %.3fs before gc %d", g.N, prev.StartSeconds-g.StartSeconds, prev.N)
+	}
+	return ""
+}
+
+// MixedTraceMessage is what gcprobe says when gctrace came from more than
+// one process, given why it thinks so.
+func MixedTraceMessage(why string) string {
+	return "gctrace lines come from more than one process (" + why + "): the program started other Go programs that inherited GODEBUG=gctrace=1, and their GC cycles cannot be told from its own, so no cycle from here on is recorded. " +
+		"Run the Go program itself (a wrapper script can exec it), and give load generators to --load or --load-cmd, which start them without gcprobe's GC settings"
+}
+
+// mixedWhy is why the cycles were refused, "" when they were not.
+func (s *gcSource) mixedWhy() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mixed
 }
 
 // fromStream takes a gc event from the child's event stream.

@@ -25,6 +25,11 @@ type sampler struct {
 	smaps *host.Smaps
 	buf   []byte
 	peak  uint64 // highest peak RSS read
+	// follow is set while the sampled process is not a Go program (a
+	// wrapper script): each sample then looks for the Go program it
+	// started, and samples that one once found.
+	follow bool
+	pid    int
 }
 
 // bootTimeCache turns on gopsutil's cache of the boot time, which its CPU
@@ -38,7 +43,7 @@ func newSampler(pid int) (*sampler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &sampler{proc: p, buf: make([]byte, 4096)}
+	s := &sampler{proc: p, buf: make([]byte, 4096), pid: pid}
 	s.status, _ = os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	s.smaps, _ = host.OpenSmaps(pid)
 	return s, nil
@@ -105,6 +110,24 @@ func parseVmHWM(status []byte) uint64 {
 	return kb << 10
 }
 
+// followGo switches to the Go program a wrapper started, once there is
+// exactly one: its RSS is the one that goes with the gctrace recorded.
+func (s *sampler) followGo(w *record.Writer) {
+	pid, exe := goDescendant(s.pid)
+	if pid == 0 {
+		return
+	}
+	ns, err := newSampler(pid)
+	if err != nil {
+		return
+	}
+	w.Note(record.NoteInfo, "sampling the RSS and CPU of PID %d (%s), the Go program the command started, not of the command itself (PID %d)", pid, exe, s.pid)
+	peak := s.peak
+	s.close()
+	*s = *ns
+	s.peak = peak
+}
+
 func (s *sampler) close() {
 	if s.status != nil {
 		s.status.Close()
@@ -120,6 +143,9 @@ func sampleLoop(ctx context.Context, s *sampler, interval time.Duration, w *reco
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
+		if s.follow {
+			s.followGo(w)
+		}
 		smp, err := s.sample(ctx)
 		if err != nil || smp.RSSBytes == 0 { // gone, or a zombie
 			return

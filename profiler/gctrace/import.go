@@ -20,6 +20,9 @@ type ImportOptions struct {
 	Name string
 	// Version is the importing gcprobe's version, for the header and notes.
 	Version string
+	// Program, when set, names the program in the header (for a log
+	// file, its name).
+	Program *record.Program
 }
 
 // ImportStats counts what a log held.
@@ -130,7 +133,7 @@ func (im *importer) cycle(gc record.GC, f Format) error {
 	st := im.st
 	first := st.Cycles == 0
 	if first {
-		w, err := record.NewWriter(im.out, record.Header{Source: record.SourceImport, GCProbeVersion: im.opts.Version})
+		w, err := record.NewWriter(im.out, record.Header{Source: record.SourceImport, Program: im.opts.Program, GCProbeVersion: im.opts.Version})
 		if err != nil {
 			return err
 		}

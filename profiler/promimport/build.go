@@ -113,6 +113,7 @@ func sample(i int, get func(string) series, cont map[string]series) *record.Samp
 		return s[i]
 	}
 	return &record.Sample{
+		GoMemory:              memoryClasses(i, get),
 		RSSBytes:              u(get(mRSS)),
 		HeapLiveBytes:         u(get(mHeapLive)),
 		HeapGoalBytes:         u(get(mNextGC)),
@@ -127,6 +128,22 @@ func sample(i int, get func(string) series, cont map[string]series) *record.Samp
 		PauseSecondsTotal:     f(cont[mPauseSum]),
 		PauseMaxRecentSeconds: f(get(mPauses)),
 	}
+}
+
+// memoryClasses are step i's /memory/classes leaves, when the instance
+// exports all 13 (collectors.MetricsMemory): a partial set says nothing
+// whole, so it gives none.
+func memoryClasses(i int, get func(string) series) *record.GoMemory {
+	m := &record.GoMemory{From: record.FromPrometheus}
+	fields := m.Fields()
+	for j, name := range record.GoMemoryClasses() {
+		s := get(record.PrometheusName(name))
+		if s == nil || math.IsNaN(s[i]) || s[i] < 0 {
+			return nil
+		}
+		*fields[j] = uint64(s[i])
+	}
+	return m
 }
 
 // resets returns the steps at which a counter went back.

@@ -63,10 +63,11 @@ var OptIn = []struct{ Name, Gives string }{
 	{mHeapLive, "the live heap"},
 	{mGCCPU, "the GC's CPU share"},
 	{mPauseBucket, "single-pause percentiles"},
+	{mMemTotal, "where the RSS goes (the runtime's memory classes)"},
 }
 
 // EnableHint says how a service exports the opt-in metrics.
-const EnableHint = "collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsGC, collectors.MetricsScheduler, " +
+const EnableHint = "collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsGC, collectors.MetricsMemory, collectors.MetricsScheduler, " +
 	"collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/cpu/classes/`)}))"
 
 // Import reads every instance that matches o.Selector from the server.
@@ -186,6 +187,17 @@ func (q *querier) fetch(ctx context.Context) (fetched, error) {
 	}
 	run(q.sel(mPauses, `quantile="1"`), func(m model.Matrix) { data[mPauses] = q.toSeries(m, "quantile") })
 	run(q.sel(mPauseBucket), func(m model.Matrix) { q.buckets = q.toBuckets(m) })
+	// The 13 memory classes and their total in one query, split by name.
+	run(q.sel("", `__name__=~"`+mMemClasses+`"`), func(m model.Matrix) {
+		byName := map[string]model.Matrix{}
+		for _, ss := range m {
+			n := string(ss.Metric[model.MetricNameLabel])
+			byName[n] = append(byName[n], ss)
+		}
+		for n, mm := range byName {
+			data[n] = q.toSeries(mm)
+		}
+	})
 	wg.Wait()
 	return data, firstErr
 }

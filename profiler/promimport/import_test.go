@@ -175,7 +175,10 @@ func TestFleet(t *testing.T) {
 			t.Error("api-a: no pause histogram deltas")
 		}
 		b := byInstance(t, res, "api-b")
-		if len(b.Missing) != 3 {
+		if m := s.GoMemory; m == nil || m.From != record.FromPrometheus || m.HeapObjectsBytes == 0 || m.TotalBytes() < s.HeapLiveBytes {
+			t.Errorf("api-a exports the memory classes, the record has %+v", m)
+		}
+		if len(b.Missing) != 4 {
 			t.Errorf("api-b exports the defaults only, missing %v", b.Missing)
 		}
 		if !hasNote(b, "not exported: "+mHeapLive) || !hasNote(b, "WithGoCollectorRuntimeMetrics") {

@@ -20,13 +20,17 @@ import (
 
 // Metric names, as client_golang's Go and process collectors export them.
 const (
-	mUp          = "up"
-	mInfo        = "go_info"
-	mGOGC        = "go_gc_gogc_percent"
-	mMemLimit    = "go_gc_gomemlimit_bytes"
-	mMaxProcs    = "go_sched_gomaxprocs_threads"
-	mPauses      = "go_gc_duration_seconds"
-	mPauseCount  = mPauses + "_count"
+	mUp         = "up"
+	mInfo       = "go_info"
+	mGOGC       = "go_gc_gogc_percent"
+	mMemLimit   = "go_gc_gomemlimit_bytes"
+	mMaxProcs   = "go_sched_gomaxprocs_threads"
+	mPauses     = "go_gc_duration_seconds"
+	mPauseCount = mPauses + "_count"
+	// mMemClasses matches client_golang's names of the /memory/classes
+	// metrics (collectors.MetricsMemory); mMemTotal is their sum.
+	mMemClasses  = "go_memory_classes_.+_bytes"
+	mMemTotal    = "go_memory_classes_total_bytes"
 	mPauseSum    = mPauses + "_sum"
 	mHeapAlloc   = "go_memstats_heap_alloc_bytes"
 	mNextGC      = "go_memstats_next_gc_bytes"

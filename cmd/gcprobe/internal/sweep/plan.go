@@ -187,6 +187,9 @@ type Target struct {
 	Command      []string `json:"command,omitempty"`
 	// Duration, when set, stops each run after this long.
 	Duration time.Duration `json:"duration,omitempty"`
+	// RunArgs are more gcprobe run flags for a command's every run (the
+	// load flags: --load URL --rate N ...).
+	RunArgs []string `json:"run_args,omitempty"`
 }
 
 // Args is the gcprobe command line (without the program name) that makes
@@ -214,6 +217,7 @@ func (t Target) argsWith(p Point, out, program string) []string {
 	if program != "" && len(cmd) > 0 {
 		cmd = append([]string{program}, cmd[1:]...)
 	}
+	a = append(a, t.RunArgs...)
 	return append(append(a, "--"), cmd...)
 }
 
@@ -222,7 +226,7 @@ func (t Target) String() string {
 	if t.Scenario != "" {
 		return strings.Join(append([]string{"scenario", t.Scenario}, t.ScenarioArgs...), " ")
 	}
-	s := strings.Join(append([]string{"--"}, t.Command...), " ")
+	s := strings.Join(append(append(slices.Clone(t.RunArgs), "--"), t.Command...), " ")
 	if t.Build != "" {
 		s = "--build " + t.Build + " " + s
 	}

@@ -111,8 +111,12 @@ func (h *Histogram) Delta(l *record.Latency) {
 // Quantile returns the q-quantile (0..1) of everything counted up to the
 // last Delta, as the upper bound of its bucket; 0 when nothing was counted.
 func (h *Histogram) Quantile(q float64) time.Duration {
+	return quantile(&h.total, q)
+}
+
+func quantile(total *[numBuckets]uint64, q float64) time.Duration {
 	var n uint64
-	for _, c := range h.total {
+	for _, c := range total {
 		n += c
 	}
 	if n == 0 {
@@ -120,7 +124,7 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 	}
 	rank := uint64(q*float64(n-1)) + 1
 	var seen uint64
-	for i, c := range h.total {
+	for i, c := range total {
 		seen += c
 		if seen >= rank {
 			_, hi := bucketBounds(i)
@@ -129,6 +133,28 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 	}
 	return 0
 }
+
+// Counts is a copy of a histogram's cumulative counts, as of a Delta.
+type Counts struct{ n [numBuckets]uint64 }
+
+// Counts returns the counts up to the last Delta, owned by the caller; the
+// caller must be the goroutine that calls Delta, or run after it stopped.
+func (h *Histogram) Counts() *Counts {
+	c := &Counts{n: h.total}
+	return c
+}
+
+// Sub returns the counts added since old.
+func (c *Counts) Sub(old *Counts) *Counts {
+	d := new(Counts)
+	for i := range c.n {
+		d.n[i] = c.n[i] - old.n[i]
+	}
+	return d
+}
+
+// Quantile is Histogram.Quantile over these counts.
+func (c *Counts) Quantile(q float64) time.Duration { return quantile(&c.n, q) }
 
 // slowestN is how many of an interval's slowest requests are kept.
 const slowestN = 32

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gcprobe/gcprobe/scenarios/loadgen"
+	"github.com/gcprobe/gcprobe/loadgen"
 )
 
 // Drive a handler at 1000 requests per second for 100 ms; each request's

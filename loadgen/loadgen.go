@@ -14,6 +14,9 @@
 // millisecond of delay when the process is idle; the requests it then
 // dispatches late count that delay as latency, since it is measured from the
 // schedule, so the generator's own error is an upper bound of about 1 ms.
+// A generator that runs in another process than the system it measures
+// can leave that delay out (Config.OwnDelay): its own lateness is then not
+// the system's, while a wait for a free worker still counts.
 package loadgen
 
 import (
@@ -45,6 +48,29 @@ type Config struct {
 	// starts; its start time is the clock of the events. Nil records
 	// nothing (the histogram is still filled).
 	Record *record.Writer
+	// StartNote, when set, is that note's message instead of the default.
+	StartNote string
+	// Outcomes, when set, are the counts the handler keeps of what became
+	// of its requests; each Latency event gets the interval's counts, and
+	// each new error message a warning note.
+	Outcomes *Outcomes
+	// Slow, when set, is called from the worker with every measured request
+	// whose latency is at least SlowOver, as soon as it is measured: a hook
+	// for whatever must act on a slow request while it is fresh (a flight
+	// recorder's snapshot). It must return quickly.
+	Slow     func(r Request, latency time.Duration)
+	SlowOver time.Duration
+	// Hist, when set, receives the latencies (so that several runs can
+	// share one histogram); nil gets a new one.
+	Hist *Histogram
+	// OwnDelay, when positive, is how much of the generator's own
+	// lateness (its timer waking late, its process pausing, the hand-off
+	// to an idle worker) is left out of a request's latency: latency counts
+	// from Intended plus that lateness, up to OwnDelay. Only for a generator in another process than what it
+	// measures: in the same process, a pause that holds up the dispatcher
+	// holds up the requests too, and must count. A wait for a free worker
+	// always counts.
+	OwnDelay time.Duration
 }
 
 // Request is one request handed to the handler.
@@ -55,6 +81,14 @@ type Request struct {
 	Intended time.Time
 	// Worker is the worker running it, 0 <= Worker < Config.Workers.
 	Worker int
+	// Warmup is set for a request due during the warmup: it is not
+	// measured, and a handler's Outcomes should not count it either.
+	Warmup bool
+	// Dispatched is when the dispatcher handed it on (before any wait
+	// for a free worker), and Queued whether it then had to wait for one;
+	// set only with Config.OwnDelay.
+	Dispatched time.Time
+	Queued     bool
 }
 
 // Result sums up a run.
@@ -73,6 +107,14 @@ type Result struct {
 // waits for the requests in flight, and returns what it measured. The error
 // is the record writer's, if it failed; a cancelled ctx is not an error.
 func Run(ctx context.Context, cfg Config, handle func(Request)) (Result, error) {
+	return RunMeasured(ctx, cfg, func(r Request) bool { handle(r); return true })
+}
+
+// RunMeasured is Run for a handler that tells which requests to measure:
+// one that returns false (a request that failed without a response, whose
+// latency is not the service's) is counted by the handler, not in the
+// histogram.
+func RunMeasured(ctx context.Context, cfg Config, handle func(Request) bool) (Result, error) {
 	if !(cfg.Rate > 0) || math.IsInf(cfg.Rate, 1) {
 		return Result{}, errors.New("loadgen: rate must be finite and above 0")
 	}
@@ -82,7 +124,10 @@ func Run(ctx context.Context, cfg Config, handle func(Request)) (Result, error) 
 	if cfg.Interval <= 0 {
 		cfg.Interval = 100 * time.Millisecond
 	}
-	g := &gen{cfg: cfg, hist: new(Histogram), queue: make(chan Request, cfg.Workers)}
+	g := &gen{cfg: cfg, hist: cfg.Hist, queue: make(chan Request, cfg.Workers)}
+	if g.hist == nil {
+		g.hist = new(Histogram)
+	}
 	g.start = time.Now()
 	g.measureFrom = g.start.Add(cfg.Warmup)
 	g.epoch = g.start
@@ -137,19 +182,28 @@ func (g *gen) dispatch(ctx context.Context) {
 		if !due.Before(end) {
 			return
 		}
-		if wait := time.Until(due); wait > 0 {
+		now := time.Now()
+		if wait := due.Sub(now); wait > 0 {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
 			case <-ctx.Done():
 				return
 			}
+			now = time.Time{} // woke later than now
 		}
-		r := Request{Seq: i, Intended: due}
+		r := Request{Seq: i, Intended: due, Warmup: due.Before(g.measureFrom)}
+		if g.cfg.OwnDelay > 0 {
+			if now.IsZero() {
+				now = time.Now()
+			}
+			r.Dispatched = now
+		}
 		select {
 		case g.queue <- r:
 		default:
 			// Every worker is busy: the request waits, and its wait counts.
+			r.Queued = true
 			if !due.Before(g.measureFrom) {
 				g.late.Add(1)
 				g.lateSince.Add(1)
@@ -164,20 +218,38 @@ func (g *gen) dispatch(ctx context.Context) {
 	}
 }
 
-func (g *gen) work(w int, handle func(Request)) {
+func (g *gen) work(w int, handle func(Request) bool) {
 	for r := range g.queue {
+		var picked time.Time
+		if g.cfg.OwnDelay > 0 {
+			picked = time.Now()
+		}
 		r.Worker = w
 		// A "handle" region (the handler's run, not the queue before
 		// it), for gcprobe analyze on an execution trace such as a
 		// flight recorder snapshot: free while no trace is taken.
 		region := trace.StartRegion(context.Background(), "handle")
-		handle(r)
+		measure := handle(r)
 		region.End()
-		if r.Intended.Before(g.measureFrom) {
+		if !measure || r.Warmup {
 			continue
 		}
-		g.hist.Record(r.Intended.Sub(g.epoch), time.Since(r.Intended))
+		from := r.Intended
+		if d := g.cfg.OwnDelay; d > 0 {
+			// The generator's own delay: the dispatcher's lateness, and the
+			// hand-off to an idle worker; not a wait for a busy one.
+			at := r.Dispatched
+			if !r.Queued {
+				at = picked
+			}
+			from = from.Add(min(max(at.Sub(from), 0), d))
+		}
+		lat := time.Since(from)
+		g.hist.Record(r.Intended.Sub(g.epoch), lat)
 		g.measured.Add(1)
+		if g.cfg.Slow != nil && lat >= g.cfg.SlowOver {
+			g.cfg.Slow(r, lat)
+		}
 	}
 }
 
@@ -192,6 +264,7 @@ func (g *gen) report(stop <-chan struct{}) error {
 		return nil
 	}
 	var l record.Latency
+	var outcomes [8]uint64
 	started := false
 	last := g.measureFrom
 	emit := func(now time.Time) error {
@@ -200,12 +273,22 @@ func (g *gen) report(stop <-chan struct{}) error {
 				return nil
 			}
 			started = true
-			if err := w.Write(record.Event{T: w.Since(g.measureFrom), Note: &record.Note{Level: record.NoteInfo,
-				Message: "latency measurement started after " + g.cfg.Warmup.String() + " of warmup (GC events before it are warmup)"}}); err != nil {
+			msg := g.cfg.StartNote
+			if msg == "" {
+				msg = "latency measurement started after " + g.cfg.Warmup.String() + " of warmup (GC events before it are warmup)"
+			}
+			if err := w.Write(record.Event{T: w.Since(g.measureFrom), Note: &record.Note{Level: record.NoteInfo, Message: msg}}); err != nil {
 				return err
 			}
 		}
 		g.hist.Delta(&l)
+		if o := g.cfg.Outcomes; o != nil {
+			for _, msg := range o.drain(&l, &outcomes) {
+				if err := w.Write(record.Event{T: w.Since(now), Note: &record.Note{Level: record.NoteWarning, Message: "load: a request failed: " + msg}}); err != nil {
+					return err
+				}
+			}
+		}
 		l.Op = g.cfg.Op
 		l.IntervalSeconds = now.Sub(last).Seconds()
 		l.Dropped = g.lateSince.Swap(0)
@@ -219,10 +302,24 @@ func (g *gen) report(stop <-chan struct{}) error {
 // and a last one when stop is closed: for latencies measured outside Run,
 // such as a closed-loop benchmark's or a consumer's.
 func Report(w *record.Writer, h *Histogram, op string, interval time.Duration, stop <-chan struct{}) error {
+	return ReportOutcomes(w, h, nil, op, interval, stop)
+}
+
+// ReportOutcomes is Report with the counts of o (nil for none) in each
+// event, and a note for each new error message, as Run writes them.
+func ReportOutcomes(w *record.Writer, h *Histogram, o *Outcomes, op string, interval time.Duration, stop <-chan struct{}) error {
 	var l record.Latency
+	var counts [8]uint64
 	last := time.Now()
 	return every(interval, stop, func(now time.Time) error {
 		h.Delta(&l)
+		if o != nil {
+			for _, msg := range o.drain(&l, &counts) {
+				if err := w.Write(record.Event{T: w.Since(now), Note: &record.Note{Level: record.NoteWarning, Message: "load: a request failed: " + msg}}); err != nil {
+					return err
+				}
+			}
+		}
 		l.Op, l.IntervalSeconds = op, now.Sub(last).Seconds()
 		last = now
 		return w.Write(record.Event{T: w.Since(now), Latency: &l})
