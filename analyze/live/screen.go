@@ -128,6 +128,11 @@ func cpuValue(s Snapshot) string {
 	if v != dash && s.AssistKnown {
 		v += " (assists " + units.Percent(s.AssistShare) + ")"
 	}
+	if v != dash && s.Summary.GCCPU.IdleKnown {
+		// Apart, as summary shows it: idle marking runs on Ps that had
+		// nothing else to do.
+		v += " + " + units.Percent(s.Summary.GCCPU.IdleShare) + " idle marking"
+	}
 	return v
 }
 
@@ -272,6 +277,7 @@ func Line(s Snapshot) string {
 		{"cycles", cyclesLine(s)},
 		{"gc_cpu", cpuShare(s)},
 		{"assist_cpu", assist},
+		{"idle_mark_cpu", idleShare(s)},
 		{"pause_p99", pauseP99(sum.Pauses)},
 		{"pause_longest", pauseFigure(sum.Pauses, sum.Pauses.Longest)},
 		{"heap_live", last(s.HeapLive, units.Bytes)},
@@ -300,6 +306,13 @@ func cyclesLine(s Snapshot) string {
 		return dash
 	}
 	return fmt.Sprint(s.Cycles)
+}
+
+func idleShare(s Snapshot) string {
+	if cpuShare(s) == dash || !s.Summary.GCCPU.IdleKnown {
+		return dash
+	}
+	return units.Percent(s.Summary.GCCPU.IdleShare)
 }
 
 func pauseP99(p summary.Pauses) string {

@@ -124,8 +124,8 @@ func (m *model) View() tea.View {
 
 // Layout widths: label column, value column, the gaps between.
 const (
-	labelWidth = 24
-	valueWidth = 34
+	labelWidth = 22
+	valueWidth = 40
 	gaps       = 4
 )
 
