@@ -47,7 +47,8 @@ func (p *Probe) addCycles(t float64, r reading, pauses []uint64) {
 
 const mergedCyclesNote = "several GC cycles ended within one sample interval: " +
 	"their pauses, GC CPU time and heap live figures are attached to the last of them " +
-	"(runtime/metrics does not tell the cycles apart); a shorter Interval separates them"
+	"(runtime/metrics does not tell the cycles apart); a shorter probe interval separates them " +
+	"(profiler.Options.Interval in the program; gcprobe scenario run --interval)"
 
 // addPauses adds a Pauses event with the non-empty buckets of the pause
 // histogram's change since the previous read, if it changed.

@@ -217,6 +217,11 @@ func TestSeveralCyclesInOneInterval(t *testing.T) {
 	if len(notes) != 1 || !strings.Contains(notes[0].Note.Message, "last") {
 		t.Errorf("notes: %+v", notes)
 	}
+	// It says how to separate the cycles in words a reader of the summary
+	// can act on: the option, or the scenario's flag.
+	if len(notes) == 1 && (!strings.Contains(notes[0].Note.Message, "profiler.Options.Interval") || !strings.Contains(notes[0].Note.Message, "--interval")) {
+		t.Errorf("the note does not say which interval: %q", notes[0].Note.Message)
+	}
 	// The note is written once.
 	runtime.GC()
 	runtime.GC()

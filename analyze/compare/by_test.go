@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gcprobe/gcprobe/record"
@@ -60,6 +61,19 @@ func TestCompareBy(t *testing.T) {
 		}
 		if res.Failed != 1 {
 			t.Errorf("failed %d, want 1: p99 doubled across the fleet", res.Failed)
+		}
+		// The row names what the runs were matched on, not the GOGC and
+		// GOMEMLIMIT that --by left out ("gogc=- memlimit=").
+		if len(res.Rows) != 1 || res.Rows[0].Config != "job=api" {
+			t.Errorf("rows %+v, want one for job=api", res.Rows)
+		}
+	})
+	t.Run("a label no run has is refused", func(t *testing.T) {
+		if err := CheckByKnown(runs, []string{"versoin"}); err == nil || !strings.Contains(err.Error(), `"versoin"`) || !strings.Contains(err.Error(), "version") {
+			t.Errorf("misspelt label: %v, want an error naming it and the labels there are", err)
+		}
+		if err := CheckByKnown(runs, []string{"version", "gogc"}); err != nil {
+			t.Errorf("a label the runs have, and a setting: %v", err)
 		}
 	})
 	t.Run("ParseBy", func(t *testing.T) {

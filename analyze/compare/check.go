@@ -160,7 +160,11 @@ func CheckBy(old, new []Run, limits []Limit, alpha float64, by []string) (*Check
 		idx = append(idx, i)
 	}
 	var dims []string
-	for _, d := range c.Dims {
+	labelBy := c.Dims
+	if len(by) > 0 {
+		labelBy = by // what the runs were matched on; the rest is empty
+	}
+	for _, d := range labelBy {
 		if d != DimWorkload {
 			dims = append(dims, d)
 		}

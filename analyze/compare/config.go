@@ -196,6 +196,35 @@ func ParseBy(s string) ([]string, error) {
 	return by, nil
 }
 
+// CheckByKnown checks that every dimension of by (from ParseBy) that is
+// not a fixed one is a parameter or label some run has: a misspelt label
+// would otherwise group every run under "label=-" without a word.
+func CheckByKnown(runs []Run, by []string) error {
+	for _, d := range by {
+		if slices.Contains(fixedDims, d) {
+			continue
+		}
+		var have []string
+		found := false
+		for _, r := range runs {
+			if r.Config.Get(d) != "" {
+				found = true
+				break
+			}
+			for _, k := range r.Config.dims() {
+				if !slices.Contains(have, k) && !slices.Contains(fixedDims, k) {
+					have = append(have, k)
+				}
+			}
+		}
+		if !found {
+			slices.Sort(have)
+			return fmt.Errorf("no run has a setting or label %q (they have %s)", d, strings.Join(append(slices.Clone(fixedDims), have...), ", "))
+		}
+	}
+	return nil
+}
+
 // key identifies the configuration: equal keys, equal configurations.
 func (c Config) key() string {
 	var b strings.Builder

@@ -53,7 +53,8 @@ type Monitor struct {
 	haveCounter bool
 
 	heapLive, heapGoal, rss []Point // within the window, like events
-	heapInSamples           bool    // the heap series come from samples, not GC events
+	liveInSamples           bool    // the live heap series comes from samples, not GC events
+	goalInSamples           bool    // the heap goal series comes from samples, not GC events
 }
 
 // New returns a Monitor with no record yet.
@@ -135,8 +136,11 @@ func (m *Monitor) add(e record.Event) {
 	switch {
 	case e.GC != nil:
 		m.cycles++
-		if !m.heapInSamples { // gctrace: the heap is known per cycle only
+		// gctrace: the heap is known per cycle only.
+		if !m.liveInSamples {
 			m.gauge(&m.heapLive, e.T, e.GC.HeapLiveBytes)
+		}
+		if !m.goalInSamples {
 			m.gauge(&m.heapGoal, e.T, e.GC.HeapGoalBytes)
 		}
 	case e.Sample != nil:
@@ -156,14 +160,19 @@ func (m *Monitor) sample(t float64, s record.Sample) {
 		}
 		m.lastCount = s.GCCyclesTotal
 	}
-	if s.HeapLiveBytes > 0 && !m.heapInSamples {
-		// Samples carry the heap (probe, agent, expvar): the series follow
-		// them alone, one point per sample.
-		m.heapInSamples = true
-		m.heapLive, m.heapGoal = m.heapLive[:0], m.heapGoal[:0]
+	// Samples that carry a series (the probe and the agent both; expvar
+	// and client_golang's default collector the goal alone): it follows
+	// them alone, one point per sample.
+	if s.HeapLiveBytes > 0 && !m.liveInSamples {
+		m.liveInSamples, m.heapLive = true, m.heapLive[:0]
 	}
-	if m.heapInSamples {
+	if s.HeapGoalBytes > 0 && !m.goalInSamples {
+		m.goalInSamples, m.heapGoal = true, m.heapGoal[:0]
+	}
+	if m.liveInSamples {
 		m.gauge(&m.heapLive, t, s.HeapLiveBytes)
+	}
+	if m.goalInSamples {
 		m.gauge(&m.heapGoal, t, s.HeapGoalBytes)
 	}
 	m.gauge(&m.rss, t, s.RSSBytes)

@@ -174,6 +174,10 @@ func TestSpark(t *testing.T) {
 		// Time, not the count of points, places them: a gap repeats the
 		// cell before it.
 		{[]Point{{0, 1}, {1, 1}, {2, 1}, {10, 8}}, 4, "▁▁▁█"},
+		// An RSS that moves by 4 KiB of 60 MiB is flat, not a jump from
+		// the lowest bar to the highest; 2.5% of it is half a range.
+		{pts(63229952, 63229952, 63234048, 63234048), 4, "▁▁▁▁"},
+		{pts(100, 100, 102.5), 3, "▁▁▄"},
 		// Out of time order (arrival order): placed by time all the same.
 		{[]Point{{5, 1}, {1, 9}, {9, 1}, {10, 1}}, 2, "█▁"},
 	} {
@@ -201,5 +205,42 @@ func BenchmarkSnapshot(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		m.Snapshot()
+	}
+}
+
+// With --pid alone no source counts GC cycles: the plain line and the
+// screen say "-", not 0, which would read as a program that ran no GC.
+func TestCyclesUnknownWithoutAGCSource(t *testing.T) {
+	m := New(Options{})
+	m.Start(record.Header{Source: record.SourceAttach, PID: 42})
+	for i := 1; i <= 3; i++ {
+		m.Add(record.Event{T: float64(i), Sample: &record.Sample{RSSBytes: 80 << 20, CPUSecondsTotal: float64(i) / 10}})
+	}
+	s := m.Snapshot()
+	if line := Line(s); !strings.Contains(line, " cycles=- ") {
+		t.Errorf("plain line %q, want cycles=-", line)
+	}
+	if v := cyclesValue(s); v != dash {
+		t.Errorf("screen cycles %q, want %q", v, dash)
+	}
+}
+
+// expvar and client_golang's default collector give the heap goal but no
+// live heap: the goal is shown all the same (it read "-").
+func TestHeapGoalWithoutLiveHeap(t *testing.T) {
+	m := New(Options{})
+	m.Start(record.Header{Source: record.SourceAttach, PID: 42})
+	for i := 1; i <= 3; i++ {
+		m.Add(record.Event{T: float64(i), Sample: &record.Sample{RSSBytes: 80 << 20, HeapGoalBytes: uint64(70+i) << 20, GCCyclesTotal: uint64(i)}})
+	}
+	s := m.Snapshot()
+	if len(s.HeapGoal) != 3 || s.HeapGoal[2].V != 73<<20 {
+		t.Errorf("heap goal series %v, want the samples' 71 to 73 MiB", s.HeapGoal)
+	}
+	if len(s.HeapLive) != 0 {
+		t.Errorf("heap live series %v from a source without one", s.HeapLive)
+	}
+	if line := Line(s); !strings.Contains(line, " heap_goal=73.0MiB ") || !strings.Contains(line, " heap_live=- ") {
+		t.Errorf("plain line %q", line)
 	}
 }

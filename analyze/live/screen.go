@@ -2,6 +2,7 @@ package live
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -96,9 +97,13 @@ func clock(sec float64) string {
 	return fmt.Sprintf("%ds", x)
 }
 
+// cyclesCounted reports whether some source counts GC cycles: with --pid
+// alone nothing does, and 0 would read as a program that ran no GC.
+func cyclesCounted(s Snapshot) bool { return s.Summary.Cycles.From != "" || s.Cycles > 0 }
+
 func cyclesValue(s Snapshot) string {
 	c := s.Summary.Cycles
-	if c.From == "" && s.Cycles == 0 {
+	if !cyclesCounted(s) {
 		return dash
 	}
 	v := fmt.Sprintf("%d total", s.Cycles)
@@ -200,13 +205,19 @@ func last(ps []Point, format func(float64) string) string {
 	return format(ps[len(ps)-1].V)
 }
 
+// minSparkSpan is the smallest range a sparkline spans, as a share of its
+// largest value: changes smaller than that are drawn flat.
+const minSparkSpan = 0.05
+
 // sparkBars are the eight heights of a sparkline cell.
 var sparkBars = []rune("▁▂▃▄▅▆▇█")
 
 // Spark draws ps as a sparkline of at most width cells spread over the time
 // they span, each cell the largest value in its slice of time (so a peak is
-// never hidden), scaled from the minimum to the maximum; a flat series is
-// drawn at the lowest height. Cells with no point repeat the one before.
+// never hidden), scaled from the minimum to the maximum, but over no less
+// than minSparkSpan of the maximum: a flat series, or one that moves by a
+// few KiB of a 60 MiB RSS, is drawn at the lowest height, not as a jump from
+// the lowest to the highest. Cells with no point repeat the one before.
 func Spark(ps []Point, width int) string {
 	if width <= 0 || len(ps) == 0 {
 		return ""
@@ -235,11 +246,12 @@ func Spark(ps []Point, width int) string {
 		}
 	}
 	lo, hi := slices.Min(cells), slices.Max(cells)
+	span := max(hi-lo, minSparkSpan*math.Abs(hi))
 	var b strings.Builder
 	for _, x := range cells {
 		i := 0
-		if hi > lo {
-			i = int((x - lo) / (hi - lo) * float64(len(sparkBars)-1))
+		if span > 0 {
+			i = int((x - lo) / span * float64(len(sparkBars)-1))
 		}
 		b.WriteRune(sparkBars[i])
 	}
@@ -261,7 +273,7 @@ func Line(s Snapshot) string {
 	}
 	kv := [][2]string{
 		{"t", clock(s.Elapsed)},
-		{"cycles", fmt.Sprint(s.Cycles)},
+		{"cycles", cyclesLine(s)},
 		{"gc_cpu", cpuShare(s)},
 		{"assist_cpu", assist},
 		{"idle_mark_cpu", idleShare(s)},
@@ -286,6 +298,13 @@ func Line(s Snapshot) string {
 		b.WriteString(p[0] + "=" + strings.ReplaceAll(p[1], " ", ""))
 	}
 	return b.String()
+}
+
+func cyclesLine(s Snapshot) string {
+	if !cyclesCounted(s) {
+		return dash
+	}
+	return fmt.Sprint(s.Cycles)
 }
 
 func idleShare(s Snapshot) string {

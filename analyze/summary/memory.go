@@ -53,6 +53,11 @@ type MemPart struct {
 	// smaps_rollup, gctrace.
 	From string `json:"from,omitempty"`
 	Note string `json:"note,omitempty"`
+	// WithGarbage is set on the live heap part when the source has no live
+	// heap apart (expvar's MemStats, client_golang's default collector):
+	// its Bytes are then all heap objects, the live ones and the garbage
+	// not yet collected together.
+	WithGarbage bool `json:"with_garbage,omitempty"`
 }
 
 // Names of the parts, in the order a Breakdown lists them.
@@ -75,7 +80,7 @@ const (
 	notExposed      = "not exposed by this source"
 	hintClasses     = notExposed + ": the runtime's memory classes come from the gcprobe probe (in the program, streamed to gcprobe run with profiler.StreamFromEnv, or mounted as the agent for gcprobe attach --url), expvar, or client_golang's go_memstats_* / go_memory_classes_*"
 	hintSmaps       = notExposed + ": needs /proc/PID/smaps_rollup (gcprobe run, or attach --pid on the same Linux machine)"
-	hintLive        = notExposed + ": MemStats has no live heap; the gcprobe agent or client_golang's go_gc_heap_live_bytes gives it"
+	hintLive        = "the gcprobe agent, or client_golang's go_gc_heap_live_bytes (collectors.WithGoCollectorRuntimeMetrics), gives the live heap apart"
 	residualAll     = "not attributed: readings a moment apart, and memory the runtime counts as in use before it touches it (profiling buckets, metadata: a few MiB, which makes the residual negative)"
 	residualNoSmaps = "file-backed and outside the Go runtime together (without smaps_rollup they are not told apart)"
 	residualNoGo    = "the Go runtime's garbage, free heap, metadata and memory outside it together (not told apart without the runtime's memory classes)"
@@ -122,6 +127,18 @@ func (b Breakdown) Part(name string) MemPart {
 		}
 	}
 	return MemPart{Name: name}
+}
+
+// noLiveHeap says why the source from has no live heap apart from the
+// garbage.
+func noLiveHeap(from string) string {
+	switch from {
+	case record.FromMemStats:
+		return "MemStats has no live heap"
+	case record.FromPrometheus:
+		return "client_golang's go_memstats_* gauges have no live heap"
+	}
+	return "the source has no live heap"
 }
 
 // gcCursor walks the GC events alongside the samples, both in time order,
@@ -175,9 +192,9 @@ func breakdown(x timed[record.Sample], c *gcCursor) Breakdown {
 			set(PartLive, live, liveFrom)
 			set(PartHeadroom, objects-live, from)
 		default:
-			parts[PartLive] = MemPart{Name: PartLive, Bytes: objects, Exposed: true, From: from,
-				Note: "live and not yet collected objects together: " + hintLive}
-			hide(PartHeadroom, hintLive)
+			parts[PartLive] = MemPart{Name: PartLive, Bytes: objects, Exposed: true, From: from, WithGarbage: true,
+				Note: "live and not yet collected objects together: " + noLiveHeap(from) + "; " + hintLive}
+			hide(PartHeadroom, notExposed+": "+noLiveHeap(from)+" (it is in the live heap row); "+hintLive)
 		}
 		set(PartUnused, float64(g.HeapUnusedBytes), from)
 		set(PartFree, float64(g.HeapFreeBytes), from)
@@ -332,6 +349,10 @@ func lever(b Breakdown) (string, string) {
 		return PartResidual, b.Residual
 	}
 	if top.Name == "" || (live.Exposed && live.Bytes >= 0.5*b.RSSBytes && top.Bytes < 0.2*b.RSSBytes) {
+		if live.WithGarbage {
+			return PartLive, "most of it is heap objects, live ones and garbage not yet collected together, which this source does not tell apart: " +
+				hintLive + ", and the heap profile's inuse_space (gcprobe attach --profiles heap) shows where the live ones are"
+		}
 		return PartLive, "most of it is live heap, what the program keeps reachable: the heap profile's inuse_space (gcprobe attach --profiles heap) shows where"
 	}
 	switch top.Name {
@@ -374,7 +395,10 @@ func (m *Memory) verdict() string {
 	b := m.AtPeak
 	v := "RSS " + units.Bytes(b.RSSBytes) + " at its peak"
 	live := b.Part(PartLive)
-	if live.Exposed {
+	switch {
+	case live.WithGarbage:
+		v += ": " + units.Bytes(live.Bytes) + " heap objects (live and garbage)"
+	case live.Exposed:
 		v += ": " + units.Bytes(live.Bytes) + " live heap"
 	}
 	if m.Dominant != PartLive {

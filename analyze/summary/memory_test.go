@@ -2,6 +2,7 @@ package summary
 
 import (
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,6 +52,18 @@ func TestLiveTrendVerdict(t *testing.T) {
 	if steady == nil || steady.Verdict != TrendSteady || !strings.HasPrefix(steady.Words(), "steady") {
 		t.Errorf("steady heap: %+v", steady)
 	}
+	// A few noisy cycles (readstates for 5 s: 8 points, ±30% of the live
+	// heap): the interval allows a large growth as well as a shrink, so
+	// the trend is not called steady.
+	noisy := liveTrend(mk(func(i int) uint64 {
+		if i >= 8 {
+			return 0 // no live heap: not a point
+		}
+		return uint64([]int{60, 80, 45, 75, 50, 82, 48, 70}[i]) << 20
+	}))
+	if noisy == nil || noisy.Verdict != TrendUnclear || !strings.HasPrefix(noisy.Words(), "unclear (95% CI") {
+		t.Errorf("noisy heap: %+v %q", noisy, noisy.Words())
+	}
 	if liveTrend(events{}) != nil {
 		t.Error("a trend from nothing")
 	}
@@ -98,5 +111,43 @@ func TestBreakdownAddsUp(t *testing.T) {
 	}
 	if run.ResidualBytes != 100*MiB-30*MiB-MiB-4*MiB || run.Residual != residualNoGo {
 		t.Errorf("run residual %v %q", run.ResidualBytes/MiB, run.Residual)
+	}
+}
+
+// A source with no live heap apart (expvar, client_golang's default
+// collector) gives all heap objects in the live heap row: the verdict must
+// not call that what the program keeps reachable, and the note names the
+// source it came from.
+func TestBreakdownLiveWithGarbage(t *testing.T) {
+	const MiB = 1 << 20
+	for _, from := range []string{record.FromMemStats, record.FromPrometheus} {
+		t.Run(from, func(t *testing.T) {
+			g := &record.GoMemory{From: from, HeapObjectsBytes: 68 * MiB, HeapUnusedBytes: 3 * MiB, HeapFreeBytes: 3 * MiB}
+			p := &record.ProcMemory{RSSBytes: 86 * MiB, AnonymousBytes: 77 * MiB}
+			b := breakdown(sample(86*MiB, g, p, 0), &gcCursor{})
+			live := b.Part(PartLive)
+			if !live.WithGarbage || live.Bytes != 68*MiB {
+				t.Fatalf("live heap part %+v, want 68 MiB with garbage", live)
+			}
+			if from == record.FromPrometheus && strings.Contains(live.Note+b.Part(PartHeadroom).Note, "MemStats") {
+				t.Errorf("a Prometheus source's notes speak of MemStats: %q", live.Note)
+			}
+			m := Memory{AtPeak: b}
+			m.Dominant, m.Lever = lever(b)
+			v := m.verdict()
+			if strings.Contains(v, "live heap —") || strings.Contains(v, "what the program keeps reachable") {
+				t.Errorf("verdict calls heap objects with garbage the live heap: %q", v)
+			}
+			if !strings.Contains(v, "68.0 MiB heap objects (live and garbage)") {
+				t.Errorf("verdict %q", v)
+			}
+			var out strings.Builder
+			if err := WriteText(&out, []Summary{{Memory: &m}}); err != nil {
+				t.Fatal(err)
+			}
+			if !regexp.MustCompile(`dominant part +heap objects, live and garbage`).MatchString(out.String()) {
+				t.Errorf("the text's dominant part is not the heap objects:\n%s", out.String())
+			}
+		})
 	}
 }

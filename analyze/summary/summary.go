@@ -220,7 +220,7 @@ func compute(file string, h record.Header, ev events, end *record.End, truncated
 	s.memory(load)
 	s.LiveTrend = liveTrend(load)
 	if s.RSS.N > 0 || s.RSSPeak > 0 {
-		s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev))
+		s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev, s.Source))
 	}
 	if len(ev.latency) > 0 {
 		s.Latency = computeLatency(ev, s.Pauses)
@@ -337,10 +337,32 @@ func (ev events) from(t float64) events {
 }
 
 // peakRSS is the high-water mark over every sample of the run.
-func peakRSS(ev events) float64 {
-	var peak float64
+func peakRSS(ev events, source string) float64 {
+	peak := hwm(ev.samples, source)
 	for _, x := range ev.samples {
-		peak = math.Max(peak, math.Max(float64(x.V.RSSPeakBytes), float64(x.V.RSSBytes)))
+		peak = math.Max(peak, float64(x.V.RSSBytes))
+	}
+	return peak
+}
+
+// hwm is the highest RSS high-water mark (VmHWM) of the samples that is
+// the record's own. gcprobe run and the scenarios sample from the program's
+// start, so its every mark is; an attach session's first sample shows a mark
+// that can be from long before (a program whose RSS fell since), which is
+// not the session's peak: there only a mark that rose past the first one is
+// (a peak between two samples), and 0 means none rose.
+func hwm(ss []timed[record.Sample], source string) float64 {
+	first, peak := 0.0, 0.0
+	for _, x := range ss {
+		switch h := float64(x.V.RSSPeakBytes); {
+		case h == 0:
+		case source != record.SourceAttach:
+			peak = math.Max(peak, h)
+		case first == 0:
+			first = h
+		case h > first:
+			peak = math.Max(peak, h)
+		}
 	}
 	return peak
 }
@@ -524,9 +546,15 @@ func (s *Summary) pauses(ev events) {
 		p.LongestIs = LongestHist
 	}
 	if maxPause > 0 {
-		p.Longest, p.LongestIs = maxPause, LongestGCTrace
-		if h.n > 0 || !gctraceEvents(ev.gcs) {
-			p.LongestIs = LongestHist // the probe's bucket bound
+		p.Longest, p.LongestIs = maxPause, LongestHist // the probe's bucket bound
+		if gctraceEvents(ev.gcs) {
+			p.LongestIs = LongestGCTrace
+		}
+		if h.n > 0 {
+			// Single pauses from histograms (a scenario has gctrace's
+			// exact longest pause beside them): a percentile read off a
+			// bucket's bound cannot pass the longest pause.
+			p.P50, p.P99 = math.Min(p.P50, p.Longest), math.Min(p.P99, p.Longest)
 		}
 	}
 }
@@ -621,8 +649,8 @@ func (s *Summary) rss(ev events) {
 		if x.V.RSSBytes > 0 {
 			rss = append(rss, float64(x.V.RSSBytes))
 		}
-		s.RSSPeak = math.Max(s.RSSPeak, float64(x.V.RSSPeakBytes))
 	}
+	s.RSSPeak = math.Max(s.RSSPeak, hwm(ev.samples, s.Source))
 	if len(rss) == 1 && (s.Source == record.SourceRun || s.Source == record.SourceScenario) {
 		// The one sample of a run shorter than the sampling interval
 		// is taken at exec, before the program's runtime started: its

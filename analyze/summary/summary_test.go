@@ -376,6 +376,53 @@ func TestVerdictWhenGCRunsAllTheTime(t *testing.T) {
 	}
 }
 
+// A scenario records the probe's pause histograms beside gctrace's cycles:
+// the longest pause is gctrace's, to the microsecond, and says so, and the
+// histogram's p99 (a bucket bound) does not read above it.
+func TestPausesHistogramsBesideGCTrace(t *testing.T) {
+	h := record.Header{Source: record.SourceScenario, Scenario: "leak", GoVersion: "go1.26.8", Host: testHost(), Start: testStart}
+	var es []record.Event
+	for i := 1; i <= 10; i++ {
+		t := float64(i)
+		es = append(es, record.Event{T: t, GC: &record.GC{N: uint64(i), StartSeconds: t - 0.01, EndSeconds: t, Procs: 2,
+			PauseSeconds: 0.0007, PauseMaxSeconds: 0.0006, HeapLiveBytes: 40 << 20, HeapGoalBytes: 80 << 20}})
+		es = append(es, record.Event{T: t, Pauses: &record.Pauses{Buckets: []record.Bucket{
+			{Lo: 90e-6, Hi: 100e-6, Count: 1}, {Lo: 577e-6, Hi: 641e-6, Count: 1}}}})
+	}
+	s := computeGen(t, rec{h, es})
+	p := s.Pauses
+	if p.Method != PauseHist || !near(p.Longest, 0.0006) || p.LongestIs != LongestGCTrace {
+		t.Fatalf("pauses %+v, want gctrace's longest 600 µs", p)
+	}
+	if p.P99 > p.Longest || p.P50 > p.Longest {
+		t.Errorf("pause p50 %v / p99 %v above the longest pause %v", p.P50, p.P99, p.Longest)
+	}
+}
+
+// gcprobe attach reads VmHWM, the program's high-water mark over its whole
+// life: one from before the session (the program's RSS fell since) is not
+// the session's peak, while a mark that rose during it is (a peak between
+// two samples). A run's samples start with the program: its mark is its own.
+func TestRSSPeakOfAnAttachSession(t *testing.T) {
+	mk := func(source string, hwm ...uint64) Summary {
+		h := record.Header{Source: source, PID: 42, Host: testHost(), Start: testStart}
+		var es []record.Event
+		for i, m := range hwm {
+			es = append(es, record.Event{T: float64(i + 1), Sample: &record.Sample{RSSBytes: 60 << 20, RSSPeakBytes: m << 20}})
+		}
+		return computeGen(t, rec{h, es})
+	}
+	if s := mk(record.SourceAttach, 90, 90, 90); s.RSSPeak != 60<<20 {
+		t.Errorf("attach, mark unchanged since before the session: peak %v MiB, want the sampled 60", s.RSSPeak/(1<<20))
+	}
+	if s := mk(record.SourceAttach, 90, 95, 95); s.RSSPeak != 95<<20 {
+		t.Errorf("attach, mark rose during the session: peak %v MiB, want 95", s.RSSPeak/(1<<20))
+	}
+	if s := mk(record.SourceRun, 90, 90, 90); s.RSSPeak != 90<<20 {
+		t.Errorf("run: peak %v MiB, want its own mark, 90", s.RSSPeak/(1<<20))
+	}
+}
+
 // TestHTTPOutcomes: a load that speaks HTTP gets its responses by class,
 // its failures and its error rate; a scenario's summary has none of them.
 func TestHTTPOutcomes(t *testing.T) {

@@ -231,8 +231,12 @@ func sections(sums []Summary) []section {
 				if s.LiveTrend == nil {
 					return "-"
 				}
-				return s.LiveTrend.Words() + f.cite("live heap trend: Theil–Sen slope of the live heap (one point a GC cycle, from "+s.LiveTrend.From+
-					") with Sen's 95% interval; a growth is claimed when the interval excludes 0 and the window's growth is at least 5% of the median live heap") + measured(s, f)
+				note := "live heap trend: Theil–Sen slope of the live heap (one point a GC cycle, from " + s.LiveTrend.From +
+					") with Sen's 95% interval; a growth is claimed when the interval excludes 0 and the window's growth is at least 5% of the median live heap"
+				if s.LiveTrend.Verdict == TrendUnclear {
+					note += "; unclear when the interval holds 0 but also a change of 5% or more over the window: record longer"
+				}
+				return s.LiveTrend.Words() + f.cite(note) + measured(s, f)
 			}},
 			{"heap goal min / median / max", func(s Summary, f *footnoter) string {
 				return bytesDist(s.HeapGoal) + heapResolution(s, s.HeapGoal, f) + measuredIf(s.HeapGoal.N > 0, s, f)
@@ -319,7 +323,12 @@ func memorySection() section {
 		textRow{"  residual", mem(func(m *Memory, f *footnoter) string {
 			return share(m.AtPeak.ResidualBytes, m.AtPeak.RSSBytes) + f.cite("residual: "+m.AtPeak.Residual)
 		})},
-		textRow{"dominant part", mem(func(m *Memory, _ *footnoter) string { return m.Dominant })},
+		textRow{"dominant part", mem(func(m *Memory, _ *footnoter) string {
+			if m.Dominant == PartLive && m.AtPeak.Part(PartLive).WithGarbage {
+				return "heap objects, live and garbage (the source does not tell them apart)"
+			}
+			return m.Dominant
+		})},
 	)
 	return section{"where the RSS goes", rows}
 }

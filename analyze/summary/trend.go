@@ -29,7 +29,7 @@ type Trend struct {
 	Lo             float64 `json:"lo_bytes_per_second"`
 	Hi             float64 `json:"hi_bytes_per_second"`
 	MedianBytes    float64 `json:"median_bytes"`
-	// Verdict is TrendGrows, TrendShrinks or TrendSteady.
+	// Verdict is TrendGrows, TrendShrinks, TrendSteady or TrendUnclear.
 	Verdict string `json:"verdict"`
 }
 
@@ -38,6 +38,10 @@ const (
 	TrendGrows   = "grows"
 	TrendShrinks = "shrinks"
 	TrendSteady  = "steady"
+	// TrendUnclear is a trend whose interval holds zero but also a change
+	// over the window of MinGrowth or more: too few or too noisy cycles to
+	// tell a growth from steady use.
+	TrendUnclear = "unclear"
 	// MinGrowth is the change over the window, as a share of the median
 	// live heap, below which a trend is steady whatever its interval.
 	MinGrowth = 0.05
@@ -63,6 +67,8 @@ func (t Trend) Words() string {
 		return fmt.Sprintf("grows %s/min (%s)", perMin(t.BytesPerSecond), ci)
 	case TrendShrinks:
 		return fmt.Sprintf("shrinks %s/min (%s)", perMin(-t.BytesPerSecond), ci)
+	case TrendUnclear:
+		return "unclear (" + ci + ": too few or too noisy cycles to tell a growth from steady use)"
 	}
 	if t.Lo > 0 || t.Hi < 0 {
 		return fmt.Sprintf("steady (%s/min, under %s of the median live heap over the window)", perMin(t.BytesPerSecond), units.Percent(MinGrowth))
@@ -108,6 +114,8 @@ func liveTrend(ev events) *Trend {
 		t.Verdict = TrendGrows
 	case hi < 0 && big:
 		t.Verdict = TrendShrinks
+	case math.Max(math.Abs(lo), math.Abs(hi))*window >= MinGrowth*t.MedianBytes:
+		t.Verdict = TrendUnclear
 	}
 	return t
 }

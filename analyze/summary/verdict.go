@@ -18,11 +18,14 @@ func (s Summary) Verdict() []string {
 		v = append(v, fmt.Sprintf("RSS was %s the live heap", times(s.RSSOverLive)))
 	}
 	if t := s.LiveTrend; t != nil {
-		w := t.Words()
-		if t.Verdict == TrendSteady {
-			w = "is " + w
+		switch t.Verdict {
+		case TrendSteady:
+			v = append(v, "the live heap is "+t.Words())
+		case TrendUnclear:
+			v = append(v, "the live heap's trend is "+t.Words())
+		default:
+			v = append(v, "the live heap "+t.Words())
 		}
-		v = append(v, "the live heap "+w)
 	}
 	return v
 }

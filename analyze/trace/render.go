@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -135,12 +136,18 @@ func exposureTable(a *Analysis) *table.Table {
 	return t
 }
 
+// noStack stands for the function of a goroutine the trace has no stack of.
+const noStack = "(no stack in the trace)"
+
 func goroutineTable(title string, gs []Goroutine) *table.Table {
 	t := &table.Table{Caption: []string{title},
 		Head:  []string{"goroutine", "function", "runnable in GC", "STW", "assists", "assist count", "runnable outside", "longest wait"},
 		Align: append([]table.Align{table.Right, table.Code}, right(6)...)}
 	for _, g := range gs {
-		t.Row(fmt.Sprint(g.ID), g.Func, dur(g.RunnableInGCNs), dur(g.STWNs), dur(g.AssistNs),
+		// A goroutine that existed before the trace began and never showed
+		// a stack in it has no known function: say so, not a blank cell.
+		fn := cmp.Or(g.Func, noStack)
+		t.Row(fmt.Sprint(g.ID), fn, dur(g.RunnableInGCNs), dur(g.STWNs), dur(g.AssistNs),
 			fmt.Sprint(g.Assists), dur(g.RunnableOutsideNs), dur(g.MaxWaitNs))
 	}
 	return t

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -169,10 +170,27 @@ func cmdAnalyze(ctx context.Context, io stdio, args []string) error {
 // load loads a profile, telling the user which flag raises the size cap.
 func load(ctx context.Context, src string, opts profiles.LoadOptions) (*profile.Profile, error) {
 	p, err := profiles.Load(ctx, src, opts)
-	if errors.Is(err, profiles.ErrTooLarge) {
+	switch {
+	case errors.Is(err, profiles.ErrTooLarge):
 		return nil, fmt.Errorf("%v (--max-size raises the cap)", err)
+	case errors.Is(err, profiles.ErrNotProfile) && isRunRecord(src):
+		return nil, usageErrorf("%s is a gcprobe run record, not a profile or a trace: gcprobe summary %s (or gcprobe report) reads it", src, src)
 	}
 	return p, err
+}
+
+// isRunRecord reports whether the file src begins as a gcprobe run record
+// does: a JSON header line naming the record schema.
+func isRunRecord(src string) bool {
+	f, err := os.Open(src)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 256)
+	n, _ := io.ReadFull(f, head)
+	line, _, _ := bytes.Cut(head[:n], []byte("\n"))
+	return bytes.HasPrefix(line, []byte("{")) && bytes.Contains(line, []byte(`"schema":"gcprobe.run/`))
 }
 
 func compileFlag(name, expr string) (*regexp.Regexp, error) {

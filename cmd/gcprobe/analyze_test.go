@@ -116,6 +116,17 @@ func TestAnalyzeRefuses(t *testing.T) {
 	}
 }
 
+// A run record given to analyze (it reads profiles and traces) is pointed
+// to summary, in one line with exit status 2.
+func TestAnalyzeRunRecord(t *testing.T) {
+	rec := filepath.Join(t.TempDir(), "run.jsonl")
+	os.WriteFile(rec, []byte(`{"schema":"gcprobe.run/v1","source":"run","start":"2026-12-01T22:00:00Z"}`+"\n"), 0o644)
+	r := gcprobe(t, "analyze", rec)
+	if r.code != 2 || !strings.Contains(r.stderr, "is a gcprobe run record") || !strings.Contains(r.stderr, "gcprobe summary "+rec) || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q: want 2 and one line pointing to gcprobe summary", r.code, r.stderr)
+	}
+}
+
 func TestAnalyzeUsage(t *testing.T) {
 	heap := profilesTestdata + "heap.pb.gz"
 	tests := []struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/gcprobe/gcprobe/analyze/compare"
 )
@@ -73,6 +74,9 @@ func cmdCheck(ctx context.Context, io stdio, args []string) error {
 	new, err := loadRuns(io, fs.Args())
 	if err != nil {
 		return fmt.Errorf("check: %w", err)
+	}
+	if err := compare.CheckByKnown(append(slices.Clone(old), new...), byDims); err != nil {
+		return usageErrorf("check: --by: %v", err)
 	}
 	res, err := compare.CheckBy(old, new, limits, *alpha, byDims)
 	if errors.Is(err, compare.ErrNotMeasured) {

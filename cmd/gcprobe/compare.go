@@ -110,6 +110,9 @@ func cmdCompare(ctx context.Context, io stdio, args []string) error {
 	if err != nil {
 		return fmt.Errorf("compare: %w", err)
 	}
+	if err := compare.CheckByKnown(runs, opts.By); err != nil {
+		return usageErrorf("compare: --by: %v", err)
+	}
 	c, err := compare.Compute(runs, opts)
 	if err != nil {
 		// A budget that these runs cannot answer names its flag.

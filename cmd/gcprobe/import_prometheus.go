@@ -139,7 +139,11 @@ func promImportLine(res *promimport.Result, n int, dir string, took time.Duratio
 			missing[m]++
 		}
 	}
-	fmt.Fprintf(&b, "imported %d instances into %s in %s (%d queries)", n, dir, took.Round(time.Millisecond), res.Queries)
+	instances := "instances"
+	if n == 1 {
+		instances = "instance"
+	}
+	fmt.Fprintf(&b, "imported %d %s into %s in %s (%d queries)", n, instances, dir, took.Round(time.Millisecond), res.Queries)
 	switch {
 	case restarts == 1:
 		fmt.Fprintf(&b, "; 1 restart (noted in its record)")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/internal/promtest"
+	"github.com/gcprobe/gcprobe/profiler/promimport"
 	"github.com/gcprobe/gcprobe/record"
 )
 
@@ -186,4 +187,12 @@ func summaryOf(t *testing.T, path string) summary.Summary {
 func readGCStats(t *testing.T, url string) gcStats {
 	t.Helper()
 	return (&service{url: url}).gcStats(t)
+}
+
+// One instance is "1 instance", not "1 instances".
+func TestPromImportLineCountsInstances(t *testing.T) {
+	res := &promimport.Result{Instances: []promimport.Instance{{}}, Queries: 20}
+	if got := promImportLine(res, 1, "fleet", time.Second); !strings.HasPrefix(got, "imported 1 instance into fleet in 1s (20 queries)") {
+		t.Errorf("line %q", got)
+	}
 }

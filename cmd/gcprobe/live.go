@@ -34,16 +34,23 @@ func addLiveFlags(fs *pflag.FlagSet, always bool) *liveFlags {
 		prefix = "live-"
 		fs.BoolVar(&v.on, "live", false, "show the GC live while recording: full screen on a terminal (q to stop), a line per --live-refresh elsewhere")
 	}
-	fs.BoolVar(&v.plain, prefix+"plain", false, "live view as plain key=value lines, even on a terminal")
+	plainHelp := "live view as plain key=value lines, even on a terminal"
+	if !always {
+		plainHelp += " (implies --live)"
+	}
+	fs.BoolVar(&v.plain, prefix+"plain", false, plainHelp)
 	fs.DurationVar(&v.window, prefix+"window", 30*time.Second, "the live view's figures cover this much of the recent run")
 	fs.DurationVar(&v.refresh, prefix+"refresh", time.Second, "time between live view updates")
 	v.prefix = prefix
 	return v
 }
 
-// check validates the flags, naming the one at fault. output is the
-// record's -o: a full-screen view and a record on the terminal cannot share it.
+// check validates the flags, naming the one at fault, and turns the view
+// on for --live-plain alone (asking for its lines is asking for the view).
+// output is the record's -o: a full-screen view and a record on the
+// terminal cannot share it.
 func (v *liveFlags) check(io stdio, output string) error {
+	v.on = v.on || v.plain
 	switch {
 	case v.window < time.Second:
 		return usageErrorf("--%swindow must be at least 1s", v.prefix)

@@ -219,6 +219,19 @@ func TestRunLivePlain(t *testing.T) {
 	}
 }
 
+// TestRunLivePlainAlone: --live-plain without --live still shows the lines
+// (it showed nothing, silently).
+func TestRunLivePlainAlone(t *testing.T) {
+	alloc := buildBinary(t, allocatorPkg)
+	r := gcprobe(t, "run", "--live-plain", "--live-refresh", "200ms", "-o", filepath.Join(t.TempDir(), "r.jsonl"), "--", alloc, "-for", "600ms")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if ms := lineCycles.FindAllStringSubmatch(r.stderr, -1); len(ms) < 2 {
+		t.Fatalf("want live lines on stderr, got %d:\n%s", len(ms), r.stderr)
+	}
+}
+
 func TestLiveFlagsRefused(t *testing.T) {
 	for _, c := range []struct {
 		args []string
