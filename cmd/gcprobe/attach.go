@@ -90,7 +90,7 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 			return usageErrorf("--trace: %v", err)
 		}
 	}
-	if err := checkAttachFlags(fs.Args(), o); err != nil {
+	if err := checkAttachFlags(name, fs.Args(), o); err != nil {
 		return err
 	}
 	load, err := lf.config(name, *duration)
@@ -181,12 +181,12 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 }
 
 // checkAttachFlags validates the flags, naming the one at fault.
-func checkAttachFlags(args []string, o attach.Options) error {
+func checkAttachFlags(name string, args []string, o attach.Options) error {
 	switch {
 	case len(args) > 0:
-		return usageErrorf("attach takes no arguments (got %q): use --pid and --url", args[0])
+		return usageErrorf("%s takes no arguments (got %q): use --pid and --url", name, args[0])
 	case o.PID == 0 && o.URL == "":
-		return usageErrorf("attach needs --pid, --url or both")
+		return usageErrorf("%s needs --pid, --url or both", name)
 	case o.PID < 0:
 		return usageErrorf("--pid must be a positive process ID")
 	case o.URL != "" && attach.CheckURL(o.URL) != nil:

@@ -33,7 +33,7 @@ func TestAttachTraceWindows(t *testing.T) {
 	}
 	for i, e := range traces {
 		tr := e.Trace
-		want := "svc.trace-" + string(rune('1'+i)) + ".trace"
+		want := "svc-trace-" + string(rune('1'+i)) + ".trace"
 		if tr.Path != want || tr.Trigger != record.TraceWindow || tr.DurationSeconds != 0.3 || tr.Reason != "window of 300ms, every 600ms" {
 			t.Errorf("window %d: %+v", i, tr)
 		}

@@ -237,6 +237,8 @@ func TestLiveFlagsRefused(t *testing.T) {
 		args []string
 		want string
 	}{
+		{[]string{"top"}, "top needs --pid, --url or both"},
+		{[]string{"top", "--pid", "1", "extra"}, "top takes no arguments"},
 		{[]string{"top", "--pid", "1", "--window", "10ms"}, "--window must be at least 1s"},
 		{[]string{"top", "--pid", "1", "--refresh", "1ms"}, "--refresh must be at least 100ms"},
 		{[]string{"run", "--live", "--live-window", "0s", "--", "true"}, "--live-window must be at least 1s"},

@@ -34,7 +34,7 @@ type Options struct {
 	// Trace, when positive, is the length of execution trace windows taken
 	// from /debug/pprof/trace: one at the start, then one every
 	// TraceEvery (0: only one). They are written to ProfileBase +
-	// ".trace-N.trace".
+	// "-trace-N.trace", as the flight recorder names its snapshots.
 	Trace, TraceEvery time.Duration
 	// Version is gcprobe's version, for the header.
 	Version string

@@ -51,7 +51,7 @@ func (r *recorder) traceWindows(ctx context.Context, pp *pprofClient) {
 	}
 }
 
-// trace fetches window n, of length d, and writes it to base.trace-N.trace.
+// trace fetches window n, of length d, and writes it to base-trace-N.trace.
 func (p *pprofClient) trace(ctx context.Context, d time.Duration, n int, every time.Duration) (*record.Trace, error) {
 	url := p.url + "trace?seconds=" + strconv.FormatFloat(d.Seconds(), 'g', -1, 64)
 	body, err := p.f.get(ctx, url, "", maxTraceBody, d)
@@ -68,7 +68,7 @@ func (p *pprofClient) trace(ctx context.Context, d time.Duration, n int, every t
 		}
 		return nil, fmt.Errorf("execution trace window: GET %s answered %s", url, what)
 	}
-	path := fmt.Sprintf("%s.trace-%d.trace", p.base, n)
+	path := fmt.Sprintf("%s-trace-%d.trace", p.base, n) // as the flight recorder names its snapshots
 	if err := os.WriteFile(path, body, 0o644); err != nil {
 		return nil, fmt.Errorf("execution trace window: %v", err)
 	}
