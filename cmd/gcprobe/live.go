@@ -89,11 +89,11 @@ func (v *liveFlags) watch(ctx context.Context, io stdio, lines io.Writer, status
 	o := liveview.Options{Monitor: mon, Interval: v.refresh, Done: done, Stop: stop, Status: status,
 		NoColor: os.Getenv("NO_COLOR") != ""}
 	if v.fullScreen(io) {
-		var in any = io.in
+		in := io.in
 		if !isTerminal(in) {
 			in = nil // no keys to read: Ctrl-C still interrupts
 		}
-		if verr := liveview.Terminal(ctx, inReader(in), io.out, o); verr != nil {
+		if verr := liveview.Terminal(ctx, in, io.out, o); verr != nil {
 			stop()
 			<-done
 			return fmt.Errorf("live view: %w", verr)
@@ -103,11 +103,6 @@ func (v *liveFlags) watch(ctx context.Context, io stdio, lines io.Writer, status
 	}
 	<-done
 	return err
-}
-
-func inReader(in any) io.Reader {
-	r, _ := in.(io.Reader)
-	return r
 }
 
 // withMonitor copies what is written to w into m as well, when there is one.
