@@ -111,17 +111,28 @@ func startGoToolTrace(t *testing.T, path string) goToolTrace {
 	if base == "" {
 		t.Fatal("go tool trace did not say where it listens")
 	}
-	// The plot endpoint's curve must parse: it is the documented one.
-	resp, err := http.Get(base + "/mmu?mode=plot&flags=stw|background|assist|sweep")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	// The plot endpoint's curve must parse: it is the documented one. The
+	// server can answer its first request with a closed connection (EOF,
+	// seen once in a clean-clone CI run) while it is still getting ready:
+	// ask again for a while.
 	var body struct{ Curve [][]float64 }
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || len(body.Curve) == 0 {
-		t.Fatalf("go tool trace /mmu?mode=plot: %v, %d points", err, len(body.Curve))
+	var last error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		body.Curve, last = nil, nil
+		resp, err := http.Get(base + "/mmu?mode=plot&flags=stw|background|assist|sweep")
+		if err != nil {
+			last = err
+			continue
+		}
+		err = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if err == nil && len(body.Curve) > 0 {
+			return goToolTrace{base}
+		}
+		last = fmt.Errorf("%v, %d points", err, len(body.Curve))
 	}
-	return goToolTrace{base}
+	t.Fatalf("go tool trace /mmu?mode=plot: %v", last)
+	return goToolTrace{}
 }
 
 // TestWorkerTimesAgreeWithRuntimeMetrics checks the cycles' per-P mark
