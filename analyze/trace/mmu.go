@@ -5,9 +5,10 @@ package trace
 // interval of length w. Utilization is a step function u(t) in [0, 1]; with
 // F(t) its integral, the utilization of [t, t+w] is (F(t+w) - F(t)) / w, a
 // piecewise-linear function of t whose minimum lies where t or t+w meets a
-// step. mmuBuilder evaluates exactly those windows while the steps stream
-// in, for all window lengths at once, keeping only the steps of the last
-// (longest window) of time.
+// step. mmuBuilder evaluates those windows while the steps stream in, for
+// all window lengths at once, keeping only the steps of the last (longest
+// window) of time, and passes over the ones that cannot hold the minimum
+// (see evaluate).
 
 // DefaultWindows are the MMU window lengths, in nanoseconds: 100 µs to 1 s
 // in 1-2-5 steps.
@@ -31,9 +32,10 @@ type mmuWindow struct {
 	worst int64   // start of the worst window, ns
 	seen  bool
 	// Absolute indexes into the step stream (see mmuBuilder.base).
-	start int // next step whose window [t, t+w] is still to be evaluated
+	start int // next step whose window [t, t+w] is still to be scored
 	fwd   int // step holding t+w for the window starting at steps[start]
-	back  int // step holding t-w for windows ending at the newest step
+	end   int // next step whose window [t-w, t] is still to be scored
+	back  int // step holding t-w for the window ending at steps[end]
 }
 
 type mmuBuilder struct {
@@ -71,7 +73,7 @@ func (b *mmuBuilder) add(t int64, u float64) {
 	}
 	b.steps = append(b.steps, step{t: t, u: u, f: last.f + last.u*float64(t-last.t)})
 	if b.base+len(b.steps)-b.done > mmuBatch {
-		b.evaluate()
+		b.evaluate(false)
 		b.prune()
 	}
 }
@@ -80,42 +82,120 @@ func (b *mmuBuilder) add(t int64, u float64) {
 // them, one window at a time (tighter loops than every window per step).
 const mmuBatch = 512
 
-// evaluate scores, for each new step, the windows that the step completes:
-// the one that ends at it, and those that start at an older step and end
-// before it.
-func (b *mmuBuilder) evaluate() {
+// evaluate scores the windows that start or end at a step, for the steps
+// that came since the last call, skipping those that cannot hold a
+// window's minimum. Two rules skip them, neither changes the minimum:
+//
+// Turns: as a function of its start x, a window's integral F(x+w) - F(x)
+// has the slope u(x+w) - u(x), which changes only where x or x+w meets a
+// step; its minimum over [origin, end-w] lies at one of those two ends or
+// where the slope turns from falling to rising. A window that starts at a
+// step where u rises has a larger slope after x than before, unless x+w
+// also meets a step, so it is no such turn; nor is a window that ends at a
+// step where u falls. When both ends meet steps, one that rises at its
+// start and falls at its end is no turn either (the slope would have to
+// rise while both of its terms move the other way). So only windows
+// starting where u falls (or at the first step) and windows ending where u
+// rises (or at the closing sentinel) are scored.
+//
+// Bounds: F never falls, so the windows starting at the steps s..e of a
+// block hold at least F(t_s+w) - F(t_e), and those ending at them at least
+// F(t_s) - F(t_e-w). A block whose bound is no lower than the window's
+// minimum so far is skipped whole. Blocks span at most w/4, so the bound
+// covers at least three quarters of a window: most of a trace is far from
+// its worst windows, and is passed over a block at a time.
+//
+// The newest step is left for the next call (its u may still be replaced
+// by a step at the same time, see add) unless final is set.
+func (b *mmuBuilder) evaluate(final bool) {
 	steps, base := b.steps, b.base
 	last := len(steps) - 1 // indexes below are into steps
+	if !final {
+		last--
+	}
+	if last < 0 || last <= b.done-base {
+		return
+	}
+	tl := steps[last].t
 	for i := range b.win {
 		wd := &b.win[i]
 		w := wd.w
-		start, fwd, back := wd.start-base, wd.fwd-base, wd.back-base
-		for k := b.done + 1 - base; k <= last; k++ {
-			tk := steps[k].t
-			// Windows [t_start, t_start+w] that end by t_k.
-			for start < k && steps[start].t+w <= tk {
-				s := &steps[start]
-				y := s.t + w
-				fwd = max(fwd, start)
-				for fwd < k && steps[fwd+1].t <= y {
-					fwd++
+		span := max(w/4, 1)
+		// Windows [t_s, t_s+w] that end by t_last.
+		s, fwd := wd.start-base, wd.fwd-base
+		if s <= last && steps[s].t+w <= tl {
+			lim := seek(steps, s, last, tl-w) // the last step whose window ends by t_last
+			for s <= lim {
+				e := seek(steps, s, min(lim, s+mmuMaxBlock-1), steps[s].t+span-1) // the block's last step
+				fwd = seek(steps, max(fwd, s), last, steps[s].t+w)
+				if !wd.seen || integralAt(steps, fwd, steps[s].t+w)-steps[e].f < wd.min {
+					f := fwd
+					for j := s; j <= e; j++ {
+						if j+base == 0 || steps[j].u <= steps[j-1].u {
+							y := steps[j].t + w
+							f = seek(steps, f, last, y)
+							wd.score(integralAt(steps, f, y)-steps[j].f, steps[j].t)
+						}
+					}
 				}
-				f := &steps[fwd]
-				wd.score(f.f+f.u*float64(y-f.t)-s.f, s.t)
-				start++
-			}
-			// The window [t_k-w, t_k].
-			if x := tk - w; x >= b.origin {
-				for back < k && steps[back+1].t <= x {
-					back++
-				}
-				f := &steps[back]
-				wd.score(steps[k].f-(f.f+f.u*float64(x-f.t)), x)
+				s = e + 1
 			}
 		}
-		wd.start, wd.fwd, wd.back = start+base, fwd+base, back+base
+		wd.start, wd.fwd = s+base, fwd+base
+		// Windows [t_k-w, t_k] for the steps k up to last.
+		k, back := wd.end-base, wd.back-base
+		for k <= last && steps[k].t-w < b.origin {
+			k++
+		}
+		for k <= last {
+			e := seek(steps, k, min(last, k+mmuMaxBlock-1), steps[k].t+span-1)
+			back = seek(steps, back, last, steps[k].t-w)
+			be := seek(steps, back, last, steps[e].t-w)
+			if !wd.seen || steps[k].f-integralAt(steps, be, steps[e].t-w) < wd.min {
+				f := back
+				for j := k; j <= e; j++ {
+					if steps[j].u >= steps[j-1].u || steps[j].u < 0 {
+						x := steps[j].t - w
+						f = seek(steps, f, last, x)
+						wd.score(steps[j].f-integralAt(steps, f, x), x)
+					}
+				}
+			}
+			back = be
+			k = e + 1
+		}
+		wd.end, wd.back = k+base, back+base
 	}
 	b.done = base + last
+}
+
+// mmuMaxBlock bounds the steps in one block of evaluate.
+const mmuMaxBlock = 256
+
+// seek returns the last step at or before time y, searching from p (which
+// must not be after y) up to limit: a doubling search, as the answer is
+// usually near p.
+func seek(steps []step, p, limit int, y int64) int {
+	d := 1
+	for p+d <= limit && steps[p+d].t <= y {
+		p += d
+		d *= 2
+	}
+	hi := min(p+d, limit+1) // steps[hi] is after y, or past limit
+	for hi-p > 1 {
+		m := int(uint(p+hi) >> 1)
+		if steps[m].t <= y {
+			p = m
+		} else {
+			hi = m
+		}
+	}
+	return p
+}
+
+// integralAt is F(y), the integral up to time y, with steps[i] the step holding y.
+func integralAt(steps []step, i int, y int64) float64 {
+	return steps[i].f + steps[i].u*float64(y-steps[i].t)
 }
 
 // score keeps the smallest integral of a window (its utilization times w).
@@ -129,7 +209,9 @@ func (wd *mmuWindow) score(f float64, start int64) {
 func (b *mmuBuilder) prune() {
 	keep := b.base + len(b.steps) - 1
 	for i := range b.win {
-		keep = min(keep, b.win[i].start, b.win[i].fwd, b.win[i].back)
+		wd := &b.win[i]
+		// start-1 and end-1: evaluate's turn rule looks one step back.
+		keep = min(keep, wd.start-1, wd.fwd, wd.end-1, wd.back)
 	}
 	keep = min(keep, b.done)
 	drop := keep - b.base
@@ -149,7 +231,7 @@ func (b *mmuBuilder) finish(end, traceStart int64) []MMUPoint {
 		return nil
 	}
 	b.add(end, -1) // a sentinel step: nothing after end is ever integrated
-	b.evaluate()
+	b.evaluate(true)
 	var out []MMUPoint
 	for _, wd := range b.win {
 		if !wd.seen {
