@@ -59,7 +59,7 @@ func newMMUBuilder(windows []int64) *mmuBuilder {
 func (b *mmuBuilder) add(t int64, u float64) {
 	n := len(b.steps)
 	if n == 0 {
-		b.steps = append(b.steps, step{t: t, u: u})
+		b.push(step{t: t, u: u})
 		b.origin = t
 		return
 	}
@@ -71,11 +71,27 @@ func (b *mmuBuilder) add(t int64, u float64) {
 	if u == last.u {
 		return
 	}
-	b.steps = append(b.steps, step{t: t, u: u, f: last.f + last.u*float64(t-last.t)})
+	b.push(step{t: t, u: u, f: last.f + last.u*float64(t-last.t)})
 	if b.base+len(b.steps)-b.done > mmuBatch {
 		b.evaluate(false)
-		b.prune()
 	}
+}
+
+// push appends a step. When the slice is full it first drops the steps no
+// window needs, and grows it (doubling) only if that frees too little: the
+// slice stays within about twice the steps of the longest window, and
+// allocates little more than that over a whole trace (append's gentler
+// growth of large slices would allocate about five times it).
+func (b *mmuBuilder) push(s step) {
+	if len(b.steps) == cap(b.steps) {
+		b.prune()
+		if len(b.steps) > cap(b.steps)*3/4 {
+			grown := make([]step, len(b.steps), max(2*cap(b.steps), 1024))
+			copy(grown, b.steps)
+			b.steps = grown
+		}
+	}
+	b.steps = append(b.steps, s)
 }
 
 // mmuBatch is how many new steps wait before the windows are moved over
@@ -215,7 +231,7 @@ func (b *mmuBuilder) prune() {
 	}
 	keep = min(keep, b.done)
 	drop := keep - b.base
-	if drop < 1024 || drop < len(b.steps)/2 {
+	if drop <= 0 {
 		return
 	}
 	n := copy(b.steps, b.steps[drop:])
