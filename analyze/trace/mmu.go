@@ -20,10 +20,36 @@ var DefaultWindows = []int64{
 	1e9,
 }
 
-type step struct {
-	t int64   // when u starts to hold, ns
-	u float64 // utilization from t to the next step
-	f float64 // integral of u from the first step to t, ns
+// steps holds the step function as columns: the searches in evaluate read
+// only the times, so they walk a third of the memory a slice of structs
+// would take.
+type steps struct {
+	t []int64   // when u starts to hold, ns
+	u []float64 // utilization from t to the next step
+	f []float64 // integral of u from the first step to t, ns
+}
+
+func (st *steps) len() int { return len(st.t) }
+
+func (st *steps) push(t int64, u, f float64) {
+	st.t = append(st.t, t)
+	st.u = append(st.u, u)
+	st.f = append(st.f, f)
+}
+
+// drop removes the first n steps, keeping the capacity.
+func (st *steps) drop(n int) {
+	k := copy(st.t, st.t[n:])
+	copy(st.u, st.u[n:])
+	copy(st.f, st.f[n:])
+	st.t, st.u, st.f = st.t[:k], st.u[:k], st.f[:k]
+}
+
+// grow makes room for at least c steps.
+func (st *steps) grow(c int) {
+	st.t = append(make([]int64, 0, c), st.t...)
+	st.u = append(make([]float64, 0, c), st.u...)
+	st.f = append(make([]float64, 0, c), st.f...)
 }
 
 type mmuWindow struct {
@@ -39,8 +65,8 @@ type mmuWindow struct {
 }
 
 type mmuBuilder struct {
-	steps  []step
-	base   int   // absolute index of steps[0]
+	steps  steps
+	base   int   // absolute index of steps.t[0]
 	origin int64 // time of the first step
 	done   int   // absolute index of the last step evaluated
 	win    []mmuWindow
@@ -57,41 +83,41 @@ func newMMUBuilder(windows []int64) *mmuBuilder {
 // add records that utilization is u from time t on. Times must not go
 // backwards.
 func (b *mmuBuilder) add(t int64, u float64) {
-	n := len(b.steps)
+	st := &b.steps
+	n := st.len()
 	if n == 0 {
-		b.push(step{t: t, u: u})
+		b.push(t, u, 0)
 		b.origin = t
 		return
 	}
-	last := &b.steps[n-1]
-	if t <= last.t {
-		last.u = u // a zero-length step holds no time
+	lt, lu := st.t[n-1], st.u[n-1]
+	if t <= lt {
+		st.u[n-1] = u // a zero-length step holds no time
 		return
 	}
-	if u == last.u {
+	if u == lu {
 		return
 	}
-	b.push(step{t: t, u: u, f: last.f + last.u*float64(t-last.t)})
-	if b.base+len(b.steps)-b.done > mmuBatch {
+	b.push(t, u, st.f[n-1]+lu*float64(t-lt))
+	if b.base+st.len()-b.done > mmuBatch {
 		b.evaluate(false)
 	}
 }
 
-// push appends a step. When the slice is full it first drops the steps no
-// window needs, and grows it (doubling) only if that frees too little: the
-// slice stays within about twice the steps of the longest window, and
-// allocates little more than that over a whole trace (append's gentler
+// push appends a step. When the columns are full it first drops the steps
+// no window needs, and grows them (doubling) only if that frees too
+// little: they stay within about twice the steps of the longest window,
+// and allocate little more than that over a whole trace (append's gentler
 // growth of large slices would allocate about five times it).
-func (b *mmuBuilder) push(s step) {
-	if len(b.steps) == cap(b.steps) {
+func (b *mmuBuilder) push(t int64, u, f float64) {
+	st := &b.steps
+	if c := cap(st.t); st.len() == c {
 		b.prune()
-		if len(b.steps) > cap(b.steps)*3/4 {
-			grown := make([]step, len(b.steps), max(2*cap(b.steps), 1024))
-			copy(grown, b.steps)
-			b.steps = grown
+		if st.len() > c*3/4 {
+			st.grow(max(2*c, 1024))
 		}
 	}
-	b.steps = append(b.steps, s)
+	st.push(t, u, f)
 }
 
 // mmuBatch is how many new steps wait before the windows are moved over
@@ -124,33 +150,33 @@ const mmuBatch = 512
 // The newest step is left for the next call (its u may still be replaced
 // by a step at the same time, see add) unless final is set.
 func (b *mmuBuilder) evaluate(final bool) {
-	steps, base := b.steps, b.base
-	last := len(steps) - 1 // indexes below are into steps
+	ts, us, fs, base := b.steps.t, b.steps.u, b.steps.f, b.base
+	last := len(ts) - 1 // indexes below are into the columns
 	if !final {
 		last--
 	}
 	if last < 0 || last <= b.done-base {
 		return
 	}
-	tl := steps[last].t
+	tl := ts[last]
 	for i := range b.win {
 		wd := &b.win[i]
 		w := wd.w
 		span := max(w/4, 1)
 		// Windows [t_s, t_s+w] that end by t_last.
 		s, fwd := wd.start-base, wd.fwd-base
-		if s <= last && steps[s].t+w <= tl {
-			lim := seek(steps, s, last, tl-w) // the last step whose window ends by t_last
+		if s <= last && ts[s]+w <= tl {
+			lim := seek(ts, s, last, tl-w) // the last step whose window ends by t_last
 			for s <= lim {
-				e := seek(steps, s, min(lim, s+mmuMaxBlock-1), steps[s].t+span-1) // the block's last step
-				fwd = seek(steps, max(fwd, s), last, steps[s].t+w)
-				if !wd.seen || integralAt(steps, fwd, steps[s].t+w)-steps[e].f < wd.min {
+				e := seek(ts, s, min(lim, s+mmuMaxBlock-1), ts[s]+span-1) // the block's last step
+				fwd = seek(ts, max(fwd, s), last, ts[s]+w)
+				if !wd.seen || integralAt(ts, us, fs, fwd, ts[s]+w)-fs[e] < wd.min {
 					f := fwd
 					for j := s; j <= e; j++ {
-						if j+base == 0 || steps[j].u <= steps[j-1].u {
-							y := steps[j].t + w
-							f = seek(steps, f, last, y)
-							wd.score(integralAt(steps, f, y)-steps[j].f, steps[j].t)
+						if j+base == 0 || us[j] <= us[j-1] {
+							y := ts[j] + w
+							f = seek(ts, f, last, y)
+							wd.score(integralAt(ts, us, fs, f, y)-fs[j], ts[j])
 						}
 					}
 				}
@@ -160,20 +186,20 @@ func (b *mmuBuilder) evaluate(final bool) {
 		wd.start, wd.fwd = s+base, fwd+base
 		// Windows [t_k-w, t_k] for the steps k up to last.
 		k, back := wd.end-base, wd.back-base
-		for k <= last && steps[k].t-w < b.origin {
+		for k <= last && ts[k]-w < b.origin {
 			k++
 		}
 		for k <= last {
-			e := seek(steps, k, min(last, k+mmuMaxBlock-1), steps[k].t+span-1)
-			back = seek(steps, back, last, steps[k].t-w)
-			be := seek(steps, back, last, steps[e].t-w)
-			if !wd.seen || steps[k].f-integralAt(steps, be, steps[e].t-w) < wd.min {
+			e := seek(ts, k, min(last, k+mmuMaxBlock-1), ts[k]+span-1)
+			back = seek(ts, back, last, ts[k]-w)
+			be := seek(ts, back, last, ts[e]-w)
+			if !wd.seen || fs[k]-integralAt(ts, us, fs, be, ts[e]-w) < wd.min {
 				f := back
 				for j := k; j <= e; j++ {
-					if steps[j].u >= steps[j-1].u || steps[j].u < 0 {
-						x := steps[j].t - w
-						f = seek(steps, f, last, x)
-						wd.score(steps[j].f-integralAt(steps, f, x), x)
+					if us[j] >= us[j-1] || us[j] < 0 {
+						x := ts[j] - w
+						f = seek(ts, f, last, x)
+						wd.score(fs[j]-integralAt(ts, us, fs, f, x), x)
 					}
 				}
 			}
@@ -191,16 +217,16 @@ const mmuMaxBlock = 256
 // seek returns the last step at or before time y, searching from p (which
 // must not be after y) up to limit: a doubling search, as the answer is
 // usually near p.
-func seek(steps []step, p, limit int, y int64) int {
+func seek(ts []int64, p, limit int, y int64) int {
 	d := 1
-	for p+d <= limit && steps[p+d].t <= y {
+	for p+d <= limit && ts[p+d] <= y {
 		p += d
 		d *= 2
 	}
-	hi := min(p+d, limit+1) // steps[hi] is after y, or past limit
+	hi := min(p+d, limit+1) // ts[hi] is after y, or past limit
 	for hi-p > 1 {
 		m := int(uint(p+hi) >> 1)
-		if steps[m].t <= y {
+		if ts[m] <= y {
 			p = m
 		} else {
 			hi = m
@@ -209,9 +235,10 @@ func seek(steps []step, p, limit int, y int64) int {
 	return p
 }
 
-// integralAt is F(y), the integral up to time y, with steps[i] the step holding y.
-func integralAt(steps []step, i int, y int64) float64 {
-	return steps[i].f + steps[i].u*float64(y-steps[i].t)
+// integralAt is F(y), the integral up to time y, with step i the one
+// holding y.
+func integralAt(ts []int64, us, fs []float64, i int, y int64) float64 {
+	return fs[i] + us[i]*float64(y-ts[i])
 }
 
 // score keeps the smallest integral of a window (its utilization times w).
@@ -223,7 +250,7 @@ func (wd *mmuWindow) score(f float64, start int64) {
 
 // prune drops the steps that no window needs any more.
 func (b *mmuBuilder) prune() {
-	keep := b.base + len(b.steps) - 1
+	keep := b.base + b.steps.len() - 1
 	for i := range b.win {
 		wd := &b.win[i]
 		// start-1 and end-1: evaluate's turn rule looks one step back.
@@ -234,8 +261,7 @@ func (b *mmuBuilder) prune() {
 	if drop <= 0 {
 		return
 	}
-	n := copy(b.steps, b.steps[drop:])
-	b.steps = b.steps[:n]
+	b.steps.drop(drop)
 	b.base = keep
 }
 
@@ -243,7 +269,7 @@ func (b *mmuBuilder) prune() {
 // the MMU of each window that fits in the trace, worst windows' starts as
 // offsets from traceStart.
 func (b *mmuBuilder) finish(end, traceStart int64) []MMUPoint {
-	if len(b.steps) == 0 {
+	if b.steps.len() == 0 {
 		return nil
 	}
 	b.add(end, -1) // a sentinel step: nothing after end is ever integrated

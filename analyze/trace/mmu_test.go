@@ -87,7 +87,7 @@ func TestMMUMemoryIsBounded(t *testing.T) {
 	for i := range int64(1_000_000) {
 		b.add(i*10, float64(i%2))
 	}
-	if n := cap(b.steps); n > 10_000 {
+	if n := cap(b.steps.t); n > 10_000 {
 		t.Errorf("builder holds room for %d steps; the longest window spans 100", n)
 	}
 	pts := b.finish(10_000_000, 0)
