@@ -2,7 +2,6 @@ package trace
 
 import (
 	"math"
-	"slices"
 	"strings"
 
 	xtrace "golang.org/x/exp/trace"
@@ -104,29 +103,24 @@ type analyzer struct {
 	// last heard.
 	utilChanged bool
 	procs       []procState
-	// The live goroutines: by ID in dense below maxDense (IDs are handed
-	// out in sequence), else in gs.
-	dense      []*goState
-	gs         map[xtrace.GoID]*goState
-	live       int
-	cycles     []*cycleState
-	mmu        *mmuBuilder
-	in, out    Exposure
-	inWaitSum  int64
-	outWaitSum int64
-	waitingIn  int
-	waitingOut int
-	delayed    topList
-	payers     topList
-	regions    map[string]*regionAcc
-	regionList []string
-	failure    error
+	gs          goTable // the live goroutines
+	cycles      []*cycleState
+	mmu         *mmuBuilder
+	in, out     Exposure
+	inWaitSum   int64
+	outWaitSum  int64
+	waitingIn   int
+	waitingOut  int
+	delayed     topList
+	payers      topList
+	regions     map[string]*regionAcc
+	regionList  []string
+	failure     error
 }
 
 func newAnalyzer(opts Options) *analyzer {
 	return &analyzer{
 		opts:    opts,
-		gs:      make(map[xtrace.GoID]*goState),
 		mmu:     newMMUBuilder(opts.Windows),
 		delayed: topList{n: opts.Top, key: Goroutine.GCDelayNs},
 		payers:  topList{n: opts.Top, key: func(g Goroutine) int64 { return g.AssistNs }},
@@ -221,59 +215,12 @@ func (a *analyzer) g(id xtrace.GoID) *goState {
 	if id < 0 {
 		return nil
 	}
-	if id < maxDense {
-		for int(id) >= len(a.dense) {
-			a.dense = append(a.dense, make([]*goState, max(len(a.dense), 1024))...)
-		}
-		if g := a.dense[id]; g != nil {
-			return g
-		}
-		g := a.newG(id)
-		a.dense[id] = g
+	if g := a.gs.get(id); g != nil {
 		return g
 	}
-	g := a.gs[id]
-	if g == nil {
-		g = a.newG(id)
-		a.gs[id] = g
-	}
+	g := &goState{id: id, proc: xtrace.NoProc, row: Goroutine{ID: int64(id)}}
+	a.gs.put(g)
 	return g
-}
-
-// maxDense bounds the dense goroutine table (8 MiB of pointers).
-const maxDense = 1 << 20
-
-func (a *analyzer) newG(id xtrace.GoID) *goState {
-	a.live++
-	return &goState{id: id, proc: xtrace.NoProc, row: Goroutine{ID: int64(id)}}
-}
-
-func (a *analyzer) forget(g *goState) {
-	a.live--
-	if g.id < maxDense {
-		a.dense[g.id] = nil
-	} else {
-		delete(a.gs, g.id)
-	}
-}
-
-// liveGs returns the live goroutines in ID order.
-func (a *analyzer) liveGs() []*goState {
-	var out []*goState
-	for _, g := range a.dense {
-		if g != nil {
-			out = append(out, g)
-		}
-	}
-	ids := make([]xtrace.GoID, 0, len(a.gs))
-	for id := range a.gs {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		out = append(out, a.gs[id])
-	}
-	return out
 }
 
 // refresh recomputes what P p is doing after its goroutine, that
@@ -404,7 +351,7 @@ func (a *analyzer) retire(g *goState, now int64) {
 		a.delayed.push(g.row)
 		a.payers.push(g.row)
 	}
-	a.forget(g)
+	a.gs.remove(g)
 }
 
 // waited accounts a runnable wait from t0 to t1.

@@ -61,7 +61,7 @@ func (a *analyzer) result() *Analysis {
 	}
 	out.DurationNs = end - a.first
 
-	live := a.liveGs()
+	live := a.gs.all()
 	for _, g := range live {
 		if g.state == runnable {
 			a.waited(g, g.since, end)
