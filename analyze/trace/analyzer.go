@@ -17,6 +17,7 @@ const (
 	catFractional
 	catIdleMark
 	catAssist
+	numCategories
 )
 
 const open = math.MaxInt64 // the end of an interval not yet ended
@@ -25,6 +26,9 @@ type procState struct {
 	g     *goState // running goroutine, nil if none
 	cat   category
 	since int64
+	// ns is the P's time so far in each category, up to since; a mark
+	// phase's share is the difference between its end and its start.
+	ns    [numCategories]int64
 	sweep int  // open incremental sweeps
 	gc    bool // doing GC work by the MMU's rule, counted in gcProcs
 }
@@ -74,9 +78,11 @@ type cycleState struct {
 	sawSweep    bool
 	sawMarkTerm bool
 	procs       []ProcTime
-	waiting     int
-	waitNs      int64
-	assistNs    int64
+	// markFrom is each P's ns when the mark phase began, while it runs.
+	markFrom [][numCategories]int64
+	waiting  int
+	waitNs   int64
+	assistNs int64
 }
 
 type regionAcc struct {
@@ -238,7 +244,7 @@ func (a *analyzer) refresh(p *procState, id int, now int64) {
 		}
 	}
 	if cat != p.cat {
-		a.flushProc(p, id, now)
+		a.flushProc(p, now)
 		p.cat = cat
 	}
 	f := a.opts.Util
@@ -257,45 +263,49 @@ func (a *analyzer) refresh(p *procState, id int, now int64) {
 	}
 }
 
-// flushProc adds P p's time since its last change to the mark phases it
-// overlaps.
-func (a *analyzer) flushProc(p *procState, id int, now int64) {
-	from := p.since
+// flushProc adds P p's time since its last change to its category.
+func (a *analyzer) flushProc(p *procState, now int64) {
+	if now > p.since {
+		p.ns[p.cat] += now - p.since
+	}
 	p.since = now
-	if now <= from {
+}
+
+// markBegins notes every P's time so far, as cycle c's mark phase begins.
+func (a *analyzer) markBegins(c *cycleState, now int64) {
+	c.markFrom = make([][numCategories]int64, len(a.procs))
+	for i := range a.procs {
+		a.flushProc(&a.procs[i], now)
+		c.markFrom[i] = a.procs[i].ns
+	}
+}
+
+// markEnds sets cycle c's per-P times: what each P did since its mark
+// phase began, up to now.
+func (a *analyzer) markEnds(c *cycleState, now int64) {
+	if c.markFrom == nil {
 		return
 	}
-	for i := len(a.cycles) - 1; i >= 0; i-- {
-		c := a.cycles[i]
-		if c.end != open && c.end <= from {
-			break
+	c.procs = c.procs[:0]
+	for i := range a.procs {
+		p := &a.procs[i]
+		a.flushProc(p, now)
+		var d [numCategories]int64
+		for k := range d {
+			d[k] = p.ns[k]
+			if i < len(c.markFrom) {
+				d[k] -= c.markFrom[i][k]
+			}
 		}
-		if c.mark.start == 0 {
-			continue
-		}
-		ov := overlap(from, now, c.mark.start, c.mark.end)
-		if ov <= 0 {
-			continue
-		}
-		for len(c.procs) <= id {
-			c.procs = append(c.procs, ProcTime{Proc: len(c.procs)})
-		}
-		pt := &c.procs[id]
-		switch p.cat {
-		case catIdle:
-			pt.IdleNs += ov
-		case catUser:
-			pt.UserNs += ov
-		case catDedicated:
-			pt.DedicatedNs += ov
-		case catFractional:
-			pt.FractionalNs += ov
-		case catIdleMark:
-			pt.IdleMarkNs += ov
-		case catAssist:
-			pt.AssistNs += ov
-		}
+		c.procs = append(c.procs, ProcTime{Proc: i,
+			IdleNs: d[catIdle], UserNs: d[catUser], DedicatedNs: d[catDedicated],
+			FractionalNs: d[catFractional], IdleMarkNs: d[catIdleMark], AssistNs: d[catAssist]})
 	}
+	// Ps that had no time in the phase (created after it) end the list.
+	for len(c.procs) > 0 && c.procs[len(c.procs)-1] == (ProcTime{Proc: len(c.procs) - 1}) {
+		c.procs = c.procs[:len(c.procs)-1]
+	}
+	c.markFrom = nil
 }
 
 func overlap(a0, a1, b0, b1 int64) int64 {
@@ -486,10 +496,14 @@ func (a *analyzer) rangeBegin(ev *xtrace.Event, r xtrace.Range, now int64) {
 	case r.Name == "GC concurrent mark phase":
 		c := a.current()
 		if c == nil || c.mark.start != 0 {
+			if c != nil && c.mark.end == open {
+				a.markEnds(c, now) // a mark phase that never said it ended
+			}
 			c = a.newCycle(now)
 		}
 		c.start = min(c.start, now)
 		c.mark = interval{now, open}
+		a.markBegins(c, now)
 	case r.Name == "GC mark assist":
 		if r.Scope.Kind != xtrace.ResourceGoroutine {
 			return
@@ -541,6 +555,7 @@ func (a *analyzer) rangeEnd(ev *xtrace.Event, r xtrace.Range, now int64) {
 			c := a.cycles[n-1]
 			if c.mark.start != 0 && c.mark.end == open {
 				c.mark.end = now
+				a.markEnds(c, now)
 				if c.end != open {
 					c.end = max(c.end, now)
 				}

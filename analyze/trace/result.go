@@ -70,8 +70,8 @@ func (a *analyzer) result() *Analysis {
 			a.assistEnd(g, end)
 		}
 	}
-	for i := range a.procs {
-		a.flushProc(&a.procs[i], i, end)
+	for _, c := range a.cycles {
+		a.markEnds(c, end) // a mark phase still running when the trace ends
 	}
 	for _, g := range live {
 		if !g.gcWorker && !g.system {
