@@ -145,6 +145,25 @@ func (a *analyzer) event(ev *xtrace.Event) {
 		a.last = now
 	}
 	a.events++
+	if ev.Kind() == xtrace.EventStateTransition {
+		// Most events; tested before the switch, as a branch the CPU
+		// predicts rather than the switch's jump table, which it often
+		// does not.
+		st := ev.StateTransition()
+		if st.Resource.Kind == xtrace.ResourceGoroutine {
+			a.goTransition(ev, &st, now)
+		}
+	} else {
+		a.otherEvent(ev, now)
+	}
+	if a.utilChanged && a.gomaxprocs > 0 {
+		a.mmu.add(now, a.util())
+		a.utilChanged = false
+	}
+}
+
+// otherEvent handles the events that are no state transitions.
+func (a *analyzer) otherEvent(ev *xtrace.Event, now int64) {
 	switch ev.Kind() {
 	case xtrace.EventSync:
 		a.nSync++
@@ -152,11 +171,6 @@ func (a *analyzer) event(ev *xtrace.Event) {
 		m := ev.Metric()
 		if m.Name == "/sched/gomaxprocs:threads" && m.Value.Kind() == xtrace.ValueUint64 {
 			a.setGOMAXPROCS(int(min(m.Value.Uint64(), 1<<16)))
-		}
-	case xtrace.EventStateTransition:
-		st := ev.StateTransition()
-		if st.Resource.Kind == xtrace.ResourceGoroutine {
-			a.goTransition(ev, &st, now)
 		}
 	case xtrace.EventRangeActive:
 		if a.nSync > 1 {
@@ -177,10 +191,6 @@ func (a *analyzer) event(ev *xtrace.Event) {
 		if g := a.g(ev.Goroutine()); g != nil {
 			a.regionEnd(g, ev.Region().Type, now)
 		}
-	}
-	if a.utilChanged && a.gomaxprocs > 0 {
-		a.mmu.add(now, a.util())
-		a.utilChanged = false
 	}
 }
 
