@@ -96,15 +96,18 @@ type regionSums struct {
 const maxRegionTypes = 64
 
 type analyzer struct {
-	opts       Options
-	events     int64
-	first      int64
-	last       int64
-	seen       bool
-	nSync      int
-	gomaxprocs int
-	stw        int // open GC stop-the-worlds
-	gcProcs    int // Ps (below gomaxprocs) doing GC work
+	opts   Options
+	events int64
+	first  int64
+	last   int64
+	seen   bool
+	nSync  int
+	// activeAtStart counts the assists and sweeps found active in the
+	// first generation, which the MMU counts from the trace's start.
+	activeAtStart int
+	gomaxprocs    int
+	stw           int // open GC stop-the-worlds
+	gcProcs       int // Ps (below gomaxprocs) doing GC work
 	// utilChanged says stw, gcProcs or gomaxprocs changed since the MMU
 	// last heard.
 	utilChanged bool
@@ -125,13 +128,15 @@ type analyzer struct {
 }
 
 func newAnalyzer(opts Options) *analyzer {
-	return &analyzer{
+	a := &analyzer{
 		opts:    opts,
 		mmu:     newMMUBuilder(opts.Windows),
 		delayed: topList{n: opts.Top, key: Goroutine.GCDelayNs},
 		payers:  topList{n: opts.Top, key: func(g Goroutine) int64 { return g.AssistNs }},
 		regions: make(map[string]*regionAcc),
 	}
+	a.mmu.hold = true // until the first generation is read (see activeSinceStart)
+	return a
 }
 
 func (a *analyzer) fail(err error) { a.failure = err }
@@ -167,6 +172,9 @@ func (a *analyzer) otherEvent(ev *xtrace.Event, now int64) {
 	switch ev.Kind() {
 	case xtrace.EventSync:
 		a.nSync++
+		if a.nSync > 1 {
+			a.mmu.hold = false // past the first generation: nothing more is found late
+		}
 	case xtrace.EventMetric:
 		m := ev.Metric()
 		if m.Name == "/sched/gomaxprocs:threads" && m.Value.Kind() == xtrace.ValueUint64 {
@@ -176,7 +184,8 @@ func (a *analyzer) otherEvent(ev *xtrace.Event, now int64) {
 		if a.nSync > 1 {
 			break // known from the previous generation
 		}
-		fallthrough
+		a.activeSinceStart(ev.Range())
+		a.rangeBegin(ev, ev.Range(), now)
 	case xtrace.EventRangeBegin:
 		a.rangeBegin(ev, ev.Range(), now)
 	case xtrace.EventRangeEnd:
@@ -192,6 +201,32 @@ func (a *analyzer) otherEvent(ev *xtrace.Event, now int64) {
 			a.regionEnd(g, ev.Region().Type, now)
 		}
 	}
+}
+
+// activeSinceStart corrects the MMU for a range the first generation
+// names as already active: an assist of a running goroutine, or a sweep,
+// has kept its P from the program since before the trace began, not from
+// now on only. As go tool trace does, the P counts as GC work from the
+// trace's first step. (A stop-the-world cannot be active when a trace
+// starts.)
+func (a *analyzer) activeSinceStart(r xtrace.Range) {
+	if a.gomaxprocs == 0 {
+		return
+	}
+	switch {
+	case r.Name == "GC mark assist" && a.opts.Util&UtilAssist != 0:
+		if r.Scope.Kind != xtrace.ResourceGoroutine {
+			return
+		}
+		if g := a.gs.get(r.Scope.Goroutine()); g == nil || !g.state.Executing() {
+			return // an assist parked or runnable took no P
+		}
+	case r.Name == "GC incremental sweep" && a.opts.Util&UtilSweep != 0:
+	default:
+		return
+	}
+	a.mmu.lowerUntil(a.last, 1/float64(a.gomaxprocs))
+	a.activeAtStart++
 }
 
 func (a *analyzer) util() float64 {

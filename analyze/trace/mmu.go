@@ -70,6 +70,11 @@ type mmuBuilder struct {
 	origin int64 // time of the first step
 	done   int   // absolute index of the last step evaluated
 	win    []mmuWindow
+	// hold defers all scoring (and so the dropping of steps) while a
+	// trace's first generation is read: GC work found there to have been
+	// running since the trace began changes the steps back to the first
+	// (see lowerUntil).
+	hold bool
 }
 
 func newMMUBuilder(windows []int64) *mmuBuilder {
@@ -99,8 +104,32 @@ func (b *mmuBuilder) add(t int64, u float64) {
 		return
 	}
 	b.push(t, u, st.f[n-1]+lu*float64(t-lt))
-	if b.base+st.len()-b.done > mmuBatch {
+	if !b.hold && b.base+st.len()-b.done > mmuBatch {
 		b.evaluate(false)
+	}
+}
+
+// lowerUntil lowers the utilization by `by` (not below 0) from the first
+// step up to time t, for a P that has been doing GC work since before the
+// trace began but that the trace names only at t: go tool trace's MMU
+// makes the same correction. It works only while held, before any window
+// is scored; t must not be before the newest step.
+func (b *mmuBuilder) lowerUntil(t int64, by float64) {
+	st := &b.steps
+	n := st.len()
+	if !b.hold || n == 0 || b.base != 0 || t < st.t[n-1] {
+		return
+	}
+	if st.t[n-1] < t { // from t on, the utilization stays as it is
+		lt, lu := st.t[n-1], st.u[n-1]
+		b.push(t, lu, st.f[n-1]+lu*float64(t-lt))
+		n++
+	}
+	for i := 0; i < n && st.t[i] < t; i++ {
+		st.u[i] = max(st.u[i]-by, 0)
+	}
+	for i := 1; i < n; i++ {
+		st.f[i] = st.f[i-1] + st.u[i-1]*float64(st.t[i]-st.t[i-1])
 	}
 }
 

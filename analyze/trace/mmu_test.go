@@ -162,3 +162,63 @@ func TestMMUMatchesDefinitionLong(t *testing.T) {
 		}
 	}
 }
+
+// TestMMULowerUntil checks the correction for GC work found running at the
+// trace's start: the builder, told at time tc that one P of four was busy
+// since the first step, gives the MMU of the step function with 1/4 less
+// utilization (not below 0) before tc, by definition.
+func TestMMULowerUntil(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	windows := []int64{10, 100, 1000, 5000}
+	for trial := range 200 {
+		n := 2 + rng.IntN(300)
+		ts := make([]int64, n)
+		us := make([]float64, n)
+		now := int64(rng.IntN(100))
+		for i := range ts {
+			ts[i] = now
+			us[i] = float64(rng.IntN(5)) / 4
+			now += 1 + int64(rng.IntN(60))
+		}
+		end := now
+		cut := 1 + rng.IntN(n-1) // steps before it come before tc
+		tc := ts[cut-1] + int64(rng.IntN(int(ts[cut]-ts[cut-1])+1))
+		b := newMMUBuilder(windows)
+		b.hold = true
+		for i := range cut {
+			b.add(ts[i], us[i])
+		}
+		b.lowerUntil(tc, 0.25)
+		for i := cut; i < n; i++ {
+			b.add(ts[i], us[i])
+			if i == cut+n/2 {
+				b.hold = false
+			}
+		}
+		// The same function by hand: a step at tc keeps what held there,
+		// and everything before it is a quarter lower.
+		var rts []int64
+		var rus []float64
+		for i := range cut {
+			rts, rus = append(rts, ts[i]), append(rus, max(us[i]-0.25, 0))
+		}
+		rts, rus = append(rts, tc), append(rus, us[cut-1])
+		for i := cut; i < n; i++ {
+			rts, rus = append(rts, ts[i]), append(rus, us[i])
+		}
+		got := map[int64]MMUPoint{}
+		for _, p := range b.finish(end, ts[0]) {
+			got[p.WindowNs] = p
+		}
+		for _, w := range windows {
+			want, ok := prefixMMU(rts, rus, end, w)
+			p, have := got[w]
+			if ok != have {
+				t.Fatalf("trial %d window %d: have a value %v, want one %v", trial, w, have, ok)
+			}
+			if ok && math.Abs(p.Util-want) > 1e-9 {
+				t.Fatalf("trial %d window %d (tc %d): MMU %v, by definition %v", trial, w, tc, p.Util, want)
+			}
+		}
+	}
+}
