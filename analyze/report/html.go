@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
+	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/analyze/table"
 )
@@ -106,7 +107,8 @@ func svgFigures(figs []Figure) []htmlFigure {
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
 	// sup marks a comparison's footnote as its cells cite it.
-	"sup": table.Superscript,
+	"sup":          table.Superscript,
+	"verdictScope": func() string { return compare.VerdictScope },
 	"cellClass": func(t *table.Table, i int) string {
 		return [...]string{"", "num", "name"}[min(int(t.AlignOf(i)), 2)]
 	},
@@ -161,7 +163,7 @@ details.runs > summary { cursor: pointer; font-weight: 600; margin: 1.2em 0; }
 </section>
 {{- end}}
 {{- if .Multi}}
-{{with .Report.Verdict}}<div class="verdict"><strong>Verdict</strong> (the best configuration per metric, and what differs significantly from its baseline):<ul>
+{{with .Report.Verdict}}<div class="verdict"><strong>Verdict</strong> ({{verdictScope}}):<ul>
 {{range .}}<li>{{.}}</li>
 {{end}}</ul></div>{{end}}
 {{- end}}

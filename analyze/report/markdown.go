@@ -42,10 +42,9 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 		m.summary(r)
 		return m.flush(w)
 	}
-	if len(r.Verdict) > 0 {
-		m.printf("**Verdict** (the best configuration per metric, and what differs significantly from its baseline):\n\n")
-		for _, l := range r.Verdict {
-			m.printf("- %s\n", md(l))
+	if c := r.Comparison; c != nil && len(r.Verdict) > 0 {
+		if err := compare.WriteVerdictMarkdown(&m.b, c.Verdict()); err != nil {
+			return err
 		}
 		m.printf("\n")
 	}
@@ -70,7 +69,7 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 	}
 	if c := r.Comparison; c != nil {
 		var b strings.Builder
-		if err := compare.WriteMarkdown(&b, c); err != nil {
+		if err := compare.WriteMarkdownTables(&b, c); err != nil {
 			return err
 		}
 		m.printf("%s\n", demote(b.String()))
@@ -233,10 +232,7 @@ func (m *mdWriter) summary(r *Report) {
 }
 
 // md escapes text for Markdown: nothing in it is read as markup or HTML.
-var md = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;", "*", `\*`, "_", `\_`,
-	"`", "\\`", "[", `\[`, "]", `\]`, "#", `\#`, "\n", " ",
-).Replace
+var md = table.MarkdownText
 
 // linkPath escapes a relative path for a Markdown link's destination, which
 // ends at a space or an unbalanced parenthesis: "my report_charts/x.png"
