@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gcprobe/gcprobe/analyze/chart"
+	"github.com/gcprobe/gcprobe/analyze/summary"
 )
 
 // TestDigest checks the sweep of 3 × 6 runs is said once: the facts all
@@ -78,5 +81,21 @@ func TestMarkdownFoldsRuns(t *testing.T) {
 		if sections := strings.Count(s, "\n## Run "); (runs > 6) != (folded && sections == 0) {
 			t.Errorf("%s (%d runs): folded %v, %d sections of single runs", name, runs, folded, sections)
 		}
+	}
+}
+
+// TestPartsStartSaid: the parts of the RSS are of the measured load, so
+// their chart starts at the end of the warmup while the memory chart above
+// starts at 0; the caption says so, and nothing when there was no warmup.
+func TestPartsStartSaid(t *testing.T) {
+	parts := chart.Stacked{X: []float64{0.913, 1.9}}
+	got := partsStart(summary.Summary{MeasuredFrom: 0.789}, parts)
+	for _, want := range []string{"end of the warmup, t=789 ms", "first sample that has them is at 913 ms", "memory chart above starts at 0"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("caption %q lacks %q", got, want)
+		}
+	}
+	if got := partsStart(summary.Summary{}, parts); got != "" {
+		t.Errorf("without a warmup: %q, want nothing", got)
 	}
 }

@@ -115,7 +115,8 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 	mem := c.timeChart("Memory", "memory", chart.Bytes, nonEmpty(series("RSS", tl.RSS), heapLive(tl), dashed(series("heap goal", tl.HeapGoal))))
 	add("memory", "Memory over time", "RSS, live heap and heap goal. "+c.caption(mem), mem, len(mem.Series) > 0)
 	parts, ok := rssPartsChart(s.MemoryOver(), c.until)
-	add("rss-parts", "Where the RSS goes", "The RSS (dashed) split into the parts the runtime's memory classes and /proc/PID/smaps_rollup tell apart, at each sample that has them; a part the source does not expose is left out, and the residual, when positive, is the top band.", parts, ok)
+	add("rss-parts", "Where the RSS goes", "The RSS (dashed) split into the parts the runtime's memory classes and /proc/PID/smaps_rollup tell apart, at each sample that has them; a part the source does not expose is left out, and the residual, when positive, is the top band."+
+		partsStart(s, parts), parts, ok)
 	cpu := gcCPUChart(c, tl)
 	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles, as the summary defines it (idle-priority marking left out). "+c.caption(cpu),
 		cpu, len(tl.GCShare.T) > 0)
@@ -173,6 +174,22 @@ func nonEmpty(ss ...chart.Series) []chart.Series {
 		}
 	}
 	return out
+}
+
+// partsStart says why the parts of the RSS start later than the memory
+// chart above them, on the same time axis: they are of the measured load
+// (summary.MeasuredFrom), as the summary's memory figures are, and the
+// memory chart shows the warmup too.
+func partsStart(s summary.Summary, parts chart.Stacked) string {
+	if s.MeasuredFrom <= 0 || len(parts.X) == 0 {
+		return ""
+	}
+	first := ""
+	if at := parts.X[0]; at > s.MeasuredFrom+1e-9 {
+		first = fmt.Sprintf(" (the first sample that has them is at %s)", units.Seconds(at))
+	}
+	return fmt.Sprintf(" It starts at the end of the warmup, t=%s%s: the parts are of the measured load, as the summary's; the memory chart above starts at 0 and shows the warmup too.",
+		units.Seconds(s.MeasuredFrom), first)
 }
 
 // rssPartsChart stacks the parts of the RSS over time.
