@@ -8,6 +8,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 // TestDigest checks the sweep of 3 × 6 runs is said once: the facts all
@@ -97,5 +98,45 @@ func TestPartsStartSaid(t *testing.T) {
 	}
 	if got := partsStart(summary.Summary{}, parts); got != "" {
 		t.Errorf("without a warmup: %q, want nothing", got)
+	}
+}
+
+// TestOverSharesSaid: per-cycle shares of the runtime's account above 100%
+// are explained in the GC CPU chart's caption, with their count and the
+// largest; none above, nothing said.
+func TestOverSharesSaid(t *testing.T) {
+	run := func(over bool) *record.Run {
+		r := &record.Run{File: "probe.jsonl", Header: record.Header{Source: record.SourceProbe}}
+		for i := 1; i <= 10; i++ {
+			gc := 0.02
+			if over && i == 4 {
+				gc = 0.046 // 230% of 0.02 s available
+			}
+			r.Events = append(r.Events,
+				record.Event{T: float64(i) * 0.01, Sample: &record.Sample{RSSBytes: 10 << 20, HeapLiveBytes: 4 << 20}},
+				record.Event{T: float64(i) * 0.01, GC: &record.GC{N: uint64(i), GCCPUSeconds: gc / 10 * float64(1+i%3), IntervalCPUSeconds: 0.02}})
+			if over && i == 4 {
+				r.Events[len(r.Events)-1].GC.GCCPUSeconds = gc
+			}
+		}
+		return r
+	}
+	caption := func(r *record.Run) string {
+		for _, f := range runFigures(summary.Compute(r), "") {
+			if f.Name == "gc-cpu" {
+				return f.Caption
+			}
+		}
+		t.Fatal("no GC CPU chart")
+		return ""
+	}
+	got := caption(run(true))
+	for _, want := range []string{"1 of 10 cycles show more than 100% (up to 230%)", "after the next one had begun", "the run's GC CPU share"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("caption %q lacks %q", got, want)
+		}
+	}
+	if got := caption(run(false)); strings.Contains(got, "more than 100%") {
+		t.Errorf("no share above 100%%, yet: %q", got)
 	}
 }

@@ -118,7 +118,7 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 	add("rss-parts", "Where the RSS goes", "The RSS (dashed) split into the parts the runtime's memory classes and /proc/PID/smaps_rollup tell apart, at each sample that has them; a part the source does not expose is left out, and the residual, when positive, is the top band."+
 		partsStart(s, parts), parts, ok)
 	cpu := gcCPUChart(c, tl)
-	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles, as the summary defines it (idle-priority marking left out). "+c.caption(cpu),
+	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles, as the summary defines it (idle-priority marking left out). "+c.caption(cpu)+overShares(s, tl),
 		cpu, len(tl.GCShare.T) > 0)
 	pauses := c.timeChart("GC pauses", "pause", chart.Seconds,
 		nonEmpty(points(series("longest pause", tl.PauseLongest)), dashed(points(series("stop-the-world time of the cycle", tl.PauseTotal)))))
@@ -146,6 +146,36 @@ func gcCPUChart(c cycles, tl summary.Timeline) chart.Time {
 		t.Series = append(t.Series, d.Grid.Ratio("GC CPU share of the column", tl.GCShare.T, tl.GCCPU, tl.AvailableCPU))
 	}
 	return t
+}
+
+// overShares explains per-cycle shares above 100% of the runtime's own
+// account (the probe's and the agent's GC events). The runtime adds a
+// cycle's first pause, with the wait for the world to stop, to its GC CPU
+// when that pause ends (runtime/mgc.go, accumulateGCPauseTime), but moves
+// the available CPU only at cycle ends (cpuStats.accumulate): a read that
+// saw a cycle end after the next one had begun counts the next cycle's
+// first pause in this cycle's interval. Measured with runtime/metrics read
+// every 10 ms at GOGC=5 beside CPU hogs: up to 613% that way, every time
+// with the next cycle begun, while windows between reads with no cycle in
+// progress stayed under 81% (docs/figures.md). The next interval is lower
+// by as much, so the run's share moves by one pause at most at either end.
+func overShares(s summary.Summary, tl summary.Timeline) string {
+	if s.GCCPU.Method != summary.CPURuntimeCycles || tl.GCShareSinceStart {
+		return ""
+	}
+	n, top := 0, 0.0
+	for _, v := range tl.GCShare.V {
+		if v > 1 {
+			n++
+			top = max(top, v)
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" %d of %d cycles show more than 100%% (up to %.0f%%): the runtime adds a cycle's first pause, with the wait for the world to stop, to its GC CPU when the pause ends, "+
+		"but the available CPU only when a cycle ends, so a read that saw a cycle end after the next one had begun counts the next one's first pause in this cycle's interval, "+
+		"and the next interval is lower by as much; the run's GC CPU share, a sum over its cycles, moves by at most one such pause at either end.", n, len(tl.GCShare.V), top*100)
 }
 
 func series(name string, p summary.Points) chart.Series {
