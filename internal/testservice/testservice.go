@@ -1,4 +1,8 @@
-package promtest
+// Package testservice starts gcprobe's test service (testdata/progs/service)
+// for tests: a real Go HTTP server on 127.0.0.1 in its own process, built
+// once per test binary, with the endpoints a test asks for (agent, expvar,
+// prometheus, pprof, ...; see the program's doc).
+package testservice
 
 import (
 	"bufio"
@@ -11,16 +15,17 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// Service is gcprobe's test service (testdata/progs/service), a real Go
-// HTTP server on 127.0.0.1, running as its own process.
+// Service is one running test service.
 type Service struct {
 	URL  string // http://127.0.0.1:PORT
 	Addr string // 127.0.0.1:PORT, for a scrape target
-	cmd  *exec.Cmd
+	PID  int
+	Cmd  *exec.Cmd // its path and arguments, for tests of what was profiled
 }
 
 // built caches the service binary per test binary.
@@ -29,8 +34,8 @@ var built struct {
 	path string
 }
 
-// serviceBinary builds the test service once per test binary.
-func serviceBinary(t testing.TB) string {
+// binary builds the test service once per test binary.
+func binary(t testing.TB) string {
 	t.Helper()
 	built.Lock()
 	defer built.Unlock()
@@ -39,7 +44,7 @@ func serviceBinary(t testing.TB) string {
 	}
 	_, here, _, _ := runtime.Caller(0)
 	pkg := filepath.Join(filepath.Dir(here), "..", "..", "testdata", "progs", "service")
-	dir, err := os.MkdirTemp("", "gcprobe-promtest")
+	dir, err := os.MkdirTemp("", "gcprobe-testservice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,16 +58,17 @@ func serviceBinary(t testing.TB) string {
 	return out
 }
 
-// StartService starts the test service with the given endpoints (see its
-// doc: agent, prometheus, prometheus-runtime, ...) and extra environment
-// (GOGC=50, GOMEMLIMIT=64MiB), and stops it when the test ends.
-func StartService(t testing.TB, endpoints string, env ...string) *Service {
+// Start starts the test service with the given endpoints and stops it when
+// the test ends. The GC settings of the shell running the tests (GOGC,
+// GOMEMLIMIT, GODEBUG, GOMAXPROCS) are not passed on: the service runs with
+// the runtime's defaults plus env (e.g. "GOGC=50").
+func Start(t testing.TB, endpoints string, env ...string) *Service {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and starts a service; skipped with -short")
 	}
-	cmd := exec.Command(serviceBinary(t), "-endpoints", endpoints)
-	cmd.Env = append(os.Environ(), env...)
+	cmd := exec.Command(binary(t), "-endpoints", endpoints)
+	cmd.Env = append(WithoutGCEnv(os.Environ()), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -88,31 +94,39 @@ func StartService(t testing.TB, endpoints string, env ...string) *Service {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &Service{URL: u, Addr: pu.Host, cmd: cmd}
+		return &Service{URL: u, Addr: pu.Host, PID: cmd.Process.Pid, Cmd: cmd}
 	case <-time.After(10 * time.Second):
 		t.Fatal("service did not start within 10s")
 	}
 	return nil
 }
 
-// Load sends allocating requests (kib KiB each) from two clients until d
-// has passed or max requests were sent.
-func (s *Service) Load(d time.Duration, max, kib int) {
+// WithoutGCEnv is env without the variables that set a Go program's GC and
+// scheduler, for a child whose settings the test alone decides.
+func WithoutGCEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "GODEBUG", "GOGC", "GOMEMLIMIT", "GOMAXPROCS":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// Load sends requests that allocate kib KiB each from clients goroutines
+// until d has passed or max requests were sent, and returns how many were.
+func (s *Service) Load(d time.Duration, max, kib, clients int) int {
+	var sent atomic.Int64
 	deadline := time.Now().Add(d)
-	var mu sync.Mutex
-	sent := 0
+	path := s.URL + "/work?kib=" + strconv.Itoa(kib)
 	var wg sync.WaitGroup
-	for range 2 {
+	for range clients {
 		wg.Go(func() {
-			for time.Now().Before(deadline) {
-				mu.Lock()
-				sent++
-				stop := sent > max
-				mu.Unlock()
-				if stop {
-					return
-				}
-				resp, err := http.Get(s.URL + "/work?kib=" + strconv.Itoa(kib))
+			for time.Now().Before(deadline) && sent.Add(1) <= int64(max) {
+				resp, err := http.Get(path)
 				if err != nil {
 					return
 				}
@@ -121,10 +135,11 @@ func (s *Service) Load(d time.Duration, max, kib int) {
 		})
 	}
 	wg.Wait()
+	return int(min(sent.Load(), int64(max)))
 }
 
 // Stop kills the service (a restart, when another is started in its place).
 func (s *Service) Stop() {
-	s.cmd.Process.Kill()
-	s.cmd.Wait()
+	s.Cmd.Process.Kill()
+	s.Cmd.Wait()
 }
