@@ -116,7 +116,11 @@ func TestAttachSources(t *testing.T) {
 					"--source", tc.source, "--duration", "2500ms", "--interval", "100ms", "-o", out}, tc.extra...)
 				done <- gcprobe(t, args...)
 			}()
-			time.Sleep(300 * time.Millisecond) // attach takes its baseline
+			// Load only once attach has its baseline (its first sample
+			// is in the record): on a busy machine attach can take more
+			// than a fixed sleep to start, and cycles run before its
+			// baseline would be missed.
+			waitForRecord(t, out, `"sample":`, 10*time.Second)
 			sent := svc.load(1500*time.Millisecond, 20000)
 			r := <-done
 			after := svc.gcStats(t)
@@ -188,6 +192,18 @@ func TestAttachSources(t *testing.T) {
 			}
 		})
 	}
+}
+
+// waitForRecord waits until the record at path holds a line containing
+// substr, for at most d.
+func waitForRecord(t *testing.T, path, substr string, d time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(substr)) {
+			return
+		}
+	}
+	t.Fatalf("%s has no %s line after %v", path, substr, d)
 }
 
 // checkProgram checks that a header names the service by its command
