@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/gcprobe/gcprobe/internal/testservice"
 )
 
 // TestCycleShareAbove100 holds the explanation the report gives for
@@ -18,7 +20,7 @@ import (
 func TestCycleShareAbove100(t *testing.T) {
 	contend(t, 3, 4*time.Second)
 	cmd := exec.Command(prog(t, "cycleshare"), "-duration", "2s", "-every", "10ms")
-	cmd.Env = append(withoutGCEnv(os.Environ()), "GOGC=5", "GOMAXPROCS=2")
+	cmd.Env = append(testservice.WithoutGCEnv(os.Environ()), "GOGC=5", "GOMAXPROCS=2")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("cycleshare: %v", err)
