@@ -1,0 +1,172 @@
+// Command flightcost measures what gcprobe's flight recorder costs a
+// throughput scenario: binarytrees (a fixed amount of allocation-heavy
+// work) runs -pairs times with the recorder off and -pairs times with it on
+// (a trigger that never fires: the cost of keeping the trace, not of writing
+// it), in one process, the two runs of each pair back to back in a random
+// order, so that both see the same machine. Each run is timed in wall time
+// and in the process's CPU time (getrusage RUSAGE_SELF, user + system, all
+// threads): on a shared machine the CPU time of a fixed piece of work moves
+// far less than its wall time, since time spent waiting for a core another
+// process holds is not counted.
+//
+// It prints every run in Go benchmark format (to -o, for benchstat) and, on
+// stdout, the median over the pairs of each pair's on/off ratio, with its 95%
+// confidence interval (golang.org/x/perf/benchmath, the way benchstat
+// summarises a sample: distribution-free).
+//
+//	go run ./scripts/flightcost -pairs 20 -depth 16 -o flightcost.txt
+//	go run golang.org/x/perf/cmd/benchstat -col /recorder flightcost.txt
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
+	"syscall"
+	"time"
+
+	"golang.org/x/perf/benchmath"
+
+	"github.com/gcprobe/gcprobe/profiler"
+	"github.com/gcprobe/gcprobe/profiler/host"
+	"github.com/gcprobe/gcprobe/record"
+	"github.com/gcprobe/gcprobe/scenarios"
+)
+
+func main() {
+	pairs := flag.Int("pairs", 20, "pairs of runs (off, on), at least 10")
+	depth := flag.Int("depth", 16, "binarytrees depth (16: about 1s of CPU a run)")
+	out := flag.String("o", "", "also write each run in Go benchmark format to `FILE`")
+	seed := flag.Uint64("seed", 1, "seed of the order within each pair")
+	flag.Parse()
+	if *pairs < 10 {
+		log.Fatal("flightcost: -pairs must be at least 10")
+	}
+	if err := measure(*pairs, *depth, *out, *seed); err != nil {
+		log.Fatal("flightcost: ", err)
+	}
+}
+
+// cost is one run's wall and CPU time.
+type cost struct{ wall, cpu time.Duration }
+
+func measure(pairs, depth int, out string, seed uint64) error {
+	s, ok := scenarios.Lookup("binarytrees")
+	if !ok {
+		return fmt.Errorf("no binarytrees scenario")
+	}
+	params, err := s.NewParams(map[string]string{"depth": strconv.Itoa(depth)}, host.Describe())
+	if err != nil {
+		return err
+	}
+	work, err := s.Prepare(params)
+	if err != nil {
+		return err
+	}
+	bench := io.Discard
+	if out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		bench = f
+	}
+	// The probe runs throughout, as in gcprobe scenario run, so that the
+	// recorder is the only difference between the two halves.
+	w := record.NewEventWriter(io.Discard, time.Now())
+	probe, err := profiler.New(profiler.Options{Interval: 100 * time.Millisecond, Record: w})
+	if err != nil {
+		return err
+	}
+	if err := probe.Start(context.Background()); err != nil {
+		return err
+	}
+	defer probe.Close()
+	never, _ := profiler.ParseTriggers("pause>1h")
+	dir, err := os.MkdirTemp("", "flightcost")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+
+	runOnce := func(on bool) (cost, error) {
+		var fl *profiler.Flight
+		if on {
+			if fl, err = profiler.StartFlight(w, profiler.FlightOptions{Triggers: never, Dir: dir}); err != nil {
+				return cost{}, err
+			}
+		}
+		// Each run starts from a collected heap, so that where its GC
+		// cycles fall does not depend on what the run before it left.
+		runtime.GC()
+		cpu0, t0 := cpuTime(), time.Now()
+		err := work(context.Background(), scenarios.Env{Record: w, Out: io.Discard})
+		c := cost{time.Since(t0), cpuTime() - cpu0}
+		if fl != nil {
+			if ferr := fl.Stop(); err == nil {
+				err = ferr
+			}
+		}
+		return c, err
+	}
+
+	fmt.Fprintf(bench, "goos: %s\ngoarch: %s\npkg: github.com/gcprobe/gcprobe/scripts/flightcost\ncpu: %d CPUs, GOMAXPROCS %d\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	if _, err := runOnce(false); err != nil { // warm the heap and the caches
+		return err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0))
+	var wallRatio, cpuRatio []float64
+	for i := range pairs {
+		first := rng.IntN(2) == 1 // on first?
+		var c [2]cost             // off, on
+		for _, on := range []bool{first, !first} {
+			r, err := runOnce(on)
+			if err != nil {
+				return err
+			}
+			idx := 0
+			if on {
+				idx = 1
+			}
+			c[idx] = r
+			fmt.Fprintf(bench, "BenchmarkBinarytrees/depth=%d/recorder=%s 1 %d ns/op %d cpu-ns/op\n",
+				depth, map[bool]string{false: "off", true: "on"}[on], r.wall.Nanoseconds(), r.cpu.Nanoseconds())
+		}
+		wallRatio = append(wallRatio, float64(c[1].wall)/float64(c[0].wall))
+		cpuRatio = append(cpuRatio, float64(c[1].cpu)/float64(c[0].cpu))
+		fmt.Fprintf(os.Stderr, "pair %2d: off %v wall %v cpu, on %v wall %v cpu: on/off %.3f wall %.3f cpu\n", i+1,
+			c[0].wall.Round(time.Millisecond), c[0].cpu.Round(time.Millisecond), c[1].wall.Round(time.Millisecond),
+			c[1].cpu.Round(time.Millisecond), wallRatio[i], cpuRatio[i])
+	}
+	report("wall time", wallRatio)
+	report("CPU time ", cpuRatio)
+	return nil
+}
+
+// report prints the median of the pairs' on/off ratios and its 95%
+// confidence interval.
+func report(what string, ratios []float64) {
+	sum := benchmath.AssumeNothing.Summary(benchmath.NewSample(ratios, &benchmath.DefaultThresholds), 0.95)
+	fmt.Printf("%s on/off: median %.4f, 95%% CI [%.4f, %.4f] over %d pairs", what, sum.Center, sum.Lo, sum.Hi, len(ratios))
+	for _, w := range sum.Warnings {
+		fmt.Printf(" (%v)", w)
+	}
+	fmt.Println()
+}
+
+// cpuTime is the process's CPU time so far, user and system, all threads.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		log.Fatal("flightcost: getrusage: ", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
