@@ -134,7 +134,7 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 		} else if lf.ready != "" {
 			ready = lf.ready
 		}
-		opts.Load = traceHook(opts.Load, fo, traceFrom, ready, func() (string, string) { return traceDir, tracePrefix }, lf, io.err)
+		opts.Load = traceHook("run", opts.Load, fo, traceFrom, ready, func() (string, string) { return traceDir, tracePrefix }, lf, io.err)
 	}
 	res, err := recordChildWith(ctx, io, opts, *output, command[0], *quiet, view, func(recordName string) []string {
 		traceDir, tracePrefix = traceFiles(recordName, "gcprobe-"+safeName(filepath.Base(command[0])))

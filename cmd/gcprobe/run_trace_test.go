@@ -43,7 +43,7 @@ func traceHasFile(t *testing.T, path, part string) bool {
 }
 
 // runTraces runs gcprobe run --load --trace-on against the load server
-// with serverFlags, stalling its requests 30 ms every 400 ms, and returns
+// with serverFlags, stalling its requests 30 ms every 300 ms for 2 s, and returns
 // the result, the record's trace events and the record's directory.
 func runTraces(t *testing.T, serverFlags []string, traceFlags ...string) (result, []record.Trace, string) {
 	t.Helper()
@@ -51,9 +51,9 @@ func runTraces(t *testing.T, serverFlags []string, traceFlags ...string) (result
 	addr := freeAddr(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "svc.jsonl")
-	args := append([]string{"run", "--load", "http://" + addr + "/", "--rate", "200", "--duration", "1500ms", "--quiet", "-o", out,
+	args := append([]string{"run", "--load", "http://" + addr + "/", "--rate", "200", "--duration", "2s", "--quiet", "-o", out,
 		"--trace-on", "p99>5ms"}, traceFlags...)
-	args = append(append(args, "--", bin, "-addr", addr, "-kib", "16", "-stall", "30ms", "-every", "400ms"), serverFlags...)
+	args = append(append(args, "--", bin, "-addr", addr, "-kib", "16", "-stall", "30ms", "-every", "300ms"), serverFlags...)
 	r := gcprobe(t, args...)
 	if r.code != 0 {
 		return r, nil, dir
@@ -77,7 +77,7 @@ func TestRunTraceOnPprof(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	if len(traces) < 1 || len(traces) > 2 {
-		t.Fatalf("%d traces, want 1 or 2 (1.5s at least 1s apart): %+v", len(traces), traces)
+		t.Fatalf("%d traces, want 1 or 2 (2s, at least 1s apart): %+v", len(traces), traces)
 	}
 	if !strings.Contains(r.stderr, "/debug/pprof/trace?seconds=0.3 and holds the 300ms after the trigger, not the seconds before") {
 		t.Errorf("no line at the start says where the traces come from:\n%s", r.stderr)
@@ -99,7 +99,7 @@ func TestRunTraceOnPprof(t *testing.T) {
 
 // TestRunTraceOnAgent: the target runs gcprobe's agent with a flight
 // recorder, so each trigger takes a snapshot of the target's own recent
-// past; with a 1s gap a 1.5s run under stalls every 400ms gets 2.
+// past; with a 1s gap a 2s run under stalls every 300ms gets 2.
 func TestRunTraceOnAgent(t *testing.T) {
 	r, traces, dir := runTraces(t, []string{"-agent-flight"}, "--trace-gap", "1s", "--trace-max", "2")
 	if r.code != 0 {
@@ -150,5 +150,35 @@ func TestTraceFlagsBad(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, c.want) || strings.Count(r.stderr, "\n") != 1 {
 			t.Errorf("gcprobe %s: exit %d, stderr %q, want %q", strings.Join(c.args, " "), r.code, r.stderr, c.want)
 		}
+	}
+}
+
+// TestAttachTraceOn: attach --load --trace-on to the running test service,
+// whose agent has no flight recorder but which serves net/http/pprof: the
+// trace is a pprof window of the service's own.
+func TestAttachTraceOn(t *testing.T) {
+	svc := startService(t, "agent,pprof,trace")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "svc.jsonl")
+	r := gcprobe(t, "attach", "--url", svc.url, "--load", svc.url+"/work?kib=64", "--rate", "100", "--duration", "1s",
+		"--interval", "100ms", "--trace-on", "max>1us", "--trace-window", "200ms", "-o", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	var traces []record.Trace
+	for _, e := range readRecord(t, out).Events {
+		if e.Trace != nil {
+			traces = append(traces, *e.Trace)
+		}
+	}
+	if len(traces) != 1 || traces[0].Source != record.TraceFromPprof || traces[0].Path != "svc-trace-1.trace" {
+		t.Fatalf("traces %+v, want one pprof window (the default gap is 10s)", traces)
+	}
+	if !traceHasFile(t, filepath.Join(dir, traces[0].Path), "progs/service") {
+		t.Error("the trace holds no frame of the test service: not the target's trace")
+	}
+	r = gcprobe(t, "attach", "--url", svc.url, "--load", svc.url+"/work", "--trace", "1s", "--trace-on", "p99>1ms")
+	if r.code != 2 || !strings.Contains(r.stderr, "--trace and --trace-on: give one") {
+		t.Errorf("--trace with --trace-on: exit %d, %s", r.code, r.stderr)
 	}
 }

@@ -22,13 +22,13 @@ func targetTraceURL(tf *traceFlags, load httpload.Config) (string, error) {
 	switch {
 	case tf.from != "":
 		if err := httpload.CheckURL(tf.from); err != nil {
-			return "", usageErrorf("run: --trace-from %v", err)
+			return "", usageErrorf("%s: --trace-from %v", tf.fs.Name(), err)
 		}
 		return tf.from, nil
 	case len(load.Targets) > 0:
 		return load.Targets[0].URL, nil
 	}
-	return "", usageErrorf("run: --trace-on with --load-cmd needs --trace-from URL: where the program serves gcprobe's agent or net/http/pprof")
+	return "", usageErrorf("%s: --trace-on with --load-cmd needs --trace-from URL: where the program serves gcprobe's agent or net/http/pprof", tf.fs.Name())
 }
 
 // traceHook wraps a run's load: once the program answers at from, it finds
@@ -39,7 +39,7 @@ func targetTraceURL(tf *traceFlags, load httpload.Config) (string, error) {
 // that serves no trace ends the run (one line on status, exit 2).
 // where returns the snapshots' directory and name prefix, known once the
 // record is opened.
-func traceHook(load func(context.Context, *record.Writer) error, fo profiler.FlightOptions, from, ready string,
+func traceHook(cmd string, load func(context.Context, *record.Writer) error, fo profiler.FlightOptions, from, ready string,
 	where func() (string, string), lf *loadFlags, status io.Writer) func(context.Context, *record.Writer) error {
 	return func(ctx context.Context, w *record.Writer) error {
 		if err := httpload.WaitReady(ctx, ready, lf.readyWait); err != nil {
@@ -51,7 +51,7 @@ func traceHook(load func(context.Context, *record.Writer) error, fo profiler.Fli
 				return ctx.Err()
 			}
 			w.Note(record.NoteWarning, "--trace-on: %v", err)
-			fmt.Fprintf(status, "gcprobe: run: --trace-on: %v\n", err)
+			fmt.Fprintf(status, "gcprobe: %s: --trace-on: %v\n", cmd, err)
 			return errTraceUnavailable
 		}
 		msg := fmt.Sprintf("--trace-on: when a trigger fires, the trace comes from %s and holds %s", src.URL(), src.Covers())

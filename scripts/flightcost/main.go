@@ -9,6 +9,16 @@
 // far less than its wall time, since time spent waiting for a core another
 // process holds is not counted.
 //
+// The recorder's ring of trace data lives in the Go heap and raises the
+// heap goal, so a program with a small live heap runs fewer GC cycles with
+// it on (the GC cycles per run are printed): its whole effect on the
+// program can be a gain. -gogc off takes the GC out of the runs (each
+// starts and ends with a runtime.GC, none runs inside), leaving the
+// tracing's own cost: the events the program's goroutines write and the
+// reader that keeps the ring. (/cpu/classes/user cannot stand in for that:
+// it counts the time Ps run, including the time another process holds
+// the core.)
+//
 // It prints every run in Go benchmark format (to -o, for benchstat) and, on
 // stdout, the median over the pairs of each pair's on/off ratio, with its 95%
 // confidence interval (golang.org/x/perf/benchmath, the way benchstat
@@ -27,6 +37,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"syscall"
 	"time"
@@ -44,19 +56,39 @@ func main() {
 	depth := flag.Int("depth", 16, "binarytrees depth (16: about 1s of CPU a run)")
 	out := flag.String("o", "", "also write each run in Go benchmark format to `FILE`")
 	seed := flag.Uint64("seed", 1, "seed of the order within each pair")
+	gogc := flag.String("gogc", "100", "the GC setting during the runs: a percentage, or off (no GC inside a run)")
 	flag.Parse()
 	if *pairs < 10 {
 		log.Fatal("flightcost: -pairs must be at least 10")
 	}
-	if err := measure(*pairs, *depth, *out, *seed); err != nil {
+	pct := 0
+	if *gogc == "off" {
+		pct = -1
+	} else if p, err := strconv.Atoi(*gogc); err == nil && p > 0 {
+		pct = p
+	} else {
+		log.Fatal("flightcost: -gogc must be a positive percentage or off")
+	}
+	debug.SetGCPercent(pct)
+	if err := measure(*pairs, *depth, *out, *seed, *gogc); err != nil {
 		log.Fatal("flightcost: ", err)
 	}
 }
 
-// cost is one run's wall and CPU time.
-type cost struct{ wall, cpu time.Duration }
+// cost is one run's wall and process CPU time and its GC cycles.
+type cost struct {
+	wall, cpu time.Duration
+	cycles    uint64
+}
 
-func measure(pairs, depth int, out string, seed uint64) error {
+// gcCycles is the number of GC cycles so far.
+func gcCycles() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+func measure(pairs, depth int, out string, seed uint64, gogc string) error {
 	s, ok := scenarios.Lookup("binarytrees")
 	if !ok {
 		return fmt.Errorf("no binarytrees scenario")
@@ -97,18 +129,22 @@ func measure(pairs, depth int, out string, seed uint64) error {
 	defer os.RemoveAll(dir)
 
 	runOnce := func(on bool) (cost, error) {
+		// A writer of its own per run: a Flight watches its writer for
+		// good, and the runs' recorders must not pile up.
+		rw := record.NewEventWriter(io.Discard, time.Now())
 		var fl *profiler.Flight
 		if on {
-			if fl, err = profiler.StartFlight(w, profiler.FlightOptions{Triggers: never, Dir: dir}); err != nil {
+			if fl, err = profiler.StartFlight(rw, profiler.FlightOptions{Triggers: never, Dir: dir}); err != nil {
 				return cost{}, err
 			}
 		}
 		// Each run starts from a collected heap, so that where its GC
 		// cycles fall does not depend on what the run before it left.
 		runtime.GC()
+		n0 := gcCycles()
 		cpu0, t0 := cpuTime(), time.Now()
-		err := work(context.Background(), scenarios.Env{Record: w, Out: io.Discard})
-		c := cost{time.Since(t0), cpuTime() - cpu0}
+		err := work(context.Background(), scenarios.Env{Record: rw, Out: io.Discard})
+		c := cost{wall: time.Since(t0), cpu: cpuTime() - cpu0, cycles: gcCycles() - n0}
 		if fl != nil {
 			if ferr := fl.Stop(); err == nil {
 				err = ferr
@@ -124,10 +160,11 @@ func measure(pairs, depth int, out string, seed uint64) error {
 	}
 	rng := rand.New(rand.NewPCG(seed, 0))
 	var wallRatio, cpuRatio []float64
+	var cyclesOff, cyclesOn uint64
 	for i := range pairs {
-		first := rng.IntN(2) == 1 // on first?
-		var c [2]cost             // off, on
-		for _, on := range []bool{first, !first} {
+		onFirst := rng.IntN(2) == 1
+		var c [2]cost // off, on
+		for _, on := range []bool{onFirst, !onFirst} {
 			r, err := runOnce(on)
 			if err != nil {
 				return err
@@ -137,17 +174,22 @@ func measure(pairs, depth int, out string, seed uint64) error {
 				idx = 1
 			}
 			c[idx] = r
-			fmt.Fprintf(bench, "BenchmarkBinarytrees/depth=%d/recorder=%s 1 %d ns/op %d cpu-ns/op\n",
-				depth, map[bool]string{false: "off", true: "on"}[on], r.wall.Nanoseconds(), r.cpu.Nanoseconds())
+			fmt.Fprintf(bench, "BenchmarkBinarytrees/depth=%d/gogc=%s/recorder=%s 1 %d ns/op %d cpu-ns/op %d gc-cycles/op\n",
+				depth, gogc, map[bool]string{false: "off", true: "on"}[on], r.wall.Nanoseconds(), r.cpu.Nanoseconds(), r.cycles)
 		}
 		wallRatio = append(wallRatio, float64(c[1].wall)/float64(c[0].wall))
 		cpuRatio = append(cpuRatio, float64(c[1].cpu)/float64(c[0].cpu))
-		fmt.Fprintf(os.Stderr, "pair %2d: off %v wall %v cpu, on %v wall %v cpu: on/off %.3f wall %.3f cpu\n", i+1,
-			c[0].wall.Round(time.Millisecond), c[0].cpu.Round(time.Millisecond), c[1].wall.Round(time.Millisecond),
-			c[1].cpu.Round(time.Millisecond), wallRatio[i], cpuRatio[i])
+		cyclesOff += c[0].cycles
+		cyclesOn += c[1].cycles
+		fmt.Fprintf(os.Stderr, "pair %2d (%s first): off %v wall %v cpu %d GCs; on %v wall %v cpu %d GCs\n", i+1,
+			map[bool]string{false: "off", true: "on"}[onFirst],
+			c[0].wall.Round(time.Millisecond), c[0].cpu.Round(time.Millisecond), c[0].cycles,
+			c[1].wall.Round(time.Millisecond), c[1].cpu.Round(time.Millisecond), c[1].cycles)
 	}
-	report("wall time", wallRatio)
-	report("CPU time ", cpuRatio)
+	fmt.Printf("binarytrees depth %d, GOMAXPROCS %d, GOGC %s, %d pairs; GC cycles per run: off %.1f, on %.1f\n", depth, runtime.GOMAXPROCS(0), gogc, pairs,
+		float64(cyclesOff)/float64(pairs), float64(cyclesOn)/float64(pairs))
+	report("wall time       ", wallRatio)
+	report("process CPU time", cpuRatio)
 	return nil
 }
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# bench-flight.sh measures what the flight recorder (gcprobe's --trace-on)
+# costs a throughput scenario, on vs off in the same process: PAIRS pairs
+# (60 by default) of binarytrees runs at DEPTH (15), the two runs of each
+# pair back to back in a random order (scripts/flightcost), for GOMAXPROCS 1
+# and 2, with the GC on (GOGC=100: the whole effect on the program, the
+# recorder's heap-held ring included) and off inside the runs (the tracing's
+# own cost). It prints, per setting, the median of the pairs' on/off ratios
+# of wall time and of process CPU time (getrusage: the steadier on a shared
+# machine) with 95% confidence intervals, and keeps every run in Go
+# benchmark format in OUT (flightcost.txt) for benchstat. The target is a
+# cost of at most 2%.
+#
+#   scripts/bench-flight.sh
+#   PAIRS=20 DEPTH=14 scripts/bench-flight.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pairs=${PAIRS:-60}
+depth=${DEPTH:-15}
+out=${OUT:-flightcost.txt}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/flightcost" ./scripts/flightcost
+echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+: >"$out"
+for procs in 1 2; do
+	for gogc in 100 off; do
+		GOMAXPROCS=$procs "$work/flightcost" -pairs "$pairs" -depth "$depth" -gogc "$gogc" -o "$work/runs.txt" 2>"$work/pairs.log"
+		cat "$work/runs.txt" >>"$out"
+	done
+done
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg); every run in $out"
