@@ -44,12 +44,19 @@ record ends with a note saying when.
 
 ` + loadHelp + ` The session ends with the load.
 
+With --trace-on TRIGGERS (and --load) the program's execution trace is
+taken when a trigger fires, from --url (or --trace-from): its flight
+recorder through gcprobe's agent (the seconds before the trigger), else a
+/debug/pprof/trace window of --trace-window (the seconds after), as gcprobe
+run --trace-on does; see gcprobe run --help.
+
 Examples:
   gcprobe attach --url http://127.0.0.1:8080 --duration 1m
   gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --load http://127.0.0.1:8080/api --rate 500 --duration 1m
   gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --profiles heap,allocs --cpu-profile 30s
   gcprobe attach --pid 4242 -o rss.jsonl
-  gcprobe attach --url http://127.0.0.1:8080 --duration 10m --trace 5s,every=1m`
+  gcprobe attach --url http://127.0.0.1:8080 --duration 10m --trace 5s,every=1m
+  gcprobe attach --url http://127.0.0.1:8080 --load http://127.0.0.1:8080/api --rate 500 --duration 1m --trace-on 'p99>20ms'`
 
 func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	return attachCommand(ctx, io, args, false)
