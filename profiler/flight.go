@@ -135,8 +135,6 @@ type Flight struct {
 	opts FlightOptions
 	rec  *record.Writer
 	fr   *trace.FlightRecorder // nil when opts.Source writes the traces
-	ctx  context.Context
-	stop context.CancelFunc
 
 	mu       sync.Mutex
 	stopped  bool
@@ -179,7 +177,6 @@ func StartFlight(rec *record.Writer, opts FlightOptions) (*Flight, error) {
 			return nil, fmt.Errorf("profiler: starting the flight recorder: %w", err)
 		}
 	}
-	f.ctx, f.stop = context.WithCancel(context.Background())
 	rec.Observe(f.observe)
 	return f, nil
 }
@@ -312,7 +309,8 @@ func (f *Flight) write(n int, kind, why string, asked time.Time) (record.Trace, 
 	if f.fr != nil {
 		_, err = f.fr.WriteTo(lw)
 	} else {
-		err = f.opts.Source.WriteTrace(f.ctx, lw)
+		// Stop waits for a trace being taken; the source bounds how long.
+		err = f.opts.Source.WriteTrace(context.Background(), lw)
 	}
 	ev.WriteSeconds = time.Since(t0).Seconds()
 	ev.Bytes, ev.Truncated = lw.n, lw.cut
@@ -363,7 +361,6 @@ func (f *Flight) Stop() error {
 	f.stopped = true
 	f.mu.Unlock()
 	f.wg.Wait()
-	f.stop()
 	if f.fr != nil {
 		f.fr.Stop()
 	}
