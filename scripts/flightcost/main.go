@@ -1,6 +1,8 @@
 // Command flightcost measures what gcprobe's flight recorder costs a
-// throughput scenario: binarytrees (a fixed amount of allocation-heavy
-// work) runs -pairs times with the recorder off and -pairs times with it on
+// scenario: binarytrees (a fixed amount of allocation-heavy work, by
+// default), or readstates (a cache fill, then a fixed number of requests at
+// a fixed rate, each a trace task while the recorder is on), runs -pairs
+// times with the recorder off and -pairs times with it on
 // (a trigger that never fires: the cost of keeping the trace, not of writing
 // it), in one process, the two runs of each pair back to back in a random
 // order, so that both see the same machine. Each run is timed in wall time
@@ -24,7 +26,8 @@
 // confidence interval (golang.org/x/perf/benchmath, the way benchstat
 // summarises a sample: distribution-free).
 //
-//	go run ./scripts/flightcost -pairs 20 -depth 16 -o flightcost.txt
+//	go run ./scripts/flightcost -pairs 20 -params depth=16 -o flightcost.txt
+//	go run ./scripts/flightcost -scenario readstates -params entries=100000,rate=4000,duration=1s,warmup=0s
 //	go run golang.org/x/perf/cmd/benchstat -col /recorder flightcost.txt
 package main
 
@@ -40,6 +43,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -53,7 +57,8 @@ import (
 
 func main() {
 	pairs := flag.Int("pairs", 20, "pairs of runs (off, on), at least 10")
-	depth := flag.Int("depth", 16, "binarytrees depth (16: about 1s of CPU a run)")
+	name := flag.String("scenario", "binarytrees", "the scenario to run")
+	paramList := flag.String("params", "depth=15", "its parameters: `K=V,...` (readstates: entries=100000,rate=4000,duration=1s,warmup=0s)")
 	out := flag.String("o", "", "also write each run in Go benchmark format to `FILE`")
 	seed := flag.Uint64("seed", 1, "seed of the order within each pair")
 	gogc := flag.String("gogc", "100", "the GC setting during the runs: a percentage, or off (no GC inside a run)")
@@ -70,7 +75,15 @@ func main() {
 		log.Fatal("flightcost: -gogc must be a positive percentage or off")
 	}
 	debug.SetGCPercent(pct)
-	if err := measure(*pairs, *depth, *out, *seed, *gogc); err != nil {
+	params := map[string]string{}
+	for _, kv := range strings.Split(*paramList, ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			params[k] = v
+		} else if kv != "" {
+			log.Fatalf("flightcost: -params: %q is not K=V", kv)
+		}
+	}
+	if err := measure(*name, params, *paramList, *pairs, *out, *seed, *gogc); err != nil {
 		log.Fatal("flightcost: ", err)
 	}
 }
@@ -88,12 +101,12 @@ func gcCycles() uint64 {
 	return s[0].Value.Uint64()
 }
 
-func measure(pairs, depth int, out string, seed uint64, gogc string) error {
-	s, ok := scenarios.Lookup("binarytrees")
+func measure(name string, values map[string]string, paramText string, pairs int, out string, seed uint64, gogc string) error {
+	s, ok := scenarios.Lookup(name)
 	if !ok {
-		return fmt.Errorf("no binarytrees scenario")
+		return fmt.Errorf("no scenario %q", name)
 	}
-	params, err := s.NewParams(map[string]string{"depth": strconv.Itoa(depth)}, host.Describe())
+	params, err := s.NewParams(values, host.Describe())
 	if err != nil {
 		return err
 	}
@@ -174,8 +187,8 @@ func measure(pairs, depth int, out string, seed uint64, gogc string) error {
 				idx = 1
 			}
 			c[idx] = r
-			fmt.Fprintf(bench, "BenchmarkBinarytrees/depth=%d/gogc=%s/recorder=%s 1 %d ns/op %d cpu-ns/op %d gc-cycles/op\n",
-				depth, gogc, map[bool]string{false: "off", true: "on"}[on], r.wall.Nanoseconds(), r.cpu.Nanoseconds(), r.cycles)
+			fmt.Fprintf(bench, "BenchmarkScenario/%s/%s/gogc=%s/recorder=%s 1 %d ns/op %d cpu-ns/op %d gc-cycles/op\n",
+				name, strings.ReplaceAll(paramText, ",", "/"), gogc, map[bool]string{false: "off", true: "on"}[on], r.wall.Nanoseconds(), r.cpu.Nanoseconds(), r.cycles)
 		}
 		wallRatio = append(wallRatio, float64(c[1].wall)/float64(c[0].wall))
 		cpuRatio = append(cpuRatio, float64(c[1].cpu)/float64(c[0].cpu))
@@ -186,7 +199,7 @@ func measure(pairs, depth int, out string, seed uint64, gogc string) error {
 			c[0].wall.Round(time.Millisecond), c[0].cpu.Round(time.Millisecond), c[0].cycles,
 			c[1].wall.Round(time.Millisecond), c[1].cpu.Round(time.Millisecond), c[1].cycles)
 	}
-	fmt.Printf("binarytrees depth %d, GOMAXPROCS %d, GOGC %s, %d pairs; GC cycles per run: off %.1f, on %.1f\n", depth, runtime.GOMAXPROCS(0), gogc, pairs,
+	fmt.Printf("%s %s, GOMAXPROCS %d, GOGC %s, %d pairs; GC cycles per run: off %.1f, on %.1f\n", name, paramText, runtime.GOMAXPROCS(0), gogc, pairs,
 		float64(cyclesOff)/float64(pairs), float64(cyclesOn)/float64(pairs))
 	report("wall time       ", wallRatio)
 	report("process CPU time", cpuRatio)
