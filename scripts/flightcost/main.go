@@ -187,8 +187,10 @@ func measure(name string, values map[string]string, paramText string, pairs int,
 				idx = 1
 			}
 			c[idx] = r
+		}
+		for i, r := range c { // off, then on: benchstat's base column is the first it reads
 			fmt.Fprintf(bench, "BenchmarkScenario/%s/%s/gogc=%s/recorder=%s 1 %d ns/op %d cpu-ns/op %d gc-cycles/op\n",
-				name, strings.ReplaceAll(paramText, ",", "/"), gogc, map[bool]string{false: "off", true: "on"}[on], r.wall.Nanoseconds(), r.cpu.Nanoseconds(), r.cycles)
+				name, strings.ReplaceAll(paramText, ",", "/"), gogc, [2]string{"off", "on"}[i], r.wall.Nanoseconds(), r.cpu.Nanoseconds(), r.cycles)
 		}
 		wallRatio = append(wallRatio, float64(c[1].wall)/float64(c[0].wall))
 		cpuRatio = append(cpuRatio, float64(c[1].cpu)/float64(c[0].cpu))
