@@ -203,6 +203,11 @@ func measure(name string, values map[string]string, paramText string, pairs int,
 	}
 	fmt.Printf("%s %s, GOMAXPROCS %d, GOGC %s, %d pairs; GC cycles per run: off %.1f, on %.1f\n", name, paramText, runtime.GOMAXPROCS(0), gogc, pairs,
 		float64(cyclesOff)/float64(pairs), float64(cyclesOn)/float64(pairs))
+	if stat, err := procCPU(); err == nil {
+		// An independent account of the process's CPU time, in clock
+		// ticks, against getrusage's at the same moment.
+		fmt.Printf("process CPU time so far: getrusage %.2fs, /proc/self/stat %.2fs\n", cpuTime().Seconds(), stat.Seconds())
+	}
 	report("wall time       ", wallRatio)
 	report("process CPU time", cpuRatio)
 	return nil
@@ -226,4 +231,26 @@ func cpuTime() time.Duration {
 		log.Fatal("flightcost: getrusage: ", err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// procCPU is the process's user + system time from /proc/self/stat
+// (Linux), in clock ticks of 10 ms (USER_HZ 100, the usual value).
+func procCPU() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command (in parentheses, which may hold spaces):
+	// state is field 3, utime 14, stime 15.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0, fmt.Errorf("/proc/self/stat: unexpected format")
+	}
+	ut, err1 := strconv.ParseUint(f[11], 10, 64)
+	st, err2 := strconv.ParseUint(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/self/stat: unexpected format")
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond, nil
 }
