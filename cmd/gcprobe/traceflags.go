@@ -33,7 +33,7 @@ func addTraceFlags(fs *pflag.FlagSet, remote bool) *traceFlags {
 	fs.StringVar(&f.on, "trace-on", "", "write an execution trace beside the record when `TRIGGERS` fire: p99>20ms, max>100ms (a 100ms latency interval), pause>2ms (a GC pause), gccpu>25% (GC CPU over a cycle); comma-separated")
 	fs.IntVar(&f.max, "trace-max", profiler.DefaultFlightSnapshots, "with --trace-on: write at most `N` traces")
 	fs.StringVar(&f.total, "trace-total", "128MiB", "with --trace-on: write at most `SIZE` of traces in all (the last one is cut)")
-	fs.DurationVar(&f.gap, "trace-gap", profiler.DefaultFlightGap, "with --trace-on: at least this long between two traces (later triggers are counted in a note)")
+	fs.DurationVar(&f.gap, "trace-gap", profiler.DefaultFlightGap, "with --trace-on: at least `D` between two traces (later triggers are counted in a note)")
 	window := "with --trace-on: the flight recorder keeps at least the last `D` of trace"
 	if remote {
 		window += " (the target's agent: its own recorder's setting); a /debug/pprof/trace window lasts D"
