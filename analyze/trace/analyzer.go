@@ -120,6 +120,7 @@ type analyzer struct {
 	payers     topList
 	regions    map[string]*regionAcc
 	regionList []string
+	tasks      taskState
 	failure    error
 }
 
@@ -177,6 +178,12 @@ func (a *analyzer) event(ev *xtrace.Event) {
 		if g := a.g(ev.Goroutine()); g != nil {
 			a.regionEnd(g, ev.Region().Type, now)
 		}
+	case xtrace.EventTaskBegin:
+		a.taskBegin(ev.Task(), now)
+	case xtrace.EventTaskEnd:
+		a.taskEnd(ev.Task().ID, now)
+	case xtrace.EventLog:
+		a.taskLog(ev.Log())
 	}
 	if a.utilChanged && a.gomaxprocs > 0 {
 		a.mmu.add(now, a.util())
