@@ -52,9 +52,20 @@ func TestReadMatchesCompute(t *testing.T) {
 		if !bytes.Equal(whole, streamed) {
 			t.Errorf("%s: Read and Compute differ:\n%s\n%s", name, streamed, whole)
 		}
-		// The charts' timeline is not in the JSON.
-		if !reflect.DeepEqual(sum.Timeline(), s.Timeline()) {
-			t.Errorf("%s: Read's timeline differs from Compute's", name)
+		// The charts' timeline is not in the JSON: ReadRunCharts keeps
+		// what it is drawn from, Read does not.
+		_, c, err := ReadRunCharts(bytes.NewReader(data), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(sum.Timeline(), c.Timeline()) {
+			t.Errorf("%s: ReadRunCharts's timeline differs from Compute's", name)
+		}
+		if !reflect.DeepEqual(sum.MemoryOver(), c.MemoryOver()) {
+			t.Errorf("%s: ReadRunCharts's RSS parts differ from Compute's", name)
+		}
+		if len(s.ev.samples)+len(s.ev.gcs) > 0 {
+			t.Errorf("%s: Read kept %d samples and %d cycles", name, len(s.ev.samples), len(s.ev.gcs))
 		}
 		if !reflect.DeepEqual(h, run.Header) {
 			t.Errorf("%s: ReadRun's header %+v, want %+v", name, h, run.Header)

@@ -75,12 +75,11 @@ const gcOffGoal = 1 << 50
 // Timeline returns the run's series over time. It is computed on demand:
 // only the report draws them, and the per-interval quantiles cost more than
 // the rest of the summary.
+//
+// The timeline needs the record's events: a summary from Compute or
+// ReadRunCharts has them; one from Read has not, and its timeline is empty.
 func (s Summary) Timeline() Timeline {
-	load := s.ev
-	if s.MeasuredFrom > 0 {
-		load = s.ev.from(s.MeasuredFrom)
-	}
-	return timeline(s.ev, s.DurationSeconds, pauseWeight(load.gcs, s.GCCPU))
+	return timeline(s.ev, s.DurationSeconds, s.alpha)
 }
 
 // timeline computes the charts' values; alpha places each gctrace cycle's
@@ -176,21 +175,14 @@ func (tl *Timeline) latency(ls []timed[record.Latency]) {
 // the upper). One weight for the run: how long the world took to stop
 // depends on how busy the machine was, which a chart of one run cannot
 // tell cycle by cycle.
-func pauseWeight(gcs []timed[record.GC], c GCCPU) float64 {
+func pauseWeight(g gctraceWindow, c GCCPU) float64 {
 	if c.Method != CPUGCTraceBound {
 		return 0.5
 	}
-	var lo, hi float64
-	for _, g := range gcs {
-		if fromGCTrace(g.V) && g.V.IntervalCPUSeconds > 0 {
-			l, h := cycleBounds(g.V)
-			lo, hi = lo+l, hi+h
-		}
-	}
-	if hi <= lo {
+	if g.hi <= g.lo {
 		return 0.5
 	}
-	return math.Min(1, math.Max(0, (c.GCSeconds-lo)/(hi-lo)))
+	return math.Min(1, math.Max(0, (c.GCSeconds-g.lo)/(g.hi-g.lo)))
 }
 
 // cycleGC is a cycle's GC CPU time as GCCPU counts it: without idle
