@@ -159,7 +159,11 @@ func BuildSummaries(ctx context.Context, runs []Input, opts Options) *Report {
 		}
 		rr := &Run{Header: run.Header, Summary: s, Verdict: Sentence(s.Verdict()), Profiles: runProfiles(ctx, s, opts.TopN)}
 		if len(runs) <= opts.MaxRunCharts {
-			rr.Figures = runFigures(s, prefix)
+			figs, err := runFigures(s, prefix)
+			if err != nil {
+				r.Notes = append(r.Notes, fmt.Sprintf("The charts of %s are left out: %v.", s.File, err))
+			}
+			rr.Figures = figs
 		}
 		var notes []string
 		rr.Traces, notes = runTraces(s.Traces(), s.File, prefix, len(runs) <= opts.MaxRunCharts)

@@ -11,8 +11,8 @@ import (
 // cycles in time order, keeping what the figures are made of rather than
 // the events: counts, sums, first and last samples, merged histograms, the
 // values of the median figures (see values) and a bounded window of recent
-// GC cycles for latency. Compute and Read both use it; only a caller that
-// draws charts (Timeline, MemoryOver) also keeps the events.
+// GC cycles for latency. Compute and Read both use it; the charts are
+// computed apart (timelineBuilder).
 //
 // The figures over the measured load (Summary.MeasuredFrom) need to know
 // where the load began before its first event: the caller says (from), and
@@ -56,8 +56,6 @@ type builder struct {
 	// loads[0] is the whole record; loads[1] the measured load from b.from
 	// (nil when the record has no latency to set apart).
 	loads []*window
-
-	keep *events // when set, the events are also kept (for the charts)
 }
 
 // newBuilder returns a builder of a record from source whose latency
@@ -77,9 +75,6 @@ func newBuilder(source string, from, horizon, reorder float64) *builder {
 
 // add feeds one event.
 func (b *builder) add(e record.Event) {
-	if b.keep != nil {
-		b.keep.add(e)
-	}
 	b.last = math.Max(b.last, e.T)
 	if e.End != nil {
 		b.end = e.End
@@ -128,8 +123,9 @@ func (b *builder) flush() {
 	}
 }
 
-// pendingEvents is a heap of samples and cycles by time, then by the order
-// they came in.
+// pendingEvents is a heap of samples and cycles by time, a cycle before a
+// sample of the same time (it ended by then), then by the order they came
+// in.
 type pendingEvents []pendingEvent
 
 type pendingEvent struct {
@@ -139,10 +135,14 @@ type pendingEvent struct {
 
 func (p pendingEvents) Len() int { return len(p) }
 func (p pendingEvents) Less(i, j int) bool {
-	if p[i].e.T != p[j].e.T {
-		return p[i].e.T < p[j].e.T
+	a, b := p[i], p[j]
+	if a.e.T != b.e.T {
+		return a.e.T < b.e.T
 	}
-	return p[i].seq < p[j].seq
+	if (a.e.GC != nil) != (b.e.GC != nil) {
+		return a.e.GC != nil // a cycle before a sample of its time
+	}
+	return a.seq < b.seq
 }
 func (p pendingEvents) Swap(i, j int) { p[i], p[j] = p[j], p[i] }
 func (p *pendingEvents) Push(x any)   { *p = append(*p, x.(pendingEvent)) }

@@ -69,18 +69,6 @@ type Slow struct {
 // span is a closed interval on the record's clock.
 type span struct{ lo, hi float64 }
 
-// cycleSpans returns the bounded GC cycles, sorted by start.
-func cycleSpans(gcs []timed[record.GC]) []span {
-	var sp []span
-	for _, g := range gcs {
-		if g.V.Bounded() {
-			sp = append(sp, span{g.V.StartSeconds, g.V.EndSeconds})
-		}
-	}
-	sort.Slice(sp, func(i, j int) bool { return sp[i].lo < sp[j].lo })
-	return sp
-}
-
 // overlaps reports whether [lo, hi] shares more than an end point with one
 // of the cycles (sorted by start; cycles never overlap each other, so their
 // ends are sorted too).

@@ -141,27 +141,6 @@ func noLiveHeap(from string) string {
 	return "the source has no live heap"
 }
 
-// gcCursor walks the GC events alongside the samples, both in time order,
-// and knows gctrace's live heap and stacks of the last cycle ended by then
-// (whole MB), for samples that have no live heap of their own.
-type gcCursor struct {
-	gcs          []timed[record.GC]
-	i            int
-	live, stacks float64
-}
-
-func (c *gcCursor) at(t float64) {
-	for ; c.i < len(c.gcs) && endTime(c.gcs[c.i]) <= t; c.i++ {
-		g := c.gcs[c.i].V
-		if g.HeapLiveBytes > 0 {
-			c.live = float64(g.HeapLiveBytes)
-		}
-		if g.StacksBytes > 0 {
-			c.stacks = float64(g.StacksBytes)
-		}
-	}
-}
-
 // breakdown splits the RSS of the sample s taken at t. gcLive and gcStacks
 // are gctrace's live heap and stacks of the last cycle ended by then, for a
 // sample that has none.
@@ -319,6 +298,16 @@ func memSources(x record.Sample) int {
 	return n
 }
 
+// best is the most sources a sample had.
+func (m *memFeed) best() int {
+	for n := len(m.levels) - 1; n > 0; n-- {
+		if m.levels[n].found {
+			return n
+		}
+	}
+	return 0
+}
+
 func (s *Summary) memory(m *memFeed) {
 	for n := len(m.levels) - 1; n > 0; n-- {
 		if l := m.levels[n]; l.found {
@@ -333,40 +322,14 @@ func (s *Summary) memory(m *memFeed) {
 // MemoryOver returns the breakdown of the RSS at every sample of the
 // measured window that has as many sources as the best of them, in time
 // order: what a chart of the parts over time draws. Like Timeline it is
-// computed on demand, as only the report draws it; nil when Memory is.
+// computed on demand from the events a summary from Compute holds (see
+// Charts for one from Read); nil when Memory is.
 func (s Summary) MemoryOver() []Breakdown {
 	if s.Memory == nil {
 		return nil
 	}
-	ev := s.ev
-	if s.MeasuredFrom > 0 {
-		ev = ev.from(s.MeasuredFrom)
-	}
-	var out []Breakdown
-	breakdowns(ev, func(b Breakdown) { out = append(out, b) })
-	return out
-}
-
-// breakdowns calls f with the breakdown of each sample that has an RSS and
-// the most sources any sample has.
-func breakdowns(ev events, f func(b Breakdown)) {
-	best := 0
-	for _, x := range ev.samples {
-		if x.V.RSSBytes > 0 {
-			best = max(best, memSources(x.V))
-		}
-	}
-	if best == 0 {
-		return
-	}
-	c := &gcCursor{gcs: ev.gcs}
-	for _, x := range ev.samples {
-		if x.V.RSSBytes == 0 || memSources(x.V) < best {
-			continue
-		}
-		c.at(x.T)
-		f(breakdown(x.T, x.V, c.live, c.stacks))
-	}
+	_, over := s.fromEvents(0)
+	return over
 }
 
 // lever names the part that holds most of the RSS at b besides the live heap

@@ -32,18 +32,17 @@ func Read(r io.Reader, file string) (Summary, error) {
 // ReadRun is Read that also returns the record's header, for a renderer
 // that shows it (the report's facts) without the record's events.
 func ReadRun(r io.Reader, file string) (record.Header, Summary, error) {
-	return readRun(r, file, false)
+	return readRun(r, file)
 }
 
-// ReadRunCharts is ReadRun for a caller that also draws the record's
-// charts: the summary keeps the events its Timeline and MemoryOver are
-// computed from, so its memory grows with the record as Compute's does.
-func ReadRunCharts(r io.Reader, file string) (record.Header, Summary, error) {
-	return readRun(r, file, true)
-}
-
-func readRun(r io.Reader, file string, charts bool) (record.Header, Summary, error) {
+func readRun(r io.Reader, file string) (record.Header, Summary, error) {
 	rs, ok := r.(io.ReadSeeker)
+	var start int64
+	if ok {
+		var err error
+		start, err = rs.Seek(0, io.SeekCurrent)
+		ok = err == nil // a pipe is an *os.File that cannot seek
+	}
 	if !ok {
 		return readWhole(r, file)
 	}
@@ -51,12 +50,12 @@ func readRun(r io.Reader, file string, charts bool) (record.Header, Summary, err
 	if err != nil {
 		return record.Header{}, Summary{}, err
 	}
-	if _, err := rs.Seek(0, io.SeekStart); err != nil {
-		return readWhole(rs, file) // cannot seek after all: a pipe as a file
+	if _, err := rs.Seek(start, io.SeekStart); err != nil {
+		return record.Header{}, Summary{}, err
 	}
-	h, s, err := stream(rs, file, from, charts)
+	h, s, err := stream(rs, file, from)
 	if errors.Is(err, errUnordered) {
-		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		if _, err := rs.Seek(start, io.SeekStart); err != nil {
 			return record.Header{}, Summary{}, err
 		}
 		return readWhole(rs, file)
@@ -78,16 +77,12 @@ const streamHorizon = 600
 // that needs more is read whole.
 const streamReorder = 10
 
-func stream(r io.Reader, file string, from float64, charts bool) (record.Header, Summary, error) {
+func stream(r io.Reader, file string, from float64) (record.Header, Summary, error) {
 	rd, err := record.NewReader(r, file)
 	if err != nil {
 		return record.Header{}, Summary{}, err
 	}
 	b := newBuilder(rd.Header().Source, from, streamHorizon, streamReorder)
-	var ev events
-	if charts {
-		b.keep = &ev
-	}
 	for {
 		e, err := rd.Next()
 		if err == io.EOF {
@@ -104,10 +99,6 @@ func stream(r io.Reader, file string, from float64, charts bool) (record.Header,
 	s := b.summary(file, rd.Header(), rd.Truncated())
 	if b.lat.lost {
 		return record.Header{}, Summary{}, errUnordered
-	}
-	if charts {
-		ev.sort()
-		s.ev = ev
 	}
 	return rd.Header(), s, nil
 }
@@ -161,21 +152,17 @@ func ReadFile(path string) (Summary, error) {
 	return s, err
 }
 
-// ReadRunFile is ReadRun of the record at path.
+// ReadRunFile is ReadRun of the record at path. Its Charts read the record
+// again, as a stream too.
 func ReadRunFile(path string) (record.Header, Summary, error) {
-	return readRunFile(path, false)
-}
-
-// ReadRunChartsFile is ReadRunCharts of the record at path.
-func ReadRunChartsFile(path string) (record.Header, Summary, error) {
-	return readRunFile(path, true)
-}
-
-func readRunFile(path string, charts bool) (record.Header, Summary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return record.Header{}, Summary{}, err
 	}
 	defer f.Close()
-	return readRun(f, path, charts)
+	h, s, err := readRun(f, path)
+	if !s.held {
+		s.path = path // Charts reads it again
+	}
+	return h, s, err
 }

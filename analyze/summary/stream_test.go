@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -52,17 +53,38 @@ func TestReadMatchesCompute(t *testing.T) {
 		if !bytes.Equal(whole, streamed) {
 			t.Errorf("%s: Read and Compute differ:\n%s\n%s", name, streamed, whole)
 		}
-		// The charts' timeline is not in the JSON: ReadRunCharts keeps
-		// what it is drawn from, Read does not.
-		_, c, err := ReadRunCharts(bytes.NewReader(data), name)
+		// From a pipe (an *os.File that cannot seek) the record is held
+		// whole: the same summary.
+		pr, pw, err := os.Pipe()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(sum.Timeline(), c.Timeline()) {
-			t.Errorf("%s: ReadRunCharts's timeline differs from Compute's", name)
+		go func() { pw.Write(data); pw.Close() }()
+		piped, err := Read(pr, name)
+		pr.Close()
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(sum.MemoryOver(), c.MemoryOver()) {
-			t.Errorf("%s: ReadRunCharts's RSS parts differ from Compute's", name)
+		if j, _ := json.Marshal(piped); !bytes.Equal(whole, j) {
+			t.Errorf("%s: Read from a pipe differs from Compute", name)
+		}
+		// The charts are not in the JSON: ReadCharts reads them from the
+		// record again, as a stream, by value or aggregated by column.
+		for _, cols := range []int{0, 350} {
+			wantTL, wantOver, _ := sum.Charts(cols)
+			tl, over, err := ReadCharts(bytes.NewReader(data), name, s, cols)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(wantTL, tl) {
+				t.Errorf("%s: ReadCharts's timeline (%d columns) differs from Compute's", name, cols)
+			}
+			if !reflect.DeepEqual(wantOver, over) {
+				t.Errorf("%s: ReadCharts's RSS parts differ from Compute's", name)
+			}
+			if cols == 0 && !reflect.DeepEqual(wantTL, sum.Timeline()) {
+				t.Errorf("%s: Charts(0) is not Timeline", name)
+			}
 		}
 		if len(s.ev.samples)+len(s.ev.gcs) > 0 {
 			t.Errorf("%s: Read kept %d samples and %d cycles", name, len(s.ev.samples), len(s.ev.gcs))

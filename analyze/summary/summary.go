@@ -90,9 +90,16 @@ type Summary struct {
 	// render as footnotes (JSON: their messages, see WriteJSON).
 	Warnings []error `json:"-"`
 
-	// ev are the record's events by kind, kept for Timeline and
-	// MemoryOver when the caller draws charts (Compute, ReadRunCharts).
+	// ev are the record's events by kind, kept for the charts (Timeline,
+	// Charts, MemoryOver) of a summary from Compute.
 	ev events
+	// held says ev holds the record's events (Compute); path is the file a
+	// streamed summary was read from, read again for its charts.
+	held bool
+	path string
+	// memBest is the most sources of the RSS's split a sample of the
+	// measured window has (MemoryOver draws those samples).
+	memBest int
 	// traces are the record's execution-trace events (Traces).
 	traces []record.Event
 	// alpha places each gctrace cycle's GC CPU between its bounds in the
@@ -208,7 +215,7 @@ func Compute(run *record.Run) Summary {
 		b.add(e)
 	}
 	s := b.summary(run.File, run.Header, run.Truncated)
-	s.ev = ev
+	s.ev, s.held = ev, true
 	return s
 }
 
@@ -250,6 +257,7 @@ func (b *builder) summary(file string, h record.Header, truncated bool) Summary 
 	s.alloc(load)
 	s.rss(load)
 	s.memory(&load.mem)
+	s.memBest = load.mem.best()
 	s.LiveTrend = liveTrend(load)
 	if s.RSS.N > 0 || s.RSSPeak > 0 {
 		s.RSSPeak = math.Max(s.RSSPeak, math.Max(b.peak.peak, b.maxRSS))
@@ -270,17 +278,13 @@ func (b *builder) summary(file string, h record.Header, truncated bool) Summary 
 	return s
 }
 
-// events holds a record's events by kind, each with its time.
+// events holds the events of a record held whole that its charts are drawn
+// from, by kind, each with its time; samples and cycles in time order.
 type events struct {
-	samples  []timed[record.Sample]
-	gcs      []timed[record.GC]
-	pauses   []record.Pauses
-	latency  []timed[record.Latency]
-	notes    []record.Note
-	profiles []record.Profile
-	// traces are the execution-trace events, for the report to analyse.
-	traces []record.Event
-	last   float64 // the latest time of any event
+	samples []timed[record.Sample]
+	gcs     []timed[record.GC]
+	pauses  []record.Pauses
+	latency []timed[record.Latency]
 }
 
 type timed[T any] struct {
@@ -291,65 +295,25 @@ type timed[T any] struct {
 func split(es []record.Event) events {
 	var ev events
 	for _, e := range es {
-		ev.add(e)
+		switch {
+		case e.Sample != nil:
+			ev.samples = append(ev.samples, timed[record.Sample]{e.T, *e.Sample})
+		case e.GC != nil:
+			ev.gcs = append(ev.gcs, timed[record.GC]{e.T, *e.GC})
+		case e.Pauses != nil:
+			ev.pauses = append(ev.pauses, *e.Pauses)
+		case e.Latency != nil:
+			ev.latency = append(ev.latency, timed[record.Latency]{e.T, *e.Latency})
+		}
 	}
-	ev.sort()
+	sort.SliceStable(ev.samples, func(i, j int) bool { return ev.samples[i].T < ev.samples[j].T })
+	sort.SliceStable(ev.gcs, func(i, j int) bool { return ev.gcs[i].T < ev.gcs[j].T })
 	return ev
-}
-
-// add files one event under its kind.
-func (ev *events) add(e record.Event) {
-	ev.last = math.Max(ev.last, e.T)
-	switch {
-	case e.Sample != nil:
-		ev.samples = append(ev.samples, timed[record.Sample]{e.T, *e.Sample})
-	case e.GC != nil:
-		ev.gcs = append(ev.gcs, timed[record.GC]{e.T, *e.GC})
-		ev.last = math.Max(ev.last, e.GC.EndSeconds)
-	case e.Pauses != nil:
-		ev.pauses = append(ev.pauses, *e.Pauses)
-	case e.Latency != nil:
-		ev.latency = append(ev.latency, timed[record.Latency]{e.T, *e.Latency})
-	case e.Note != nil:
-		ev.notes = append(ev.notes, *e.Note)
-	case e.Profile != nil:
-		ev.profiles = append(ev.profiles, *e.Profile)
-	case e.Trace != nil:
-		ev.traces = append(ev.traces, e)
-	}
 }
 
 // Traces returns the record's execution-trace events, in record order:
 // what a report analyses, without holding the record's other events.
 func (s Summary) Traces() []record.Event { return s.traces }
-
-// sort orders samples and cycles by time, once all are added.
-func (ev *events) sort() {
-	sort.SliceStable(ev.samples, func(i, j int) bool { return ev.samples[i].T < ev.samples[j].T })
-	sort.SliceStable(ev.gcs, func(i, j int) bool { return ev.gcs[i].T < ev.gcs[j].T })
-}
-
-// from returns the samples taken and the GC cycles started at or after t
-// (a cycle without a known start counts by when it was noticed).
-func (ev events) from(t float64) events {
-	out := ev
-	out.samples, out.gcs = nil, nil
-	for _, x := range ev.samples {
-		if x.T >= t {
-			out.samples = append(out.samples, x)
-		}
-	}
-	for _, g := range ev.gcs {
-		start := g.T
-		if g.V.Bounded() {
-			start = g.V.StartSeconds
-		}
-		if start >= t {
-			out.gcs = append(out.gcs, g)
-		}
-	}
-	return out
-}
 
 func (s *Summary) ending(end *record.End, truncated bool) {
 	s.End = end

@@ -111,8 +111,8 @@ func writeReport(rep *report.Report, out, format, chartsDir string) error {
 
 // summarizeForReport reads and summarises the records named by args (files,
 // and the *.jsonl in directories, as compare.ReadRecords finds them), each
-// as a stream that keeps the events the charts are drawn from (the
-// summary's figures are gathered as the events come).
+// as a stream: the report needs a run's header and summary, whose charts
+// are read again as a stream, aggregated by column, not its events.
 func summarizeForReport(args []string) (runs []report.Input, problems []error) {
 	for _, a := range args {
 		files, err := recordFiles(a)
@@ -120,7 +120,7 @@ func summarizeForReport(args []string) (runs []report.Input, problems []error) {
 			problems = append(problems, err)
 		}
 		for _, f := range files {
-			h, s, err := summary.ReadRunChartsFile(f)
+			h, s, err := summary.ReadRunFile(f)
 			if err != nil {
 				if !strings.Contains(err.Error(), f) {
 					err = fmt.Errorf("%s: %w", f, err)
