@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -244,4 +245,35 @@ func synthRun(t *testing.T, o synth.Options) *record.Run {
 		t.Fatal(err)
 	}
 	return run
+}
+
+// TestBandSketch checks a band's medians: exact up to bandExact values a
+// column, within bandRelErr past it, min and max always exact.
+func TestBandSketch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{10 * bandExact, 50 * bandExact} {
+		s := series{grid: grid{hi: 10, n: 10}}
+		cols := make([][]float64, 10)
+		for i := range n {
+			x := 10 * float64(i) / float64(n)
+			v := 50e-6 * (1 + 3*rng.Float64()*rng.Float64())
+			s.add(x, v)
+			c, _ := s.grid.index(x)
+			cols[c] = append(cols[c], v)
+		}
+		p := s.points()
+		if p.Band == nil || p.N != n || len(p.Band.Col) != 10 || p.Band.Sketched != (n/10 > bandExact) {
+			t.Fatalf("%d values: %+v", n, p)
+		}
+		for i, c := range p.Band.Col {
+			vs := cols[c]
+			slices.Sort(vs)
+			if p.Band.Min[i] != vs[0] || p.Band.Max[i] != vs[len(vs)-1] {
+				t.Errorf("column %d: min/max %v %v, want %v %v", c, p.Band.Min[i], p.Band.Max[i], vs[0], vs[len(vs)-1])
+			}
+			if m := median(vs); math.Abs(p.Band.Median[i]-m) > bandRelErr*m {
+				t.Errorf("column %d: median %v, want %v within %v", c, p.Band.Median[i], m, bandRelErr)
+			}
+		}
+	}
 }

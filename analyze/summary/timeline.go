@@ -95,7 +95,7 @@ type Points struct {
 
 // Band is a series by column: for each column that has values (Col, in
 // order), their minimum, median and maximum. Sketched says some medians
-// are estimates within sketchRelErr: those of columns with more than
+// are estimates within bandRelErr: those of columns with more than
 // bandExact values.
 type Band struct {
 	Col              []int
@@ -105,11 +105,16 @@ type Band struct {
 
 // BandSketchNote says, for a caption, which medians of a band are
 // estimates (Band.Sketched).
-var BandSketchNote = "Medians of columns with more than " + itoa(bandExact) + " values are estimated within " + units.Percent(sketchRelErr) +
+var BandSketchNote = "Medians of columns with more than " + itoa(bandExact) + " values are estimated within " + units.Percent(bandRelErr) +
 	" (the timeline keeps at most " + itoa(bandExact) + " values of a column, so that a record of any length is charted in the same memory)."
 
+// bandRelErr bounds the relative error of a band's estimated median: half
+// a percent, a pixel or two of a chart's height at most, and at most about
+// 140 sketch buckets a column for values that span a factor of four.
+const bandRelErr = 0.005
+
 // bandExact is how many values of a column a band keeps for an exact
-// median: 128 columns × 8 bytes × 350 columns, 350 KiB a series.
+// median: 128 values × 8 bytes × 350 columns, 350 KiB a series.
 const bandExact = 128
 
 // gcOffGoal is a heap goal no real heap reaches: the runtime reports a
@@ -418,7 +423,7 @@ func (s *series) add(t, v float64) bool {
 		if s.cols == nil {
 			s.cols = make([]values, s.grid.n)
 		}
-		s.cols[c].limit = bandExact
+		s.cols[c].limit, s.cols[c].relErr = bandExact, bandRelErr
 		s.cols[c].add(v)
 	}
 	return true

@@ -30,10 +30,10 @@ type values struct {
 	// figures are bytes and seconds).
 	sketch map[int32]uint64
 	zeros  uint64
-	limit  int // exactValues unless a test sets it
+	limit  int     // exactValues unless set
+	relErr float64 // sketchRelErr unless set
+	gamma  float64 // log of a bucket's width, from relErr
 }
-
-var logGamma = math.Log((1 + sketchRelErr) / (1 - sketchRelErr))
 
 func (v *values) add(x float64) {
 	if v.n == 0 || x < v.min {
@@ -53,6 +53,11 @@ func (v *values) add(x float64) {
 			return
 		}
 		v.sketch = map[int32]uint64{}
+		e := v.relErr
+		if e == 0 {
+			e = sketchRelErr
+		}
+		v.gamma = math.Log((1 + e) / (1 - e))
 		for _, y := range v.xs {
 			v.fold(y)
 		}
@@ -67,7 +72,7 @@ func (v *values) fold(x float64) {
 		v.zeros++
 		return
 	}
-	v.sketch[int32(math.Ceil(math.Log(x)/logGamma))]++
+	v.sketch[int32(math.Ceil(math.Log(x)/v.gamma))]++
 }
 
 // Sketched reports whether the quantiles are estimates (more than
@@ -109,7 +114,7 @@ func (v *values) rank(i int) float64 {
 		if uint64(i) < cum {
 			// The bucket holds (γ^(k-1), γ^k]: its representative is
 			// within sketchRelErr of every value in it.
-			rep := 2 * math.Exp(float64(k)*logGamma) / (1 + math.Exp(logGamma))
+			rep := 2 * math.Exp(float64(k)*v.gamma) / (1 + math.Exp(v.gamma))
 			return math.Min(v.max, math.Max(v.min, rep))
 		}
 	}
