@@ -132,8 +132,9 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 }
 
 // Input is what a report needs of one run: its header and its summary
-// (whose Timeline the charts draw), not its events, so that a long record
-// can be read as a stream (summary.ReadRun) rather than held whole.
+// (whose Charts the report draws: from Compute's events, or read again as
+// a stream for a summary from summary.ReadRunFile), not its events, so that
+// a long record is read in the same memory as a short one.
 type Input struct {
 	File    string
 	Header  record.Header

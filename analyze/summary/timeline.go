@@ -132,7 +132,9 @@ func (s Summary) Timeline() Timeline {
 
 // Charts returns the run's timeline aggregated into columns (0: none) and
 // the RSS's parts over time (MemoryOver): from the events a summary from
-// Compute holds, else by reading the record it was read from again.
+// Compute holds, else, for one from ReadRunFile, by reading its file again
+// as a stream (ReadCharts). A summary from Read of a reader has neither:
+// call ReadCharts with the record.
 func (s Summary) Charts(columns int) (Timeline, []Breakdown, error) {
 	if s.held || s.path == "" {
 		tl, over := s.fromEvents(columns)
