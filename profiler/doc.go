@@ -45,9 +45,15 @@
 //   - GCCPUSeconds and IntervalCPUSeconds are the changes of
 //     /cpu/classes/gc/total and /cpu/classes/total:cpu-seconds since that
 //     same tick. The runtime updates those only at the end of a cycle (and
-//     the GC's at its pauses), so the change is exactly the change between
-//     the end of the previous cycle and the end of this one: their ratio is
-//     the GC's CPU share over an interval bounded by GC cycles.
+//     the GC's at its pauses), so the change is the change between the end
+//     of the previous cycle and the end of this one: their ratio is the
+//     GC's CPU share over an interval bounded by GC cycles. One exception,
+//     as with the pauses: if the next cycle had already started at the
+//     tick, its first pause (with the wait for the world to stop, which on
+//     a contended machine can be long) is in GCCPUSeconds but not in
+//     IntervalCPUSeconds, which moves only at a cycle's end; the next
+//     event is lower by as much. A short interval can then show a share
+//     above 100% (docs/figures.md; the report's caption says so).
 //     IdleCPUSeconds is the change of /cpu/classes/gc/mark/idle, the part
 //     of GCCPUSeconds that idle-priority mark workers used.
 //   - HeapLiveBytes is /gc/heap/live:bytes after the cycle, and HeapGoalBytes

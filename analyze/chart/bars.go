@@ -143,8 +143,28 @@ func (b Bars) Size() (w, h vg.Length) {
 	if !b.rows() {
 		return 0, 0
 	}
-	return Width, vg.Length(len(b.Center))*vg.Inch/5 + 1.3*vg.Inch
+	n := len(b.Center)
+	if b.intervals() {
+		n++ // the legend's row
+	}
+	return Width, vg.Length(n)*vg.Inch/5 + 1.3*vg.Inch
 }
+
+// intervals reports whether some bar has a finite interval: an error bar,
+// and the legend that names it.
+func (b Bars) intervals() bool {
+	if b.Lo == nil || b.Hi == nil {
+		return false
+	}
+	for i := range b.Center {
+		if i < len(b.Lo) && i < len(b.Hi) && finite(b.Lo[i]) && finite(b.Hi[i]) && finite(b.Center[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Plot builds the chart.
 func (b Bars) Plot() (*plot.Plot, error) {
@@ -192,7 +212,7 @@ func (b Bars) Plot() (*plot.Plot, error) {
 	p.X.Label.Text = axis
 	p.X.Min, p.X.Max = -0.6, float64(len(vals))-0.4 // room for the outer labels
 	p.Y.Min = 0
-	headroom(p, false)
+	headroom(p, false, Height)
 	return p, nil
 }
 
@@ -243,8 +263,13 @@ func (b Bars) plotRows() (*plot.Plot, error) {
 	p.NominalY(rows...)
 	p.Y.Label.Text = axis
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+	if b.intervals() {
+		// A row of its own for the legend, above the first bar: in the
+		// rows' right half it covered the longest bars.
+		p.Y.Max++
+	}
 	p.X.Min = 0
-	p.X.Max *= 1.25 // room for the legend
+	p.X.Max *= 1.1 // room for the error bars' caps
 	return p, nil
 }
 

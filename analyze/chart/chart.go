@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // Default size of a chart: 768x336 pixels in PNG (96 dpi).
@@ -160,15 +161,42 @@ func niceStep(raw float64) float64 {
 	return 10 * mag
 }
 
-// headroom raises the top of the Y axis so that the legend, drawn in the
-// top right corner, does not hide the data.
-func headroom(p *plot.Plot, log bool) {
+// headroom raises the top of the Y axis so that the legend, drawn in a
+// top corner, hides none of the data: by 30% of the range (a factor 4 on a
+// log axis), or by as much as the legend's rows take of a chart h high. A
+// fixed 30% left room for three rows; a fourth crossed a line that peaks at
+// the end (the RSS of a growing process), and the eleven parts of the RSS
+// covered their own bands.
+func headroom(p *plot.Plot, log bool, h vg.Length) {
+	share := legendShare(p, h)
 	if log {
-		p.Y.Max *= 4
+		if p.Y.Min > 0 && p.Y.Max > p.Y.Min {
+			p.Y.Max = math.Max(p.Y.Max*4, p.Y.Min*math.Pow(p.Y.Max/p.Y.Min, 1/(1-share)))
+		} else {
+			p.Y.Max *= 4
+		}
 		return
 	}
-	p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)*1.3
+	p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)*math.Max(1.3, 1/(1-share))
 }
+
+// legendShare is the share of the data area's height, in a chart Width x h,
+// that the legend takes with a margin below it; at most 0.8, so that the
+// data keeps a fifth of the chart however long the legend.
+func legendShare(p *plot.Plot, h vg.Length) float64 {
+	lh := p.Legend.Rectangle(draw.Canvas{}).Size().Y
+	if lh <= 0 {
+		return 0
+	}
+	dh := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: Width, Y: h}}}).Size().Y
+	if dh <= 0 {
+		return 0.8
+	}
+	return math.Min(0.8, float64(lh+legendMargin)/float64(dh))
+}
+
+// legendMargin is the room kept between a legend and the data under it.
+const legendMargin = 6 // points
 
 // SVG renders p as an SVG document of size w x h (zero for the default).
 func SVG(p *plot.Plot, w, h vg.Length) ([]byte, error) {

@@ -124,7 +124,7 @@ func (pc Pareto) Plot() (*plot.Plot, error) {
 	p.Y.Min, p.Y.Max = around(p.Y.Min, p.Y.Max, pc.YNoise)
 	// Room for the labels on the right.
 	p.X.Max += (p.X.Max - p.X.Min) * 0.2
-	headroom(p, false)
+	headroom(p, false, Height)
 	return p, nil
 }
 
@@ -187,22 +187,28 @@ func (l pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 		pts[i] = vg.Point{X: trX(xy.X), Y: trY(xy.Y)}
 		sizes[i] = vg.Point{X: l.style.Width(l.labels[i]), Y: l.style.Height(l.labels[i])}
 	}
-	for i, at := range placeLabels(pts, sizes, c.Rectangle) {
-		c.FillText(l.style, at, l.labels[i])
+	at, placed := placeLabels(pts, sizes, c.Rectangle)
+	for i := range at {
+		if placed[i] {
+			c.FillText(l.style, at[i], l.labels[i])
+		}
 	}
 }
 
 // placeLabels returns the lower left corner of each point's label (sizes[i]
 // wide and high): beside the point, right or left, level with it or stacked
 // a line or more up or down, at the first place that is inside bounds and
-// overlaps no point and no label placed before.
-func placeLabels(pts, sizes []vg.Point, bounds vg.Rectangle) []vg.Point {
+// overlaps no point and no label placed before. A label with no such place
+// is not placed: in a crowd of configurations a few percent apart, labels
+// written over each other named none of them (the frontier table does).
+func placeLabels(pts, sizes []vg.Point, bounds vg.Rectangle) (at []vg.Point, placed []bool) {
 	const dot, pad = 5, 6 // points
 	var taken []vg.Rectangle
 	for _, pt := range pts {
 		taken = append(taken, vg.Rectangle{Min: vg.Point{X: pt.X - dot, Y: pt.Y - dot}, Max: vg.Point{X: pt.X + dot, Y: pt.Y + dot}})
 	}
 	out := make([]vg.Point, len(pts))
+	placed = make([]bool, len(pts))
 	for i, pt := range pts {
 		w, h := sizes[i].X, sizes[i].Y
 		var cands []vg.Point
@@ -213,17 +219,16 @@ func placeLabels(pts, sizes []vg.Point, bounds vg.Rectangle) []vg.Point {
 			}
 			cands = append(cands, vg.Point{X: pt.X + pad, Y: y}, vg.Point{X: pt.X - pad - w, Y: y})
 		}
-		out[i] = cands[0]
 		for _, cand := range cands {
 			r := vg.Rectangle{Min: cand, Max: vg.Point{X: cand.X + w, Y: cand.Y + h}}
 			if inside(r, bounds) && !slices.ContainsFunc(taken, func(t vg.Rectangle) bool { return overlaps(r, t) }) {
-				out[i] = cand
+				out[i], placed[i] = cand, true
+				taken = append(taken, r)
 				break
 			}
 		}
-		taken = append(taken, vg.Rectangle{Min: out[i], Max: vg.Point{X: out[i].X + w, Y: out[i].Y + h}})
 	}
-	return out
+	return out, placed
 }
 
 func overlaps(a, b vg.Rectangle) bool {

@@ -95,9 +95,20 @@ func (s Stacked) Plot() (*plot.Plot, error) {
 		p.X.Min = 0
 	}
 	p.X.Max = math.Max(p.X.Max, s.Until)
-	headroom(p, false)
+	headroom(p, false, s.height())
 	return p, nil
 }
+
+// Size is the default width, and the default height with room for the
+// legend's rows above the data (one per layer and one for the total).
+func (s Stacked) Size() (w, h vg.Length) { return Width, s.height() }
+
+func (s Stacked) height() vg.Length {
+	return Height + vg.Length(len(s.Layers)+1)*stackedLegendRow
+}
+
+// stackedLegendRow is the height of a legend row in 10-point text.
+const stackedLegendRow = 12 // points
 
 func equal(a, b []float64) bool {
 	for i := range a {

@@ -190,7 +190,7 @@ func (t Time) Plot() (*plot.Plot, error) {
 		p.X.Min = 0
 	}
 	p.X.Max = math.Max(p.X.Max, t.Until)
-	headroom(p, t.LogY)
+	headroom(p, t.LogY, Height)
 	return p, nil
 }
 

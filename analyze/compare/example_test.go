@@ -31,6 +31,9 @@ func Example() {
 	// Output:
 	// 2 configurations, 6 runs each; baseline: gogc=100 memlimit=off
 	//
+	// Verdict (the best configuration per metric, and what differs significantly from its baseline):
+	//   gc.cpu: best gogc=200 memlimit=off, 4.05% (-49.69% vs its baseline, p=0.002); 1 of 1 configuration differs significantly from its baseline: 1 better (gogc=200 memlimit=off)
+	//
 	// gc.cpu (lower is better)
 	//   gogc=100 memlimit=off  8.05%  ± 2%  baseline
 	//   gogc=200 memlimit=off  4.05%  ± 4%  -49.69% (p=0.002 n=6)

@@ -91,49 +91,72 @@ func improves(m MetricInfo, a, b float64) bool {
 	return a > b
 }
 
-// Lines says the verdict in words, one line per metric:
-//
-//	gc.cpu: best gogc=200 memlimit=off, 4.05% (-49.69% vs its baseline, p=0.002); 3 of 3 configurations differ significantly from their baseline: 1 better (gogc=200 memlimit=off), 2 worse (gogc=50 memlimit=off, gogc=100 memlimit=512MiB)
+// VerdictScope says what the verdict lists; every renderer (compare's text
+// and Markdown, the report's Markdown and HTML) heads the verdict
+// "Verdict (VerdictScope):".
+const VerdictScope = "the best configuration per metric, and what differs significantly from its baseline"
+
+// Lines says the verdict in words, one line per metric that some
+// configuration measured (MetricVerdict.Sentence).
 func (v Verdict) Lines() []string {
 	var out []string
 	for _, mv := range v.Metrics {
-		if mv.Best == nil {
-			continue
+		if s := mv.Sentence(); s != "" {
+			out = append(out, s)
 		}
-		st := mv.BestStat
-		s := fmt.Sprintf("%s: best %s, %s", mv.Metric.Name, mv.Best.Label, FormatValue(mv.Metric.Unit, st.Center))
-		switch {
-		case mv.Best.IsBaseline():
-			s += " (a " + mv.Best.BaselineWord() + ")"
-		case st.Significant:
-			s += fmt.Sprintf(" (%s vs its baseline, p=%.3f)", FormatDelta(st.Delta), st.P)
-		case !math.IsNaN(st.P):
-			s += fmt.Sprintf(" (not significantly different from its baseline, p=%.3f)", st.P)
-		}
-		n := len(mv.Better) + len(mv.Worse)
-		switch {
-		case mv.Compared == 0:
-		case n == 0:
-			s += fmt.Sprintf("; none of %d configurations differs significantly from its baseline", mv.Compared)
-		default:
-			if n == 1 {
-				s += fmt.Sprintf("; 1 of %d configurations differs significantly from its baseline: ", mv.Compared)
-			} else {
-				s += fmt.Sprintf("; %d of %d configurations differ significantly from their baseline: ", n, mv.Compared)
-			}
-			var parts []string
-			if len(mv.Better) > 0 {
-				parts = append(parts, fmt.Sprintf("%d better (%s)", len(mv.Better), labels(mv.Better, 2)))
-			}
-			if len(mv.Worse) > 0 {
-				parts = append(parts, fmt.Sprintf("%d worse (%s)", len(mv.Worse), labels(mv.Worse, 2)))
-			}
-			s += strings.Join(parts, ", ")
-		}
-		out = append(out, s)
 	}
 	return out
 }
+
+// Sentence says the metric's verdict in one line, "" when no configuration
+// measured it:
+//
+//	gc.cpu: best gogc=200 memlimit=off, 4.05% (-49.69% vs its baseline, p=0.002); 3 of 3 configurations differ significantly from their baseline: 1 better (gogc=200 memlimit=off), 2 worse (gogc=50 memlimit=off, gogc=100 memlimit=512MiB)
+func (mv MetricVerdict) Sentence() string {
+	if mv.Best == nil {
+		return ""
+	}
+	st := mv.BestStat
+	s := fmt.Sprintf("%s: best %s, %s", mv.Metric.Name, mv.Best.Label, FormatValue(mv.Metric.Unit, st.Center))
+	switch {
+	case mv.Best.IsBaseline():
+		s += " (a " + mv.Best.BaselineWord() + ")"
+	case st.Significant:
+		s += fmt.Sprintf(" (%s vs its baseline, p=%.3f)", FormatDelta(st.Delta), st.P)
+	case !math.IsNaN(st.P):
+		s += fmt.Sprintf(" (not significantly different from its baseline, p=%.3f)", st.P)
+	}
+	n := len(mv.Better) + len(mv.Worse)
+	switch {
+	case mv.Compared == 0:
+	case n == 0 && mv.Compared == 1:
+		s += "; the 1 configuration compared does not differ significantly from its baseline"
+	case n == 0:
+		s += fmt.Sprintf("; none of %d configurations differs significantly from its baseline", mv.Compared)
+	default:
+		if mv.Compared == 1 {
+			s += "; 1 of 1 configuration differs significantly from its baseline: "
+		} else if n == 1 {
+			s += fmt.Sprintf("; 1 of %d configurations differs significantly from its baseline: ", mv.Compared)
+		} else {
+			s += fmt.Sprintf("; %d of %d configurations differ significantly from their baseline: ", n, mv.Compared)
+		}
+		var parts []string
+		if len(mv.Better) > 0 {
+			parts = append(parts, fmt.Sprintf("%d better (%s)", len(mv.Better), labels(mv.Better, 2)))
+		}
+		if len(mv.Worse) > 0 {
+			parts = append(parts, fmt.Sprintf("%d worse (%s)", len(mv.Worse), labels(mv.Worse, 2)))
+		}
+		s += strings.Join(parts, ", ")
+	}
+	return s
+}
+
+// Differs reports whether some configuration differs significantly from
+// its baseline on the metric, better or worse: when none does, what a
+// chart shows of the metric is noise and must not be stretched.
+func (mv MetricVerdict) Differs() bool { return len(mv.Better)+len(mv.Worse) > 0 }
 
 // labels lists the first n groups' labels, the largest change first, and
 // "…" when there are more.

@@ -79,6 +79,13 @@ func (c *Comparison) FrontierTable() *table.Table {
 func WriteText(w io.Writer, c *Comparison) error {
 	var t texttab.Table
 	t.Title(runsLine(c))
+	if lines := c.Verdict().Lines(); len(lines) > 0 {
+		t.Title("")
+		t.Title("Verdict (" + VerdictScope + "):")
+		for _, l := range lines {
+			t.Title("  " + l)
+		}
+	}
 	for _, mt := range c.Tables() {
 		t.Title("")
 		table.AddText(&t, mt, table.TextOptions{NoHead: true, Indent: "  "})
@@ -171,10 +178,44 @@ func writeEnd(w io.Writer, c *Comparison, prefix string) error {
 	return err
 }
 
-// WriteMarkdown writes the comparison as GitHub-flavoured Markdown tables.
+// WriteMarkdown writes the comparison as GitHub-flavoured Markdown: its
+// verdict, then a table per metric.
 func WriteMarkdown(w io.Writer, c *Comparison) error {
+	return writeMarkdown(w, c, true)
+}
+
+// WriteMarkdownTables writes the comparison as WriteMarkdown does, without
+// the verdict: for a document that opens with it (gcprobe report), through
+// WriteVerdictMarkdown.
+func WriteMarkdownTables(w io.Writer, c *Comparison) error {
+	return writeMarkdown(w, c, false)
+}
+
+// WriteVerdictMarkdown writes the verdict as a Markdown list under its
+// heading, nothing when it has no line.
+func WriteVerdictMarkdown(w io.Writer, v Verdict) error {
+	lines := v.Lines()
+	if len(lines) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Verdict** (%s):\n\n", table.MarkdownText(VerdictScope))
+	for _, l := range lines {
+		fmt.Fprintf(&b, "- %s\n", table.MarkdownText(l))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMarkdown(w io.Writer, c *Comparison, verdict bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", runsLine(c))
+	if verdict {
+		b.WriteString("\n")
+		if err := WriteVerdictMarkdown(&b, c.Verdict()); err != nil {
+			return err
+		}
+	}
 	for _, t := range c.Tables() {
 		fmt.Fprintf(&b, "\n### %s\n\n", t.Caption[0])
 		t.Caption = nil
@@ -194,17 +235,18 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 // jsonComparison is the JSON form of a Comparison. Infinite or missing
 // numbers are null.
 type jsonComparison struct {
-	Baseline       []string         `json:"baselines"`
-	Dims           []string         `json:"dimensions"`
-	Alpha          float64          `json:"alpha"`
-	Confidence     float64          `json:"confidence"`
-	Configurations []jsonGroup      `json:"configurations"`
-	Metrics        []jsonMetric     `json:"metrics"`
-	Frontier       *jsonFrontier    `json:"pareto_frontier,omitempty"`
-	Builds         []jsonVerdict    `json:"build_verdicts,omitempty"`
-	Recommendation *jsonRecommended `json:"recommendation,omitempty"`
-	Warnings       []string         `json:"warnings,omitempty"`
-	Notes          []string         `json:"notes,omitempty"`
+	Baseline       []string            `json:"baselines"`
+	Dims           []string            `json:"dimensions"`
+	Alpha          float64             `json:"alpha"`
+	Confidence     float64             `json:"confidence"`
+	Configurations []jsonGroup         `json:"configurations"`
+	Metrics        []jsonMetric        `json:"metrics"`
+	Verdict        []jsonMetricVerdict `json:"verdict"`
+	Frontier       *jsonFrontier       `json:"pareto_frontier,omitempty"`
+	Builds         []jsonVerdict       `json:"build_verdicts,omitempty"`
+	Recommendation *jsonRecommended    `json:"recommendation,omitempty"`
+	Warnings       []string            `json:"warnings,omitempty"`
+	Notes          []string            `json:"notes,omitempty"`
 }
 
 type jsonGroup struct {
@@ -215,6 +257,22 @@ type jsonGroup struct {
 	NoBaseline bool       `json:"no_baseline,omitempty"`
 	Files      []string   `json:"files"`
 	Stats      []jsonStat `json:"stats"`
+}
+
+// jsonMetricVerdict is a MetricVerdict of a measured metric; Sentence is
+// its line of the text verdict.
+type jsonMetricVerdict struct {
+	Metric   string   `json:"metric"`
+	Best     string   `json:"best"`
+	Median   *float64 `json:"best_median"`
+	Delta    *float64 `json:"best_delta,omitempty"`
+	P        *float64 `json:"best_p,omitempty"`
+	Compared int      `json:"compared"`
+	// Better and Worse: labels of the configurations significantly better
+	// or worse than their baseline, the largest change first.
+	Better   []string `json:"better"`
+	Worse    []string `json:"worse"`
+	Sentence string   `json:"sentence"`
 }
 
 type jsonMetric struct {
@@ -275,6 +333,14 @@ type jsonRecommended struct {
 	Sentence      string `json:"sentence"`
 }
 
+func groupLabels(gs []*Group) []string {
+	out := []string{}
+	for _, g := range gs {
+		out = append(out, g.Label)
+	}
+	return out
+}
+
 // ciNum is one bound of a stat's confidence interval, null when the
 // interval is not finite: with too few runs benchmath gives (-Inf, max),
 // and a finite upper bound alone would read as an interval.
@@ -319,6 +385,18 @@ func WriteJSON(w io.Writer, c *Comparison) error {
 			})
 		}
 		j.Configurations = append(j.Configurations, jg)
+	}
+	j.Verdict = []jsonMetricVerdict{}
+	for _, mv := range c.Verdict().Metrics {
+		if mv.Best == nil {
+			continue
+		}
+		jv := jsonMetricVerdict{Metric: mv.Metric.Name, Best: mv.Best.Label, Median: num(mv.BestStat.Center),
+			Compared: mv.Compared, Better: groupLabels(mv.Better), Worse: groupLabels(mv.Worse), Sentence: mv.Sentence()}
+		if !mv.Best.IsBaseline() {
+			jv.Delta, jv.P = num(mv.BestStat.Delta), num(mv.BestStat.P)
+		}
+		j.Verdict = append(j.Verdict, jv)
 	}
 	for _, v := range c.Builds {
 		j.Builds = append(j.Builds, jsonVerdict{

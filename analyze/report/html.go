@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/gcprobe/gcprobe/analyze/chart"
-	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/table"
 )
 
@@ -47,10 +47,15 @@ func WriteHTML(w io.Writer, r *Report) error {
 		Figures    []htmlFigure
 		Comparison []*table.Table
 		Multi      bool
-		// Many folds the runs' own sections away: past
-		// summary.MaxSideBySide runs the table above has a row for each.
-		Many bool
-	}{Report: r, Figures: svgFigures(r.Figures), Multi: len(r.Runs) > 1, Many: len(r.Runs) > summary.MaxSideBySide}
+		// Many says the runs once (Report.Digest) in place of a section
+		// each: past summary.MaxSideBySide runs the table above has a
+		// row for each.
+		Many   bool
+		Digest Digest
+	}{Report: r, Figures: svgFigures(r.Figures), Multi: len(r.Runs) > 1, Many: r.Digested()}
+	if data.Many {
+		data.Digest = r.Digest()
+	}
 	for _, run := range r.Runs {
 		hr := htmlRun{Run: run, Figures: svgFigures(run.Figures)}
 		for _, p := range run.Profiles {
@@ -106,7 +111,8 @@ func svgFigures(figs []Figure) []htmlFigure {
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
 	// sup marks a comparison's footnote as its cells cite it.
-	"sup": table.Superscript,
+	"sup":          table.Superscript,
+	"verdictScope": func() string { return compare.VerdictScope },
 	"cellClass": func(t *table.Table, i int) string {
 		return [...]string{"", "num", "name"}[min(int(t.AlignOf(i)), 2)]
 	},
@@ -161,7 +167,7 @@ details.runs > summary { cursor: pointer; font-weight: 600; margin: 1.2em 0; }
 </section>
 {{- end}}
 {{- if .Multi}}
-{{with .Report.Verdict}}<div class="verdict"><strong>Verdict</strong> (the best configuration per metric, and what differs significantly from its baseline):<ul>
+{{with .Report.Verdict}}<div class="verdict"><strong>Verdict</strong> ({{verdictScope}}):<ul>
 {{range .}}<li>{{.}}</li>
 {{end}}</ul></div>{{end}}
 {{- end}}
@@ -190,18 +196,34 @@ details.runs > summary { cursor: pointer; font-weight: 600; margin: 1.2em 0; }
 <h2>{{.Report.TableTitle}}</h2>
 {{template "summary" .}}
 </section>
-{{if .Many}}<details class="runs"><summary>Each of the {{len .Runs}} runs: what was run, its verdict and warnings</summary>
-{{end}}{{range $i, $r := .Runs}}<section class="run" id="run{{inc $i}}">
+{{if .Many}}{{template "digest" .}}{{else}}{{range $i, $r := .Runs}}<section class="run" id="run{{inc $i}}">
 <h2>Run {{inc $i}}: {{$r.Summary.File}}</h2>
 {{template "runbody" $r}}
 </section>
-{{end}}{{if .Many}}</details>
-{{end}}
+{{end}}{{end}}
 {{- end}}
 {{- end}}
 </main>
 </body>
 </html>
+{{define "digest"}}<section id="runs">
+<h2>Each run</h2>
+<p class="notes">What the {{len .Runs}} runs have in common; what differs is in the list of runs below. gcprobe report on one record shows that run with its charts, profiles and traces.</p>
+<table class="facts">
+{{range .Digest.Common}}<tr><th>{{index . 0}}</th><td>{{index . 1}}</td></tr>
+{{end}}</table>
+{{with .Digest.Warnings}}<p><strong>Warnings</strong>, each with the runs it concerns:</p>
+<ul>{{range .}}<li class="warn">{{.Text}} ({{.RunsLine}})</li>{{end}}</ul>
+{{end}}{{with .Digest.Notes}}<p><strong>Notes from the records</strong>, each with the runs it concerns:</p>
+<ul>{{range .}}<li class="notes">{{.Text}} ({{.RunsLine}})</li>{{end}}</ul>
+{{end}}<details class="runs"><summary>Each of the {{len .Runs}} runs: what differs, its verdict</summary>
+<table>
+<tr><th class="num">run</th>{{range .Digest.Differ}}<th>{{.}}</th>{{end}}<th>verdict</th><th>attached</th></tr>
+{{range $i, $r := .Digest.Rows}}<tr id="run{{inc $i}}"><td class="num">{{inc $i}}</td>{{range .Facts}}<td>{{.}}</td>{{end}}<td>{{.Verdict}}</td><td>{{.Attached}}</td></tr>
+{{end}}</table>
+</details>
+</section>
+{{end}}
 {{define "run"}}<section class="run">
 {{template "runbody" .}}
 </section>{{end}}

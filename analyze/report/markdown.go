@@ -42,10 +42,9 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 		m.summary(r)
 		return m.flush(w)
 	}
-	if len(r.Verdict) > 0 {
-		m.printf("**Verdict** (the best configuration per metric, and what differs significantly from its baseline):\n\n")
-		for _, l := range r.Verdict {
-			m.printf("- %s\n", md(l))
+	if c := r.Comparison; c != nil && len(r.Verdict) > 0 {
+		if err := compare.WriteVerdictMarkdown(&m.b, c.Verdict()); err != nil {
+			return err
 		}
 		m.printf("\n")
 	}
@@ -70,7 +69,7 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 	}
 	if c := r.Comparison; c != nil {
 		var b strings.Builder
-		if err := compare.WriteMarkdown(&b, c); err != nil {
+		if err := compare.WriteMarkdownTables(&b, c); err != nil {
 			return err
 		}
 		m.printf("%s\n", demote(b.String()))
@@ -80,6 +79,10 @@ func WriteMarkdown(w io.Writer, r *Report, chartsDir, link string) error {
 	}
 	m.printf("## %s\n\n", md(r.TableTitle))
 	m.summary(r)
+	if r.Digested() {
+		m.digest(r.Digest(), len(r.Runs))
+		return m.flush(w)
+	}
 	for i, run := range r.Runs {
 		m.printf("## Run %d: %s\n\n", i+1, md(run.Summary.File))
 		m.run(run, "###")
@@ -163,6 +166,47 @@ func (m *mdWriter) run(r *Run, h string) {
 	}
 }
 
+// digest writes the runs of a wide sweep once: what they have in common,
+// each warning with the runs it concerns, and a row per run folded in a
+// <details> block (which GitHub renders closed), as the HTML report folds
+// its sections of single runs.
+func (m *mdWriter) digest(d Digest, n int) {
+	m.printf("## Each run\n\n")
+	m.printf("_What the %d runs have in common; what differs is in the list of runs below. gcprobe report on one record shows that run with its charts, profiles and traces._\n\n", n)
+	m.printf("| | |\n|---|---|\n")
+	for _, f := range d.Common {
+		m.printf("| %s | %s |\n", md(f[0]), md(f[1]))
+	}
+	m.printf("\n")
+	for _, g := range []struct {
+		title  string
+		shared []Shared
+	}{{"Warnings", d.Warnings}, {"Notes from the records", d.Notes}} {
+		if len(g.shared) == 0 {
+			continue
+		}
+		m.printf("**%s**, each with the runs it concerns:\n\n", g.title)
+		for _, s := range g.shared {
+			m.printf("- %s (%s)\n", md(s.Text), s.RunsLine())
+		}
+		m.printf("\n")
+	}
+	m.printf("<details><summary>Each of the %d runs: what differs, its verdict</summary>\n\n", n)
+	m.printf("| run |")
+	for _, f := range d.Differ {
+		m.printf(" %s |", md(f))
+	}
+	m.printf(" verdict | attached |\n|---:|%s---|---|\n", strings.Repeat("---|", len(d.Differ)))
+	for i, row := range d.Rows {
+		m.printf("| %d |", i+1)
+		for _, f := range row.Facts {
+			m.printf(" %s |", md(f))
+		}
+		m.printf(" %s | %s |\n", md(row.Verdict), md(row.Attached))
+	}
+	m.printf("\n</details>\n")
+}
+
 // figure writes the chart's PNG and links it.
 func (m *mdWriter) figure(f Figure) {
 	name := f.Name + ".png"
@@ -233,10 +277,7 @@ func (m *mdWriter) summary(r *Report) {
 }
 
 // md escapes text for Markdown: nothing in it is read as markup or HTML.
-var md = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;", "*", `\*`, "_", `\_`,
-	"`", "\\`", "[", `\[`, "]", `\]`, "#", `\#`, "\n", " ",
-).Replace
+var md = table.MarkdownText
 
 // linkPath escapes a relative path for a Markdown link's destination, which
 // ends at a space or an unbalanced parenthesis: "my report_charts/x.png"

@@ -375,9 +375,13 @@ func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 	// The title names what the axes plot: "peak RSS against p99 pause",
 	// not "memory against latency" over a pause.
 	title := metricTitle(f.Axes[0]) + " against " + metricTitle(f.Axes[1])
+	// An axis is noise when the verdict finds no configuration that differs
+	// significantly from its baseline on it: the verdict's own test, so
+	// that the chart never stretches what the verdict calls the same.
+	v := c.Verdict()
 	pc := chart.Pareto{Title: strings.ToUpper(title[:1]) + title[1:], X: metricTitle(f.Axes[0]), Y: metricTitle(f.Axes[1]),
 		XUnit: chartUnit(c.Metrics[xi].Unit), YUnit: chartUnit(c.Metrics[yi].Unit),
-		XNoise: !anySignificant(c, xi), YNoise: !anySignificant(c, yi)}
+		XNoise: !v.Metrics[xi].Differs(), YNoise: !v.Metrics[yi].Differs()}
 	on := map[*compare.Group]bool{}
 	for _, g := range f.Groups {
 		on[g] = true
@@ -392,7 +396,7 @@ func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 	}
 	caption := fmt.Sprintf("Medians per configuration; green: the Pareto frontier, the configurations no other one beats on all of %s at once.", strings.Join(f.Axes, ", "))
 	if len(c.Groups) > chart.MaxLabelledPoints {
-		caption += " Only the frontier's points are named; the comparison's tables name every configuration."
+		caption += " Only the frontier's points are named, where their names fit; the comparison's tables name every configuration."
 	}
 	for _, a := range []struct {
 		noise bool
@@ -408,17 +412,6 @@ func (r *Report) pareto(c *compare.Comparison, f *compare.Frontier) Figure {
 		caption += " Give --budget (for example rss=1GiB) to have one recommended."
 	}
 	return Figure{Name: "pareto", Title: pc.Title, Caption: caption, Chart: pc}
-}
-
-// anySignificant reports whether a configuration differs significantly
-// from its baseline on metric i.
-func anySignificant(c *compare.Comparison, i int) bool {
-	for _, g := range c.Groups {
-		if !g.IsBaseline() && g.Stats[i].Significant {
-			return true
-		}
-	}
-	return false
 }
 
 // metricTitles name metrics on charts in words ("p99 latency"); the

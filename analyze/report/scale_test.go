@@ -176,8 +176,9 @@ func TestWideSweepReadable(t *testing.T) {
 	if err := WriteHTML(&page, rep); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(page.String(), `<details class="runs"><summary>Each of the 120 runs`) {
-		t.Error("the HTML shows the 120 runs' own sections unfolded")
+	if !strings.Contains(page.String(), `<details class="runs"><summary>Each of the 120 runs: what differs, its verdict</summary>`) ||
+		strings.Contains(page.String(), `<section class="run"`) {
+		t.Error("the HTML shows the 120 runs' own sections, not the digest of them")
 	}
 	if len(rep.Figures) == 0 || rep.Figures[0].Name != "pareto" || rep.Figures[0].Title != "Peak RSS against p99 latency" {
 		t.Errorf("first figure %+v, want the Pareto chart titled by its axes", rep.Figures[0])

@@ -5,13 +5,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/trace"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/gcprobe/gcprobe/internal/tracetest"
 	"github.com/gcprobe/gcprobe/record"
 )
 
@@ -20,32 +18,8 @@ import (
 // run) and one that is missing, and reads it back.
 func tracedRecord(t *testing.T, dir string) *record.Run {
 	t.Helper()
-	var tb bytes.Buffer
-	if err := trace.Start(&tb); err != nil {
-		t.Skipf("a trace is already running: %v", err)
-	}
-	type node struct {
-		next *node
-		pad  [4]int64
-	}
-	stop := time.Now().Add(60 * time.Millisecond)
-	var wg sync.WaitGroup
-	for range 3 {
-		wg.Go(func() {
-			for time.Now().Before(stop) {
-				var head *node
-				for range 1000 {
-					head = &node{next: head}
-				}
-			}
-		})
-	}
-	wg.Wait()
-	// 60 ms of allocation need not reach the heap goal of a test binary
-	// whose other tests grew its heap: make sure the trace holds a cycle.
-	runtime.GC()
-	trace.Stop()
-	if err := os.WriteFile(filepath.Join(dir, "run-trace-1.trace"), tb.Bytes(), 0o644); err != nil {
+	tb := tracetest.Allocating(t, 60*time.Millisecond, 3)
+	if err := os.WriteFile(filepath.Join(dir, "run-trace-1.trace"), tb, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "run.jsonl")
@@ -58,7 +32,7 @@ func tracedRecord(t *testing.T, dir string) *record.Run {
 		t.Fatal(err)
 	}
 	w.Write(record.Event{T: 1, Trace: &record.Trace{Path: "run-trace-1.trace", Trigger: record.TraceLatency,
-		Reason: "request latency p99 25 ms over 100 ms > 20 ms", Bytes: int64(tb.Len())}})
+		Reason: "request latency p99 25 ms over 100 ms > 20 ms", Bytes: int64(len(tb))}})
 	w.Write(record.Event{T: 2, Trace: &record.Trace{Path: "run-trace-2.trace", Trigger: record.TracePause, Reason: "GC pause"}})
 	w.Write(record.Event{T: 3, End: &record.End{Reason: record.EndExit}})
 	f.Close()

@@ -67,6 +67,11 @@ type Timeline struct {
 	// gctrace prints instead.
 	GCShare           Points
 	GCShareSinceStart bool
+	// GCShareAbove1 counts the per-cycle shares above 100% (see the
+	// report's caption for why the runtime's account gives some), and
+	// GCShareTop is the largest share.
+	GCShareAbove1 int
+	GCShareTop    float64
 	// GCCPU and AvailableCPU are, for each point of a per-cycle GCShare,
 	// the cycle's GC CPU seconds (as GCShare counts them) and the CPU
 	// seconds available over its interval, so that a chart can add them up
@@ -219,6 +224,8 @@ type timelineBuilder struct {
 	rss, sLive, sGoal, cLive, cGoal series
 	longest, total                  series
 	share, since                    series
+	shareAbove1                     int
+	shareTop                        float64
 	gcCPU, avail                    []float64 // per point, or per column
 	p99, lmax                       series
 
@@ -317,7 +324,11 @@ func (tb *timelineBuilder) gc(t float64, g record.GC) {
 	}
 	if g.IntervalCPUSeconds > 0 {
 		gc := cycleGC(g, tb.alpha)
-		if tb.share.add(when, gc/g.IntervalCPUSeconds) {
+		if v := gc / g.IntervalCPUSeconds; tb.share.add(when, v) {
+			tb.shareTop = math.Max(tb.shareTop, v)
+			if v > 1 {
+				tb.shareAbove1++
+			}
 			if tb.grid.n > 0 {
 				if c, ok := tb.grid.index(when); ok {
 					tb.gcCPU[c] += gc
@@ -376,9 +387,11 @@ func (tb *timelineBuilder) timeline() (Timeline, []Breakdown) {
 	}
 	tl.PauseLongest, tl.PauseTotal = tb.longest.points(), tb.total.points()
 	tl.GCShare, tl.GCCPU, tl.AvailableCPU = tb.share.points(), tb.gcCPU, tb.avail
+	tl.GCShareAbove1, tl.GCShareTop = tb.shareAbove1, tb.shareTop
 	if tl.GCShare.N == 0 {
 		tl.GCShare, tl.GCShareSinceStart = tb.since.points(), true
 		tl.GCCPU, tl.AvailableCPU = nil, nil
+		tl.GCShareAbove1, tl.GCShareTop = 0, 0
 	}
 	tl.PauseBuckets = tb.pauseHist.buckets
 	if len(tl.PauseBuckets) == 0 {

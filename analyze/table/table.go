@@ -244,3 +244,12 @@ func WriteMarkdown(w io.Writer, t *Table) error {
 func MarkdownEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)
 }
+
+// MarkdownText escapes running text for Markdown: nothing in it is read as
+// markup or HTML, and it stays on one line.
+func MarkdownText(s string) string { return markdownText.Replace(s) }
+
+var markdownText = strings.NewReplacer(
+	`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;", "*", `\*`, "_", `\_`,
+	"`", "\\`", "[", `\[`, "]", `\]`, "#", `\#`, "\n", " ",
+)

@@ -1,46 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/trace"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/gcprobe/gcprobe/internal/tracetest"
 )
 
 // inProcessTrace records an execution trace of this test process while
 // goroutines allocate linked lists (so GC cycles run), for d.
 func inProcessTrace(t *testing.T, d time.Duration) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := trace.Start(&buf); err != nil {
-		t.Skipf("another trace is running: %v", err)
-	}
-	type node struct {
-		next *node
-		pad  [4]int64
-	}
-	stop := time.Now().Add(d)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			for time.Now().Before(stop) {
-				var head *node
-				for range 1000 {
-					head = &node{next: head}
-				}
-			}
-		})
-	}
-	wg.Wait()
-	runtime.GC() // a cycle in the trace whatever heap goal the other tests left
-	trace.Stop()
-	return buf.Bytes()
+	return tracetest.Allocating(t, d, 4)
 }
 
 func TestAnalyzeTrace(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -15,53 +14,26 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gcprobe/gcprobe/internal/testservice"
 	"github.com/gcprobe/gcprobe/record"
 )
-
-const servicePkg = "../../testdata/progs/service"
 
 // service is the test service running as a real process on 127.0.0.1.
 type service struct {
 	url string
 	cmd *exec.Cmd
+	svc *testservice.Service
 }
 
-// startService builds and starts the test service with the given endpoints
-// mounted, and stops it when the test ends.
+// startService starts the test service with the given endpoints mounted,
+// and stops it when the test ends.
 func startService(t *testing.T, endpoints string) *service {
 	t.Helper()
-	bin := buildBinary(t, servicePkg)
-	cmd := exec.Command(bin, "-endpoints", endpoints)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		sc.Scan()
-		line <- sc.Text()
-	}()
-	select {
-	case l := <-line:
-		url, ok := strings.CutPrefix(l, "listening on ")
-		if !ok {
-			t.Fatalf("service said %q", l)
-		}
-		return &service{url: url, cmd: cmd}
-	case <-time.After(10 * time.Second):
-		t.Fatal("service did not start within 10s")
-	}
-	return nil
+	svc := testservice.Start(t, endpoints)
+	return &service{url: svc.URL, cmd: svc.Cmd, svc: svc}
 }
 
 // gcStats is the service's own count of GC cycles and their pause total.
@@ -87,22 +59,7 @@ func (s *service) gcStats(t *testing.T) gcStats {
 // load sends allocating requests from two clients until d has passed or max
 // requests were sent, and returns how many were.
 func (s *service) load(d time.Duration, max int64) int64 {
-	var sent atomic.Int64
-	deadline := time.Now().Add(d)
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Go(func() {
-			for time.Now().Before(deadline) && sent.Add(1) <= max {
-				resp, err := http.Get(s.url + "/work?kib=256")
-				if err != nil {
-					return
-				}
-				resp.Body.Close()
-			}
-		})
-	}
-	wg.Wait()
-	return min(sent.Load(), max)
+	return int64(s.svc.Load(d, int(max), 256, 2))
 }
 
 // gcprobeCtx is gcprobe with a context, for interrupting a command.
@@ -159,7 +116,11 @@ func TestAttachSources(t *testing.T) {
 					"--source", tc.source, "--duration", "2500ms", "--interval", "100ms", "-o", out}, tc.extra...)
 				done <- gcprobe(t, args...)
 			}()
-			time.Sleep(300 * time.Millisecond) // attach takes its baseline
+			// Load only once attach has its baseline (its first sample
+			// is in the record): on a busy machine attach can take more
+			// than a fixed sleep to start, and cycles run before its
+			// baseline would be missed.
+			waitForRecord(t, out, `"sample":`, 10*time.Second)
 			sent := svc.load(1500*time.Millisecond, 20000)
 			r := <-done
 			after := svc.gcStats(t)
@@ -231,6 +192,18 @@ func TestAttachSources(t *testing.T) {
 			}
 		})
 	}
+}
+
+// waitForRecord waits until the record at path holds a line containing
+// substr, for at most d.
+func waitForRecord(t *testing.T, path, substr string, d time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(substr)) {
+			return
+		}
+	}
+	t.Fatalf("%s has no %s line after %v", path, substr, d)
 }
 
 // checkProgram checks that a header names the service by its command

@@ -26,7 +26,10 @@ go=go1.27.3,gc=greentea), and a verdict line per build says on which metrics
 it is significantly better or worse than the baseline build at the same
 settings, and where there is no significant difference.
 
-For each metric: the median over the runs of a configuration with its 95%
+The output opens with the verdict a report of several runs opens with: for
+each metric the best configuration, with its p-value against its baseline,
+and how many configurations differ significantly from their baseline,
+better or worse. Then for each metric: the median over the runs of a configuration with its 95%
 confidence interval, and the change against the baseline with the
 Mann–Whitney U test's p-value, or ~ when the difference is not significant
 (p > 0.05) — as benchstat shows them, computed with benchstat's own library.

@@ -227,3 +227,54 @@ func TestSweepResumeCompare(t *testing.T) {
 		t.Fatalf("compare: %v\n%s", err, b)
 	}
 }
+
+// TestCompareVerdictAsReport checks that compare opens with the verdict the
+// report opens with, in every format and with or without --budget: one
+// computation, rendered by both.
+func TestCompareVerdictAsReport(t *testing.T) {
+	sweepDir := reportData + "sweep"
+	r := gcprobe(t, "compare", "--json", sweepDir)
+	var j struct {
+		Verdict []struct{ Metric, Best, Sentence string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil || len(j.Verdict) < 3 {
+		t.Fatalf("--json verdict: %v (%d lines)\n%s", err, len(j.Verdict), r.stderr)
+	}
+	md := filepath.Join(t.TempDir(), "r.md")
+	if r := gcprobe(t, "report", sweepDir, "-o", md); r.code != 0 {
+		t.Fatalf("report: exit %d: %s", r.code, r.stderr)
+	}
+	page, _ := os.ReadFile(md)
+	outputs := map[string]string{"report -o r.md": string(page)}
+	for _, args := range [][]string{{}, {"--budget", "rss=700MiB"}, {"--markdown"}} {
+		r := gcprobe(t, append(append([]string{"compare"}, args...), sweepDir)...)
+		if r.code != 0 {
+			t.Fatalf("compare %q: exit %d: %s", args, r.code, r.stderr)
+		}
+		outputs[strings.Join(append([]string{"compare"}, args...), " ")] = r.stdout
+	}
+	for name, out := range outputs {
+		isMD := strings.Contains(name, "md") || strings.Contains(name, "markdown")
+		head := "Verdict (the best configuration per metric"
+		if isMD {
+			head = "**Verdict** (the best configuration per metric"
+		}
+		at := strings.Index(out, head)
+		// The verdict comes before the tables of every metric.
+		if at < 0 || at > strings.Index(out, "gc.cpu (lower is better)") || strings.Count(out, head) != 1 {
+			t.Errorf("%s does not open with the verdict:\n%.800s", name, out)
+		}
+		for _, v := range j.Verdict {
+			want := v.Sentence
+			if isMD {
+				want = strings.ReplaceAll(want, "_", `\_`)
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("%s lacks the verdict line\n%s", name, want)
+			}
+		}
+	}
+	if j.Verdict[0].Metric != "gc.cpu" || j.Verdict[0].Best != "gogc=200 memlimit=off" {
+		t.Errorf("verdict on %s: best %s; want gc.cpu, gogc=200 (the sweep's least GC CPU)", j.Verdict[0].Metric, j.Verdict[0].Best)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
 	"github.com/gcprobe/gcprobe/internal/promtest"
+	"github.com/gcprobe/gcprobe/internal/testservice"
 	"github.com/gcprobe/gcprobe/profiler/promimport"
 	"github.com/gcprobe/gcprobe/record"
 )
@@ -21,9 +22,9 @@ import (
 // groups them by version and gates on them.
 func TestImportPrometheusFleet(t *testing.T) {
 	t.Parallel() // mostly waiting for scrapes
-	spiral := promtest.StartService(t, "prometheus-all", "GOMEMLIMIT=2MiB")
-	healthy := promtest.StartService(t, "prometheus-all")
-	other := promtest.StartService(t, "prometheus", "GOGC=200")
+	spiral := testservice.Start(t, "prometheus-all", "GOMEMLIMIT=2MiB")
+	healthy := testservice.Start(t, "prometheus-all")
+	other := testservice.Start(t, "prometheus", "GOGC=200")
 	srv := promtest.Start(t, []promtest.Target{
 		{Job: "api", Addr: healthy.Addr, Labels: map[string]string{"instance": "api-1", "version": "v1"}},
 		{Job: "api", Addr: other.Addr, Labels: map[string]string{"instance": "api-2", "version": "v2"}},
@@ -31,10 +32,10 @@ func TestImportPrometheusFleet(t *testing.T) {
 	}, promtest.Options{})
 	srv.WaitScrapes(t, `{job="api"}`, 3, 1) // Prometheus starts scraping a few seconds after it is ready
 	done := make(chan struct{}, 2)
-	for _, s := range []*promtest.Service{spiral, healthy} {
-		go func() { s.Load(3*time.Second, 3000, 256); done <- struct{}{} }()
+	for _, s := range []*testservice.Service{spiral, healthy} {
+		go func() { s.Load(3*time.Second, 3000, 256, 2); done <- struct{}{} }()
 	}
-	other.Load(3*time.Second, 3000, 256)
+	other.Load(3*time.Second, 3000, 256, 2)
 	<-done
 	<-done
 	srv.WaitScrapes(t, `{job="api"}`, 3, 5)
@@ -126,7 +127,7 @@ func TestImportPrometheusFleet(t *testing.T) {
 // width of the runtime's buckets of.
 func TestAgentRoundTrip(t *testing.T) {
 	t.Parallel() // mostly waiting for scrapes, as the fleet test is
-	svc := promtest.StartService(t, "agent")
+	svc := testservice.Start(t, "agent")
 	srv := promtest.Start(t, []promtest.Target{{Job: "agent", Addr: svc.Addr, Path: "/debug/gcprobe/metrics",
 		Labels: map[string]string{"instance": "svc"}}}, promtest.Options{})
 	srv.WaitScrapes(t, `{job="agent"}`, 1, 2)
@@ -140,7 +141,7 @@ func TestAgentRoundTrip(t *testing.T) {
 		done <- gcprobe(t, "attach", "--url", svc.URL, "--source", "agent", "--duration", "4s", "--interval", "250ms", "-o", attached)
 	}()
 	time.Sleep(500 * time.Millisecond)
-	svc.Load(3*time.Second, 3000, 256)
+	svc.Load(3*time.Second, 3000, 256, 2)
 	if r := <-done; r.code != 0 {
 		t.Fatalf("attach: exit %d: %s", r.code, r.stderr)
 	}

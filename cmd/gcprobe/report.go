@@ -10,6 +10,7 @@ import (
 	"github.com/gcprobe/gcprobe/analyze/compare"
 	"github.com/gcprobe/gcprobe/analyze/report"
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/record"
 )
 
 const reportHelp = `Write a ticket-ready report of one or more run records (or directories of
@@ -72,6 +73,9 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 	if len(runs) == 0 {
 		return exitStatus(1)
 	}
+	if err := checkReportBy(runs, byDims); err != nil {
+		return usageErrorf("report: --by: %v", err)
+	}
 	rep := report.BuildSummaries(ctx, runs, report.Options{Title: *title, Budgets: budgets, By: byDims})
 	for _, p := range problems {
 		rep.Problems = append(rep.Problems, p.Error())
@@ -84,6 +88,16 @@ func cmdReport(ctx context.Context, io stdio, args []string) error {
 		return exitStatus(1)
 	}
 	return nil
+}
+
+// checkReportBy checks --by as compare and check do: a label no run has
+// would group every run under "LABEL=-".
+func checkReportBy(runs []report.Input, by []string) error {
+	in := make([]compare.Run, len(runs))
+	for i, r := range runs {
+		in[i] = compare.FromSummary(&record.Run{File: r.File, Header: r.Header}, r.Summary)
+	}
+	return compare.CheckByKnown(in, by)
 }
 
 func writeReport(rep *report.Report, out, format, chartsDir string) error {

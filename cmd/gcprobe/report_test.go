@@ -64,6 +64,10 @@ func TestReportBadInput(t *testing.T) {
 		{"budget metric", []string{reportData + "scenario.jsonl", "-o", out, "--budget", "ram=1GiB"}, 2, `report: --budget: unknown metric "ram"`},
 		{"only bad records", []string{empty, "-o", out}, 1, "empty.jsonl: empty run record"},
 		{"empty dir", []string{t.TempDir(), "-o", out}, 1, "no run records"},
+		// As compare and check: a label no run has is a usage error that
+		// names what the runs have, not one group "nope=-".
+		{"unknown --by", []string{reportData + "sweep", "-o", filepath.Join(dir, "by.html"), "--by", "nope"}, 2,
+			`report: --by: no run has a setting or label "nope" (they have gogc, memlimit, gomaxprocs, workload, go, gc`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,6 +76,9 @@ func TestReportBadInput(t *testing.T) {
 				t.Errorf("exit %d (want %d), stderr %q (want %q)", r.code, tt.code, r.stderr, tt.want)
 			}
 		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "by.html")); err == nil {
+		t.Error("report --by nope wrote a report")
 	}
 	// A bad record beside a good one: the report is written, exit 1.
 	r := gcprobe(t, "report", empty, reportData+"scenario.jsonl", "-o", out)

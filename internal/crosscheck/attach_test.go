@@ -1,19 +1,17 @@
 package crosscheck
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/internal/testservice"
 	"github.com/gcprobe/gcprobe/profiler/attach"
 	"github.com/gcprobe/gcprobe/record"
 )
@@ -22,54 +20,17 @@ import (
 type service struct {
 	url string
 	pid int
+	svc *testservice.Service
 }
 
 func startService(t *testing.T, endpoints string) service {
 	t.Helper()
-	cmd := exec.Command(prog(t, "service"), "-endpoints", endpoints)
-	cmd.Env = withoutGCEnv(os.Environ())
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	sc := bufio.NewScanner(out)
-	if !sc.Scan() {
-		t.Fatal("the service printed nothing")
-	}
-	url, ok := strings.CutPrefix(sc.Text(), "listening on ")
-	if !ok {
-		t.Fatalf("the service said %q", sc.Text())
-	}
-	return service{url, cmd.Process.Pid}
+	svc := testservice.Start(t, endpoints)
+	return service{svc.URL, svc.PID, svc}
 }
 
 // load sends requests that allocate from a few goroutines for d, at most n.
-func (s service) load(d time.Duration, n int) {
-	deadline := time.Now().Add(d)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for range 4 {
-		wg.Go(func() {
-			for time.Now().Before(deadline) {
-				mu.Lock()
-				n--
-				stop := n < 0
-				mu.Unlock()
-				if stop {
-					return
-				}
-				if resp, err := http.Get(s.url + "/work?kib=512"); err == nil {
-					resp.Body.Close()
-				}
-			}
-		})
-	}
-	wg.Wait()
-}
+func (s service) load(d time.Duration, n int) { s.svc.Load(d, n, 512, 4) }
 
 // record attaches to the service through one source for d and returns the
 // summary of the record.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gcprobe/gcprobe/analyze/summary"
+	"github.com/gcprobe/gcprobe/internal/testservice"
 	"github.com/gcprobe/gcprobe/profiler/child"
 	"github.com/gcprobe/gcprobe/record"
 )
@@ -34,7 +35,7 @@ func prog(t *testing.T, name string) string {
 		if progs.err != nil {
 			return
 		}
-		for _, n := range []string{"gccpu", "spin", "service"} {
+		for _, n := range []string{"gccpu", "spin", "service", "cycleshare"} {
 			out, err := exec.Command("go", "build", "-o", filepath.Join(progs.dir, n), "../../testdata/progs/"+n).CombinedOutput()
 			if err != nil {
 				progs.err = &buildError{n, string(out)}
@@ -78,7 +79,7 @@ type report struct {
 func contend(t *testing.T, procs int, d time.Duration) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(prog(t, "spin"), "-procs", itoa(procs), "-duration", d.String())
-	cmd.Env = withoutGCEnv(os.Environ())
+	cmd.Env = testservice.WithoutGCEnv(os.Environ())
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -87,19 +88,6 @@ func contend(t *testing.T, procs int, d time.Duration) *exec.Cmd {
 		cmd.Wait()
 	})
 	return cmd
-}
-
-func withoutGCEnv(env []string) []string {
-	var out []string
-	for _, kv := range env {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "GODEBUG", "GOGC", "GOMEMLIMIT", "GOMAXPROCS":
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gcprobe/gcprobe/internal/testservice"
 	"github.com/prometheus/common/model"
 )
 
@@ -12,7 +13,7 @@ import (
 // scrapes the test service every second and answers a query with the
 // service's own metric and the target's labels.
 func TestScrapesARealService(t *testing.T) {
-	svc := StartService(t, "prometheus")
+	svc := testservice.Start(t, "prometheus")
 	srv := Start(t, []Target{{Job: "api", Addr: svc.Addr, Labels: map[string]string{"version": "v1"}}}, Options{})
 	srv.WaitScrapes(t, `{job="api"}`, 1, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/gcprobe/gcprobe/internal/promtest"
+	"github.com/gcprobe/gcprobe/internal/testservice"
 	"github.com/gcprobe/gcprobe/record"
 )
 
@@ -28,7 +29,7 @@ type gcStats struct {
 	PauseTotalNs int64 `json:"pause_total_ns"`
 }
 
-func readGCStats(t *testing.T, svc *promtest.Service) gcStats {
+func readGCStats(t *testing.T, svc *testservice.Service) gcStats {
 	t.Helper()
 	resp, err := http.Get(svc.URL + "/gcstats")
 	if err != nil {
@@ -70,14 +71,14 @@ func byInstance(t *testing.T, res *Result, name string) Instance {
 func TestFleet(t *testing.T) {
 	t0 := time.Now().Add(-2 * time.Second).Truncate(time.Second)
 	// a: every runtime metric exported, a memory limit well above its heap.
-	a := promtest.StartService(t, "prometheus-all", "GOMEMLIMIT=1GiB")
+	a := testservice.Start(t, "prometheus-all", "GOMEMLIMIT=1GiB")
 	// b: client_golang's defaults only, GOGC=50; restarted below.
-	b1 := promtest.StartService(t, "prometheus", "GOGC=50")
+	b1 := testservice.Start(t, "prometheus", "GOGC=50")
 	exporter := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("# TYPE queue_depth gauge\nqueue_depth 3\n"))
 	}))
 	defer exporter.Close()
-	targets := func(b *promtest.Service) []promtest.Target {
+	targets := func(b *testservice.Service) []promtest.Target {
 		return []promtest.Target{
 			{Job: "api", Addr: a.Addr, Labels: map[string]string{"instance": "api-a", "version": "v2"}},
 			{Job: "api", Addr: b.Addr, Labels: map[string]string{"instance": "api-b", "version": "v1"}},
@@ -86,22 +87,22 @@ func TestFleet(t *testing.T) {
 	}
 	srv := promtest.Start(t, targets(b1), promtest.Options{})
 	done := make(chan struct{})
-	go func() { a.Load(2*time.Second, 2000, 256); close(done) }()
-	b1.Load(2*time.Second, 2000, 256)
+	go func() { a.Load(2*time.Second, 2000, 256, 2); close(done) }()
+	b1.Load(2*time.Second, 2000, 256, 2)
 	<-done
 	srv.WaitScrapes(t, `{job="api"}`, 3, 4)
 	time.Sleep(1500 * time.Millisecond) // a scrape after the load stopped
 	b1Final := readGCStats(t, b1)
 	b1Start := queryValue(t, srv, `process_start_time_seconds{instance="api-b"}`)
 	b1.Stop()
-	b2 := promtest.StartService(t, "prometheus", "GOGC=50")
+	b2 := testservice.Start(t, "prometheus", "GOGC=50")
 	srv.Reload(t, targets(b2))
 	// a works again after Prometheus has surely scraped it (a slow start
 	// of Prometheus can miss the first load entirely): its pause histogram
 	// then changes between two scrapes.
 	done = make(chan struct{})
-	go func() { a.Load(time.Second, 500, 256); close(done) }()
-	b2.Load(time.Second, 500, 256)
+	go func() { a.Load(time.Second, 500, 256, 2); close(done) }()
+	b2.Load(time.Second, 500, 256, 2)
 	<-done
 	waitFor(t, srv, `process_start_time_seconds{instance="api-b"}`, func(v float64) bool { return v != b1Start })
 	time.Sleep(1500 * time.Millisecond)

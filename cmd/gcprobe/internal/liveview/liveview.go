@@ -36,16 +36,26 @@ type Options struct {
 }
 
 // Lines writes one live.Line per interval to w until Done, then a last one.
+// A line that would repeat the one before it word for word is left out:
+// the record has not moved since (its clock is the record's, so the same
+// line twice read as time standing still, e.g. t=0s twice at the start).
 func Lines(w io.Writer, o Options) {
 	t := time.NewTicker(o.Interval)
 	defer t.Stop()
+	var last string
+	write := func() {
+		if l := live.Line(o.Monitor.Snapshot()); l != last {
+			fmt.Fprintln(w, l)
+			last = l
+		}
+	}
 	for {
 		select {
 		case <-o.Done:
-			fmt.Fprintln(w, live.Line(o.Monitor.Snapshot()))
+			write()
 			return
 		case <-t.C:
-			fmt.Fprintln(w, live.Line(o.Monitor.Snapshot()))
+			write()
 		}
 	}
 }
