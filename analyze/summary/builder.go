@@ -1,7 +1,6 @@
 package summary
 
 import (
-	"container/heap"
 	"math"
 
 	"github.com/gcprobe/gcprobe/record"
@@ -84,10 +83,10 @@ func (b *builder) add(e record.Event) {
 			b.unordered = true
 		}
 		b.latest = math.Max(b.latest, e.T)
-		heap.Push(&b.pending, pendingEvent{e, b.seq})
+		b.pending.push(pendingEvent{e, b.seq})
 		b.seq++
 		for len(b.pending) > 0 && b.pending[0].e.T < b.latest-b.reorder {
-			b.take(heap.Pop(&b.pending).(pendingEvent).e)
+			b.take(b.pending.pop())
 		}
 		return
 	}
@@ -119,13 +118,14 @@ func (b *builder) take(e record.Event) {
 // flush takes the samples and cycles still waiting, at the record's end.
 func (b *builder) flush() {
 	for len(b.pending) > 0 {
-		b.take(heap.Pop(&b.pending).(pendingEvent).e)
+		b.take(b.pending.pop())
 	}
 }
 
 // pendingEvents is a heap of samples and cycles by time, a cycle before a
 // sample of the same time (it ended by then), then by the order they came
-// in.
+// in. (Written out rather than through container/heap, whose Push boxes
+// every event.)
 type pendingEvents []pendingEvent
 
 type pendingEvent struct {
@@ -133,9 +133,8 @@ type pendingEvent struct {
 	seq int
 }
 
-func (p pendingEvents) Len() int { return len(p) }
-func (p pendingEvents) Less(i, j int) bool {
-	a, b := p[i], p[j]
+func (p pendingEvents) less(i, j int) bool {
+	a, b := &p[i], &p[j]
 	if a.e.T != b.e.T {
 		return a.e.T < b.e.T
 	}
@@ -144,13 +143,45 @@ func (p pendingEvents) Less(i, j int) bool {
 	}
 	return a.seq < b.seq
 }
-func (p pendingEvents) Swap(i, j int) { p[i], p[j] = p[j], p[i] }
-func (p *pendingEvents) Push(x any)   { *p = append(*p, x.(pendingEvent)) }
-func (p *pendingEvents) Pop() any {
-	old := *p
-	x := old[len(old)-1]
-	*p = old[:len(old)-1]
-	return x
+
+// push adds x.
+func (p *pendingEvents) push(x pendingEvent) {
+	*p = append(*p, x)
+	h := *p
+	for i := len(h) - 1; i > 0; {
+		up := (i - 1) / 2
+		if !h.less(i, up) {
+			break
+		}
+		h[i], h[up] = h[up], h[i]
+		i = up
+	}
+}
+
+// pop removes and returns the first event.
+func (p *pendingEvents) pop() record.Event {
+	h := *p
+	top := h[0].e
+	n := len(h) - 1
+	h[0] = h[n]
+	h[n] = pendingEvent{}
+	h = h[:n]
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h.less(c+1, c) {
+			c++
+		}
+		if !h.less(c, i) {
+			break
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+	*p = h
+	return top
 }
 
 func (b *builder) sample(t float64, x record.Sample) {

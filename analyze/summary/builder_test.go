@@ -277,3 +277,42 @@ func TestBandSketch(t *testing.T) {
 		}
 	}
 }
+
+// TestPendingOrder checks the reorder heap: events come out by time, a
+// cycle before a sample of its time, else in the order they went in.
+func TestPendingOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var p pendingEvents
+	var in []pendingEvent
+	for i := range 500 {
+		e := record.Event{T: float64(rng.IntN(50))}
+		if rng.IntN(2) == 0 {
+			e.GC = &record.GC{N: uint64(i)}
+		} else {
+			e.Sample = &record.Sample{GCCyclesTotal: uint64(i)}
+		}
+		x := pendingEvent{e, i}
+		in = append(in, x)
+		p.push(x)
+	}
+	want := pendingEvents(slices.Clone(in))
+	slices.SortStableFunc(want, func(a, b pendingEvent) int {
+		w := pendingEvents{a, b}
+		switch {
+		case w.less(0, 1):
+			return -1
+		case w.less(1, 0):
+			return 1
+		}
+		return 0
+	})
+	for i := range want {
+		got := p.pop()
+		if got.GC != want[i].e.GC || got.Sample != want[i].e.Sample {
+			t.Fatalf("event %d: %+v, want %+v", i, got, want[i].e)
+		}
+	}
+	if len(p) != 0 {
+		t.Errorf("%d left", len(p))
+	}
+}

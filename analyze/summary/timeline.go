@@ -1,7 +1,6 @@
 package summary
 
 import (
-	"container/heap"
 	"errors"
 	"io"
 	"math"
@@ -263,10 +262,10 @@ func (tb *timelineBuilder) add(e record.Event) {
 			tb.unordered = true
 		}
 		tb.latest = math.Max(tb.latest, e.T)
-		heap.Push(&tb.pending, pendingEvent{e, tb.seq})
+		tb.pending.push(pendingEvent{e, tb.seq})
 		tb.seq++
 		for len(tb.pending) > 0 && tb.pending[0].e.T < tb.latest-tb.reorder {
-			tb.take(heap.Pop(&tb.pending).(pendingEvent).e)
+			tb.take(tb.pending.pop())
 		}
 	case e.Pauses != nil:
 		tb.pauses(*e.Pauses)
@@ -369,7 +368,7 @@ func (tb *timelineBuilder) latency(t float64, l record.Latency) {
 // timeline returns what was gathered.
 func (tb *timelineBuilder) timeline() (Timeline, []Breakdown) {
 	for len(tb.pending) > 0 {
-		tb.take(heap.Pop(&tb.pending).(pendingEvent).e)
+		tb.take(tb.pending.pop())
 	}
 	tl := Timeline{End: tb.end, Columns: tb.grid.n, NCycles: tb.nSpans, NMarks: tb.nMarks}
 	tl.Cycles, tl.Marks = tb.cycles, tb.marks
