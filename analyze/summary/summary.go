@@ -210,7 +210,18 @@ type Alloc struct {
 func Compute(run *record.Run) Summary {
 	ev := split(run.Events)
 	from, _ := latencyStart(ev.latency)
-	b := newBuilder(run.Header.Source, from, math.Inf(1), math.Inf(1))
+	// Samples and cycles in order need no waiting for late ones.
+	reorder, latest := 0.0, 0.0
+	for _, e := range run.Events {
+		if e.Sample != nil || e.GC != nil {
+			if e.T < latest {
+				reorder = math.Inf(1)
+				break
+			}
+			latest = e.T
+		}
+	}
+	b := newBuilder(run.Header.Source, from, math.Inf(1), reorder)
 	for _, e := range run.Events {
 		b.add(e)
 	}
