@@ -89,6 +89,13 @@ type Request struct {
 	// set only with Config.OwnDelay.
 	Dispatched time.Time
 	Queued     bool
+
+	// task is the request's runtime/trace task ("request"), begun when
+	// it was dispatched and ended after its handler, so that an execution
+	// trace shows each request's queue wait and handling; nil while no
+	// trace is being taken. taskCtx carries it to the handler's region.
+	task    *trace.Task
+	taskCtx context.Context
 }
 
 // Result sums up a run.
@@ -151,6 +158,10 @@ func RunMeasured(ctx context.Context, cfg Config, handle func(Request) bool) (Re
 	return Result{Sent: g.sent, Measured: g.measured.Load(), Late: g.late.Load(), Hist: g.hist}, err
 }
 
+// lateLog is the least lateness a request's trace task logs: below it the
+// dispatcher's own timer jitter.
+const lateLog = 100 * time.Microsecond
+
 type gen struct {
 	cfg         Config
 	hist        *Histogram
@@ -193,6 +204,18 @@ func (g *gen) dispatch(ctx context.Context) {
 			now = time.Time{} // woke later than now
 		}
 		r := Request{Seq: i, Intended: due, Warmup: due.Before(g.measureFrom)}
+		if trace.IsEnabled() {
+			// Begun here, at the request's due time, so the task spans
+			// its wait for a worker as well as its handler, unless the
+			// dispatcher itself was held up (behind busy workers): a
+			// trace cannot begin a task in the past, so then a "late"
+			// log in the task says by how much it began after its due
+			// time.
+			r.taskCtx, r.task = trace.NewTask(context.Background(), "request")
+			if late := time.Since(due); late >= lateLog {
+				trace.Log(r.taskCtx, "late", late.String())
+			}
+		}
 		if g.cfg.OwnDelay > 0 {
 			if now.IsZero() {
 				now = time.Now()
@@ -226,11 +249,19 @@ func (g *gen) work(w int, handle func(Request) bool) {
 		}
 		r.Worker = w
 		// A "handle" region (the handler's run, not the queue before
-		// it), for gcprobe analyze on an execution trace such as a
-		// flight recorder snapshot: free while no trace is taken.
-		region := trace.StartRegion(context.Background(), "handle")
+		// it) inside the request's task, for gcprobe analyze on an
+		// execution trace such as a flight recorder snapshot: free while
+		// no trace is taken.
+		ctx := r.taskCtx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		region := trace.StartRegion(ctx, "handle")
 		measure := handle(r)
 		region.End()
+		if r.task != nil {
+			r.task.End()
+		}
 		if !measure || r.Warmup {
 			continue
 		}

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"runtime/trace"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gcprobe/gcprobe/record"
 )
@@ -28,6 +31,7 @@ func (p *Probe) Status() Status {
 	p.mu.Lock()
 	st.T, st.Sample, st.Next = p.latestT, p.latestMem.attach(p.latest), p.ring.next
 	p.mu.Unlock()
+	st.FlightRecorder = p.flight.fr != nil && p.flight.fr.Enabled()
 	return st
 }
 
@@ -41,6 +45,9 @@ func (p *Probe) Status() Status {
 //	GET /debug/gcprobe/                 Status as JSON
 //	GET /debug/gcprobe/events?since=N   EventPage as JSON: every event from cursor N on
 //	GET /debug/gcprobe/metrics          Prometheus text exposition (format 0.0.4), with the 13 memory classes
+//	GET /debug/gcprobe/trace            a snapshot of Options.FlightRecorder (404 without one): the
+//	                                    last seconds of execution trace; one at a time, at least
+//	                                    AgentTraceGap apart (429 otherwise)
 //
 // A poller that passes each answer's next as the following since loses no
 // event unless more than Options.Keep events happen between two polls, and
@@ -66,8 +73,10 @@ func (p *Probe) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		p.serveEvents(w, r)
 	case "/metrics":
 		p.serveMetrics(w)
+	case "/trace":
+		p.flight.serve(w, r)
 	default:
-		http.Error(w, "gcprobe agent: no such page; try "+AgentPrefix+", "+AgentPrefix+"events?since=0 or "+AgentPrefix+"metrics", http.StatusNotFound)
+		http.Error(w, "gcprobe agent: no such page; try "+AgentPrefix+", "+AgentPrefix+"events?since=0, "+AgentPrefix+"metrics or "+AgentPrefix+"trace", http.StatusNotFound)
 	}
 }
 
@@ -95,4 +104,43 @@ func writeJSON(w http.ResponseWriter, v any) {
 		// Headers are gone; the truncated body tells the client.
 		return
 	}
+}
+
+// AgentTraceGap is the least time between two snapshots the agent serves,
+// so that a client in a loop cannot keep the process writing traces.
+const AgentTraceGap = time.Second
+
+// agentFlight serves snapshots of the program's flight recorder.
+type agentFlight struct {
+	fr   *trace.FlightRecorder
+	mu   sync.Mutex // held while a snapshot is written
+	last time.Time  // when the latest snapshot began; guarded by mu
+}
+
+func (a *agentFlight) serve(w http.ResponseWriter, r *http.Request) {
+	if a.fr == nil || !a.fr.Enabled() {
+		http.Error(w, "gcprobe agent: no flight recorder (the program gives a started one in profiler.Options.FlightRecorder)", http.StatusNotFound)
+		return
+	}
+	if r.Method == http.MethodHead {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		return
+	}
+	if !a.mu.TryLock() {
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "gcprobe agent: a snapshot is being written; ask again later", http.StatusTooManyRequests)
+		return
+	}
+	defer a.mu.Unlock()
+	if wait := AgentTraceGap - time.Since(a.last); !a.last.IsZero() && wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		http.Error(w, fmt.Sprintf("gcprobe agent: snapshots are at least %v apart; ask again in %v", AgentTraceGap, wait.Round(time.Millisecond)), http.StatusTooManyRequests)
+		return
+	}
+	a.last = time.Now()
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	// An error after the first bytes can only cut the body short; the
+	// client sees a truncated trace.
+	a.fr.WriteTo(w)
 }

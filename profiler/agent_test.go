@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"runtime/debug"
+	"runtime/trace"
 	"strings"
 	"testing"
 	"time"
@@ -354,5 +355,42 @@ func TestAgentPollerSeesEveryCycle(t *testing.T) {
 	poll()
 	if last := p.latest.GCCyclesTotal; want != last+1 {
 		t.Errorf("polled cycles %d..%d, the runtime counted to %d", first+1, want-1, last)
+	}
+}
+
+// TestAgentTrace: the agent serves snapshots of the program's flight
+// recorder, at most one per AgentTraceGap, and says in its status that it
+// does; a probe without one answers 404.
+func TestAgentTrace(t *testing.T) {
+	none := serve(t, newProbe(t, Options{}))
+	var st Status
+	getJSON(t, none, &st)
+	if code, _, body := get(t, none+"trace"); st.FlightRecorder || code != http.StatusNotFound || !strings.Contains(body, "Options.FlightRecorder") {
+		t.Errorf("without a recorder: status says %v; GET trace: %d %s", st.FlightRecorder, code, body)
+	}
+
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 200 * time.Millisecond})
+	if err := fr.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fr.Stop()
+	url := serve(t, newProbe(t, Options{FlightRecorder: fr}))
+	getJSON(t, url, &st)
+	if !st.FlightRecorder {
+		t.Error("the status does not say the agent has a flight recorder")
+	}
+	runtime.GC() // something in the window
+	code, ctype, body := get(t, url+"trace")
+	if code != http.StatusOK || ctype != "application/octet-stream" || !strings.HasPrefix(body, "go 1.") || len(body) < 1000 {
+		t.Fatalf("GET trace: %d %s, %d bytes starting %.10q", code, ctype, len(body), body)
+	}
+	if code, _, body := get(t, url+"trace"); code != http.StatusTooManyRequests || !strings.Contains(body, "at least 1s apart") {
+		t.Errorf("a second snapshot at once: %d %s", code, body)
+	}
+	fr.Stop()
+	st = Status{}
+	getJSON(t, url, &st)
+	if code, _, _ := get(t, url+"trace"); st.FlightRecorder || code != http.StatusNotFound {
+		t.Errorf("after the recorder stopped: status says %v, GET trace %d", st.FlightRecorder, code)
 	}
 }

@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/trace"
+	"time"
 
 	"github.com/gcprobe/gcprobe/profiler"
 	"github.com/gcprobe/gcprobe/record"
@@ -91,4 +94,33 @@ func ExampleStartFlight() {
 	}
 	defer probe.Close()
 	// ... the program's work ...
+}
+
+// Give the agent the program's own flight recorder, so that gcprobe run or
+// attach --trace-on can take the seconds before a spike from it at
+// /debug/gcprobe/trace.
+func ExampleOptions_flightRecorder() {
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 2 * time.Second, MaxBytes: 16 << 20})
+	if err := fr.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer fr.Stop()
+	p, err := profiler.New(profiler.Options{FlightRecorder: fr})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/debug/gcprobe/", p.Handler())
+
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/debug/gcprobe/trace")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	head := make([]byte, 5)
+	io.ReadFull(resp.Body, head)
+	fmt.Println(resp.Status, resp.Header.Get("Content-Type"), string(head))
+	// Output: 200 OK application/octet-stream go 1.
 }

@@ -1,6 +1,7 @@
 package profiler
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -106,6 +107,24 @@ type FlightOptions struct {
 	MaxSnapshots  int
 	MaxTotalBytes int64
 	MinGap        time.Duration
+	// Source, when set, writes the traces instead of this process's own
+	// runtime flight recorder (then MinAge and MaxBytes are unused): a
+	// recorder that watches another process takes that process's trace.
+	Source TraceSource
+}
+
+// A TraceSource writes an execution trace when a Flight's trigger fires.
+type TraceSource interface {
+	// WriteTrace writes one trace to w.
+	WriteTrace(ctx context.Context, w io.Writer) error
+	// From is the record.TraceFrom* constant of what it writes.
+	From() string
+	// Covers says what span of time a trace holds, for the reason in
+	// the trace event ("the 2s after the trigger, not before").
+	Covers() string
+	// Window is the length of what a trace holds when the source knows
+	// it in advance, 0 otherwise.
+	Window() time.Duration
 }
 
 // Flight keeps the last seconds of execution trace in memory with the
@@ -115,7 +134,7 @@ type FlightOptions struct {
 type Flight struct {
 	opts FlightOptions
 	rec  *record.Writer
-	fr   *trace.FlightRecorder
+	fr   *trace.FlightRecorder // nil when opts.Source writes the traces
 
 	mu       sync.Mutex
 	stopped  bool
@@ -151,10 +170,12 @@ func StartFlight(rec *record.Writer, opts FlightOptions) (*Flight, error) {
 	if opts.Prefix == "" {
 		opts.Prefix = "gcprobe-trace"
 	}
-	f := &Flight{opts: opts, rec: rec,
-		fr: trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: opts.MinAge, MaxBytes: opts.MaxBytes})}
-	if err := f.fr.Start(); err != nil {
-		return nil, fmt.Errorf("profiler: starting the flight recorder: %w", err)
+	f := &Flight{opts: opts, rec: rec}
+	if opts.Source == nil {
+		f.fr = trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: opts.MinAge, MaxBytes: opts.MaxBytes})
+		if err := f.fr.Start(); err != nil {
+			return nil, fmt.Errorf("profiler: starting the flight recorder: %w", err)
+		}
 	}
 	rec.Observe(f.observe)
 	return f, nil
@@ -252,10 +273,16 @@ func (f *Flight) snapshot(kind, why string) {
 		f.mu.Lock()
 		f.busy = false
 		f.total += ev.Bytes
-		if err != nil && f.firstErr == nil {
+		remote := f.opts.Source != nil
+		if err != nil && f.firstErr == nil && !remote {
 			f.firstErr = err
 		}
 		f.mu.Unlock()
+		if err != nil && remote {
+			// Another process's trace can fail to come (it is gone, or
+			// busy): the record says so and the run goes on.
+			f.rec.Note(record.NoteWarning, "%v", err)
+		}
 		if err == nil {
 			f.rec.Write(record.Event{T: f.rec.Since(now), Trace: &ev})
 		}
@@ -265,7 +292,11 @@ func (f *Flight) snapshot(kind, why string) {
 // write writes snapshot n to its file, cut at what MaxTotalBytes leaves.
 func (f *Flight) write(n int, kind, why string, asked time.Time) (record.Trace, error) {
 	name := fmt.Sprintf("%s-%d.trace", f.opts.Prefix, n)
-	ev := record.Trace{Path: name, Trigger: kind, Reason: why}
+	ev := record.Trace{Path: name, Trigger: kind, Reason: why, Source: record.TraceFromFlight}
+	if src := f.opts.Source; src != nil {
+		ev.Source, ev.Reason = src.From(), why+"; the trace holds "+src.Covers()
+		ev.DurationSeconds = src.Window().Seconds()
+	}
 	file, err := os.Create(filepath.Join(f.opts.Dir, name))
 	if err != nil {
 		return ev, fmt.Errorf("flight recorder snapshot: %w", err)
@@ -275,7 +306,12 @@ func (f *Flight) write(n int, kind, why string, asked time.Time) (record.Trace, 
 	f.mu.Unlock()
 	lw := &cappedWriter{w: file, room: room}
 	t0 := time.Now()
-	_, err = f.fr.WriteTo(lw)
+	if f.fr != nil {
+		_, err = f.fr.WriteTo(lw)
+	} else {
+		// Stop waits for a trace being taken; the source bounds how long.
+		err = f.opts.Source.WriteTrace(context.Background(), lw)
+	}
 	ev.WriteSeconds = time.Since(t0).Seconds()
 	ev.Bytes, ev.Truncated = lw.n, lw.cut
 	if cerr := file.Close(); err == nil {
@@ -283,7 +319,11 @@ func (f *Flight) write(n int, kind, why string, asked time.Time) (record.Trace, 
 	}
 	if err != nil && !lw.cut {
 		os.Remove(file.Name())
-		return record.Trace{}, fmt.Errorf("flight recorder snapshot %s: %w", name, err)
+		what := "flight recorder snapshot"
+		if f.opts.Source != nil {
+			what = "trace " + f.opts.Source.From()
+		}
+		return record.Trace{}, fmt.Errorf("%s %s (%s): not written: %w", what, name, why, err)
 	}
 	return ev, nil
 }
@@ -321,7 +361,9 @@ func (f *Flight) Stop() error {
 	f.stopped = true
 	f.mu.Unlock()
 	f.wg.Wait()
-	f.fr.Stop()
+	if f.fr != nil {
+		f.fr.Stop()
+	}
 	f.mu.Lock()
 	skipped, n, err := f.skipped, f.n, f.firstErr
 	f.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"runtime/trace"
 	"sync"
 	"time"
 
@@ -39,6 +40,11 @@ type Options struct {
 	// 350 bytes an event (1.4 MB at the default). A tick makes one event,
 	// plus one per GC cycle and one when there were pauses.
 	Keep int
+	// FlightRecorder, when set, is a runtime flight recorder the program
+	// started, of which the agent serves snapshots at /debug/gcprobe/trace
+	// (opt-in: the recorder costs a little CPU and holds its window in
+	// memory). The probe neither starts nor stops it.
+	FlightRecorder *trace.FlightRecorder
 }
 
 // Probe samples the runtime of its own process. See the package doc.
@@ -68,6 +74,8 @@ type Probe struct {
 	prev        reading   // the scalar metrics of the latest read
 	pauseBounds []float64 // the pause histogram's bucket bounds, fixed
 	pauseCounts []uint64  // its cumulative counts at the latest read
+
+	flight agentFlight // the snapshots the agent serves
 
 	// lastEnd is the state at the latest read that saw a cycle end (or
 	// the baseline): a GC event's pauses and CPU time are counted from it.
@@ -111,6 +119,7 @@ func New(opts Options) (*Probe, error) {
 		start:    time.Now(),
 		metrics:  ms,
 		ring:     newRing(opts.Keep),
+		flight:   agentFlight{fr: opts.FlightRecorder},
 	}
 	if p.rec != nil {
 		p.start = p.rec.Start()

@@ -13,6 +13,9 @@ type AgentStatus struct {
 	T      float64 `json:"t"`
 	Sample Sample  `json:"sample"`
 	Next   uint64  `json:"next"`
+	// FlightRecorder says the agent serves snapshots of the process's
+	// runtime flight recorder at /debug/gcprobe/trace.
+	FlightRecorder bool `json:"flight_recorder,omitempty"`
 }
 
 // AgentPage is the agent's answer at GET /debug/gcprobe/events?since=N: the

@@ -352,6 +352,15 @@ const (
 	TraceWindow  = "window"  // a scheduled window (gcprobe attach --trace)
 )
 
+// Trace sources: where a triggered trace came from (Trace.Source). The
+// flight recorders' snapshots hold the seconds before the trigger; a
+// /debug/pprof/trace window holds the seconds after it.
+const (
+	TraceFromFlight = "flight-recorder"       // the recording process's own runtime flight recorder
+	TraceFromAgent  = "agent-flight-recorder" // the target's flight recorder, through gcprobe's agent
+	TraceFromPprof  = "pprof-window"          // a /debug/pprof/trace window the target served after the trigger
+)
+
 // Trace is a Go execution trace written beside the record: a flight
 // recorder snapshot of the last seconds before a trigger, or a window taken
 // from /debug/pprof/trace. The event's T is when it was asked for.
@@ -370,6 +379,10 @@ type Trace struct {
 	DurationSeconds float64 `json:"duration_seconds,omitempty"`
 	// Truncated says the file was cut at the source's size bound.
 	Truncated bool `json:"truncated,omitempty"`
+	// Source is one of the TraceFrom* constants for a triggered trace;
+	// empty for a scheduled window and in records written before it was
+	// added (then: the recording process's flight recorder).
+	Source string `json:"source,omitempty"`
 }
 
 // Note levels.

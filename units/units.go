@@ -230,3 +230,14 @@ func ExactBytes(s string) string {
 	}
 	return s + "B"
 }
+
+// Steps125 are the 1-2-5 steps from 1 µs to 500 s (1e-6, 2e-6, 5e-6, 1e-5,
+// ...): the edges durations are counted between in histograms, so that a
+// chart and the summary that bins for it agree on them.
+func Steps125() []float64 {
+	var e []float64
+	for d := 1e-6; d < 1000; d *= 10 {
+		e = append(e, d, 2*d, 5*d)
+	}
+	return e
+}

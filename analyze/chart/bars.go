@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/gcprobe/gcprobe/units"
 )
 
 // Bin is one histogram bin: Count observations in [Lo, Hi) (base unit).
@@ -26,13 +28,7 @@ type Histogram struct {
 }
 
 // edges125 are 1-2-5 bin edges from 1 µs to 500 s.
-func edges125() []float64 {
-	var e []float64
-	for d := 1e-6; d < 1000; d *= 10 {
-		e = append(e, d, 2*d, 5*d)
-	}
-	return e
-}
+func edges125() []float64 { return units.Steps125() }
 
 // Plot builds the chart.
 func (h Histogram) Plot() (*plot.Plot, error) {

@@ -117,6 +117,9 @@ func (g Grid) Ratio(name string, xs, num, den []float64) Series {
 // the values in each column that has any, at the column's middle.
 type Band struct {
 	X, Min, Median, Max []float64
+	// Estimated says some medians are estimates (a caller's band of a
+	// series too long to hold; its caption says within what).
+	Estimated bool
 }
 
 // Reduce aggregates the points (xs[i], ys[i]) into g's columns; keep

@@ -20,6 +20,10 @@ type Series struct {
 	Points bool
 	// Dashed draws a dashed line (for a goal or limit).
 	Dashed bool
+	// Band, when set, is the series already reduced to the chart's
+	// columns by the caller (X and Y are then empty): a series too long
+	// to hold whole is drawn as its bands.
+	Band *Band
 }
 
 // Span is a closed interval of time in seconds: a GC cycle.
@@ -46,6 +50,11 @@ type Time struct {
 	// Since says what the X axis counts from ("the traced program's
 	// start" for an imported log); "" is the record's start.
 	Since string
+	// Shade, when set, is the GC shading of each column already computed
+	// by the caller (0 to 1, as deep as Grid.Coverage and the marks'
+	// counts make it), for cycles too many to hold: Cycles and Marks are
+	// then empty, and the columns are [0, Until) in Bins.
+	Shade []float64
 }
 
 // Density says what a time chart aggregates by column rather than draws
@@ -82,9 +91,9 @@ func (t Time) Density() Density {
 	if !(end > 0) {
 		return d
 	}
-	d.Cycles = len(t.Cycles)+len(t.Marks) > bins
+	d.Cycles = t.Shade != nil || len(t.Cycles)+len(t.Marks) > bins
 	for _, s := range t.Series {
-		if len(s.X) > MaxPointsPerBin*bins {
+		if s.Band != nil || len(s.X) > MaxPointsPerBin*bins {
 			d.Series = append(d.Series, s.Name)
 		}
 	}
@@ -105,6 +114,10 @@ func (t Time) Plot() (*plot.Plot, error) {
 	p.Add(plotter.NewGrid())
 	dens := t.Density()
 	switch {
+	case dens.Cycles && t.Shade != nil:
+		g := gcDensity{grid: dens.Grid, share: t.Shade}
+		p.Add(g)
+		p.Legend.Add("GC (deeper: more)", g)
 	case dens.Cycles:
 		g := gcDensity{grid: dens.Grid, share: dens.Grid.Coverage(t.Cycles)}
 		if len(t.Marks) > 0 {
@@ -189,6 +202,9 @@ func (t Time) addBand(p *plot.Plot, s Series, g Grid, col color.Color) (float64,
 		keep = func(y float64) bool { return y > 0 }
 	}
 	b := g.Reduce(s.X, s.Y, keep)
+	if s.Band != nil {
+		b = *s.Band
+	}
 	if len(b.X) == 0 {
 		return math.Inf(1), nil
 	}

@@ -122,7 +122,11 @@ func TestOverSharesSaid(t *testing.T) {
 		return r
 	}
 	caption := func(r *record.Run) string {
-		for _, f := range runFigures(summary.Compute(r), "") {
+		figs, err := runFigures(summary.Compute(r), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
 			if f.Name == "gc-cpu" {
 				return f.Caption
 			}

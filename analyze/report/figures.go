@@ -30,19 +30,36 @@ type cycles struct {
 	marks []float64    // cycles known only by when they were noticed
 	until float64
 	since string // what the time axis counts from, when not the record's start
+	// When the timeline aggregated the cycles by column: the shading per
+	// column, the cycles that ended in each, and how many had bounds.
+	shade, ends []float64
+	nSpans      int
+	grid        chart.Grid // the timeline's columns
 }
 
 func cyclesOf(tl summary.Timeline) cycles {
-	c := cycles{marks: tl.Marks, until: tl.End}
+	c := cycles{marks: tl.Marks, until: tl.End, nSpans: tl.NCycles,
+		grid: chart.Grid{Lo: 0, Hi: tl.End, N: tl.Columns}}
 	for _, sp := range tl.Cycles {
 		c.spans = append(c.spans, chart.Span{Lo: sp.Lo, Hi: sp.Hi})
+	}
+	if tl.Coverage != nil {
+		// As chart.Time shades cycles it holds: a column as deep as its
+		// share of time in GC, or its count of cycles without bounds
+		// against the busiest column's.
+		c.shade, c.ends = slices.Clone(tl.Coverage), tl.CycleEnds
+		if top := slices.Max(tl.MarkCounts); tl.NMarks > 0 && top > 0 {
+			for i, n := range tl.MarkCounts {
+				c.shade[i] = max(c.shade[i], n/top)
+			}
+		}
 	}
 	return c
 }
 
 // timeChart is a time chart of series with the run's cycles.
 func (c cycles) timeChart(title, y string, unit chart.Unit, series []chart.Series) chart.Time {
-	return chart.Time{Title: title, Y: y, Unit: unit, Series: series, Cycles: c.spans, Marks: c.marks, Until: c.until, Since: c.since}
+	return chart.Time{Title: title, Y: y, Unit: unit, Series: series, Cycles: c.spans, Marks: c.marks, Until: c.until, Since: c.since, Shade: c.shade, Bins: c.grid.N}
 }
 
 // caption says how GC cycles and series are drawn in the time chart t:
@@ -51,23 +68,32 @@ func (c cycles) caption(t chart.Time) string {
 	d := t.Density()
 	if d.Cycles {
 		g := d.Grid
-		ends := make([]float64, 0, len(c.spans)+len(c.marks))
-		for _, s := range c.spans {
-			ends = append(ends, s.Hi)
-		}
-		ends = append(ends, c.marks...)
-		peak := 0.0
-		for _, r := range g.Rate(ends) {
-			peak = max(peak, r)
+		n, peak, bounded := 0.0, 0.0, len(c.spans) > 0
+		if c.shade != nil {
+			// Aggregated while read: the cycles that ended in each column.
+			for _, k := range c.ends {
+				n, peak = n+k, max(peak, k/g.Width())
+			}
+			bounded = c.nSpans > 0
+		} else {
+			ends := make([]float64, 0, len(c.spans)+len(c.marks))
+			for _, s := range c.spans {
+				ends = append(ends, s.Hi)
+			}
+			ends = append(ends, c.marks...)
+			for _, r := range g.Rate(ends) {
+				peak = max(peak, r)
+			}
+			n = float64(len(ends))
 		}
 		s := fmt.Sprintf("GC: %d cycles, %s a second on average and up to %s a second in the busiest %s; too many to draw one by one, so each %s column is shaded as deep as ",
-			len(ends), units.Number(float64(len(ends))/g.Hi), units.Number(peak), units.Seconds(g.Width()), units.Seconds(g.Width()))
-		if len(c.spans) > 0 {
+			int(n), units.Number(n/g.Hi), units.Number(peak), units.Seconds(g.Width()), units.Seconds(g.Width()))
+		if bounded {
 			s += "the share of its time spent in GC cycles."
 		} else {
 			s += "its number of cycles against the busiest column's."
 		}
-		return s + bandsCaption(d)
+		return s + bandsCaption(d, t)
 	}
 	var s string
 	switch {
@@ -80,22 +106,34 @@ func (c cycles) caption(t chart.Time) string {
 	default:
 		s = "No GC cycle was recorded."
 	}
-	return s + bandsCaption(d)
+	return s + bandsCaption(d, t)
 }
 
-// bandsCaption names the series drawn as bands.
-func bandsCaption(d chart.Density) string {
+// bandsCaption names the series drawn as bands, and says where their
+// medians are estimates.
+func bandsCaption(d chart.Density, t chart.Time) string {
 	if len(d.Series) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" %s: too many values to draw one by one, so each %s column shows their median as a line and their range as a band.",
+	s := fmt.Sprintf(" %s: too many values to draw one by one, so each %s column shows their median as a line and their range as a band.",
 		strings.Join(d.Series, ", "), units.Seconds(d.Grid.Width()))
+	for _, sr := range t.Series {
+		if sr.Band != nil && sr.Band.Estimated {
+			return s + " " + summary.BandSketchNote
+		}
+	}
+	return s
 }
 
 // runFigures draws the charts of one run from its summary's timeline;
-// prefix makes names unique.
-func runFigures(s summary.Summary, prefix string) []Figure {
-	tl := s.Timeline()
+// prefix makes names unique. The timeline is aggregated into the charts'
+// columns as it is read, so a record of any length draws in the same
+// memory.
+func runFigures(s summary.Summary, prefix string) ([]Figure, error) {
+	tl, over, err := s.Charts(chart.DefaultBins)
+	if err != nil {
+		return nil, err
+	}
 	c := cyclesOf(tl)
 	if s.Source == record.SourceImport {
 		// An imported gctrace log counts from the traced program's
@@ -109,19 +147,19 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 		}
 	}
 	// Latency first: when there is any, it is what the report is about.
-	lat := withLogY(c.timeChart("Request latency", "latency", chart.Seconds, []chart.Series{series("p99", tl.LatencyP99), series("max", tl.LatencyMax)}))
+	lat := withLogY(c.timeChart("Request latency", "latency", chart.Seconds, []chart.Series{c.series("p99", tl.LatencyP99), c.series("max", tl.LatencyMax)}))
 	add("latency", "Request latency per interval", "p99 and maximum latency of each latency interval (log scale). "+c.caption(lat),
-		lat, len(tl.LatencyP99.T) > 0)
-	mem := c.timeChart("Memory", "memory", chart.Bytes, nonEmpty(series("RSS", tl.RSS), heapLive(tl), dashed(series("heap goal", tl.HeapGoal))))
+		lat, tl.LatencyP99.N > 0)
+	mem := c.timeChart("Memory", "memory", chart.Bytes, nonEmpty(c.series("RSS", tl.RSS), c.heapLive(tl), dashed(c.series("heap goal", tl.HeapGoal))))
 	add("memory", "Memory over time", "RSS, live heap and heap goal. "+c.caption(mem), mem, len(mem.Series) > 0)
-	parts, ok := rssPartsChart(s.MemoryOver(), c.until)
+	parts, ok := rssPartsChart(over, c.until)
 	add("rss-parts", "Where the RSS goes", "The RSS (dashed) split into the parts the runtime's memory classes and /proc/PID/smaps_rollup tell apart, at each sample that has them; a part the source does not expose is left out, and the residual, when positive, is the top band."+
 		partsStart(s, parts), parts, ok)
 	cpu := gcCPUChart(c, tl)
 	add("gc-cpu", "GC CPU share per cycle", "The GC's share of available CPU over each interval between the ends of two cycles, as the summary defines it (idle-priority marking left out). "+c.caption(cpu)+overShares(s, tl),
-		cpu, len(tl.GCShare.T) > 0)
+		cpu, tl.GCShare.N > 0)
 	pauses := c.timeChart("GC pauses", "pause", chart.Seconds,
-		nonEmpty(points(series("longest pause", tl.PauseLongest)), dashed(points(series("stop-the-world time of the cycle", tl.PauseTotal)))))
+		nonEmpty(points(c.series("longest pause", tl.PauseLongest)), dashed(points(c.series("stop-the-world time of the cycle", tl.PauseTotal)))))
 	add("pauses", "GC pauses over time", "The longest stop-the-world pause of each GC cycle, and all of its stop-the-world time. "+c.caption(pauses),
 		pauses, len(pauses.Series) > 0)
 	var bins []chart.Bin
@@ -130,7 +168,7 @@ func runFigures(s summary.Summary, prefix string) []Figure {
 	}
 	add("pause-histogram", "GC pause histogram", "Stop-the-world pauses by length, on 1-2-5 steps.",
 		chart.Histogram{Title: "GC pause histogram", X: "stop-the-world pause", Bins: bins}, len(bins) > 0 || len(pauses.Series) > 0)
-	return figs
+	return figs, nil
 }
 
 // gcCPUChart is the GC CPU share per cycle; when there are too many cycles
@@ -141,8 +179,20 @@ func gcCPUChart(c cycles, tl summary.Timeline) chart.Time {
 	if tl.GCShareSinceStart {
 		name = "GC CPU share since start (gctrace)"
 	}
-	t := c.timeChart("GC CPU share", "share of available CPU", chart.Ratio, []chart.Series{points(series(name, tl.GCShare))})
-	if d := t.Density(); slices.Contains(d.Series, name) && len(tl.GCCPU) == len(tl.GCShare.T) && !tl.GCShareSinceStart {
+	t := c.timeChart("GC CPU share", "share of available CPU", chart.Ratio, []chart.Series{points(c.series(name, tl.GCShare))})
+	d := t.Density()
+	switch {
+	case !slices.Contains(d.Series, name) || tl.GCShareSinceStart:
+	case tl.GCShare.Band != nil && len(tl.GCCPU) == c.grid.N:
+		// Summed by column while read.
+		col := chart.Series{Name: "GC CPU share of the column"}
+		for i := range tl.GCCPU {
+			if tl.AvailableCPU[i] > 0 {
+				col.X, col.Y = append(col.X, c.grid.Mid(i)), append(col.Y, tl.GCCPU[i]/tl.AvailableCPU[i])
+			}
+		}
+		t.Series = append(t.Series, col)
+	case len(tl.GCCPU) == len(tl.GCShare.T):
 		t.Series = append(t.Series, d.Grid.Ratio("GC CPU share of the column", tl.GCShare.T, tl.GCCPU, tl.AvailableCPU))
 	}
 	return t
@@ -163,23 +213,28 @@ func overShares(s summary.Summary, tl summary.Timeline) string {
 	if s.GCCPU.Method != summary.CPURuntimeCycles || tl.GCShareSinceStart {
 		return ""
 	}
-	n, top := 0, 0.0
-	for _, v := range tl.GCShare.V {
-		if v > 1 {
-			n++
-			top = max(top, v)
-		}
-	}
+	n, top := tl.GCShareAbove1, tl.GCShareTop
 	if n == 0 {
 		return ""
 	}
 	return fmt.Sprintf(" %d of %d cycles show more than 100%% (up to %.0f%%): the runtime adds a cycle's first pause, with the wait for the world to stop, to its GC CPU when the pause ends, "+
 		"but the available CPU only when a cycle ends, so a read that saw a cycle end after the next one had begun counts the next one's first pause in this cycle's interval, "+
-		"and the next interval is lower by as much; the run's GC CPU share, a sum over its cycles, moves by at most one such pause at either end.", n, len(tl.GCShare.V), top*100)
+		"and the next interval is lower by as much; the run's GC CPU share, a sum over its cycles, moves by at most one such pause at either end.", n, tl.GCShare.N, top*100)
 }
 
-func series(name string, p summary.Points) chart.Series {
-	return chart.Series{Name: name, X: p.T, Y: p.V}
+// series is a time chart's series of p: its points, or its band by
+// column when the timeline aggregated it.
+func (c cycles) series(name string, p summary.Points) chart.Series {
+	s := chart.Series{Name: name, X: p.T, Y: p.V}
+	if b := p.Band; b != nil {
+		cb := &chart.Band{Estimated: b.Sketched}
+		for i, col := range b.Col {
+			cb.X = append(cb.X, c.grid.Mid(col))
+			cb.Min, cb.Median, cb.Max = append(cb.Min, b.Min[i]), append(cb.Median, b.Median[i]), append(cb.Max, b.Max[i])
+		}
+		s.X, s.Y, s.Band = nil, nil, cb
+	}
+	return s
 }
 
 func points(s chart.Series) chart.Series { s.Points = true; return s }
@@ -189,8 +244,8 @@ func withLogY(t chart.Time) chart.Time { t.LogY = true; return t }
 
 // heapLive is the live heap's series: a line per sample, or a point per
 // cycle when only the cycles know it.
-func heapLive(tl summary.Timeline) chart.Series {
-	s := series("heap live", tl.HeapLive)
+func (c cycles) heapLive(tl summary.Timeline) chart.Series {
+	s := c.series("heap live", tl.HeapLive)
 	s.Points = tl.HeapLivePerCycle
 	return s
 }
@@ -199,7 +254,7 @@ func heapLive(tl summary.Timeline) chart.Series {
 func nonEmpty(ss ...chart.Series) []chart.Series {
 	var out []chart.Series
 	for _, s := range ss {
-		if len(s.X) > 0 {
+		if len(s.X) > 0 || s.Band != nil && len(s.Band.X) > 0 {
 			out = append(out, s)
 		}
 	}

@@ -132,8 +132,9 @@ func Build(ctx context.Context, runs []*record.Run, opts Options) *Report {
 }
 
 // Input is what a report needs of one run: its header and its summary
-// (whose Timeline the charts draw), not its events, so that a long record
-// can be read as a stream (summary.ReadRun) rather than held whole.
+// (whose Charts the report draws: from Compute's events, or read again as
+// a stream for a summary from summary.ReadRunFile), not its events, so that
+// a long record is read in the same memory as a short one.
 type Input struct {
 	File    string
 	Header  record.Header
@@ -159,7 +160,11 @@ func BuildSummaries(ctx context.Context, runs []Input, opts Options) *Report {
 		}
 		rr := &Run{Header: run.Header, Summary: s, Verdict: Sentence(s.Verdict()), Profiles: runProfiles(ctx, s, opts.TopN)}
 		if len(runs) <= opts.MaxRunCharts {
-			rr.Figures = runFigures(s, prefix)
+			figs, err := runFigures(s, prefix)
+			if err != nil {
+				r.Notes = append(r.Notes, fmt.Sprintf("The charts of %s are left out: %v.", s.File, err))
+			}
+			rr.Figures = figs
 		}
 		var notes []string
 		rr.Traces, notes = runTraces(s.Traces(), s.File, prefix, len(runs) <= opts.MaxRunCharts)

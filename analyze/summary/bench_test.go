@@ -22,10 +22,10 @@ func BenchmarkCompute(b *testing.B) {
 		}
 	})
 	b.Run("timeline", func(b *testing.B) {
-		ev := split(run.Events)
+		s := Compute(run)
 		b.ReportAllocs()
 		for b.Loop() {
-			timeline(ev, ev.last, 0.5)
+			s.Charts(350)
 		}
 	})
 }

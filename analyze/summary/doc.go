@@ -4,8 +4,10 @@
 // latency inside and outside GC cycles.
 //
 // Processing goes in two steps, as everywhere in gcprobe: [Compute] builds a
-// [Summary] from a record.Run, then [WriteText] or [WriteJSON] render one or
-// more summaries. [Summary.Metrics] exposes the figures under stable names
+// [Summary] from a record.Run, or [ReadRunFile] from a record file read as a
+// stream in the same memory whatever its length, then [WriteText] or
+// [WriteJSON] render one or more summaries; [Summary.Charts] gives what a
+// report draws over time, aggregated into a chart's columns. [Summary.Metrics] exposes the figures under stable names
 // (gc.cpu, pause.p99, latency.p99_in_gc, ...) for comparisons and checks, and
 // [Summary.Verdict] says in plain words what the figures mean.
 //

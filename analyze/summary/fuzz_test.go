@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,21 @@ func FuzzCompute(f *testing.F) {
 		}
 		for _, m := range s.Metrics() {
 			_ = m.Format()
+		}
+		// Read as a stream gives the same summary, and the charts of both
+		// are drawn from the same values.
+		streamed, err := Read(bytes.NewReader(data), "fuzz.jsonl")
+		if err != nil {
+			t.Fatalf("Read fails where record.Read did not: %v", err)
+		}
+		a, _ := json.Marshal(s)
+		c, _ := json.Marshal(streamed)
+		if !bytes.Equal(a, c) {
+			t.Fatalf("Read and Compute differ:\n%s\n%s", c, a)
+		}
+		s.Charts(350)
+		if _, _, err := ReadCharts(bytes.NewReader(data), "fuzz.jsonl", streamed, 350); err != nil && !strings.Contains(err.Error(), "out of time order") {
+			t.Fatalf("ReadCharts: %v", err)
 		}
 	})
 }

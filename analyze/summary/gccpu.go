@@ -64,19 +64,19 @@ const CPUDefinition = "GC CPU share: the Go runtime's own definition, GC CPU tim
 
 func fromGCTrace(g record.GC) bool { return g.Procs > 0 }
 
-func (s *Summary) gcCPU(ev, all events) {
-	c, ok := runtimeCycles(ev.gcs)
+func (s *Summary) gcCPU(w *window, b *builder) {
+	c, ok := runtimeCycles(w)
 	if !ok {
-		c, ok = runtimeSamples(ev.samples)
+		c, ok = runtimeSamples(w)
 	}
 	if !ok {
-		c, ok = gctraceBound(ev.gcs, all.gcs)
+		c, ok = gctraceBound(w)
 	}
 	if !ok {
-		c, ok = gctraceCumulative(ev.gcs)
+		c, ok = gctraceCumulative(w)
 	}
 	if !ok {
-		c, ok = noCycleEnded(ev.samples)
+		c, ok = GCCPU{Method: CPUNoCycle}, w.cpuTotal.ok()
 	}
 	if !ok {
 		return
@@ -84,7 +84,7 @@ func (s *Summary) gcCPU(ev, all events) {
 	// The process's CPU over the same samples as the window: a run's from
 	// its exec, a measured load's from the load's first sample.
 	fromStart := (s.Source == record.SourceRun || s.Source == record.SourceScenario) && s.MeasuredFrom == 0
-	c.ProcessSeconds = processCPU(ev.samples, fromStart)
+	c.ProcessSeconds = processCPU(w, fromStart)
 	s.GCCPU = c
 }
 
@@ -101,29 +101,23 @@ func exact(method string, gc, idle, avail float64, idleKnown bool) GCCPU {
 // runtimeCycles sums the GC events that carry the runtime's /cpu/classes
 // changes (the probe's, the agent's): each covers the time from the end of
 // the cycle before it to its own end.
-func runtimeCycles(gcs []timed[record.GC]) (GCCPU, bool) {
-	var gc, idle, avail float64
-	for _, g := range gcs {
-		if !fromGCTrace(g.V) && g.V.IntervalCPUSeconds > 0 {
-			gc += g.V.GCCPUSeconds - g.V.IdleCPUSeconds
-			idle += g.V.IdleCPUSeconds
-			avail += g.V.IntervalCPUSeconds
-		}
-	}
-	if avail <= 0 {
+func runtimeCycles(w *window) (GCCPU, bool) {
+	if w.rt.avail <= 0 {
 		return GCCPU{}, false
 	}
-	return exact(CPURuntimeCycles, gc, idle, avail, true), true
+	return exact(CPURuntimeCycles, w.rt.gc, w.rt.idle, w.rt.avail, true), true
 }
 
 // runtimeSamples takes the change of the runtime's CPU account between the
 // first and the last sample. The account is a snapshot taken at each cycle
 // end, so the window runs from the last cycle end before the first sample
-// to the last one before the last sample.
-func runtimeSamples(ss []timed[record.Sample]) (GCCPU, bool) {
-	first, last, ok := sampleSpan(ss, func(x record.Sample) bool { return x.TotalCPUSecondsTotal > 0 })
+// to the last one before the last sample. A window whose samples carry the
+// account but in which it never moved had no cycle end: there is no GC CPU
+// figure for it (not a lifetime one either).
+func runtimeSamples(w *window) (GCCPU, bool) {
+	first, last := w.cpuTotal.first, w.cpuTotal.last
 	avail := last.V.TotalCPUSecondsTotal - first.V.TotalCPUSecondsTotal
-	if !ok || avail <= 0 {
+	if !w.cpuTotal.ok() || avail <= 0 {
 		return GCCPU{}, false
 	}
 	gc := last.V.GCCPUSecondsTotal - first.V.GCCPUSecondsTotal
@@ -132,17 +126,6 @@ func runtimeSamples(ss []timed[record.Sample]) (GCCPU, bool) {
 	}
 	idle := last.V.GCIdleCPUSecondsTotal - first.V.GCIdleCPUSecondsTotal
 	return exact(CPURuntime, gc-idle, idle, avail, true), true
-}
-
-// noCycleEnded reports a window whose samples carry the runtime's CPU
-// account but in which it never moved: no cycle ended, so there is no GC
-// CPU figure for the window (not a lifetime one either).
-func noCycleEnded(ss []timed[record.Sample]) (GCCPU, bool) {
-	_, _, ok := sampleSpan(ss, func(x record.Sample) bool { return x.TotalCPUSecondsTotal > 0 })
-	if !ok {
-		return GCCPU{}, false
-	}
-	return GCCPU{Method: CPUNoCycle}, true
 }
 
 // printedSlack is how much larger than printed a gctrace CPU value may be:
@@ -179,42 +162,31 @@ const usualInitGap = 0.03
 // percentage point of the available CPU. The two kinds of bounds narrow
 // each other (see cumulativeBounds); the estimate is the middle of what is
 // left for the window.
-func gctraceBound(window, all []timed[record.GC]) (GCCPU, bool) {
-	var idle, avail float64
-	var in []record.GC
-	for _, g := range window {
-		if fromGCTrace(g.V) && g.V.IntervalCPUSeconds > 0 {
-			in = append(in, g.V)
-			idle += g.V.IdleCPUSeconds
-			avail += g.V.IntervalCPUSeconds
-		}
-	}
-	if avail <= 0 {
+func gctraceBound(w *window) (GCCPU, bool) {
+	g := &w.gt
+	if g.avail <= 0 {
 		return GCCPU{}, false
 	}
-	lo, hi := windowBounds(in, all, initGap)
+	lo, hi := windowBounds(g, 0)
 	mid := (lo + hi) / 2
 	// The bounds allow for a long start-up gap; the estimate takes the
 	// usual one where that leaves a consistent, narrower interval inside.
-	if tlo, thi := windowBounds(in, all, usualInitGap); tlo >= lo && thi <= hi && tlo <= thi {
+	if tlo, thi := windowBounds(g, 1); tlo >= lo && thi <= hi && tlo <= thi {
 		mid = (tlo + thi) / 2
 	}
 	return GCCPU{
-		Share: mid / avail, Low: lo / avail, High: hi / avail, Method: CPUGCTraceBound,
-		IdleShare: idle / avail, IdleKnown: true,
-		GCSeconds: mid, IdleSeconds: idle, AvailableSeconds: avail,
+		Share: mid / g.avail, Low: lo / g.avail, High: hi / g.avail, Method: CPUGCTraceBound,
+		IdleShare: g.idle / g.avail, IdleKnown: true,
+		GCSeconds: mid, IdleSeconds: g.idle, AvailableSeconds: g.avail,
 	}, true
 }
 
 // windowBounds bounds the window's GC CPU time: the sum of its cycles'
-// bounds, narrowed by the cumulative shares (allowing gap seconds between
-// the two clocks' starts).
-func windowBounds(in []record.GC, all []timed[record.GC], gap float64) (lo, hi float64) {
-	for _, g := range in {
-		l, h := cycleBounds(g)
-		lo, hi = lo+l, hi+h
-	}
-	clo, chi, ok := cumulativeBounds(in, all, gap)
+// bounds, narrowed by the cumulative shares (allowing the start-up gap of
+// chain i between the two clocks' starts).
+func windowBounds(g *gctraceWindow, i int) (lo, hi float64) {
+	lo, hi = g.lo, g.hi
+	clo, chi, ok := cumulativeBounds(g, i)
 	switch {
 	case !ok:
 	case math.Max(lo, clo) <= math.Min(hi, chi):
@@ -247,64 +219,20 @@ func cycleBounds(g record.GC) (lo, hi float64) {
 // program's start). Cycle k printed u(k) = X(k)/A(k) rounded down to a
 // percent, so X(k) is in [u(k)A(k), (u(k)+1%)A(k)); and X(k)-X(k-1) is in
 // cycle k's own bounds. A pass forward and one backward narrow every X(k)
-// by its neighbours'; the window's bounds are then X(last) less X(first-1).
-func cumulativeBounds(in []record.GC, all []timed[record.GC], gap float64) (lo, hi float64, ok bool) {
-	if len(in) == 0 {
+// by its neighbours' (chain); the window's bounds are then X(last) less
+// X(first-1).
+func cumulativeBounds(g *gctraceWindow, i int) (lo, hi float64, ok bool) {
+	if g.n == 0 || !g.consecutive {
 		return 0, 0, false
 	}
-	for i := 1; i < len(in); i++ {
-		if in[i].N != in[i-1].N+1 {
-			return 0, 0, false
-		}
-	}
-	// The chain of cycles from cycle 1, in order, without gaps.
-	var chain []record.GC
-	for _, g := range all {
-		if fromGCTrace(g.V) && g.V.IntervalCPUSeconds > 0 && g.V.N == uint64(len(chain))+1 {
-			chain = append(chain, g.V)
-		}
-	}
-	first, last := in[0].N, in[len(in)-1].N
-	if uint64(len(chain)) < last {
-		return 0, 0, false
-	}
-	chain = chain[:last]
-	const step = 0.01 // a whole percent
-	n := len(chain)
-	xlo, xhi := make([]float64, n+1), make([]float64, n+1) // X(0) = 0
-	cyclo, cychi := make([]float64, n+1), make([]float64, n+1)
-	avail := 0.0
-	for k := 1; k <= n; k++ {
-		g := chain[k-1]
-		avail += g.IntervalCPUSeconds
-		cyclo[k], cychi[k] = cycleBounds(g)
-		u := g.CumulativeGCCPUFraction
-		// The runtime's account starts a little before the program's
-		// clock does (at its first procresize, before runtime.main):
-		// by at most gap seconds of wall time, more available CPU.
-		xlo[k] = math.Max(u*avail, xlo[k-1]+cyclo[k])
-		xhi[k] = math.Min((u+step)*(avail+float64(g.Procs)*gap), xhi[k-1]+cychi[k])
-	}
-	for k := n - 1; k >= 1; k-- {
-		xlo[k] = math.Max(xlo[k], xlo[k+1]-cychi[k+1])
-		xhi[k] = math.Min(xhi[k], xhi[k+1]-cyclo[k+1])
-	}
-	for k := 1; k <= n; k++ {
-		if xlo[k] > xhi[k] {
-			return 0, 0, false // inconsistent: see gctraceBound
-		}
-	}
-	a := first - 1
-	return xlo[last] - xhi[a], xhi[last] - xlo[a], true
+	return g.obs[i].bounds(g.lastN)
 }
 
 // gctraceCumulative is the last cycle's cumulative share, for gctrace
 // cycles without intervals: a figure since the program started.
-func gctraceCumulative(gcs []timed[record.GC]) (GCCPU, bool) {
-	for i := len(gcs) - 1; i >= 0; i-- {
-		if f := gcs[i].V.CumulativeGCCPUFraction; f > 0 {
-			return GCCPU{Share: f + 0.005, Low: f, High: f + 0.01, Method: CPUGCTrace}, true
-		}
+func gctraceCumulative(w *window) (GCCPU, bool) {
+	if f := w.cumFrac; f > 0 {
+		return GCCPU{Share: f + 0.005, Low: f, High: f + 0.01, Method: CPUGCTrace}, true
 	}
 	return GCCPU{}, false
 }
@@ -312,20 +240,18 @@ func gctraceCumulative(gcs []timed[record.GC]) (GCCPU, bool) {
 // processCPU is the process's CPU time between the first and the last
 // sample that has one; from zero when the process started with the record
 // (gcprobe run, scenarios), whose first sample is taken at exec.
-func processCPU(ss []timed[record.Sample], fromStart bool) float64 {
+func processCPU(w *window, fromStart bool) float64 {
+	sp := w.procCPU
 	if fromStart {
-		for i := len(ss) - 1; i >= 0; i-- {
-			if c := ss[i].V.CPUSecondsTotal; c > 0 {
-				return c
-			}
+		if sp.n == 0 {
+			return 0
 		}
+		return sp.last.V.CPUSecondsTotal
+	}
+	if !sp.ok() {
 		return 0
 	}
-	first, last, ok := sampleSpan(ss, func(x record.Sample) bool { return x.CPUSecondsTotal > 0 })
-	if !ok {
-		return 0
-	}
-	return last.V.CPUSecondsTotal - first.V.CPUSecondsTotal
+	return sp.last.V.CPUSecondsTotal - sp.first.V.CPUSecondsTotal
 }
 
 // cpuWarnings explains the GC CPU figure where a reader would doubt it.

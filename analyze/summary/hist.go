@@ -115,15 +115,6 @@ func quantileOf(xs []float64, q float64) float64 {
 	return xs[i] + (pos-float64(i))*(xs[i+1]-xs[i])
 }
 
-// dist summarises values as min, median and max.
-func dist(xs []float64) Dist {
-	if len(xs) == 0 {
-		return Dist{}
-	}
-	med := quantileOf(xs, 0.5) // sorts
-	return Dist{N: len(xs), Min: xs[0], Median: med, Max: xs[len(xs)-1]}
-}
-
 // Quantile estimates the q-quantile (0..1) of a histogram given as record
 // buckets, interpolating inside the bucket that holds it; NaN when empty.
 func Quantile(buckets []record.Bucket, q float64) float64 {

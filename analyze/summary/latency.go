@@ -69,18 +69,6 @@ type Slow struct {
 // span is a closed interval on the record's clock.
 type span struct{ lo, hi float64 }
 
-// cycleSpans returns the bounded GC cycles, sorted by start.
-func cycleSpans(gcs []timed[record.GC]) []span {
-	var sp []span
-	for _, g := range gcs {
-		if g.V.Bounded() {
-			sp = append(sp, span{g.V.StartSeconds, g.V.EndSeconds})
-		}
-	}
-	sort.Slice(sp, func(i, j int) bool { return sp[i].lo < sp[j].lo })
-	return sp
-}
-
 // overlaps reports whether [lo, hi] shares more than an end point with one
 // of the cycles (sorted by start; cycles never overlap each other, so their
 // ends are sorted too).
@@ -89,48 +77,194 @@ func overlaps(cycles []span, lo, hi float64) bool {
 	return i < len(cycles) && cycles[i].lo < hi
 }
 
-func computeLatency(ev events, pauses Pauses) *Latency {
-	lat := selectOps(ev.latency)
-	cycles := cycleSpans(ev.gcs)
-	l := &Latency{Split: len(cycles) > 0, LongestPause: pauses.Longest}
-	var all, in, out hist
-	var secs float64
-	for _, x := range lat {
-		v := x.V
-		l.Requests += v.Count
-		l.Dropped += v.Dropped
-		l.addOutcomes(v)
-		secs += v.IntervalSeconds
-		l.Max = math.Max(l.Max, v.MaxSeconds)
-		all.add(v.Buckets)
-		if !l.Split {
-			continue
-		}
-		p, h := &l.OutGC, &out
-		if overlaps(cycles, x.T-v.IntervalSeconds, x.T) {
-			p, h = &l.InGC, &in
-		}
-		p.Intervals++
-		p.Requests += v.Count
-		p.Max = math.Max(p.Max, v.MaxSeconds)
-		h.add(v.Buckets)
+// latencyFeed sums the latency intervals as they come. Whether an interval
+// (and each of its slowest requests) overlaps a GC cycle is settled once no
+// cycle that could overlap it can still come: when a cycle starting after
+// it came (cycles come in time order and never overlap), or when the record
+// has moved horizon seconds past it. Until then the interval waits; the
+// cycles are kept while an interval may still reach back to them.
+type latencyFeed struct {
+	horizon float64
+	lost    bool
+	now     float64
+	spans   []span // recent bounded cycles, by start
+	dropped float64
+	anySpan bool
+	waiting []pendingLatency
+	pruneAt int
+	n       int
+	// all sums the intervals of all requests (Op ""), ops every
+	// interval: the figures are over all when there is any.
+	all, ops latencySums
+}
+
+type pendingLatency struct {
+	t float64
+	v record.Latency
+	// top and bottom are the latest and earliest times its interval
+	// and its slowest requests reach.
+	top, bottom float64
+}
+
+// latencySums are the figures of a set of latency intervals.
+type latencySums struct {
+	l       Latency
+	n       int
+	secs    float64
+	h       hist
+	in, out hist
+	// slowIn and slowOut are the listed slowest requests' latencies, by
+	// whether they overlap a cycle: the threshold (p99) is known at the end.
+	slowIn, slowOut []float64
+}
+
+func (f *latencyFeed) add(t float64, v record.Latency) {
+	f.n++
+	p := pendingLatency{t: t, v: v, top: t, bottom: t - v.IntervalSeconds}
+	for _, r := range v.Slowest {
+		p.top = math.Max(p.top, r.StartSeconds+r.LatencySeconds)
+		p.bottom = math.Min(p.bottom, r.StartSeconds)
 	}
-	if secs > 0 {
-		l.Throughput = float64(l.Requests) / secs
+	f.waiting = append(f.waiting, p)
+	f.settle(false)
+}
+
+// cycle adds a bounded cycle.
+func (f *latencyFeed) cycle(sp span) {
+	f.anySpan = true
+	f.spans = append(f.spans, sp)
+	f.settle(false)
+}
+
+// advance moves the record's time on.
+func (f *latencyFeed) advance(now float64) {
+	f.now = now
+	f.settle(false)
+}
+
+// settle sums the intervals, in the order they came, while no cycle still
+// to come can overlap them (all of them at the end), and drops the cycles
+// no interval can reach any more.
+func (f *latencyFeed) settle(end bool) {
+	lastStart := math.Inf(-1)
+	if n := len(f.spans); n > 0 {
+		lastStart = f.spans[n-1].lo
+	}
+	i := 0
+	for ; i < len(f.waiting); i++ {
+		p := f.waiting[i]
+		if !end && lastStart < p.top && !(f.now-p.top > f.horizon) {
+			break
+		}
+		f.sum(p)
+	}
+	if i > 0 {
+		n := copy(f.waiting, f.waiting[i:])
+		clear(f.waiting[n:])
+		f.waiting = f.waiting[:n]
+	}
+	if !math.IsInf(f.horizon, 1) && len(f.spans) >= max(f.pruneAt, 4096) {
+		cut := f.now - f.horizon
+		if len(f.waiting) > 0 {
+			cut = math.Min(cut, f.waiting[0].bottom)
+		}
+		f.prune(cut)
+		f.pruneAt = 2 * len(f.spans)
+	}
+}
+
+// prune drops the cycles that ended before t.
+func (f *latencyFeed) prune(t float64) {
+	i := sort.Search(len(f.spans), func(i int) bool { return f.spans[i].hi >= t })
+	if i == 0 {
+		return
+	}
+	f.dropped = math.Max(f.dropped, f.spans[i-1].hi)
+	n := copy(f.spans, f.spans[i:])
+	f.spans = f.spans[:n]
+}
+
+// overlaps is overlaps over the cycles kept; an interval that reaches
+// back to dropped ones marks the figures lost.
+func (f *latencyFeed) overlaps(lo, hi float64) bool {
+	if f.dropped > 0 && lo <= f.dropped {
+		f.lost = true
+	}
+	return overlaps(f.spans, lo, hi)
+}
+
+func (f *latencyFeed) sum(p pendingLatency) {
+	in := f.overlaps(p.t-p.v.IntervalSeconds, p.t)
+	var slow []bool
+	for _, r := range p.v.Slowest {
+		slow = append(slow, f.overlaps(r.StartSeconds, r.StartSeconds+r.LatencySeconds))
+	}
+	if p.v.Op == "" {
+		f.all.add(p.v, in, slow)
+	}
+	f.ops.add(p.v, in, slow)
+}
+
+func (s *latencySums) add(v record.Latency, inGC bool, slow []bool) {
+	l := &s.l
+	s.n++
+	l.Requests += v.Count
+	l.Dropped += v.Dropped
+	l.addOutcomes(v)
+	s.secs += v.IntervalSeconds
+	l.Max = math.Max(l.Max, v.MaxSeconds)
+	s.h.add(v.Buckets)
+	p, h := &l.OutGC, &s.out
+	if inGC {
+		p, h = &l.InGC, &s.in
+	}
+	p.Intervals++
+	p.Requests += v.Count
+	p.Max = math.Max(p.Max, v.MaxSeconds)
+	h.add(v.Buckets)
+	for i, r := range v.Slowest {
+		if slow[i] {
+			s.slowIn = append(s.slowIn, r.LatencySeconds)
+		} else {
+			s.slowOut = append(s.slowOut, r.LatencySeconds)
+		}
+	}
+}
+
+// latency returns the figures, nil for a record without latency; gcs is
+// the number of GC events.
+func (f *latencyFeed) latency(pauses Pauses, gcs int) *Latency {
+	if f.n == 0 {
+		return nil
+	}
+	f.settle(true)
+	s := &f.ops
+	if f.all.n > 0 {
+		s = &f.all
+	}
+	l := &s.l
+	l.Split, l.LongestPause = f.anySpan, pauses.Longest
+	if !l.Split {
+		l.InGC, l.OutGC = Part{}, Part{}
+	}
+	if s.secs > 0 {
+		l.Throughput = float64(l.Requests) / s.secs
 	}
 	if sent := l.Requests + l.Errors; l.HTTP && sent > 0 {
 		rate := float64(l.Errors+l.Timeouts+l.Status["5xx"]) / float64(sent)
 		l.ErrorRate = &rate
 	}
-	l.P50, l.P99, l.P999 = clamp(all.quantile(0.5), l.Max), clamp(all.quantile(0.99), l.Max), clamp(all.quantile(0.999), l.Max)
-	for _, pp := range []struct {
-		p *Part
-		h *hist
-	}{{&l.InGC, &in}, {&l.OutGC, &out}} {
-		pp.p.P50, pp.p.P99 = clamp(pp.h.quantile(0.5), pp.p.Max), clamp(pp.h.quantile(0.99), pp.p.Max)
+	l.P50, l.P99, l.P999 = clamp(s.h.quantile(0.5), l.Max), clamp(s.h.quantile(0.99), l.Max), clamp(s.h.quantile(0.999), l.Max)
+	if l.Split {
+		for _, pp := range []struct {
+			p *Part
+			h *hist
+		}{{&l.InGC, &s.in}, {&l.OutGC, &s.out}} {
+			pp.p.P50, pp.p.P99 = clamp(pp.h.quantile(0.5), pp.p.Max), clamp(pp.h.quantile(0.99), pp.p.Max)
+		}
 	}
-	l.slow(lat, cycles, &all)
-	l.warn(len(ev.gcs))
+	l.slow(s)
+	l.warn(gcs)
 	return l
 }
 
@@ -149,41 +283,30 @@ func (l *Latency) addOutcomes(v record.Latency) {
 	l.Timeouts += v.Timeouts
 }
 
-// selectOps keeps the all-requests intervals (Op "") when there are any,
-// else every operation's intervals (which then add up to all requests).
-func selectOps(ls []timed[record.Latency]) []timed[record.Latency] {
-	var all []timed[record.Latency]
-	for _, x := range ls {
-		if x.V.Op == "" {
-			all = append(all, x)
-		}
-	}
-	if len(all) > 0 {
-		return all
-	}
-	return ls
-}
-
-func (l *Latency) slow(lat []timed[record.Latency], cycles []span, all *hist) {
-	s := &l.Slow
-	s.Threshold = l.P99
+func (l *Latency) slow(s *latencySums) {
+	sl := &l.Slow
+	sl.Threshold = l.P99
 	if l.Requests == 0 {
 		return
 	}
-	s.Estimated = all.above(s.Threshold)
-	for _, x := range lat {
-		for _, r := range x.V.Slowest {
-			if r.LatencySeconds <= s.Threshold {
-				continue
-			}
-			s.Listed++
-			if overlaps(cycles, r.StartSeconds, r.StartSeconds+r.LatencySeconds) {
-				s.InGC++
-			}
+	sl.Estimated = s.h.above(sl.Threshold)
+	if !l.Split {
+		// Without cycles nothing overlaps one.
+		s.slowOut, s.slowIn = append(s.slowOut, s.slowIn...), nil
+	}
+	for _, lat := range s.slowIn {
+		if lat > sl.Threshold {
+			sl.Listed++
+			sl.InGC++
 		}
 	}
-	if s.Listed > 0 {
-		s.Share = float64(s.InGC) / float64(s.Listed)
+	for _, lat := range s.slowOut {
+		if lat > sl.Threshold {
+			sl.Listed++
+		}
+	}
+	if sl.Listed > 0 {
+		sl.Share = float64(sl.InGC) / float64(sl.Listed)
 	}
 }
 

@@ -141,33 +141,11 @@ func noLiveHeap(from string) string {
 	return "the source has no live heap"
 }
 
-// gcCursor walks the GC events alongside the samples, both in time order,
-// and knows gctrace's live heap and stacks of the last cycle ended by then
-// (whole MB), for samples that have no live heap of their own.
-type gcCursor struct {
-	gcs          []timed[record.GC]
-	i            int
-	live, stacks float64
-}
-
-func (c *gcCursor) at(t float64) {
-	for ; c.i < len(c.gcs) && endTime(c.gcs[c.i]) <= t; c.i++ {
-		g := c.gcs[c.i].V
-		if g.HeapLiveBytes > 0 {
-			c.live = float64(g.HeapLiveBytes)
-		}
-		if g.StacksBytes > 0 {
-			c.stacks = float64(g.StacksBytes)
-		}
-	}
-}
-
-// breakdown splits one sample's RSS. c gives the live heap (and gctrace's
-// stacks) when the sample has none.
-func breakdown(x timed[record.Sample], c *gcCursor) Breakdown {
-	c.at(x.T)
-	s := x.V
-	b := Breakdown{T: x.T, RSSBytes: float64(s.RSSBytes)}
+// breakdown splits the RSS of the sample s taken at t. gcLive and gcStacks
+// are gctrace's live heap and stacks of the last cycle ended by then, for a
+// sample that has none.
+func breakdown(t float64, s record.Sample, gcLive, gcStacks float64) Breakdown {
+	b := Breakdown{T: t, RSSBytes: float64(s.RSSBytes)}
 	parts := map[string]MemPart{}
 	set := func(name string, v float64, from string) {
 		parts[name] = MemPart{Name: name, Bytes: v, Exposed: true, From: from}
@@ -179,7 +157,7 @@ func breakdown(x timed[record.Sample], c *gcCursor) Breakdown {
 		liveFrom = g.From
 	}
 	if live == 0 {
-		live, liveFrom = c.live, partFromGCTrace
+		live, liveFrom = gcLive, partFromGCTrace
 	}
 	g, p := s.GoMemory, s.ProcMemory
 	var goResident float64
@@ -213,7 +191,7 @@ func breakdown(x timed[record.Sample], c *gcCursor) Breakdown {
 		for _, n := range []string{PartHeadroom, PartUnused, PartFree, PartMetadata, PartProfiling, PartOther} {
 			hide(n, hintClasses)
 		}
-		if st := c.stacks; st > 0 {
+		if st := gcStacks; st > 0 {
 			parts[PartStacks] = MemPart{Name: PartStacks, Bytes: st, Exposed: true, From: partFromGCTrace,
 				Note: "gctrace's scannable stack size: a lower bound of the stacks' memory"}
 		} else {
@@ -260,78 +238,98 @@ func breakdown(x timed[record.Sample], c *gcCursor) Breakdown {
 	return b
 }
 
-// memory computes the reconciliation over the measured window's samples,
-// when at least one of them has the runtime's classes or smaps_rollup's
-// split (records written before gcprobe read them have neither). Samples
-// differ in what they hold (smaps_rollup is read within a CPU budget, so
-// not always): the peak and the series are taken over the samples with the
-// most sources, so that a part does not come and go.
-func (s *Summary) memory(ev events) {
-	var m Memory
-	peak := -1.0
-	found := breakdowns(ev, func(first bool, x record.Sample, b Breakdown) {
-		if b.RSSBytes > peak {
-			peak, m.AtPeak = b.RSSBytes, b
-		}
-		if !first && x.GoMemory != nil && x.ProcMemory != nil {
-			m.MaxUnexplainedBytes = math.Max(m.MaxUnexplainedBytes, b.Unexplained())
-		}
-	})
-	if !found {
+// memFeed computes the reconciliation over a window's samples, when at
+// least one of them has the runtime's classes or smaps_rollup's split
+// (records written before gcprobe read them have neither). Samples differ in
+// what they hold (smaps_rollup is read within a CPU budget, so not always):
+// the peak is taken over the samples with the most sources, so that a part
+// does not come and go; it is kept for each number of sources until the
+// record says which is the most.
+type memFeed struct {
+	first bool // the next sample is the window's first
+	// gctrace's live heap and stacks of the last cycle ended.
+	live, stacks float64
+	levels       [3]memLevel // by the number of sources, 1 and 2
+}
+
+type memLevel struct {
+	found          bool
+	peak           float64
+	atPeak         Breakdown
+	maxUnexplained float64
+}
+
+func (m *memFeed) gc(g record.GC) {
+	if g.HeapLiveBytes > 0 {
+		m.live = float64(g.HeapLiveBytes)
+	}
+	if g.StacksBytes > 0 {
+		m.stacks = float64(g.StacksBytes)
+	}
+}
+
+func (m *memFeed) sample(t float64, x record.Sample) {
+	first := m.first
+	m.first = false
+	n := memSources(x)
+	if x.RSSBytes == 0 || n == 0 {
 		return
 	}
-	m.Dominant, m.Lever = lever(m.AtPeak)
-	s.Memory = &m
+	b := breakdown(t, x, m.live, m.stacks)
+	l := &m.levels[n]
+	if !l.found || b.RSSBytes > l.peak {
+		l.peak, l.atPeak = b.RSSBytes, b
+	}
+	l.found = true
+	if !first && x.GoMemory != nil && x.ProcMemory != nil {
+		l.maxUnexplained = math.Max(l.maxUnexplained, b.Unexplained())
+	}
+}
+
+// memSources is how many sources of the RSS's split a sample holds.
+func memSources(x record.Sample) int {
+	n := 0
+	if x.GoMemory != nil {
+		n++
+	}
+	if x.ProcMemory != nil {
+		n++
+	}
+	return n
+}
+
+// best is the most sources a sample had.
+func (m *memFeed) best() int {
+	for n := len(m.levels) - 1; n > 0; n-- {
+		if m.levels[n].found {
+			return n
+		}
+	}
+	return 0
+}
+
+func (s *Summary) memory(m *memFeed) {
+	for n := len(m.levels) - 1; n > 0; n-- {
+		if l := m.levels[n]; l.found {
+			mem := Memory{AtPeak: l.atPeak, MaxUnexplainedBytes: l.maxUnexplained}
+			mem.Dominant, mem.Lever = lever(mem.AtPeak)
+			s.Memory = &mem
+			return
+		}
+	}
 }
 
 // MemoryOver returns the breakdown of the RSS at every sample of the
 // measured window that has as many sources as the best of them, in time
 // order: what a chart of the parts over time draws. Like Timeline it is
-// computed on demand, as only the report draws it; nil when Memory is.
+// computed on demand from the events a summary from Compute holds (see
+// Charts for one from Read); nil when Memory is.
 func (s Summary) MemoryOver() []Breakdown {
 	if s.Memory == nil {
 		return nil
 	}
-	ev := s.ev
-	if s.MeasuredFrom > 0 {
-		ev = ev.from(s.MeasuredFrom)
-	}
-	var out []Breakdown
-	breakdowns(ev, func(_ bool, _ record.Sample, b Breakdown) { out = append(out, b) })
-	return out
-}
-
-// breakdowns calls f with the breakdown of each sample that has an RSS and
-// the most sources any sample has (first is true for the first sample of
-// the window), and reports whether any sample has a source of the classes.
-func breakdowns(ev events, f func(first bool, x record.Sample, b Breakdown)) bool {
-	level := func(x record.Sample) int {
-		n := 0
-		if x.GoMemory != nil {
-			n++
-		}
-		if x.ProcMemory != nil {
-			n++
-		}
-		return n
-	}
-	best := 0
-	for _, x := range ev.samples {
-		if x.V.RSSBytes > 0 {
-			best = max(best, level(x.V))
-		}
-	}
-	if best == 0 {
-		return false
-	}
-	c := &gcCursor{gcs: ev.gcs}
-	for i, x := range ev.samples {
-		if x.V.RSSBytes == 0 || level(x.V) < best {
-			continue
-		}
-		f(i == 0, x.V, breakdown(x, c))
-	}
-	return true
+	_, over := s.fromEvents(0)
+	return over
 }
 
 // lever names the part that holds most of the RSS at b besides the live heap
@@ -417,3 +415,6 @@ func (m *Memory) verdict() string {
 	}
 	return v
 }
+
+// endTime is when a cycle ended, or when it was noticed.
+func endTime(g timed[record.GC]) float64 { return g.V.When(g.T) }

@@ -37,12 +37,13 @@ func TestTheilSen(t *testing.T) {
 }
 
 func TestLiveTrendVerdict(t *testing.T) {
-	mk := func(f func(i int) uint64) events {
-		var ev events
+	mk := func(f func(i int) uint64) *window {
+		w := newWindow(0, record.SourceRun)
+		var chains [2]chain
 		for i := range 30 {
-			ev.gcs = append(ev.gcs, timed[record.GC]{float64(i), record.GC{N: uint64(i + 1), HeapLiveBytes: f(i)}})
+			w.gc(float64(i), record.GC{N: uint64(i + 1), HeapLiveBytes: f(i)}, &chains)
 		}
-		return ev
+		return w
 	}
 	grow := liveTrend(mk(func(i int) uint64 { return 100<<20 + uint64(i)<<20 + uint64(i%3)<<18 }))
 	if grow == nil || grow.Verdict != TrendGrows || !strings.HasPrefix(grow.Words(), "grows 60.0 MiB/min (95% CI") {
@@ -64,13 +65,13 @@ func TestLiveTrendVerdict(t *testing.T) {
 	if noisy == nil || noisy.Verdict != TrendUnclear || !strings.HasPrefix(noisy.Words(), "unclear (95% CI") {
 		t.Errorf("noisy heap: %+v %q", noisy, noisy.Words())
 	}
-	if liveTrend(events{}) != nil {
+	if liveTrend(newWindow(0, record.SourceRun)) != nil {
 		t.Error("a trend from nothing")
 	}
 }
 
-func sample(rss uint64, g *record.GoMemory, p *record.ProcMemory, live uint64) timed[record.Sample] {
-	return timed[record.Sample]{1, record.Sample{RSSBytes: rss, HeapLiveBytes: live, GoMemory: g, ProcMemory: p}}
+func sample(rss uint64, g *record.GoMemory, p *record.ProcMemory, live uint64) record.Sample {
+	return record.Sample{RSSBytes: rss, HeapLiveBytes: live, GoMemory: g, ProcMemory: p}
 }
 
 func TestBreakdownAddsUp(t *testing.T) {
@@ -81,7 +82,7 @@ func TestBreakdownAddsUp(t *testing.T) {
 	// Go resident: 83 MiB; lazy free 15 MiB of the 20 released; 200 MiB
 	// of malloc outside Go; 4 MiB of the binary.
 	p := &record.ProcMemory{RSSBytes: 302 * MiB, AnonymousBytes: 298 * MiB, LazyFreeBytes: 15 * MiB}
-	b := breakdown(sample(302*MiB, g, p, 40*MiB), &gcCursor{})
+	b := breakdown(1, sample(302*MiB, g, p, 40*MiB), 0, 0)
 	want := map[string]float64{PartLive: 40, PartHeadroom: 20, PartUnused: 5, PartFree: 10, PartLazyFree: 15,
 		PartStacks: 1, PartMetadata: 4, PartProfiling: 1, PartOther: 2, PartFileBacked: 4, PartOutsideGo: 200}
 	sum := b.ResidualBytes
@@ -99,8 +100,8 @@ func TestBreakdownAddsUp(t *testing.T) {
 	}
 
 	// gctrace and smaps only (gcprobe run): the runtime's rows say so.
-	run := breakdown(sample(100*MiB, nil, &record.ProcMemory{RSSBytes: 100 * MiB, AnonymousBytes: 96 * MiB}, 0),
-		&gcCursor{gcs: []timed[record.GC]{{0.5, record.GC{HeapLiveBytes: 30 * MiB, StacksBytes: MiB}}, {2, record.GC{HeapLiveBytes: 90 * MiB}}}})
+	// The last cycle before the sample left 30 MiB live and 1 MiB of stacks.
+	run := breakdown(1, sample(100*MiB, nil, &record.ProcMemory{RSSBytes: 100 * MiB, AnonymousBytes: 96 * MiB}, 0), 30*MiB, MiB)
 	if l := run.Part(PartLive); !l.Exposed || l.Bytes != 30*MiB || l.From != partFromGCTrace {
 		t.Errorf("run live heap %+v", l)
 	}
@@ -124,7 +125,7 @@ func TestBreakdownLiveWithGarbage(t *testing.T) {
 		t.Run(from, func(t *testing.T) {
 			g := &record.GoMemory{From: from, HeapObjectsBytes: 68 * MiB, HeapUnusedBytes: 3 * MiB, HeapFreeBytes: 3 * MiB}
 			p := &record.ProcMemory{RSSBytes: 86 * MiB, AnonymousBytes: 77 * MiB}
-			b := breakdown(sample(86*MiB, g, p, 0), &gcCursor{})
+			b := breakdown(1, sample(86*MiB, g, p, 0), 0, 0)
 			live := b.Part(PartLive)
 			if !live.WithGarbage || live.Bytes != 68*MiB {
 				t.Fatalf("live heap part %+v, want 68 MiB with garbage", live)

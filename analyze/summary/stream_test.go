@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -52,9 +53,41 @@ func TestReadMatchesCompute(t *testing.T) {
 		if !bytes.Equal(whole, streamed) {
 			t.Errorf("%s: Read and Compute differ:\n%s\n%s", name, streamed, whole)
 		}
-		// The charts' timeline is not in the JSON.
-		if !reflect.DeepEqual(sum.Timeline(), s.Timeline()) {
-			t.Errorf("%s: Read's timeline differs from Compute's", name)
+		// From a pipe (an *os.File that cannot seek) the record is held
+		// whole: the same summary.
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { pw.Write(data); pw.Close() }()
+		piped, err := Read(pr, name)
+		pr.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j, _ := json.Marshal(piped); !bytes.Equal(whole, j) {
+			t.Errorf("%s: Read from a pipe differs from Compute", name)
+		}
+		// The charts are not in the JSON: ReadCharts reads them from the
+		// record again, as a stream, by value or aggregated by column.
+		for _, cols := range []int{0, 350} {
+			wantTL, wantOver, _ := sum.Charts(cols)
+			tl, over, err := ReadCharts(bytes.NewReader(data), name, s, cols)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(wantTL, tl) {
+				t.Errorf("%s: ReadCharts's timeline (%d columns) differs from Compute's", name, cols)
+			}
+			if !reflect.DeepEqual(wantOver, over) {
+				t.Errorf("%s: ReadCharts's RSS parts differ from Compute's", name)
+			}
+			if cols == 0 && !reflect.DeepEqual(wantTL, sum.Timeline()) {
+				t.Errorf("%s: Charts(0) is not Timeline", name)
+			}
+		}
+		if len(s.ev.samples)+len(s.ev.gcs) > 0 {
+			t.Errorf("%s: Read kept %d samples and %d cycles", name, len(s.ev.samples), len(s.ev.gcs))
 		}
 		if !reflect.DeepEqual(h, run.Header) {
 			t.Errorf("%s: ReadRun's header %+v, want %+v", name, h, run.Header)

@@ -2,9 +2,13 @@ package summary
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
+
+	"github.com/gcprobe/gcprobe/units"
 
 	"github.com/gcprobe/gcprobe/record"
 )
@@ -86,8 +90,21 @@ type Summary struct {
 	// render as footnotes (JSON: their messages, see WriteJSON).
 	Warnings []error `json:"-"`
 
-	// ev are the record's events by kind, kept for Timeline.
+	// ev are the record's events by kind, kept for the charts (Timeline,
+	// Charts, MemoryOver) of a summary from Compute.
 	ev events
+	// held says ev holds the record's events (Compute); path is the file a
+	// streamed summary was read from, read again for its charts.
+	held bool
+	path string
+	// memBest is the most sources of the RSS's split a sample of the
+	// measured window has (MemoryOver draws those samples).
+	memBest int
+	// traces are the record's execution-trace events (Traces).
+	traces []record.Event
+	// alpha places each gctrace cycle's GC CPU between its bounds in the
+	// timeline (see pauseWeight).
+	alpha float64
 }
 
 // Settings are the GC-relevant environment variables; "" means not set.
@@ -106,6 +123,11 @@ type Dist struct {
 	Min    float64 `json:"min"`
 	Median float64 `json:"median"`
 	Max    float64 `json:"max"`
+	// Sketched says the median is an estimate within sketchRelErr
+	// (0.01%): past exactValues values a summary folds them into a sketch,
+	// to read a record of any length in the same memory. N, Min and Max
+	// stay exact.
+	Sketched bool `json:"sketched,omitempty"`
 }
 
 // Cycles counts GC cycles. Automatic follows the runtime's own counting
@@ -187,12 +209,43 @@ type Alloc struct {
 // unknown and, where a reader would wonder, explained in Warnings.
 func Compute(run *record.Run) Summary {
 	ev := split(run.Events)
-	return compute(run.File, run.Header, ev, run.End(), run.Truncated)
+	from, _ := latencyStart(ev.latency)
+	// Samples and cycles in order need no waiting for late ones.
+	reorder, latest := 0.0, 0.0
+	for _, e := range run.Events {
+		if e.Sample != nil || e.GC != nil {
+			if e.T < latest {
+				reorder = math.Inf(1)
+				break
+			}
+			latest = e.T
+		}
+	}
+	b := newBuilder(run.Header.Source, from, math.Inf(1), reorder)
+	for _, e := range run.Events {
+		b.add(e)
+	}
+	s := b.summary(run.File, run.Header, run.Truncated)
+	s.ev, s.held = ev, true
+	return s
 }
 
-// compute summarises a record's events, split by kind; end is its last
-// end event (nil for none).
-func compute(file string, h record.Header, ev events, end *record.End, truncated bool) Summary {
+// latencyStart returns when the first latency interval began, and whether
+// there is one.
+func latencyStart(ls []timed[record.Latency]) (float64, bool) {
+	if len(ls) == 0 {
+		return 0, false
+	}
+	from := ls[0].T - ls[0].V.IntervalSeconds
+	for _, l := range ls {
+		from = math.Min(from, l.T-l.V.IntervalSeconds)
+	}
+	return from, true
+}
+
+// summary computes the Summary from what the builder gathered.
+func (b *builder) summary(file string, h record.Header, truncated bool) Summary {
+	b.flush()
 	s := Summary{
 		File: file, Source: h.Source, Command: h.Command, Program: h.Program, Scenario: h.Scenario, Params: h.Params, Labels: h.Labels,
 		Settings: Settings{
@@ -201,52 +254,48 @@ func compute(file string, h record.Header, ev events, end *record.End, truncated
 		},
 		GoVersion: h.GoVersion, GCImpl: h.GC, Host: h.Host, Start: h.Start,
 	}
-	s.DurationSeconds = ev.last
-	s.ending(end, truncated)
-	s.cycles(ev)
-	s.pauses(ev)
-	load := ev
-	if from, ok := measuredFrom(ev); ok {
-		s.MeasuredFrom = from
-		load = ev.from(from)
-	}
-	s.gcCPU(load, ev)
-	if s.GCCPU.Method == "" && s.MeasuredFrom > 0 && len(load.gcs) == 0 && len(ev.gcs) > 0 {
+	s.DurationSeconds = b.last
+	s.ending(b.end, truncated)
+	s.cycles(b)
+	s.pauses(b)
+	load, from := b.load()
+	s.MeasuredFrom = from
+	s.gcCPU(load, b)
+	if s.GCCPU.Method == "" && s.MeasuredFrom > 0 && load.gcs == 0 && b.nGCs > 0 {
 		s.GCCPU = GCCPU{Method: CPUNoCycle}
 	}
 	s.heap(load)
 	s.alloc(load)
 	s.rss(load)
-	s.memory(load)
+	s.memory(&load.mem)
+	s.memBest = load.mem.best()
 	s.LiveTrend = liveTrend(load)
 	if s.RSS.N > 0 || s.RSSPeak > 0 {
-		s.RSSPeak = math.Max(s.RSSPeak, peakRSS(ev, s.Source))
+		s.RSSPeak = math.Max(s.RSSPeak, math.Max(b.peak.peak, b.maxRSS))
 	}
-	if len(ev.latency) > 0 {
-		s.Latency = computeLatency(ev, s.Pauses)
+	s.Latency = b.lat.latency(s.Pauses, b.nGCs)
+	if s.Latency != nil {
 		s.Warnings = append(s.Warnings, s.Latency.warnings...)
 	}
-	for _, n := range ev.notes {
+	for _, n := range b.notes {
 		s.Notes = append(s.Notes, n.Level+": "+n.Message)
 	}
-	s.Profiles = ev.profiles
-	s.ev = ev
-	s.warn(ev)
+	s.Profiles = b.profiles
+	s.traces = b.traces
+	s.alpha = pauseWeight(load.gt, s.GCCPU)
+	s.warn(b)
 	s.cpuWarnings()
+	s.sketchWarnings(b)
 	return s
 }
 
-// events holds a record's events by kind, each with its time.
+// events holds the events of a record held whole that its charts are drawn
+// from, by kind, each with its time; samples and cycles in time order.
 type events struct {
-	samples  []timed[record.Sample]
-	gcs      []timed[record.GC]
-	pauses   []record.Pauses
-	latency  []timed[record.Latency]
-	notes    []record.Note
-	profiles []record.Profile
-	// traces are the execution-trace events, for the report to analyse.
-	traces []record.Event
-	last   float64 // the latest time of any event
+	samples []timed[record.Sample]
+	gcs     []timed[record.GC]
+	pauses  []record.Pauses
+	latency []timed[record.Latency]
 }
 
 type timed[T any] struct {
@@ -257,115 +306,25 @@ type timed[T any] struct {
 func split(es []record.Event) events {
 	var ev events
 	for _, e := range es {
-		ev.add(e)
+		switch {
+		case e.Sample != nil:
+			ev.samples = append(ev.samples, timed[record.Sample]{e.T, *e.Sample})
+		case e.GC != nil:
+			ev.gcs = append(ev.gcs, timed[record.GC]{e.T, *e.GC})
+		case e.Pauses != nil:
+			ev.pauses = append(ev.pauses, *e.Pauses)
+		case e.Latency != nil:
+			ev.latency = append(ev.latency, timed[record.Latency]{e.T, *e.Latency})
+		}
 	}
-	ev.sort()
+	sort.SliceStable(ev.samples, func(i, j int) bool { return ev.samples[i].T < ev.samples[j].T })
+	sort.SliceStable(ev.gcs, func(i, j int) bool { return ev.gcs[i].T < ev.gcs[j].T })
 	return ev
-}
-
-// add files one event under its kind.
-func (ev *events) add(e record.Event) {
-	ev.last = math.Max(ev.last, e.T)
-	switch {
-	case e.Sample != nil:
-		ev.samples = append(ev.samples, timed[record.Sample]{e.T, *e.Sample})
-	case e.GC != nil:
-		ev.gcs = append(ev.gcs, timed[record.GC]{e.T, *e.GC})
-		ev.last = math.Max(ev.last, e.GC.EndSeconds)
-	case e.Pauses != nil:
-		ev.pauses = append(ev.pauses, *e.Pauses)
-	case e.Latency != nil:
-		ev.latency = append(ev.latency, timed[record.Latency]{e.T, *e.Latency})
-	case e.Note != nil:
-		ev.notes = append(ev.notes, *e.Note)
-	case e.Profile != nil:
-		ev.profiles = append(ev.profiles, *e.Profile)
-	case e.Trace != nil:
-		ev.traces = append(ev.traces, e)
-	}
 }
 
 // Traces returns the record's execution-trace events, in record order:
 // what a report analyses, without holding the record's other events.
-func (s Summary) Traces() []record.Event { return s.ev.traces }
-
-// sort orders samples and cycles by time, once all are added.
-func (ev *events) sort() {
-	sort.SliceStable(ev.samples, func(i, j int) bool { return ev.samples[i].T < ev.samples[j].T })
-	sort.SliceStable(ev.gcs, func(i, j int) bool { return ev.gcs[i].T < ev.gcs[j].T })
-}
-
-// measuredFrom returns when the first latency interval began, if the run
-// has latency events and at least one GC cycle or two samples after it.
-func measuredFrom(ev events) (float64, bool) {
-	if len(ev.latency) == 0 {
-		return 0, false
-	}
-	from := ev.latency[0].T - ev.latency[0].V.IntervalSeconds
-	for _, l := range ev.latency {
-		from = math.Min(from, l.T-l.V.IntervalSeconds)
-	}
-	// Latency from (about) the start leaves nothing worth setting apart;
-	// binarytrees, for one, times its trees from its first millisecond.
-	if from <= 0.02*ev.last {
-		return 0, false
-	}
-	after := ev.from(from)
-	return from, len(after.gcs) > 0 || len(after.samples) >= 2
-}
-
-// from returns the samples taken and the GC cycles started at or after t
-// (a cycle without a known start counts by when it was noticed).
-func (ev events) from(t float64) events {
-	out := ev
-	out.samples, out.gcs = nil, nil
-	for _, x := range ev.samples {
-		if x.T >= t {
-			out.samples = append(out.samples, x)
-		}
-	}
-	for _, g := range ev.gcs {
-		start := g.T
-		if g.V.Bounded() {
-			start = g.V.StartSeconds
-		}
-		if start >= t {
-			out.gcs = append(out.gcs, g)
-		}
-	}
-	return out
-}
-
-// peakRSS is the high-water mark over every sample of the run.
-func peakRSS(ev events, source string) float64 {
-	peak := hwm(ev.samples, source)
-	for _, x := range ev.samples {
-		peak = math.Max(peak, float64(x.V.RSSBytes))
-	}
-	return peak
-}
-
-// hwm is the highest RSS high-water mark (VmHWM) of the samples that is
-// the record's own. gcprobe run and the scenarios sample from the program's
-// start, so its every mark is; an attach session's first sample shows a mark
-// that can be from long before (a program whose RSS fell since), which is
-// not the session's peak: there only a mark that rose past the first one is
-// (a peak between two samples), and 0 means none rose.
-func hwm(ss []timed[record.Sample], source string) float64 {
-	first, peak := 0.0, 0.0
-	for _, x := range ss {
-		switch h := float64(x.V.RSSPeakBytes); {
-		case h == 0:
-		case source != record.SourceAttach:
-			peak = math.Max(peak, h)
-		case first == 0:
-			first = h
-		case h > first:
-			peak = math.Max(peak, h)
-		}
-	}
-	return peak
-}
+func (s Summary) Traces() []record.Event { return s.traces }
 
 func (s *Summary) ending(end *record.End, truncated bool) {
 	s.End = end
@@ -425,29 +384,14 @@ func endWords(e *record.End) string {
 	return e.Reason
 }
 
-func (s *Summary) cycles(ev events) {
+func (s *Summary) cycles(b *builder) {
 	c := &s.Cycles
-	if len(ev.gcs) > 0 {
+	if b.nGCs > 0 {
 		c.From = "gc events"
-		for _, g := range ev.gcs {
-			c.Total++
-			switch {
-			case g.V.Forced:
-				c.Forced++
-			case g.V.Periodic:
-				c.Periodic++
-				c.Automatic++
-			default:
-				c.Automatic++
-			}
-			if g.V.Bounded() {
-				c.Bounded++
-			}
-		}
-	} else if first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.GCCyclesTotal > 0 || s.Source == record.SourcePrometheus }); ok {
-		// A Prometheus import always has the counter: 0 is no cycle yet.
+		c.Total, c.Automatic, c.Periodic, c.Forced, c.Bounded = b.cyc.total, b.cyc.automatic, b.cyc.periodic, b.cyc.forced, b.cyc.bounded
+	} else if sp := b.cycSamples; sp.ok() {
 		c.From = "samples"
-		c.Total = int(last.V.GCCyclesTotal - first.V.GCCyclesTotal)
+		c.Total = int(sp.last.V.GCCyclesTotal - sp.first.V.GCCyclesTotal)
 		c.Automatic = c.Total
 	}
 	if s.DurationSeconds > 0 {
@@ -455,46 +399,10 @@ func (s *Summary) cycles(ev events) {
 	}
 }
 
-// sampleSpan returns the first and last samples for which ok holds.
-func sampleSpan(ss []timed[record.Sample], ok func(record.Sample) bool) (first, last timed[record.Sample], found bool) {
-	n := 0
-	for _, x := range ss {
-		if ok(x.V) {
-			if n == 0 {
-				first = x
-			}
-			last = x
-			n++
-		}
-	}
-	return first, last, n >= 2
-}
-
-func (s *Summary) pauses(ev events) {
+func (s *Summary) pauses(b *builder) {
 	p := &s.Pauses
-	var h hist
-	var agg struct {
-		n        uint64
-		sum, max float64
-		note     string
-	}
-	for _, x := range ev.pauses {
-		h.add(x.Buckets)
-		agg.n += x.Count
-		agg.sum += x.SumSeconds
-		if x.MaxSeconds > agg.max {
-			agg.max, agg.note = x.MaxSeconds, x.MaxNote
-		}
-	}
-	var perCycle []float64
-	var total, maxPause float64
-	for _, g := range ev.gcs {
-		if g.V.PauseSeconds > 0 {
-			perCycle = append(perCycle, g.V.PauseSeconds)
-			total += g.V.PauseSeconds
-		}
-		maxPause = math.Max(maxPause, g.V.PauseMaxSeconds)
-	}
+	pz := &b.pz
+	h, agg := &pz.h, pz.agg
 	switch {
 	case h.n > 0:
 		p.Method, p.Count = PauseHist, int(h.n)
@@ -506,11 +414,11 @@ func (s *Summary) pauses(ev events) {
 		p.Max, p.Longest, p.MaxNote = agg.max, agg.max, agg.note
 		p.LongestIs = agg.note
 		return
-	case len(perCycle) > 0:
-		p.Method, p.Count = PauseCycles, len(perCycle)
-		p.P50, p.P99 = quantileOf(perCycle, 0.5), quantileOf(perCycle, 0.99)
-		p.Max = perCycle[len(perCycle)-1] // sorted by quantileOf
-	case samplePauses(ev.samples):
+	case pz.perCycle.n > 0:
+		p.Method, p.Count = PauseCycles, pz.perCycle.n
+		p.P50, p.P99 = pz.perCycle.quantile(0.5), pz.perCycle.quantile(0.99)
+		p.Max = pz.perCycle.max
+	case pz.samplePauses:
 		p.Method = PauseSamples
 	default:
 		return
@@ -518,17 +426,12 @@ func (s *Summary) pauses(ev events) {
 	// A cumulative pause counter (Prometheus) is exact: it wins over
 	// bucket midpoints. The longest pause is then the largest of the
 	// source's recent maxima, each over the cycles before its scrape.
-	if samplePauses(ev.samples) {
-		var recent, top float64
-		for _, x := range ev.samples {
-			recent = math.Max(recent, x.V.PauseMaxRecentSeconds)
-			top = math.Max(top, x.V.PauseSecondsTotal) // continuous across restarts
-		}
-		p.Total = top - ev.samples[0].V.PauseSecondsTotal
+	if pz.samplePauses {
+		p.Total = pz.top - pz.firstTotal
 		if p.Method == PauseSamples {
-			p.Max = recent
+			p.Max = pz.recent
 		}
-		p.Longest = math.Max(recent, maxPause)
+		p.Longest = math.Max(pz.recent, pz.maxPause)
 		if p.Longest == 0 {
 			p.Longest = p.Max
 		}
@@ -538,16 +441,16 @@ func (s *Summary) pauses(ev events) {
 	// The histograms hold every pause; GC events may miss those after the
 	// last cycle (the probe's) but sum them exactly when they come from
 	// gctrace, which has no histograms.
-	if total > 0 && h.n == 0 {
-		p.Total = total
+	if pz.total > 0 && h.n == 0 {
+		p.Total = pz.total
 	}
 	p.Longest, p.LongestIs = p.Max, LongestCycle
 	if h.n > 0 {
 		p.LongestIs = LongestHist
 	}
-	if maxPause > 0 {
-		p.Longest, p.LongestIs = maxPause, LongestHist // the probe's bucket bound
-		if gctraceEvents(ev.gcs) {
+	if pz.maxPause > 0 {
+		p.Longest, p.LongestIs = pz.maxPause, LongestHist // the probe's bucket bound
+		if pz.gctrace {
 			p.LongestIs = LongestGCTrace
 		}
 		if h.n > 0 {
@@ -559,99 +462,36 @@ func (s *Summary) pauses(ev events) {
 	}
 }
 
-// gctraceEvents reports whether the GC events came from gctrace.
-func gctraceEvents(gcs []timed[record.GC]) bool {
-	for _, g := range gcs {
-		if fromGCTrace(g.V) {
-			return true
-		}
-	}
-	return false
-}
-
-// samplePauses reports whether samples carry a cumulative pause total.
-func samplePauses(ss []timed[record.Sample]) bool {
-	for _, x := range ss {
-		if x.V.PauseSecondsTotal > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *Summary) heap(ev events) {
-	var live, goal []float64
-	traced := false
-	for _, g := range ev.gcs {
-		// gctrace prints whole MB rounded down: "-> 0 MB" is a live heap
-		// under 1 MiB, a measurement like any other. Elsewhere 0 means
-		// the source did not say.
-		tr := fromGCTrace(g.V)
-		traced = traced || tr
-		if g.V.HeapLiveBytes > 0 || tr {
-			live = append(live, float64(g.V.HeapLiveBytes))
-		}
-		if g.V.HeapGoalBytes > 0 {
-			goal = append(goal, float64(g.V.HeapGoalBytes))
-		}
-	}
+func (s *Summary) heap(w *window) {
+	live, goal := &w.gcLive, &w.gcGoal
 	s.HeapFrom = "gc events"
-	if traced {
+	if w.traced {
 		s.HeapResolutionBytes = 1 << 20
 	}
-	if len(live) == 0 && len(goal) == 0 {
+	if live.n == 0 && goal.n == 0 {
 		s.HeapFrom, s.HeapResolutionBytes = "samples", 0
-		for _, x := range ev.samples {
-			if x.V.HeapLiveBytes > 0 {
-				live = append(live, float64(x.V.HeapLiveBytes))
-			}
-			// While the GC is off the runtime reports a goal near the
-			// largest int64: not a goal any heap reaches.
-			if x.V.HeapGoalBytes > 0 && x.V.HeapGoalBytes < 1<<50 {
-				goal = append(goal, float64(x.V.HeapGoalBytes))
-			}
-		}
+		live, goal = &w.smpLive, &w.smpGoal
 	}
-	if len(live) == 0 && len(goal) == 0 {
+	if live.n == 0 && goal.n == 0 {
 		s.HeapFrom = ""
 	}
-	s.HeapLive, s.HeapGoal = dist(live), dist(goal)
+	s.HeapLive, s.HeapGoal = live.dist(), goal.dist()
 }
 
-func (s *Summary) alloc(ev events) {
-	first, last, ok := sampleSpan(ev.samples, func(x record.Sample) bool { return x.AllocBytesTotal > 0 })
-	if dt := last.T - first.T; ok && dt > 0 {
-		s.Alloc = Alloc{float64(last.V.AllocBytesTotal-first.V.AllocBytesTotal) / dt, AllocSamples}
+func (s *Summary) alloc(w *window) {
+	sp := w.allocs
+	if dt := sp.last.T - sp.first.T; sp.ok() && dt > 0 {
+		s.Alloc = Alloc{float64(sp.last.V.AllocBytesTotal-sp.first.V.AllocBytesTotal) / dt, AllocSamples}
 		return
 	}
-	// gctrace: between the end of cycle i-1 and the end of cycle i the
-	// program allocated about HeapEnd(i) - HeapLive(i-1).
-	var bytes, secs float64
-	for i := 1; i < len(ev.gcs); i++ {
-		prev, cur := ev.gcs[i-1], ev.gcs[i]
-		if prev.V.HeapLiveBytes == 0 || cur.V.HeapEndBytes == 0 {
-			continue
-		}
-		bytes += math.Max(0, float64(cur.V.HeapEndBytes)-float64(prev.V.HeapLiveBytes))
-		secs += endTime(cur) - endTime(prev)
-	}
-	if secs > 0 {
-		s.Alloc = Alloc{bytes / secs, AllocGCTrace}
+	if w.allocSecs > 0 {
+		s.Alloc = Alloc{w.allocBytes / w.allocSecs, AllocGCTrace}
 	}
 }
 
-// endTime is when a cycle ended, or when it was noticed.
-func endTime(g timed[record.GC]) float64 { return g.V.When(g.T) }
-
-func (s *Summary) rss(ev events) {
-	var rss []float64
-	for _, x := range ev.samples {
-		if x.V.RSSBytes > 0 {
-			rss = append(rss, float64(x.V.RSSBytes))
-		}
-	}
-	s.RSSPeak = math.Max(s.RSSPeak, hwm(ev.samples, s.Source))
-	if len(rss) == 1 && (s.Source == record.SourceRun || s.Source == record.SourceScenario) {
+func (s *Summary) rss(w *window) {
+	s.RSSPeak = math.Max(s.RSSPeak, w.hwm.peak)
+	if w.rss.n == 1 && (s.Source == record.SourceRun || s.Source == record.SourceScenario) {
 		// The one sample of a run shorter than the sampling interval
 		// is taken at exec, before the program's runtime started: its
 		// RSS says nothing about the program.
@@ -659,17 +499,38 @@ func (s *Summary) rss(ev events) {
 		s.Warnings = append(s.Warnings, errors.New("only one RSS sample, taken when the program started (the run was shorter than the sampling --interval): no RSS figures"))
 		return
 	}
-	s.RSS = dist(rss)
+	s.RSS = w.rss.dist()
 	s.RSSPeak = math.Max(s.RSSPeak, s.RSS.Max)
 	if s.RSS.N > 0 && s.HeapLive.N > 0 && s.HeapLive.Median > 0 {
 		s.RSSOverLive = s.RSS.Median / s.HeapLive.Median
 	}
 }
 
-func (s *Summary) warn(ev events) {
+// sketchWarnings says which medians and percentiles are estimates: those
+// over more values than a summary keeps (exactValues).
+func (s *Summary) sketchWarnings(b *builder) {
+	var what []string
+	for _, d := range []struct {
+		name string
+		d    Dist
+	}{{"live heap", s.HeapLive}, {"heap goal", s.HeapGoal}, {"RSS", s.RSS}} {
+		if d.d.Sketched {
+			what = append(what, "the median "+d.name+" (over "+itoa(d.d.N)+" values)")
+		}
+	}
+	if s.Pauses.Method == PauseCycles && b.pz.perCycle.sketched() {
+		what = append(what, "pause p50 and p99 (over "+itoa(s.Pauses.Count)+" cycles)")
+	}
+	if len(what) > 0 {
+		s.Warnings = append(s.Warnings, fmt.Errorf("%s: estimated within %s, from a sketch: a summary keeps at most %s values of a figure exactly, so that a record of any length is read in the same memory",
+			strings.Join(what, ", "), units.Percent(sketchRelErr), units.Number(exactValues)))
+	}
+}
+
+func (s *Summary) warn(b *builder) {
 	c := s.Cycles
 	switch {
-	case c.Total == 0 && c.From == "" && len(ev.samples) == 0:
+	case c.Total == 0 && c.From == "" && b.nSamples == 0:
 		s.Warnings = append(s.Warnings, errors.New("the record has no samples and no GC events: nothing was measured"))
 	case c.Total == 0:
 		s.Warnings = append(s.Warnings, errors.New("no GC cycles observed"))

@@ -78,24 +78,17 @@ func (t Trend) Words() string {
 
 // liveTrend estimates the live heap's trend, nil with fewer than
 // minTrendPoints figures.
-func liveTrend(ev events) *Trend {
-	var xs, ys []float64
+//
+// Past 8×maxTrendPoints figures the window keeps an evenly spaced subset
+// (every second, fourth, ... figure, and the last; see decimator), which is
+// then thinned as a short series is: the slope is over at most
+// maxTrendPoints figures either way.
+func liveTrend(w *window) *Trend {
+	xs, ys, _ := w.trendGC.points()
 	from := "gc events"
-	for _, g := range ev.gcs {
-		if g.V.HeapLiveBytes > 0 {
-			xs, ys = append(xs, endTime(g)), append(ys, float64(g.V.HeapLiveBytes))
-		}
-	}
 	if len(xs) < minTrendPoints {
-		xs, ys, from = nil, nil, "samples"
-		var cycles uint64
-		for _, x := range ev.samples {
-			if x.V.HeapLiveBytes == 0 || (len(xs) > 0 && x.V.GCCyclesTotal == cycles) {
-				continue
-			}
-			cycles = x.V.GCCyclesTotal
-			xs, ys = append(xs, x.T), append(ys, float64(x.V.HeapLiveBytes))
-		}
+		xs, ys, _ = w.trendSmp.points()
+		from = "samples"
 	}
 	if len(xs) < minTrendPoints {
 		return nil

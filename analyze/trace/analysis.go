@@ -33,6 +33,10 @@ type Analysis struct {
 	// Regions compares runtime/trace regions (such as requests) that
 	// overlapped a GC cycle against those that did not, per region type.
 	Regions []RegionGroup `json:"regions"`
+	// Tasks compares runtime/trace tasks (such as gcprobe's requests,
+	// queue wait included) that overlapped a GC cycle against the others,
+	// per task type.
+	Tasks []TaskGroup `json:"tasks,omitempty"`
 	// Verdict says in plain words what the GC did to the program.
 	Verdict string `json:"verdict"`
 	// Warnings are doubts about the analysis (a truncated trace, no GC).

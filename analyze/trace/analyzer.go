@@ -124,6 +124,7 @@ type analyzer struct {
 	payers      topList
 	regions     map[string]*regionAcc
 	regionList  []string
+	tasks       taskState
 	failure     error
 }
 
@@ -200,6 +201,12 @@ func (a *analyzer) otherEvent(ev *xtrace.Event, now int64) {
 		if g := a.g(ev.Goroutine()); g != nil {
 			a.regionEnd(g, ev.Region().Type, now)
 		}
+	case xtrace.EventTaskBegin:
+		a.taskBegin(ev.Task(), now)
+	case xtrace.EventTaskEnd:
+		a.taskEnd(ev.Task().ID, now)
+	case xtrace.EventLog:
+		a.taskLog(ev.Log())
 	}
 }
 

@@ -96,6 +96,16 @@ func Tables(a *Analysis) []*table.Table {
 		}
 		ts = append(ts, t)
 	}
+	if len(a.Tasks) > 0 {
+		t := &table.Table{Caption: []string{"runtime/trace tasks (such as requests, queue wait included) that overlapped a GC cycle against the others"},
+			Head:  []string{"task", "class", "count", "mean", "max"},
+			Align: append([]table.Align{table.Code, table.Left}, right(3)...)}
+		for _, g := range a.Tasks {
+			t.Row(g.Type, "in GC", fmt.Sprint(g.InGC.Count), dur(g.InGC.MeanNs), dur(g.InGC.MaxNs))
+			t.Row(g.Type, "outside", fmt.Sprint(g.OutsideGC.Count), dur(g.OutsideGC.MeanNs), dur(g.OutsideGC.MaxNs))
+		}
+		ts = append(ts, t)
+	}
 	if len(a.Delayed) > 0 {
 		ts = append(ts, goroutineTable("Goroutines the GC delayed most", a.Delayed))
 	}

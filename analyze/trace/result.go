@@ -102,6 +102,10 @@ func (a *analyzer) result() *Analysis {
 		acc := a.regions[typ]
 		out.Regions = append(out.Regions, RegionGroup{Type: typ, InGC: acc.in.stats(), OutsideGC: acc.out.stats()})
 	}
+	out.Tasks = a.tasks.groups()
+	if n := a.tasks.dropped; n > 0 {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("%d tasks began while %d were open: not counted", n, maxOpenTasks))
+	}
 	if a.gomaxprocs == 0 {
 		out.Warnings = append(out.Warnings, "the trace never says GOMAXPROCS: no MMU")
 	}

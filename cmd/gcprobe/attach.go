@@ -44,12 +44,19 @@ record ends with a note saying when.
 
 ` + loadHelp + ` The session ends with the load.
 
+With --trace-on TRIGGERS (and --load) the program's execution trace is
+taken when a trigger fires, from --url (or --trace-from): its flight
+recorder through gcprobe's agent (the seconds before the trigger), else a
+/debug/pprof/trace window of --trace-window (the seconds after), as gcprobe
+run --trace-on does; see gcprobe run --help.
+
 Examples:
   gcprobe attach --url http://127.0.0.1:8080 --duration 1m
   gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --load http://127.0.0.1:8080/api --rate 500 --duration 1m
   gcprobe attach --pid 4242 --url http://127.0.0.1:8080 --profiles heap,allocs --cpu-profile 30s
   gcprobe attach --pid 4242 -o rss.jsonl
-  gcprobe attach --url http://127.0.0.1:8080 --duration 10m --trace 5s,every=1m`
+  gcprobe attach --url http://127.0.0.1:8080 --duration 10m --trace 5s,every=1m
+  gcprobe attach --url http://127.0.0.1:8080 --load http://127.0.0.1:8080/api --rate 500 --duration 1m --trace-on 'p99>20ms'`
 
 func cmdAttach(ctx context.Context, io stdio, args []string) error {
 	return attachCommand(ctx, io, args, false)
@@ -74,6 +81,7 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	cpuProfile := fs.Duration("cpu-profile", 0, "capture a CPU profile this long from the start (whole seconds)")
 	traceFlag := fs.String("trace", "", "take execution trace windows from /debug/pprof/trace: `D[,every=E]` (5s: one window at the start; 5s,every=1m: one a minute), written beside the record for gcprobe analyze")
 	lf := addLoadFlags(fs)
+	tf := addTraceFlags(fs, true)
 	view := addLiveFlags(fs, top)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -97,6 +105,25 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	if err != nil {
 		return err
 	}
+	fo, err := tf.options(name)
+	if err != nil {
+		return err
+	}
+	var traceFrom string
+	if tf.set() {
+		switch {
+		case !lf.set():
+			return usageErrorf("%s: --trace-on needs --load (or --load-cmd): the traces are taken while the load runs", name)
+		case o.Trace > 0:
+			return usageErrorf("%s: --trace and --trace-on: give one (a program takes one /debug/pprof/trace at a time)", name)
+		case tf.from == "" && o.URL != "":
+			traceFrom = o.URL
+		default:
+			if traceFrom, err = targetTraceURL(tf, load); err != nil {
+				return err
+			}
+		}
+	}
 	if lf.set() {
 		o.Load, o.Duration = lf.hook(load, io.err), 0
 	}
@@ -119,6 +146,14 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 		o.ProfileBase = fmt.Sprintf("gcprobe-%s-%s-%s", name, safeName(strings.Trim(target, "-")), time.Now().Format("20060102-150405"))
 	}
 
+	if tf.set() {
+		ready := traceFrom
+		if lf.loadCmd == "" {
+			ready = lf.readyURL(load)
+		}
+		dir, prefix := traceFiles(path, "gcprobe-"+name+"-"+safeName(strings.Trim(target, "-")))
+		o.Load = traceHook(name, o.Load, fo, traceFrom, ready, func() (string, string) { return dir, prefix }, lf, io.err)
+	}
 	s, err := attach.Open(ctx, o)
 	if err != nil {
 		rec.Close()
@@ -164,6 +199,9 @@ func attachCommand(ctx context.Context, io stdio, args []string, top bool) error
 	}
 	if err := printAttachSummary(sumOut, rec, res); err != nil {
 		return err
+	}
+	if errors.Is(res.LoadErr, errTraceUnavailable) {
+		return errTraceUnavailable // said when it was found
 	}
 	if res.LoadErr != nil && !errors.Is(res.LoadErr, context.Canceled) {
 		return fmt.Errorf("%s: --load: %v", name, res.LoadErr)

@@ -23,7 +23,11 @@ import (
 func TestImportPrometheusFleet(t *testing.T) {
 	t.Parallel() // mostly waiting for scrapes
 	spiral := testservice.Start(t, "prometheus-all", "GOMEMLIMIT=2MiB")
-	healthy := testservice.Start(t, "prometheus-all")
+	// GOGC=400 keeps the healthy instance's GC CPU well under the
+	// fleet's absolute 25% mark even on a contended machine: at the default
+	// its small heap under this load reached 32% with a load average of 9,
+	// a real figure that the summary rightly named.
+	healthy := testservice.Start(t, "prometheus-all", "GOGC=400")
 	other := testservice.Start(t, "prometheus", "GOGC=200")
 	srv := promtest.Start(t, []promtest.Target{
 		{Job: "api", Addr: healthy.Addr, Labels: map[string]string{"instance": "api-1", "version": "v1"}},
@@ -166,7 +170,13 @@ func TestAgentRoundTrip(t *testing.T) {
 		t.Errorf("cycles: imported %d, attached %d, the service counted %d", imported.Cycles.Total, direct.Cycles.Total, want)
 	}
 	exact := float64(after.PauseTotalNs-before.PauseTotalNs) / 1e9
-	if math.Abs(imported.Pauses.Total-exact) > 0.01*exact+1e-6 {
+	tol := 0.01*exact + 1e-6
+	if int64(imported.Cycles.Total) != want {
+		// The cycle more or less brings its two stop-the-world
+		// pauses, each at most the longest.
+		tol += 2 * imported.Pauses.Longest
+	}
+	if math.Abs(imported.Pauses.Total-exact) > tol {
 		t.Errorf("pause total: imported %gs, the service counted %gs", imported.Pauses.Total, exact)
 	}
 	if math.Abs(direct.Pauses.Total-exact) > 0.25*exact {

@@ -125,7 +125,8 @@ func writeReport(rep *report.Report, out, format, chartsDir string) error {
 
 // summarizeForReport reads and summarises the records named by args (files,
 // and the *.jsonl in directories, as compare.ReadRecords finds them), each
-// as a stream: the report needs a run's header and summary, not its events.
+// as a stream: the report needs a run's header and summary, whose charts
+// are read again as a stream, aggregated by column, not its events.
 func summarizeForReport(args []string) (runs []report.Input, problems []error) {
 	for _, a := range args {
 		files, err := recordFiles(a)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,11 +37,25 @@ kills it.
 
 ` + loadHelp + ` The program is then stopped.
 
+With --trace-on TRIGGERS (and --load) gcprobe watches the latency of its
+own load and the program's GC cycles, and when a trigger fires takes the
+program's execution trace and writes it beside the record (run.jsonl:
+run-trace-1.trace, ...), for gcprobe analyze and report. The trace comes
+from the program, not from gcprobe: at --trace-from (default: the first
+--load target's host) gcprobe first asks for gcprobe's agent with a flight
+recorder (profiler.Options.FlightRecorder), whose snapshot holds the seconds
+BEFORE the trigger; else for net/http/pprof's /debug/pprof/trace, whose
+window of --trace-window can only hold the seconds AFTER it. A line at the
+start and each trace event in the record say which. A program that serves
+neither ends the run with one line (exit 2). --trace-max, --trace-total and
+--trace-gap bound how many traces are taken, how large, how often.
+
 Examples:
   gcprobe run -- ./server -port 8080
   gcprobe run --gogc 200 --memlimit 2GiB --duration 30s -o base.jsonl -- ./server
   gcprobe run --load http://127.0.0.1:8080/get --rate 2000 --duration 30s -- ./server -port 8080
   gcprobe run --load-targets targets.txt --rate 1000,2000,4000 --step 20s -- ./server
+  gcprobe run --load http://127.0.0.1:8080/get --rate 2000 --trace-on 'p99>20ms' --trace-window 2s -- ./server -port 8080
   gcprobe run -o - -- ./batch > run.jsonl`
 
 func cmdRun(ctx context.Context, io stdio, args []string) error {
@@ -52,6 +68,7 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
 	showTrace := fs.Bool("show-gctrace", false, "also pass gctrace lines through to stderr")
 	lf := addLoadFlags(fs)
+	tf := addTraceFlags(fs, true)
 	view := addLiveFlags(fs, false)
 	fs.SetInterspersed(false) // flags after CMD are CMD's
 	if err := parseFlags(fs, args); err != nil {
@@ -77,6 +94,19 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 	if err != nil {
 		return err
 	}
+	fo, err := tf.options("run")
+	if err != nil {
+		return err
+	}
+	var traceFrom string
+	if tf.set() {
+		if !lf.set() {
+			return usageErrorf("run: --trace-on needs --load (or --load-cmd): the traces are taken while the load runs")
+		}
+		if traceFrom, err = targetTraceURL(tf, load); err != nil {
+			return err
+		}
+	}
 	if _, err := child.LookPath(command[0]); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -93,12 +123,28 @@ func cmdRun(ctx context.Context, io stdio, args []string) error {
 		Stdin:       pipedInput(io.in),
 		ShowGCTrace: *showTrace,
 	}
+	var traceDir, tracePrefix string
 	if lf.set() {
 		opts.Load, opts.Duration = lf.hook(load, io.err), 0
 	}
-	res, err := recordChild(ctx, io, opts, *output, command[0], *quiet, view)
+	if tf.set() {
+		ready := traceFrom
+		if lf.loadCmd == "" {
+			ready = lf.readyURL(load)
+		} else if lf.ready != "" {
+			ready = lf.ready
+		}
+		opts.Load = traceHook("run", opts.Load, fo, traceFrom, ready, func() (string, string) { return traceDir, tracePrefix }, lf, io.err)
+	}
+	res, err := recordChildWith(ctx, io, opts, *output, command[0], *quiet, view, func(recordName string) []string {
+		traceDir, tracePrefix = traceFiles(recordName, "gcprobe-"+safeName(filepath.Base(command[0])))
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
+	}
+	if errors.Is(res.LoadErr, errTraceUnavailable) {
+		return errTraceUnavailable
 	}
 	if err := loadFailed(res, command[0]); err != nil {
 		return err

@@ -32,13 +32,20 @@ request's intended start: a stall shows on every request queued behind it).
 The record reads in gcprobe summary, which splits latency inside and
 outside GC cycles; a summary is printed at the end.
 
+With --trace-on TRIGGERS the scenario keeps the last --trace-window (at
+most about --trace-window-bytes) of execution trace in the runtime's flight
+recorder and writes a snapshot beside the record when a trigger fires: the
+seconds before it. --trace-max, --trace-total and --trace-gap bound how many
+snapshots, how large, how often; triggers turned away are counted in a note.
+
 Examples:
   gcprobe scenario run readstates
   gcprobe scenario run readstates --layout compact
   gcprobe scenario run readstates --garbage 0 --duration 5m   # the periodic 2-minute GC
   gcprobe scenario run binarytrees --gogc 400
   gcprobe scenario run fanout --pool
-  gcprobe scenario run readstates --trace-on 'p99>20ms,pause>2ms'   # snapshots of the spikes`
+  gcprobe scenario run readstates --trace-on 'p99>20ms,pause>2ms'   # snapshots of the spikes
+  gcprobe scenario run readstates --trace-on 'p99>20ms' --trace-max 3 --trace-gap 30s --trace-window 5s`
 
 func cmdScenario(ctx context.Context, io stdio, args []string) error {
 	if len(args) > 0 {
@@ -250,7 +257,7 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 	output := fs.StringP("output", "o", "", "write the record to `FILE` (- for stdout; default gcprobe-scenario-NAME-YYYYMMDD-HHMMSS.jsonl)")
 	interval := fs.Duration("interval", 100*time.Millisecond, "how often to sample the runtime, RSS and CPU")
 	quiet := fs.Bool("quiet", false, "print no summary at the end")
-	traceOn := fs.String("trace-on", "", "keep the last seconds of execution trace (flight recorder) and write a snapshot beside the record when `TRIGGERS` fire: p99>20ms, max>100ms (a 100ms latency interval), pause>2ms (a GC pause), gccpu>25% (GC CPU over a cycle); comma-separated")
+	tf := addTraceFlags(fs, false)
 	view := addLiveFlags(fs, false)
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if s, ok := scenarios.Lookup(args[0]); ok {
@@ -273,13 +280,14 @@ func scenarioRun(ctx context.Context, io stdio, args []string) error {
 		return err
 	}
 	var traceArgs func(string) []string
-	if *traceOn != "" {
-		if _, err := profiler.ParseTriggers(*traceOn); err != nil {
-			return usageErrorf("scenario run: --trace-on: %v", err)
-		}
+	fo, err := tf.options("scenario run")
+	if err != nil {
+		return err
+	}
+	if tf.set() {
 		traceArgs = func(recordName string) []string {
 			dir, prefix := traceFiles(recordName, "gcprobe-scenario-"+a.scenario.Name)
-			return []string{"--trace-on=" + *traceOn, "--trace-dir=" + dir, "--trace-prefix=" + prefix}
+			return append(flightArgs(fo, tf.on), "--trace-dir="+dir, "--trace-prefix="+prefix)
 		}
 	}
 	opts, err := a.childOptions(*interval)
@@ -311,7 +319,7 @@ func upperFirst(s string) string {
 func scenarioExec(ctx context.Context, io stdio, args []string) error {
 	fs := newFlags(io, "scenario exec", "NAME [flags]", "Internal: the child process of gcprobe scenario run.")
 	interval := fs.Duration("interval", 100*time.Millisecond, "probe sampling interval")
-	traceOn := fs.String("trace-on", "", "flight recorder triggers")
+	tf := addTraceFlags(fs, false)
 	traceDir := fs.String("trace-dir", ".", "where flight recorder snapshots go")
 	tracePrefix := fs.String("trace-prefix", "gcprobe-trace", "snapshot file names' start")
 	a, err := parseScenario(io, fs, "exec", args)
@@ -330,12 +338,13 @@ func scenarioExec(ctx context.Context, io stdio, args []string) error {
 		return err
 	}
 	var flight *profiler.Flight
-	if *traceOn != "" {
-		triggers, err := profiler.ParseTriggers(*traceOn)
+	if tf.set() {
+		fo, err := tf.options("scenario exec")
 		if err != nil {
-			return usageErrorf("--trace-on: %v", err)
+			return err
 		}
-		if flight, err = profiler.StartFlight(w, profiler.FlightOptions{Triggers: triggers, Dir: *traceDir, Prefix: *tracePrefix}); err != nil {
+		fo.Dir, fo.Prefix = *traceDir, *tracePrefix
+		if flight, err = profiler.StartFlight(w, fo); err != nil {
 			return err
 		}
 	}

@@ -71,8 +71,8 @@ func cmdSummary(ctx context.Context, io stdio, args []string) error {
 
 // summarizeOrStdin summarises the records named by args (files and
 // directories, as readRuns takes them) and "-" from stdin (once). Each
-// record is read as a stream (summary.Read): a record of gigabytes is never
-// held whole.
+// file is read as a stream (summary.ReadFile), in the same memory whatever
+// its length; stdin, which cannot be read twice, is held whole.
 func summarizeOrStdin(io stdio, args []string) (sums []summary.Summary, problems []error) {
 	stdin := false
 	for _, a := range args {
