@@ -2,7 +2,6 @@ package trace
 
 import (
 	"math"
-	"slices"
 	"strings"
 
 	xtrace "golang.org/x/exp/trace"
@@ -18,6 +17,7 @@ const (
 	catFractional
 	catIdleMark
 	catAssist
+	numCategories
 )
 
 const open = math.MaxInt64 // the end of an interval not yet ended
@@ -26,6 +26,9 @@ type procState struct {
 	g     *goState // running goroutine, nil if none
 	cat   category
 	since int64
+	// ns is the P's time so far in each category, up to since; a mark
+	// phase's share is the difference between its end and its start.
+	ns    [numCategories]int64
 	sweep int  // open incremental sweeps
 	gc    bool // doing GC work by the MMU's rule, counted in gcProcs
 }
@@ -75,9 +78,11 @@ type cycleState struct {
 	sawSweep    bool
 	sawMarkTerm bool
 	procs       []ProcTime
-	waiting     int
-	waitNs      int64
-	assistNs    int64
+	// markFrom is each P's ns when the mark phase began, while it runs.
+	markFrom [][numCategories]int64
+	waiting  int
+	waitNs   int64
+	assistNs int64
 }
 
 type regionAcc struct {
@@ -91,48 +96,48 @@ type regionSums struct {
 const maxRegionTypes = 64
 
 type analyzer struct {
-	opts       Options
-	events     int64
-	first      int64
-	last       int64
-	seen       bool
-	nSync      int
-	gomaxprocs int
-	stw        int // open GC stop-the-worlds
-	gcProcs    int // Ps (below gomaxprocs) doing GC work
+	opts   Options
+	events int64
+	first  int64
+	last   int64
+	seen   bool
+	nSync  int
+	// activeAtStart counts the assists and sweeps found active in the
+	// first generation, which the MMU counts from the trace's start.
+	activeAtStart int
+	gomaxprocs    int
+	stw           int // open GC stop-the-worlds
+	gcProcs       int // Ps (below gomaxprocs) doing GC work
 	// utilChanged says stw, gcProcs or gomaxprocs changed since the MMU
 	// last heard.
 	utilChanged bool
 	procs       []procState
-	// The live goroutines: by ID in dense below maxDense (IDs are handed
-	// out in sequence), else in gs.
-	dense      []*goState
-	gs         map[xtrace.GoID]*goState
-	live       int
-	cycles     []*cycleState
-	mmu        *mmuBuilder
-	in, out    Exposure
-	inWaitSum  int64
-	outWaitSum int64
-	waitingIn  int
-	waitingOut int
-	delayed    topList
-	payers     topList
-	regions    map[string]*regionAcc
-	regionList []string
-	tasks      taskState
-	failure    error
+	gs          goTable // the live goroutines
+	cycles      []*cycleState
+	mmu         *mmuBuilder
+	in, out     Exposure
+	inWaitSum   int64
+	outWaitSum  int64
+	waitingIn   int
+	waitingOut  int
+	delayed     topList
+	payers      topList
+	regions     map[string]*regionAcc
+	regionList  []string
+	tasks       taskState
+	failure     error
 }
 
 func newAnalyzer(opts Options) *analyzer {
-	return &analyzer{
+	a := &analyzer{
 		opts:    opts,
-		gs:      make(map[xtrace.GoID]*goState),
 		mmu:     newMMUBuilder(opts.Windows),
 		delayed: topList{n: opts.Top, key: Goroutine.GCDelayNs},
 		payers:  topList{n: opts.Top, key: func(g Goroutine) int64 { return g.AssistNs }},
 		regions: make(map[string]*regionAcc),
 	}
+	a.mmu.hold = true // until the first generation is read (see activeSinceStart)
+	return a
 }
 
 func (a *analyzer) fail(err error) { a.failure = err }
@@ -146,24 +151,42 @@ func (a *analyzer) event(ev *xtrace.Event) {
 		a.last = now
 	}
 	a.events++
+	if ev.Kind() == xtrace.EventStateTransition {
+		// Most events; tested before the switch, as a branch the CPU
+		// predicts rather than the switch's jump table, which it often
+		// does not.
+		st := ev.StateTransition()
+		if st.Resource.Kind == xtrace.ResourceGoroutine {
+			a.goTransition(ev, &st, now)
+		}
+	} else {
+		a.otherEvent(ev, now)
+	}
+	if a.utilChanged && a.gomaxprocs > 0 {
+		a.mmu.add(now, a.util())
+		a.utilChanged = false
+	}
+}
+
+// otherEvent handles the events that are no state transitions.
+func (a *analyzer) otherEvent(ev *xtrace.Event, now int64) {
 	switch ev.Kind() {
 	case xtrace.EventSync:
 		a.nSync++
+		if a.nSync > 1 {
+			a.mmu.hold = false // past the first generation: nothing more is found late
+		}
 	case xtrace.EventMetric:
 		m := ev.Metric()
 		if m.Name == "/sched/gomaxprocs:threads" && m.Value.Kind() == xtrace.ValueUint64 {
 			a.setGOMAXPROCS(int(min(m.Value.Uint64(), 1<<16)))
 		}
-	case xtrace.EventStateTransition:
-		st := ev.StateTransition()
-		if st.Resource.Kind == xtrace.ResourceGoroutine {
-			a.goTransition(ev, &st, now)
-		}
 	case xtrace.EventRangeActive:
 		if a.nSync > 1 {
 			break // known from the previous generation
 		}
-		fallthrough
+		a.activeSinceStart(ev.Range())
+		a.rangeBegin(ev, ev.Range(), now)
 	case xtrace.EventRangeBegin:
 		a.rangeBegin(ev, ev.Range(), now)
 	case xtrace.EventRangeEnd:
@@ -185,10 +208,32 @@ func (a *analyzer) event(ev *xtrace.Event) {
 	case xtrace.EventLog:
 		a.taskLog(ev.Log())
 	}
-	if a.utilChanged && a.gomaxprocs > 0 {
-		a.mmu.add(now, a.util())
-		a.utilChanged = false
+}
+
+// activeSinceStart corrects the MMU for a range the first generation
+// names as already active: an assist of a running goroutine, or a sweep,
+// has kept its P from the program since before the trace began, not from
+// now on only. As go tool trace does, the P counts as GC work from the
+// trace's first step. (A stop-the-world cannot be active when a trace
+// starts.)
+func (a *analyzer) activeSinceStart(r xtrace.Range) {
+	if a.gomaxprocs == 0 {
+		return
 	}
+	switch {
+	case r.Name == "GC mark assist" && a.opts.Util&UtilAssist != 0:
+		if r.Scope.Kind != xtrace.ResourceGoroutine {
+			return
+		}
+		if g := a.gs.get(r.Scope.Goroutine()); g == nil || !g.state.Executing() {
+			return // an assist parked or runnable took no P
+		}
+	case r.Name == "GC incremental sweep" && a.opts.Util&UtilSweep != 0:
+	default:
+		return
+	}
+	a.mmu.lowerUntil(a.last, 1/float64(a.gomaxprocs))
+	a.activeAtStart++
 }
 
 func (a *analyzer) util() float64 {
@@ -228,59 +273,12 @@ func (a *analyzer) g(id xtrace.GoID) *goState {
 	if id < 0 {
 		return nil
 	}
-	if id < maxDense {
-		for int(id) >= len(a.dense) {
-			a.dense = append(a.dense, make([]*goState, max(len(a.dense), 1024))...)
-		}
-		if g := a.dense[id]; g != nil {
-			return g
-		}
-		g := a.newG(id)
-		a.dense[id] = g
+	if g := a.gs.get(id); g != nil {
 		return g
 	}
-	g := a.gs[id]
-	if g == nil {
-		g = a.newG(id)
-		a.gs[id] = g
-	}
+	g := &goState{id: id, proc: xtrace.NoProc, row: Goroutine{ID: int64(id)}}
+	a.gs.put(g)
 	return g
-}
-
-// maxDense bounds the dense goroutine table (8 MiB of pointers).
-const maxDense = 1 << 20
-
-func (a *analyzer) newG(id xtrace.GoID) *goState {
-	a.live++
-	return &goState{id: id, proc: xtrace.NoProc, row: Goroutine{ID: int64(id)}}
-}
-
-func (a *analyzer) forget(g *goState) {
-	a.live--
-	if g.id < maxDense {
-		a.dense[g.id] = nil
-	} else {
-		delete(a.gs, g.id)
-	}
-}
-
-// liveGs returns the live goroutines in ID order.
-func (a *analyzer) liveGs() []*goState {
-	var out []*goState
-	for _, g := range a.dense {
-		if g != nil {
-			out = append(out, g)
-		}
-	}
-	ids := make([]xtrace.GoID, 0, len(a.gs))
-	for id := range a.gs {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		out = append(out, a.gs[id])
-	}
-	return out
 }
 
 // refresh recomputes what P p is doing after its goroutine, that
@@ -298,7 +296,7 @@ func (a *analyzer) refresh(p *procState, id int, now int64) {
 		}
 	}
 	if cat != p.cat {
-		a.flushProc(p, id, now)
+		a.flushProc(p, now)
 		p.cat = cat
 	}
 	f := a.opts.Util
@@ -317,45 +315,49 @@ func (a *analyzer) refresh(p *procState, id int, now int64) {
 	}
 }
 
-// flushProc adds P p's time since its last change to the mark phases it
-// overlaps.
-func (a *analyzer) flushProc(p *procState, id int, now int64) {
-	from := p.since
+// flushProc adds P p's time since its last change to its category.
+func (a *analyzer) flushProc(p *procState, now int64) {
+	if now > p.since {
+		p.ns[p.cat] += now - p.since
+	}
 	p.since = now
-	if now <= from {
+}
+
+// markBegins notes every P's time so far, as cycle c's mark phase begins.
+func (a *analyzer) markBegins(c *cycleState, now int64) {
+	c.markFrom = make([][numCategories]int64, len(a.procs))
+	for i := range a.procs {
+		a.flushProc(&a.procs[i], now)
+		c.markFrom[i] = a.procs[i].ns
+	}
+}
+
+// markEnds sets cycle c's per-P times: what each P did since its mark
+// phase began, up to now.
+func (a *analyzer) markEnds(c *cycleState, now int64) {
+	if c.markFrom == nil {
 		return
 	}
-	for i := len(a.cycles) - 1; i >= 0; i-- {
-		c := a.cycles[i]
-		if c.end != open && c.end <= from {
-			break
+	c.procs = c.procs[:0]
+	for i := range a.procs {
+		p := &a.procs[i]
+		a.flushProc(p, now)
+		var d [numCategories]int64
+		for k := range d {
+			d[k] = p.ns[k]
+			if i < len(c.markFrom) {
+				d[k] -= c.markFrom[i][k]
+			}
 		}
-		if c.mark.start == 0 {
-			continue
-		}
-		ov := overlap(from, now, c.mark.start, c.mark.end)
-		if ov <= 0 {
-			continue
-		}
-		for len(c.procs) <= id {
-			c.procs = append(c.procs, ProcTime{Proc: len(c.procs)})
-		}
-		pt := &c.procs[id]
-		switch p.cat {
-		case catIdle:
-			pt.IdleNs += ov
-		case catUser:
-			pt.UserNs += ov
-		case catDedicated:
-			pt.DedicatedNs += ov
-		case catFractional:
-			pt.FractionalNs += ov
-		case catIdleMark:
-			pt.IdleMarkNs += ov
-		case catAssist:
-			pt.AssistNs += ov
-		}
+		c.procs = append(c.procs, ProcTime{Proc: i,
+			IdleNs: d[catIdle], UserNs: d[catUser], DedicatedNs: d[catDedicated],
+			FractionalNs: d[catFractional], IdleMarkNs: d[catIdleMark], AssistNs: d[catAssist]})
 	}
+	// Ps that had no time in the phase (created after it) end the list.
+	for len(c.procs) > 0 && c.procs[len(c.procs)-1] == (ProcTime{Proc: len(c.procs) - 1}) {
+		c.procs = c.procs[:len(c.procs)-1]
+	}
+	c.markFrom = nil
 }
 
 func overlap(a0, a1, b0, b1 int64) int64 {
@@ -411,7 +413,7 @@ func (a *analyzer) retire(g *goState, now int64) {
 		a.delayed.push(g.row)
 		a.payers.push(g.row)
 	}
-	a.forget(g)
+	a.gs.remove(g)
 }
 
 // waited accounts a runnable wait from t0 to t1.
@@ -546,10 +548,14 @@ func (a *analyzer) rangeBegin(ev *xtrace.Event, r xtrace.Range, now int64) {
 	case r.Name == "GC concurrent mark phase":
 		c := a.current()
 		if c == nil || c.mark.start != 0 {
+			if c != nil && c.mark.end == open {
+				a.markEnds(c, now) // a mark phase that never said it ended
+			}
 			c = a.newCycle(now)
 		}
 		c.start = min(c.start, now)
 		c.mark = interval{now, open}
+		a.markBegins(c, now)
 	case r.Name == "GC mark assist":
 		if r.Scope.Kind != xtrace.ResourceGoroutine {
 			return
@@ -601,6 +607,7 @@ func (a *analyzer) rangeEnd(ev *xtrace.Event, r xtrace.Range, now int64) {
 			c := a.cycles[n-1]
 			if c.mark.start != 0 && c.mark.end == open {
 				c.mark.end = now
+				a.markEnds(c, now)
 				if c.end != open {
 					c.end = max(c.end, now)
 				}

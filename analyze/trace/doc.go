@@ -10,8 +10,12 @@
 //  1. Analyze streams the trace once through golang.org/x/exp/trace's
 //     Reader. No event is kept: per-goroutine state lives while the
 //     goroutine does, finished goroutines are folded into bounded top
-//     lists, and the MMU keeps only the utilization steps of the last
-//     second (the longest window).
+//     lists (the live ones are held in chunks of IDs freed as they end),
+//     and the MMU keeps only the utilization steps of the last second (the
+//     longest window), or of the first generation while ranges found
+//     active there may still correct the utilization back to the trace's
+//     start. It scores only the windows that can hold a minimum and passes
+//     over blocks of them whose lower bound cannot beat it (mmu.go).
 //  2. Utilization follows go tool trace's definition with all four flags
 //     (stw, background, assist, sweep): a P does GC work while it runs a
 //     dedicated or fractional mark worker, a goroutine in a mark assist, or

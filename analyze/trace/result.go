@@ -61,7 +61,7 @@ func (a *analyzer) result() *Analysis {
 	}
 	out.DurationNs = end - a.first
 
-	live := a.liveGs()
+	live := a.gs.all()
 	for _, g := range live {
 		if g.state == runnable {
 			a.waited(g, g.since, end)
@@ -70,8 +70,8 @@ func (a *analyzer) result() *Analysis {
 			a.assistEnd(g, end)
 		}
 	}
-	for i := range a.procs {
-		a.flushProc(&a.procs[i], i, end)
+	for _, c := range a.cycles {
+		a.markEnds(c, end) // a mark phase still running when the trace ends
 	}
 	for _, g := range live {
 		if !g.gcWorker && !g.system {

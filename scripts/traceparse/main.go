@@ -1,25 +1,43 @@
 // Command traceparse reads an execution trace with golang.org/x/exp/trace
 // and only counts its events: the parse-only floor that
-// scripts/bench-trace.sh measures gcprobe analyze against.
+// scripts/bench-trace.sh measures gcprobe analyze against. With -analyze
+// it runs gcprobe's whole trace analysis (analyze/trace) instead, in the
+// same small binary: the two then differ by the analysis alone, not by
+// the gcprobe command's larger binary (whose mapped pages add to the peak
+// RSS) or its rendering.
 //
 //	go run ./scripts/traceparse big.trace
+//	go run ./scripts/traceparse -analyze big.trace
 package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
 	"log"
 	"os"
 
 	"golang.org/x/exp/trace"
+
+	gctrace "github.com/gcprobe/gcprobe/analyze/trace"
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		log.Fatal("usage: traceparse TRACE")
+	analyze := flag.Bool("analyze", false, "run gcprobe's analysis, not only the parser")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		log.Fatal("usage: traceparse [-analyze] TRACE")
 	}
-	f, err := os.Open(os.Args[1])
+	if *analyze {
+		a, err := gctrace.AnalyzeFile(flag.Arg(0), nil, gctrace.Options{})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(a.Events, "events analysed")
+		return
+	}
+	f, err := os.Open(flag.Arg(0))
 	if err != nil {
 		log.Fatal(err)
 	}
