@@ -74,10 +74,12 @@ func Analyze(r io.Reader, opts Options) (*Analysis, error) {
 	return a.result(), nil
 }
 
-// batchLen is how many events the reader hands the analysis at a time:
-// enough that the hand-over costs nothing per event, few enough to stay in
-// the CPU's caches.
-const batchLen = 512
+// batchLen is how many events the reader hands the analysis at a time.
+// Measured on a 40 MiB trace against batches of 128, 512 and 2048: the
+// larger the batch, the less CPU time the hand-over between the two cores
+// costs (8192 events were within noise of one goroutine's CPU time, 128
+// cost 20% more); a batch is 640 KiB, and at most five are alive.
+const batchLen = 8192
 
 // readAll feeds every event of rd to a. The reading and the analysis run
 // on two goroutines, a few batches of events apart: the parse is the larger
