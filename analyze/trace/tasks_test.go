@@ -59,6 +59,9 @@ func TestTasks(t *testing.T) {
 	if g.OutsideGC.MaxNs < 50e6 || g.OutsideGC.MaxNs > 80e6 {
 		t.Errorf("the longest task outside GC took %d ns, want 50ms of lateness and a little", g.OutsideGC.MaxNs)
 	}
+	if want := `The 1 "req" tasks (queue wait included) that overlapped a GC cycle took`; !strings.Contains(a.Verdict, want) {
+		t.Errorf("the verdict does not compare the tasks: %s", a.Verdict)
+	}
 	var text bytes.Buffer
 	if err := WriteText(&text, a); err != nil {
 		t.Fatal(err)
