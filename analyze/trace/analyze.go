@@ -74,23 +74,90 @@ func Analyze(r io.Reader, opts Options) (*Analysis, error) {
 	return a.result(), nil
 }
 
-// readAll feeds every event of rd to a. A panic in the reader (or in a,
-// on events the reader let through) ends the stream like a read error.
+// batchLen is how many events the reader hands the analysis at a time.
+// Measured on whole runs of gcprobe analyze over a 100 MiB trace: batches
+// of 8192 events kept more of the trace's generations alive (peak RSS 1.41x
+// parse-only against 1.17x at 512) for no less CPU time; batches of 128
+// cost 20% more CPU time in the hand-over between cores than 512.
+const batchLen = 512
+
+// readAll feeds every event of rd to a. The reading and the analysis run
+// on two goroutines, a few batches of events apart: the parse is the larger
+// part of the work, and on two or more CPUs the analysis then adds little
+// wall time to it (its CPU time is the same). Events are values that stay
+// valid after later reads, so a batch can be analysed while the next is
+// read. A panic in the reader, or in a on events the reader let through,
+// ends the stream like a read error, after the events before it.
 func (a *analyzer) readAll(rd *xtrace.Reader) (err error) {
+	const inFlight = 4
+	full := make(chan []xtrace.Event, inFlight)
+	free := make(chan []xtrace.Event, inFlight+1)
+	for range inFlight + 1 {
+		free <- make([]xtrace.Event, 0, batchLen)
+	}
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(full)
+		readErr = readBatches(rd, full, free, stop)
+	}()
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("analysing the trace panicked: %s", oneLine(fmt.Sprint(p)))
+		}
+		close(stop)
+		for range full { // the reader ends at stop; wait for it
+		}
+	}()
+	for b := range full {
+		for i := range b {
+			a.event(&b[i])
+		}
+		free <- b[:0]
+	}
+	return readErr // written before full was closed
+}
+
+// readBatches reads rd into batches from free and sends them on full until
+// the trace ends, fails or stop is closed.
+func readBatches(rd *xtrace.Reader, full chan<- []xtrace.Event, free <-chan []xtrace.Event, stop <-chan struct{}) (err error) {
+	var b []xtrace.Event
+	send := func() bool {
+		if len(b) == 0 {
+			return true
+		}
+		select {
+		case full <- b:
+			b = nil
+			return true
+		case <-stop:
+			return false
+		}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("reading the trace panicked: %s", oneLine(fmt.Sprint(p)))
+			send() // the events read before the panic
 		}
 	}()
 	for {
-		ev, err := rd.ReadEvent()
-		if err == io.EOF {
-			return nil
+		if b == nil {
+			select {
+			case b = <-free:
+			case <-stop:
+				return nil
+			}
 		}
+		ev, err := rd.ReadEvent()
 		if err != nil {
+			if !send() || err == io.EOF {
+				return nil
+			}
 			return errors.New(oneLine(err.Error()))
 		}
-		a.event(&ev)
+		if b = append(b, ev); len(b) == batchLen && !send() {
+			return nil
+		}
 	}
 }
 

@@ -732,11 +732,19 @@ func leafFunc(s xtrace.Stack) string {
 		if first == "" {
 			first = f.Func
 		}
-		if !strings.HasPrefix(f.Func, "runtime.") && !strings.HasPrefix(f.Func, "internal/") {
+		if !inRuntime(f.Func) {
 			return f.Func
 		}
 	}
 	return first
+}
+
+// inRuntime reports whether fn belongs to the runtime or to the standard
+// library's instrumentation of it (runtime/trace's regions and tasks,
+// runtime/pprof's labels), which says nothing about what the program was
+// doing.
+func inRuntime(fn string) bool {
+	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "runtime/") || strings.HasPrefix(fn, "internal/")
 }
 
 const runnable = xtrace.GoRunnable

@@ -44,6 +44,15 @@ func verdict(a *Analysis) string {
 	default:
 		b.WriteString("the goroutines were starved of CPU, not paused.")
 	}
+	for _, g := range a.Tasks {
+		in, out := g.InGC, g.OutsideGC
+		if in.Count == 0 || out.Count == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, " The %d %q tasks (queue wait included) that overlapped a GC cycle took %s on average against %s for the %d outside.",
+			in.Count, g.Type, dur(in.MeanNs), dur(out.MeanNs), out.Count)
+		break // the first task type the trace met: usually its requests
+	}
 	for _, g := range a.Regions {
 		in, out := g.InGC, g.OutsideGC
 		if in.Count == 0 || out.Count == 0 {

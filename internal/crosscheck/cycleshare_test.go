@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,16 +22,18 @@ func TestCycleShareAbove100(t *testing.T) {
 	contend(t, 3, 4*time.Second)
 	cmd := exec.Command(prog(t, "cycleshare"), "-duration", "2s", "-every", "10ms")
 	cmd.Env = append(testservice.WithoutGCEnv(os.Environ()), "GOGC=5", "GOMAXPROCS=2")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("cycleshare: %v", err)
+		t.Fatalf("cycleshare: %v\n%s", err, stderr.String())
 	}
 	var r struct {
 		CycleReads, Begun, Over, OverBegun, CleanWindows int
 		Max, CleanMax                                    float64
 	}
 	if err := json.Unmarshal(out, &r); err != nil {
-		t.Fatalf("%v: %s", err, out)
+		t.Fatalf("%v: stdout %q, stderr %q", err, out, stderr.String())
 	}
 	t.Logf("%d reads saw a cycle end (%d after the next had begun); %d shares above 100%% (max %.0f%%), %d of them after the next had begun; %d whole windows, max %.0f%%",
 		r.CycleReads, r.Begun, r.Over, r.Max*100, r.OverBegun, r.CleanWindows, r.CleanMax*100)

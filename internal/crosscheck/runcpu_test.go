@@ -35,7 +35,7 @@ func prog(t *testing.T, name string) string {
 		if progs.err != nil {
 			return
 		}
-		for _, n := range []string{"gccpu", "spin", "service", "cycleshare"} {
+		for _, n := range []string{"gccpu", "spin", "cycleshare"} {
 			out, err := exec.Command("go", "build", "-o", filepath.Join(progs.dir, n), "../../testdata/progs/"+n).CombinedOutput()
 			if err != nil {
 				progs.err = &buildError{n, string(out)}
