@@ -92,7 +92,7 @@ func stream(r io.Reader, file string, from float64) (record.Header, Summary, err
 			return record.Header{}, Summary{}, err
 		}
 		b.add(e)
-		if b.unordered {
+		if b.order.unordered {
 			return record.Header{}, Summary{}, errUnordered
 		}
 	}

@@ -170,7 +170,7 @@ func ReadCharts(r io.Reader, file string, s Summary, columns int) (Timeline, []B
 			return Timeline{}, nil, err
 		}
 		tb.add(e)
-		if tb.unordered {
+		if tb.order.unordered {
 			return Timeline{}, nil, errors.New(file + ": samples or cycles more than 10 s out of time order: read the record whole (summary.Compute) to chart it")
 		}
 	}
@@ -206,14 +206,10 @@ func (s Summary) fromEvents(columns int) (Timeline, []Breakdown) {
 // timelineBuilder computes a Timeline from events fed one by one, samples
 // and cycles in time order (as builder takes them).
 type timelineBuilder struct {
-	grid             grid
-	end              float64
-	alpha            float64
-	reorder          float64
-	pending          pendingEvents
-	seq              int
-	latest, released float64
-	unordered        bool
+	grid  grid
+	end   float64
+	alpha float64
+	order reorderBuffer
 
 	cycles                     []Span
 	marks                      []float64
@@ -237,7 +233,8 @@ type timelineBuilder struct {
 }
 
 func newTimelineBuilder(s Summary, columns int, reorder float64) *timelineBuilder {
-	tb := &timelineBuilder{end: s.DurationSeconds, alpha: s.alpha, reorder: reorder}
+	tb := &timelineBuilder{end: s.DurationSeconds, alpha: s.alpha}
+	tb.order = reorderBuffer{window: reorder, take: tb.take}
 	tb.grid = grid{hi: s.DurationSeconds, n: columns}
 	if tb.grid.ok() {
 		tb.coverage, tb.markCounts, tb.ends = make([]float64, columns), make([]float64, columns), make([]float64, columns)
@@ -258,15 +255,7 @@ func newTimelineBuilder(s Summary, columns int, reorder float64) *timelineBuilde
 func (tb *timelineBuilder) add(e record.Event) {
 	switch {
 	case e.Sample != nil || e.GC != nil:
-		if e.T < tb.released {
-			tb.unordered = true
-		}
-		tb.latest = math.Max(tb.latest, e.T)
-		tb.pending.push(pendingEvent{e, tb.seq})
-		tb.seq++
-		for len(tb.pending) > 0 && tb.pending[0].e.T < tb.latest-tb.reorder {
-			tb.take(tb.pending.pop())
-		}
+		tb.order.add(e)
 	case e.Pauses != nil:
 		tb.pauses(*e.Pauses)
 	case e.Latency != nil:
@@ -275,7 +264,6 @@ func (tb *timelineBuilder) add(e record.Event) {
 }
 
 func (tb *timelineBuilder) take(e record.Event) {
-	tb.released = e.T
 	if e.Sample != nil {
 		tb.sample(e.T, *e.Sample)
 	} else {
@@ -367,9 +355,7 @@ func (tb *timelineBuilder) latency(t float64, l record.Latency) {
 
 // timeline returns what was gathered.
 func (tb *timelineBuilder) timeline() (Timeline, []Breakdown) {
-	for len(tb.pending) > 0 {
-		tb.take(tb.pending.pop())
-	}
+	tb.order.flush()
 	tl := Timeline{End: tb.end, Columns: tb.grid.n, NCycles: tb.nSpans, NMarks: tb.nMarks}
 	tl.Cycles, tl.Marks = tb.cycles, tb.marks
 	sort.SliceStable(tl.Cycles, func(i, j int) bool { return tl.Cycles[i].Lo < tl.Cycles[j].Lo })

@@ -20,6 +20,20 @@ const maxTraceBody = 1 << 30
 // traceMagic starts every Go execution trace ("go 1.22 trace\x00...").
 var traceMagic = []byte("go 1.")
 
+// notTrace says what body is when it is not an execution trace (a web
+// page, a profile), or returns "" when it is one.
+func notTrace(body []byte) string {
+	switch {
+	case bytes.HasPrefix(body, traceMagic):
+		return ""
+	case looksLikeHTML(body):
+		return "an HTML page, not an execution trace (is net/http/pprof mounted?)"
+	case fetch.IsGzip(body):
+		return "a gzipped body (a pprof profile?), not an execution trace"
+	}
+	return "a body that is not a Go execution trace"
+}
+
 // traceWindows takes execution trace windows of s.o.Trace from
 // /debug/pprof/trace: one at the start, then one every s.o.TraceEvery
 // (0: only the first) until ctx ends. A failed window is noted once; a 404
@@ -58,14 +72,7 @@ func (p *pprofClient) trace(ctx context.Context, d time.Duration, n int, every t
 	if err != nil {
 		return nil, fmt.Errorf("execution trace window: %w", err)
 	}
-	if !bytes.HasPrefix(body, traceMagic) {
-		what := "a body that is not a Go execution trace"
-		switch {
-		case looksLikeHTML(body):
-			what = "an HTML page, not an execution trace (is net/http/pprof mounted?)"
-		case fetch.IsGzip(body):
-			what = "a gzipped body (a pprof profile?), not an execution trace"
-		}
+	if what := notTrace(body); what != "" {
 		return nil, fmt.Errorf("execution trace window: GET %s answered %s", url, what)
 	}
 	path := fmt.Sprintf("%s-trace-%d.trace", p.base, n) // as the flight recorder names its snapshots

@@ -123,15 +123,8 @@ func (t *TargetTrace) get(ctx context.Context, w io.Writer, window time.Duration
 	switch {
 	case err != nil:
 		return fmt.Errorf("GET %s: %v", u, err)
-	case !bytes.HasPrefix(body, traceMagic):
-		what := "a body that is not a Go execution trace"
-		switch {
-		case looksLikeHTML(body):
-			what = "an HTML page, not an execution trace (is net/http/pprof mounted?)"
-		case fetch.IsGzip(body):
-			what = "a gzipped body (a pprof profile?), not an execution trace"
-		}
-		return fmt.Errorf("GET %s answered %s (%s)", u, what, units.Bytes(float64(len(body))))
+	case notTrace(body) != "":
+		return fmt.Errorf("GET %s answered %s (%s)", u, notTrace(body), units.Bytes(float64(len(body))))
 	}
 	_, err = w.Write(body)
 	return err

@@ -68,7 +68,21 @@ func main() {
 	} else {
 		runtime.GC() // a cycle's end, so the next one starts from a full heap
 		go runtime.GC()
-		time.Sleep(3 * time.Millisecond) // into that cycle's mark phase
+		// Into that cycle's mark phase: a cycle stops the world twice, so
+		// the pause count is odd from its sweep termination to its mark
+		// termination. (A fixed sleep was not enough on a busy machine:
+		// the goroutine calling runtime.GC had not run yet.)
+		sample := []metrics.Sample{{Name: "/sched/pauses/total/gc:seconds"}}
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+			metrics.Read(sample)
+			var n uint64
+			for _, c := range sample[0].Value.Float64Histogram().Counts {
+				n += c
+			}
+			if n%2 == 1 {
+				break
+			}
+		}
 	}
 	if err := trace.Start(f); err != nil {
 		fmt.Fprintln(os.Stderr, err)
