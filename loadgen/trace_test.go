@@ -97,8 +97,10 @@ func TestRequestsAreTraceTasks(t *testing.T) {
 	}
 	t.Logf("%d requests, %d waited more than 5ms", res.Sent, waited)
 	// At 2 ms apart, 15 requests are due during the 30 ms stall and wait
-	// for the one worker, 12 of them more than 5 ms.
-	if waited < 8 || waited > 16 {
-		t.Errorf("%d tasks waited more than 5ms before their handler, want about 12", waited)
+	// for the one worker, 12 of them more than 5 ms. A busy machine adds
+	// a few waits of its own (17 in a CI run beside other work), so the
+	// upper bound only tells the stall's waits from every request's.
+	if waited < 8 || uint64(waited) > res.Sent/4 {
+		t.Errorf("%d of %d tasks waited more than 5ms before their handler, want about 12", waited, res.Sent)
 	}
 }
