@@ -29,14 +29,14 @@ func TestCycleShareAbove100(t *testing.T) {
 		t.Fatalf("cycleshare: %v\n%s", err, stderr.String())
 	}
 	var r struct {
-		CycleReads, Begun, Over, OverBegun, CleanWindows int
+		CycleReads, Begun, Over, OverBegun, CleanWindows, Stalled int
 		Max, CleanMax                                    float64
 	}
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("%v: stdout %q, stderr %q", err, out, stderr.String())
 	}
-	t.Logf("%d reads saw a cycle end (%d after the next had begun); %d shares above 100%% (max %.0f%%), %d of them after the next had begun; %d whole windows, max %.0f%%",
-		r.CycleReads, r.Begun, r.Over, r.Max*100, r.OverBegun, r.CleanWindows, r.CleanMax*100)
+	t.Logf("%d reads saw a cycle end (%d after the next had begun, %d more before the available CPU moved); %d shares above 100%% (max %.0f%%), %d of them after the next had begun; %d whole windows, max %.0f%%",
+		r.CycleReads, r.Begun, r.Stalled, r.Over, r.Max*100, r.OverBegun, r.CleanWindows, r.CleanMax*100)
 	if r.CycleReads < 10 || r.CleanWindows < 3 {
 		t.Fatalf("too few cycles to say anything: %+v", r)
 	}

@@ -11,6 +11,7 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"runtime/metrics"
 	"time"
@@ -33,6 +34,10 @@ type result struct {
 	// progress; CleanMax is their largest share.
 	CleanWindows int
 	CleanMax     float64
+	// Stalled counts reads that saw a cycle end while /cpu/classes/total
+	// had not moved since the last: their share would be infinite, and is
+	// left out of the figures above (it cannot be written as JSON either).
+	Stalled int
 }
 
 func main() {
@@ -63,7 +68,7 @@ func main() {
 		<-tick.C
 		x := read()
 		if x.pauses == 2*x.cycles { // no cycle in progress: the account is whole
-			if clean != nil && x.cycles > clean.cycles {
+			if clean != nil && x.cycles > clean.cycles && x.total > clean.total {
 				r.CleanWindows++
 				r.CleanMax = max(r.CleanMax, share(*clean, x))
 			}
@@ -71,6 +76,10 @@ func main() {
 		}
 		if x.cycles == last.cycles {
 			continue
+		}
+		if x.total <= last.total {
+			r.Stalled++
+			continue // the same cycle end is counted at the next read
 		}
 		begun := x.pauses > 2*x.cycles
 		r.CycleReads++
@@ -88,7 +97,10 @@ func main() {
 		last = x
 	}
 	close(done)
-	json.NewEncoder(os.Stdout).Encode(r)
+	if err := json.NewEncoder(os.Stdout).Encode(r); err != nil {
+		fmt.Fprintln(os.Stderr, "cycleshare:", err)
+		os.Exit(1)
+	}
 }
 
 // allocate makes short-lived garbage over a small live set until done.
