@@ -343,7 +343,12 @@ func (w *window) sample(t float64, x record.Sample) {
 
 func (w *window) gc(t float64, g record.GC, chains *[2]chain) {
 	w.gcs++
-	if !fromGCTrace(g) && g.IntervalCPUSeconds > 0 {
+	if !fromGCTrace(g) {
+		// The GC CPU and the available CPU are each the change of a
+		// runtime counter since the last cycle end read, so they add up
+		// over the window even when a read saw a cycle end before the
+		// available CPU moved (an interval of 0, carried by the next
+		// cycle's): the GC CPU of such a cycle still counts.
 		w.rt.gc += g.GCCPUSeconds - g.IdleCPUSeconds
 		w.rt.idle += g.IdleCPUSeconds
 		w.rt.avail += g.IntervalCPUSeconds

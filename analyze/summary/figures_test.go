@@ -134,3 +134,30 @@ func TestTimelineShareWithinBounds(t *testing.T) {
 		t.Errorf("the chart's cycles add up to %v s of GC CPU, the headline has %v s", gc, s.GCCPU.GCSeconds)
 	}
 }
+
+// TestStalledCycleEnd: a probe read can see a cycle end before the runtime
+// has moved /cpu/classes/total (the cycle count and the CPU account are
+// updated at different points of the cycle's end; testdata/progs/cycleshare
+// counts such reads). That cycle's GC event carries its GC CPU with no
+// interval, and the next one carries both intervals: the share must count
+// the GC CPU of both over both intervals, not drop the first's GC CPU.
+func TestStalledCycleEnd(t *testing.T) {
+	h := record.Header{Source: record.SourceProbe, Start: testStart, Host: testHost()}
+	var es []record.Event
+	for i := 1; i <= 10; i++ {
+		interval := 2.0 // one second on 2 Ps
+		switch i {
+		case 5:
+			interval = 0 // read before the account moved
+		case 6:
+			interval = 4 // the account's move since cycle 4's read
+		}
+		es = append(es, record.Event{T: float64(i), GC: &record.GC{N: uint64(i), HeapLiveBytes: 8 << 20,
+			GCCPUSeconds: 0.02, IntervalCPUSeconds: interval}})
+	}
+	es = append(es, record.Event{T: 10.5, End: &record.End{Reason: record.EndExit}})
+	c := computeGen(t, rec{h, es}).GCCPU
+	if c.Method != CPURuntimeCycles || !near(c.Share, 0.01) {
+		t.Errorf("share %v by %q; want 1%% (0.2 s of GC CPU over 20 s) by %q", c.Share, c.Method, CPURuntimeCycles)
+	}
+}
