@@ -30,7 +30,7 @@ func TestCycleShareAbove100(t *testing.T) {
 	}
 	var r struct {
 		CycleReads, Begun, Over, OverBegun, CleanWindows, Stalled int
-		Max, CleanMax                                    float64
+		Max, CleanMax                                             float64
 	}
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("%v: stdout %q, stderr %q", err, out, stderr.String())
