@@ -162,6 +162,8 @@ func TestSweepCommandErrors(t *testing.T) {
 		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "scenario", "readstates", "--entires", "5"}, "unknown flag: --entires"},
 		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "scenario", "readstates", "--layout", "flat"}, "--layout"},
 		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "--duration", "1s", "scenario", "readstates", "--entries", "1000", "--gogc", "50"}, "--gogc: the sweep sets it for each run"},
+		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "--duration", "1s", "scenario", "steady", "--trace-on", "p99>20ms"}, "--trace-on: a sweep takes no execution traces"},
+		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "--duration", "1s", "scenario", "steady", "--trace-max", "2"}, "--trace-max: a sweep takes no execution traces"},
 		{[]string{"--repeat", "1", "--out", filepath.Join(t.TempDir(), "s"), "--", filepath.Join(t.TempDir(), "no-such-program")}, "no-such-program"},
 		{[]string{"--resume", "--out", filepath.Join(t.TempDir(), "none")}, "holds no sweep to resume"},
 	} {

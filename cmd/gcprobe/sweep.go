@@ -206,12 +206,18 @@ func checkSweepTarget(io stdio, t sweep.Target) error {
 	for _, grid := range []string{"gogc", "memlimit", "output"} {
 		fs.String(grid, "", "")
 	}
+	addTraceFlags(fs, false) // known, to be refused by name below
 	if _, err := parseScenario(io, fs, "run", append([]string{t.Scenario}, t.ScenarioArgs...)); err != nil {
 		var u *usageError
 		if errors.As(err, &u) {
 			return usageErrorf("sweep: %v", err)
 		}
 		return err
+	}
+	for _, name := range append([]string{"trace-on"}, traceBoundNames...) {
+		if fs.Changed(name) {
+			return usageErrorf("sweep: scenario %s --%s: a sweep takes no execution traces; run the configuration to look into with gcprobe scenario run %s --trace-on …", t.Scenario, name, t.Scenario)
+		}
 	}
 	for _, grid := range []string{"gogc", "memlimit", "output"} {
 		if fs.Changed(grid) {
