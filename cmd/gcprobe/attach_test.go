@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net"
@@ -34,26 +33,6 @@ func startService(t *testing.T, endpoints string) *service {
 	t.Helper()
 	svc := testservice.Start(t, endpoints)
 	return &service{url: svc.URL, cmd: svc.Cmd, svc: svc}
-}
-
-// gcStats is the service's own count of GC cycles and their pause total.
-type gcStats struct {
-	NumGC        int64 `json:"num_gc"`
-	PauseTotalNs int64 `json:"pause_total_ns"`
-}
-
-func (s *service) gcStats(t *testing.T) gcStats {
-	t.Helper()
-	resp, err := http.Get(s.url + "/gcstats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var st gcStats
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		t.Fatal(err)
-	}
-	return st
 }
 
 // load sends allocating requests from two clients until d has passed or max
@@ -109,7 +88,7 @@ func TestAttachSources(t *testing.T) {
 			t.Parallel()
 			svc := startService(t, tc.endpoints)
 			out := filepath.Join(t.TempDir(), "run.jsonl")
-			before := svc.gcStats(t)
+			before := svc.svc.GCStats(t)
 			done := make(chan result, 1)
 			go func() {
 				args := append([]string{"attach", "--pid", fmt.Sprint(svc.cmd.Process.Pid), "--url", svc.url,
@@ -123,7 +102,7 @@ func TestAttachSources(t *testing.T) {
 			waitForRecord(t, out, `"sample":`, 10*time.Second)
 			sent := svc.load(1500*time.Millisecond, 20000)
 			r := <-done
-			after := svc.gcStats(t)
+			after := svc.svc.GCStats(t)
 			if r.code != 0 {
 				t.Fatalf("attach: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}

@@ -135,7 +135,7 @@ func TestAgentRoundTrip(t *testing.T) {
 	srv := promtest.Start(t, []promtest.Target{{Job: "agent", Addr: svc.Addr, Path: "/debug/gcprobe/metrics",
 		Labels: map[string]string{"instance": "svc"}}}, promtest.Options{})
 	srv.WaitScrapes(t, `{job="agent"}`, 1, 2)
-	before := readGCStats(t, svc.URL)
+	before := svc.GCStats(t)
 	since := time.Now().Add(-1500 * time.Millisecond).UTC().Format(time.RFC3339)
 
 	dir := t.TempDir()
@@ -149,7 +149,7 @@ func TestAgentRoundTrip(t *testing.T) {
 	if r := <-done; r.code != 0 {
 		t.Fatalf("attach: exit %d: %s", r.code, r.stderr)
 	}
-	after := readGCStats(t, svc.URL)
+	after := svc.GCStats(t)
 	srv.WaitScrapes(t, `{job="agent"}`, 1, 8) // scrapes after the load stopped
 	time.Sleep(1100 * time.Millisecond)
 
@@ -193,11 +193,6 @@ func summaryOf(t *testing.T, path string) summary.Summary {
 		t.Fatal(err)
 	}
 	return summary.Compute(run)
-}
-
-func readGCStats(t *testing.T, url string) gcStats {
-	t.Helper()
-	return (&service{url: url}).gcStats(t)
 }
 
 // One instance is "1 instance", not "1 instances".

@@ -6,6 +6,7 @@ package testservice
 
 import (
 	"bufio"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
@@ -136,6 +137,28 @@ func (s *Service) Load(d time.Duration, max, kib, clients int) int {
 	}
 	wg.Wait()
 	return int(min(sent.Load(), int64(max)))
+}
+
+// GCStats is the service's own count of GC cycles and their pause total
+// (runtime/debug.ReadGCStats, served at /gcstats).
+type GCStats struct {
+	NumGC        int64 `json:"num_gc"`
+	PauseTotalNs int64 `json:"pause_total_ns"`
+}
+
+// GCStats asks the service for its own GC count.
+func (s *Service) GCStats(t testing.TB) GCStats {
+	t.Helper()
+	resp, err := http.Get(s.URL + "/gcstats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st GCStats
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // Stop kills the service (a restart, when another is started in its place).

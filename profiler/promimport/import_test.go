@@ -2,7 +2,6 @@ package promimport
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"math"
 	"net"
@@ -22,26 +21,6 @@ import (
 	"github.com/gcprobe/gcprobe/internal/testservice"
 	"github.com/gcprobe/gcprobe/record"
 )
-
-// gcStats is the service's own count (runtime/debug.ReadGCStats).
-type gcStats struct {
-	NumGC        int64 `json:"num_gc"`
-	PauseTotalNs int64 `json:"pause_total_ns"`
-}
-
-func readGCStats(t *testing.T, svc *testservice.Service) gcStats {
-	t.Helper()
-	resp, err := http.Get(svc.URL + "/gcstats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var st gcStats
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
 
 // last returns the last sample of an instance.
 func last(in Instance) record.Sample {
@@ -92,7 +71,7 @@ func TestFleet(t *testing.T) {
 	<-done
 	srv.WaitScrapes(t, `{job="api"}`, 3, 4)
 	time.Sleep(1500 * time.Millisecond) // a scrape after the load stopped
-	b1Final := readGCStats(t, b1)
+	b1Final := b1.GCStats(t)
 	b1Start := queryValue(t, srv, `process_start_time_seconds{instance="api-b"}`)
 	b1.Stop()
 	b2 := testservice.Start(t, "prometheus", "GOGC=50")
@@ -107,7 +86,7 @@ func TestFleet(t *testing.T) {
 	waitFor(t, srv, `process_start_time_seconds{instance="api-b"}`, func(v float64) bool { return v != b1Start })
 	time.Sleep(1500 * time.Millisecond)
 	end := time.Now()
-	aStats, b2Stats := readGCStats(t, a), readGCStats(t, b2)
+	aStats, b2Stats := a.GCStats(t), b2.GCStats(t)
 
 	o := Options{URL: srv.URL, Selector: `{job="api"}`, Start: t0, End: end, Step: time.Second, GCProbeVersion: "test"}
 	res, err := Import(context.Background(), srv.API, o)
