@@ -151,7 +151,11 @@ func free(mib int, ramp time.Duration, release bool) {
 	if release {
 		debug.FreeOSMemory()
 	}
-	time.Sleep(time.Second)
+	// Long enough for the probe's budgeted smaps_rollup reads (a read of
+	// a 400 MiB process's page tables buys a pause of 100x its CPU time)
+	// to see the freed state: one second gave none once, on a busy machine
+	// (LazyFree 0 after a release, in a CI run), as it did in frag.
+	time.Sleep(2 * time.Second)
 }
 
 type small struct{ b [64]byte }
